@@ -1,0 +1,56 @@
+"""Representation / hint matching (γ): FitNets (Romero et al. 2015).
+
+The student's chosen hidden feature is mapped to the teacher's width by a learned projection (a 1x1 conv for
+feature maps, a linear layer otherwise) and pulled towards the teacher's feature by MSE. The projection trains
+with the student but is not part of the deployed student, so it never counts in the student's size.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..models import ModelOutput
+from . import register_loss
+
+
+def pooled(feature: torch.Tensor) -> torch.Tensor:
+    """Any feature as a ``[B, D]`` vector: maps are averaged over space, token states over positions."""
+    return feature.float().flatten(2).mean(2) if feature.dim() == 4 else (
+        feature.float().mean(1) if feature.dim() == 3 else feature.float())
+
+
+def _matching_structure(s: torch.Tensor, t: torch.Tensor) -> bool:
+    """Maps with maps and token sequences of equal length keep their structure; anything else is pooled."""
+    return s.dim() == t.dim() == 4 or (s.dim() == t.dim() == 3 and s.shape[1] == t.shape[1])
+
+
+def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
+    width_s, width_t = (s.shape[1], t.shape[1]) if s.dim() == 4 and t.dim() == 4 else (s.shape[-1], t.shape[-1])
+    if not _matching_structure(s, t):
+        width_s, width_t = pooled(s).shape[1], pooled(t).shape[1]
+    if width_s == width_t:
+        return nn.Identity()
+    return nn.Conv2d(width_s, width_t, 1) if s.dim() == t.dim() == 4 else nn.Linear(width_s, width_t)
+
+
+@register_loss("representation", summary="match a hidden feature through a learned projection (γ)",
+               paper="Romero et al. 2015 (FitNets)")
+class HintLoss(nn.Module):
+    def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
+        super().__init__()
+        self.feature = config.hint_feature
+        self.needs = {f"features/{self.feature}"}
+        s, t = student_probe.features[self.feature], teacher_probe.features[self.feature]
+        self.structured = _matching_structure(s, t)
+        self.project = projection(s, t)
+
+    def forward(self, student: ModelOutput, teacher: ModelOutput) -> torch.Tensor:
+        s, t = student.features[self.feature].float(), teacher.features[self.feature].float()
+        if not self.structured:
+            return F.mse_loss(self.project(pooled(s)), pooled(t))
+        s = self.project(s)
+        if s.dim() == 4 and s.shape[2:] != t.shape[2:]:
+            size = (min(s.shape[2], t.shape[2]), min(s.shape[3], t.shape[3]))
+            s, t = F.adaptive_avg_pool2d(s, size), F.adaptive_avg_pool2d(t, size)
+        return F.mse_loss(s, t)

@@ -1,0 +1,46 @@
+"""A tiny name -> factory registry shared by datasets, models and loss terms.
+
+Listing a registry is how the CLI and the UI learn what exists, so nothing keeps a second list by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    name: str
+    factory: T
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Registry(Generic[T]):
+    """Maps a name to a factory plus free-form metadata (modality, capabilities, a one-line summary)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, Entry[T]] = {}
+
+    def register(self, name: str, **meta: Any) -> Callable[[T], T]:
+        def decorate(factory: T) -> T:
+            if name in self._entries:
+                raise KeyError(f"{self.kind} {name!r} is registered twice")
+            self._entries[name] = Entry(name, factory, meta)
+            return factory
+
+        return decorate
+
+    def get(self, name: str) -> Entry[T]:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise ValueError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self.names())}") from None
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries

@@ -1,0 +1,62 @@
+"""The teacher cache: a trained teacher is stored once under ``$KDLAB_HOME/teachers`` and reused by every later run.
+
+The key is everything that shapes the teacher's weights — dataset and its knobs, architecture and its knobs,
+epochs, learning rate, batch size and seed — and nothing about the student, so a classroom moving the T and α
+sliders never retrains a teacher. A per-key file lock makes thirty simultaneous first runs train it once.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from torch import nn
+
+from .data import kdlab_home
+from .models import resolve
+from .storage import load_tensors, save_tensors
+
+TEACHER_BATCH_SIZE = 64  # fixed so that a student's batch-size slider never invalidates the cached teacher
+CACHE_VERSION = 1
+
+
+def teacher_identity(config) -> dict:
+    arch, knobs = resolve(config.teacher, config.teacher_kw)
+    return {"version": CACHE_VERSION, "dataset": config.dataset, "dataset_kw": config.dataset_kw,
+            "arch": arch, "knobs": knobs, "epochs": config.teacher_epochs, "lr": config.teacher_lr,
+            "batch_size": TEACHER_BATCH_SIZE, "seed": config.seed}
+
+
+def teacher_path(config) -> Path:
+    identity = json.dumps(teacher_identity(config), sort_keys=True, default=str)
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    return kdlab_home() / "teachers" / f"{config.dataset}-{config.teacher}-{digest}.pt"
+
+
+@contextmanager
+def teacher_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for one teacher key (other processes and threads wait, then find it cached)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load_cached_teacher(path: Path, model: nn.Module) -> dict | None:
+    """Load weights into ``model`` and return the stored facts (test accuracy, training time), or None if absent."""
+    if not path.exists():
+        return None
+    data = load_tensors(path)
+    model.load_state_dict(data["state_dict"])
+    return data["meta"]
+
+
+def store_teacher(path: Path, model: nn.Module, meta: dict) -> None:
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    save_tensors({"state_dict": state, "meta": meta}, path)
