@@ -35,7 +35,7 @@ class RunConfig:
     epochs: int = 20
     teacher_epochs: int = 20
     batch_size: int = 64
-    lr: float = 3e-3
+    lr: float = 1e-2
     teacher_lr: float = 2e-3
     seed: int = 0
     device: str = "auto"

@@ -174,7 +174,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
     order = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)  # dropout draws the same masks in the baseline and the distilled run
-    window, step = _Window(), 0
+    window, epoch_window, step = _Window(), _Window(), 0
     listeners.call("on_phase_start", phase)
     for epoch in range(1, epochs + 1):
         model.train()
@@ -192,13 +192,13 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
             optimizer.step()
             schedule.step()
             window.add(parts, output.logits, labels)
+            epoch_window.add(parts, output.logits, labels)
             step += 1
             listeners.done += 1
             if step % log_every == 0:
                 listeners.call("on_step", TrainEvent(phase, "step", epoch, step, listeners.progress,
                                                       _checked(window.flush(), phase, epoch)))
-        metrics = _checked(window.flush(), phase, epoch) if window.seen else {}
-        metrics.update(evaluate())
+        metrics = {**_checked(epoch_window.flush(), phase, epoch), **evaluate()}
         listeners.call("on_epoch_end", TrainEvent(phase, "epoch", epoch, step, listeners.progress, metrics))
     if device.type == "cuda":
         torch.cuda.synchronize()

@@ -120,7 +120,7 @@ class TextTransformer(Encoder):
         self.embed = nn.Embedding(spec.vocab_size, dim, padding_idx=0)
 
     def forward(self, x: torch.Tensor) -> ModelOutput:
-        return self.encode(self.embed(x), pad_mask=None)
+        return self.encode(self.embed(x), pad_mask=x == 0)
 
 
 @register_model("vit", modalities=("image",), attention="tokens",

@@ -1,0 +1,64 @@
+"""RunConfig.validate names every bad value in one sentence; from_dict refuses what it does not know."""
+from __future__ import annotations
+
+import pytest
+
+from kdlab import RunConfig
+
+BAD_VALUES = [
+    (dict(dataset="nope"), "unknown dataset 'nope'"),
+    (dict(teacher="giant"), "unknown model 'giant'"),
+    (dict(student="transformer-tiny"), "does not take image input"),
+    (dict(temperature=0), "temperature must be > 0, got 0"),
+    (dict(temperature=float("nan")), "temperature must be > 0"),
+    (dict(alpha=1.5), r"alpha must be in \[0, 1\], got 1.5"),
+    (dict(alpha=-0.1), r"alpha must be in \[0, 1\]"),
+    (dict(beta=-1.0), "beta must be >= 0"),
+    (dict(gamma=-1.0), "gamma must be >= 0"),
+    (dict(beta=1.0), "beta > 0 needs attention maps"),
+    (dict(teacher="vit-small", student="cnn-small", beta=1.0), "same kind"),
+    (dict(terms={"telepathy": 1.0}), "unknown loss term 'telepathy'"),
+    (dict(terms={"attention": 1.0}), "with beta"),
+    (dict(terms={"relational": -1.0}), "must be >= 0"),
+    (dict(hint_feature="logits"), "hint_feature must be one of"),
+    (dict(epochs=0), "epochs must be an integer >= 1, got 0"),
+    (dict(teacher_epochs=0), "teacher_epochs must be an integer >= 1"),
+    (dict(batch_size=0), "batch_size must be an integer >= 1"),
+    (dict(lr=0.0), "lr must be > 0"),
+    (dict(seed=-1), "seed must be an integer >= 0"),
+    (dict(device="tpu"), "device must be one of"),
+    (dict(train_fraction=0.0), r"train_fraction must be in \(0, 1\]"),
+    (dict(train_limit=0), "train_limit must be an integer >= 1"),
+    (dict(exclude_classes=(10,)), "class 10 does not exist in digits: classes are 0..9"),
+    (dict(exclude_classes=tuple(range(10))), "leaves no class"),
+]
+
+
+@pytest.mark.parametrize("overrides, message", BAD_VALUES, ids=[m for _, m in BAD_VALUES])
+def test_every_bad_value_gets_a_clear_message(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        RunConfig(**overrides).validate()
+
+
+def test_defaults_are_valid_and_beta_works_for_pairs_with_maps():
+    RunConfig().validate()
+    RunConfig(teacher="cnn-large", student="cnn-small", beta=100.0).validate()
+    RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=1.0).validate()
+
+
+def test_from_dict_round_trips_and_coerces_integers_to_floats():
+    config = RunConfig(temperature=2.5, exclude_classes=(3,), terms={"relational": 1.0})
+    assert RunConfig.from_dict(config.to_dict()) == config
+    assert RunConfig.from_dict({"temperature": 2}).temperature == 2.0
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"temprature": 2.0}, "unknown config field.*temprature"),
+    ({"epochs": "ten"}, "epochs must be int"),
+    ({"exclude_classes": 3}, "exclude_classes must be a list"),
+    ({"alpha": 7}, r"alpha must be in \[0, 1\]"),
+    ([1, 2], "must be a JSON object"),
+])
+def test_from_dict_names_the_bad_field(data, message):
+    with pytest.raises(ValueError, match=message):
+        RunConfig.from_dict(data)
