@@ -216,12 +216,56 @@ def cross_entropy(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor
     return {"ce": ce, "total": ce}
 
 
-def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = None) -> RunResult:
-    """Train or load the teacher, then a baseline and a distilled student from the same initial weights."""
+def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, y_test,
+                   events: _Listeners) -> tuple[nn.Module, PhaseResult, bool]:
+    """The cached teacher for this config, or a freshly trained one that is then cached (under a lock, so that
+    concurrent runs wait for one training instead of each training their own)."""
+    path = teacher_path(config)
+    teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw).to(x_train.device)
+    with teacher_lock(path):
+        started = time.perf_counter()
+        facts = load_cached_teacher(path, teacher)
+        cached = facts is not None
+        if not cached:
+            def evaluate() -> dict[str, float]:
+                return {"test_acc": (predict(teacher, x_test).logits.argmax(1) == y_test).float().mean().item()}
+
+            fit(teacher, x_train, y_train, loss_fn=cross_entropy, extra_params=[], epochs=config.teacher_epochs,
+                batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase="teacher",
+                log_every=config.log_every, listeners=events, evaluate=evaluate)
+            facts = {"seconds": time.perf_counter() - started}
+            store_teacher(path, teacher, facts)
+    teacher.eval().requires_grad_(False)
+    result = _phase_result(teacher, predict(teacher, x_test).logits, y_test, splits.num_classes, facts["seconds"], 0)
+    events.call("on_phase_end", "teacher", result)
+    return teacher, result, cached
+
+
+def _load(config: RunConfig) -> tuple[torch.device, Splits]:
     config.validate()
-    device = resolve_device(config.device)
     splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=config.download,
                           **config.dataset_kw)
+    return resolve_device(config.device), splits
+
+
+def _teacher_steps(config: RunConfig, splits: Splits) -> int:
+    """Steps the teacher phase will take: none when the teacher is cached."""
+    if teacher_path(config).exists():
+        return 0
+    return math.ceil(len(splits.x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs
+
+
+def prepare_teacher(config: RunConfig, listeners=()) -> tuple[nn.Module, Splits]:
+    """The trained teacher and its data, for pages that need a teacher before any run (trains one if uncached)."""
+    device, splits = _load(config)
+    tensors = (t.to(device) for t in (splits.x_train, splits.y_train, splits.x_test, splits.y_test))
+    teacher, _, _ = obtain_teacher(config, splits, *tensors, _Listeners(listeners, _teacher_steps(config, splits), None))
+    return teacher, splits
+
+
+def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = None) -> RunResult:
+    """Train or load the teacher, then a baseline and a distilled student from the same initial weights."""
+    device, splits = _load(config)
     spec = InputSpec.of(splits)
     x_train, y_train = splits.x_train.to(device), splits.y_train.to(device)
     x_test, y_test = splits.x_test.to(device), splits.y_test.to(device)
@@ -229,30 +273,11 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
                                 config.exclude_classes, config.seed).to(device)
     x_transfer, y_transfer = x_train[transfer], y_train[transfer]
 
-    path = teacher_path(config)
-    teacher = build_model(config.teacher, spec, config.seed, config.teacher_kw).to(device)
     student_steps = math.ceil(len(transfer) / config.batch_size) * config.epochs
-    teacher_steps = 0 if path.exists() else math.ceil(len(x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs
-    events = _Listeners(listeners, teacher_steps + student_steps * (1 + config.baseline), stop)
+    events = _Listeners(listeners, _teacher_steps(config, splits) + student_steps * (1 + config.baseline), stop)
 
-    def test_accuracy(model: nn.Module) -> dict[str, float]:
-        logits = predict(model, x_test).logits
-        return {"test_acc": (logits.argmax(1) == y_test).float().mean().item()}
-
-    with teacher_lock(path):
-        started = time.perf_counter()
-        facts = load_cached_teacher(path, teacher)
-        teacher_cached = facts is not None
-        if not teacher_cached:
-            fit(teacher, x_train, y_train, loss_fn=cross_entropy, extra_params=[], epochs=config.teacher_epochs,
-                batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase="teacher",
-                log_every=config.log_every, listeners=events, evaluate=lambda: test_accuracy(teacher))
-            facts = {"seconds": time.perf_counter() - started}
-            store_teacher(path, teacher, facts)
-    teacher.eval().requires_grad_(False)
+    teacher, teacher_result, teacher_cached = obtain_teacher(config, splits, x_train, y_train, x_test, y_test, events)
     teacher_test = predict(teacher, x_test).logits.float()
-    teacher_result = _phase_result(teacher, teacher_test, y_test, splits.num_classes, facts["seconds"], 0)
-    events.call("on_phase_end", "teacher", teacher_result)
 
     student = build_model(config.student, spec, config.seed, config.student_kw).to(device)
     initial_weights = copy.deepcopy(student.state_dict())

@@ -1,0 +1,73 @@
+"""Server settings for a shared (classroom) deployment, from ``kdlab.toml`` and environment variables.
+
+Defaults suit one laptop. Environment variables win over the file, so a teacher can override one value when
+starting the server (``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .config import DEVICES, RunConfig
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    max_concurrent_runs: int = 2  # runs training at once; more wait in a queue
+    max_epochs: int = 200  # per run, student and teacher alike
+    max_train_samples: int = 60_000  # the transfer set a run may train on
+    devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "ServerSettings":
+        """``[server]`` table of ``kdlab.toml`` (or ``$KDLAB_CONFIG``), then ``KDLAB_<FIELD>`` variables."""
+        path = Path(path or os.environ.get("KDLAB_CONFIG", "kdlab.toml"))
+        values: dict = {}
+        if path.exists():
+            try:
+                values.update(tomllib.loads(path.read_text()).get("server", {}))
+            except tomllib.TOMLDecodeError as err:
+                raise ValueError(f"{path} is not valid TOML: {err}") from None
+        for f in fields(cls):
+            raw = os.environ.get(f"KDLAB_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = raw.split(",") if f.name == "devices" else raw
+        return cls.parse(values)
+
+    @classmethod
+    def parse(cls, values: dict) -> "ServerSettings":
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
+        parsed = {}
+        for name in ("max_concurrent_runs", "max_epochs", "max_train_samples"):
+            if name in values:
+                try:
+                    parsed[name] = int(values[name])
+                except (TypeError, ValueError):
+                    raise ValueError(f"server setting {name} must be an integer, got {values[name]!r}") from None
+                if parsed[name] < 1:
+                    raise ValueError(f"server setting {name} must be >= 1, got {parsed[name]}")
+        if "devices" in values:
+            devices = tuple(d.strip() for d in values["devices"])
+            bad = [d for d in devices if d not in DEVICES]
+            if bad or not devices:
+                raise ValueError(f"server setting devices takes some of {', '.join(DEVICES)}, got {list(devices)}")
+            parsed["devices"] = devices
+        return cls(**parsed)
+
+    def check(self, config: RunConfig) -> None:
+        """Refuse a run that is bigger than this server allows, in one sentence."""
+        for name in ("epochs", "teacher_epochs"):
+            if getattr(config, name) > self.max_epochs:
+                raise ValueError(f"{name} is capped at {self.max_epochs} on this server, got {getattr(config, name)}")
+        if config.device not in self.devices:
+            raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(self.devices)}")
+
+    def cap_transfer(self, config: RunConfig) -> RunConfig:
+        """Limit the student's transfer set to ``max_train_samples``."""
+        limit = min(config.train_limit or self.max_train_samples, self.max_train_samples)
+        return replace(config, train_limit=limit)

@@ -1,0 +1,208 @@
+"""The run store: every run's config, status, metrics, results and student weights in one SQLite file.
+
+SQLite is the embedded default — no server to start — and in WAL mode thirty readers polling live curves do not
+block the writer. A run's row is written when it is submitted, so a crash or restart leaves it ``interrupted``,
+never gone; a finished run's summary and weights land in one transaction, so it is all there or not at all.
+Weights are ``torch.save`` bytes read back only with ``weights_only=True``.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sqlite3
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import torch
+
+from .data import kdlab_home
+from .storage import load_tensors
+
+ACTIVE = ("queued", "running")
+STATUSES = (*ACTIVE, "finished", "failed", "cancelled", "interrupted")
+WORKSPACE_PATTERN = re.compile(r"^\w[\w \-]{0,39}$")
+DEFAULT_WORKSPACE = "default"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    status TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    pid INTEGER NOT NULL,
+    config TEXT NOT NULL,
+    summary TEXT,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs (workspace, created);
+CREATE TABLE IF NOT EXISTS events (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    phase TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    progress REAL NOT NULL,
+    metrics TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE IF NOT EXISTS weights (
+    run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+);
+"""
+
+
+def check_workspace(name: str) -> str:
+    """Workspace names are short words (letters in any script, digits, spaces, '-' and '_'): never a path."""
+    name = name.strip() if isinstance(name, str) else name
+    if not isinstance(name, str) or not WORKSPACE_PATTERN.match(name):
+        raise ValueError("a workspace name is 1-40 letters, digits, spaces, '-' or '_' (for example 'class-7b'), "
+                         f"got {name!r}")
+    return name
+
+
+@dataclass
+class RunRecord:
+    id: str
+    workspace: str
+    status: str
+    source: str
+    created: float
+    updated: float
+    config: dict[str, Any]
+    summary: dict[str, Any] | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "RunRecord":
+        return cls(row["id"], row["workspace"], row["status"], row["source"], row["created"], row["updated"],
+                   json.loads(row["config"]), json.loads(row["summary"]) if row["summary"] else None, row["error"])
+
+
+class RunStore:
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else kdlab_home() / "runs.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One short-lived connection per call: safe from any thread, one transaction per ``with`` block."""
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def create(self, config: dict, workspace: str = DEFAULT_WORKSPACE, source: str = "app",
+               status: str = "queued") -> str:
+        run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        now = time.time()
+        with self._connect() as db:
+            db.execute("INSERT INTO runs (id, workspace, status, source, created, updated, pid, config) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (run_id, check_workspace(workspace), status, source, now, now, os.getpid(), json.dumps(config)))
+        return run_id
+
+    def set_status(self, run_id: str, status: str, error: str | None = None) -> None:
+        assert status in STATUSES, status
+        with self._connect() as db:
+            db.execute("UPDATE runs SET status = ?, error = ?, updated = ? WHERE id = ?",
+                       (status, error, time.time(), run_id))
+
+    def append_events(self, run_id: str, events: list[dict]) -> None:
+        """Write a batch of events (dicts with phase, kind, epoch, step, progress, metrics) in one transaction."""
+        if not events:
+            return
+        with self._connect() as db:
+            start = db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM events WHERE run_id = ?", (run_id,)).fetchone()[0]
+            db.executemany(
+                "INSERT INTO events (run_id, seq, phase, kind, epoch, step, progress, metrics) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, start + i, e["phase"], e["kind"], e["epoch"], e["step"], e["progress"],
+                  json.dumps(e["metrics"])) for i, e in enumerate(events)])
+            db.execute("UPDATE runs SET updated = ? WHERE id = ?", (time.time(), run_id))
+
+    def finish(self, run_id: str, summary: dict, weights: dict[str, dict[str, torch.Tensor]]) -> None:
+        """Summary, weights and the 'finished' status in one transaction."""
+        buffer = io.BytesIO()
+        torch.save({role: {k: v.detach().cpu() for k, v in state.items()} for role, state in weights.items()}, buffer)
+        with self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO weights (run_id, data) VALUES (?, ?)", (run_id, buffer.getvalue()))
+            db.execute("UPDATE runs SET status = 'finished', summary = ?, error = NULL, updated = ? WHERE id = ?",
+                       (json.dumps(summary), time.time(), run_id))
+
+    def get(self, run_id: str) -> RunRecord:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"no run with id {run_id!r}")
+        return RunRecord.from_row(row)
+
+    def list(self, workspace: str | None = None) -> list[RunRecord]:
+        query, args = "SELECT * FROM runs", ()
+        if workspace is not None:
+            query, args = query + " WHERE workspace = ?", (check_workspace(workspace),)
+        with self._connect() as db:
+            return [RunRecord.from_row(r) for r in db.execute(query + " ORDER BY created DESC", args)]
+
+    def workspaces(self) -> list[str]:
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT DISTINCT workspace FROM runs ORDER BY workspace")]
+
+    def events(self, run_id: str, after: int = -1) -> list[dict]:
+        """Events in order; ``after`` skips those already read (the seq of the last one seen)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq", (run_id, after))
+            return [{"seq": r["seq"], "phase": r["phase"], "kind": r["kind"], "epoch": r["epoch"], "step": r["step"],
+                     "progress": r["progress"], "metrics": json.loads(r["metrics"])} for r in rows]
+
+    def weights(self, run_id: str) -> dict[str, dict[str, torch.Tensor]]:
+        """``{"student": state_dict, "baseline": state_dict}`` of a finished run."""
+        return load_tensors(io.BytesIO(self.weights_bytes(run_id)))
+
+    def weights_bytes(self, run_id: str) -> bytes:
+        with self._connect() as db:
+            row = db.execute("SELECT data FROM weights WHERE run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"run {run_id!r} has no stored weights (it did not finish)")
+        return row["data"]
+
+    def delete(self, run_id: str) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    def mark_interrupted(self) -> int:
+        """Runs left queued/running by a process that no longer exists become 'interrupted'; returns how many."""
+        with self._connect() as db:
+            rows = db.execute(f"SELECT id, pid FROM runs WHERE status IN {ACTIVE}").fetchall()
+            dead = [r["id"] for r in rows if not _alive(r["pid"])]
+            db.executemany("UPDATE runs SET status = 'interrupted', error = 'the server stopped during this run', "
+                           "updated = ? WHERE id = ?", [(time.time(), run_id) for run_id in dead])
+        return len(dead)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
