@@ -1,4 +1,33 @@
+"""kdlab's entry point: navigation, the shared sidebar, and the home page (what KD is, the loss, a quick demo)."""
 import streamlit as st
 
-st.title("kdlab")
-st.write("An interactive knowledge-distillation lab. The pages are coming.")
+from kdlab import RunConfig
+from ui.common import remember_run, runner, session_runs, sidebar, tr, workspace
+from ui.live import live_run, loss_formula
+
+st.set_page_config(page_title="kdlab", page_icon="🧪", layout="wide")
+
+
+def home() -> None:
+    st.title(tr("app.title"))
+    st.markdown(tr("home.intro"))
+    st.markdown(tr("home.formula"))
+    st.latex(loss_formula(st.session_state.get("distill_config", RunConfig())))
+    if st.button(tr("home.quick_demo"), help=tr("home.quick_demo_help"), type="primary", key="home_demo"):
+        remember_run(runner().submit(RunConfig(), workspace()))
+    if session_runs():
+        live_run(session_runs()[-1])
+
+
+pages = [
+    st.Page(home, title=tr("nav.home"), icon="🏠", default=True, url_path="home"),
+    st.Page("pages/temperature.py", title=tr("nav.temperature"), icon="🌡️", url_path="temperature"),
+    st.Page("pages/distill.py", title=tr("nav.distill"), icon="⚗️", url_path="distill"),
+    st.Page("pages/attention.py", title=tr("nav.attention"), icon="👁️", url_path="attention"),
+    st.Page("pages/compare.py", title=tr("nav.compare"), icon="⚖️", url_path="compare"),
+    st.Page("pages/lessons.py", title=tr("nav.lessons"), icon="🎓", url_path="lessons"),
+    st.Page("pages/history.py", title=tr("nav.history"), icon="🗂️", url_path="history"),
+]
+navigation = st.navigation(pages)
+sidebar()
+navigation.run()

@@ -249,3 +249,84 @@ def unseen_class_recall(logits: torch.Tensor, labels: torch.Tensor, cls: int, sh
         shifted[:, cls] += shift
         recalls.append((shifted[members].argmax(1) == cls).float().mean().item())
     return recalls
+
+
+def _coefficient(value: float) -> str:
+    """A loss weight as the formula shows it: two decimals for slider values (0.10), more only when needed."""
+    value = round(float(value), 6) + 0.0  # 1 - 0.9 = 0.09999999999999998 -> 0.1; -0.0 -> 0.0
+    if value == 0:
+        return "0"
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:.4g}"
+
+
+def loss_formula_latex(temperature: float, alpha: float, beta: float, gamma: float,
+                       terms: dict[str, float] | None = None) -> str:
+    """The loss of a run as LaTeX with its values substituted, so a page shows exactly what the run minimises:
+    ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep (+ w·L_term ...)``.
+
+    The (1-α) coefficient is computed, T² is written as ``T^2`` with T filled in (the factor that keeps the soft
+    term's gradients as large as the hard term's as T grows), and zero weights stay visible as ``0``, so a learner
+    sees which terms are switched off.
+    """
+    t = f"{float(temperature):g}"
+    soft = rf"\mathrm{{KL}}\big(\mathrm{{softmax}}(t/{t})\,\|\,\mathrm{{softmax}}(s/{t})\big)"
+    parts = [rf"{_coefficient(1 - alpha)}\,\mathrm{{CE}}(y, s)",
+             rf"{_coefficient(alpha)}\cdot {t}^{{2}}\,{soft}",
+             rf"{_coefficient(beta)}\,\mathcal{{L}}_{{att}}",
+             rf"{_coefficient(gamma)}\,\mathcal{{L}}_{{rep}}"]
+    for name, weight in (terms or {}).items():
+        label = str(name).replace("_", r"\_")
+        parts.append(rf"{_coefficient(weight)}\,\mathcal{{L}}_{{\mathrm{{{label}}}}}")
+    return r"\mathcal{L} = " + " + ".join(parts)
+
+
+def model_choices(modality: str) -> list[str]:
+    """The presets, then the architectures, that take ``modality`` input: what a teacher or student picker offers,
+    so a page can never pair a dataset with a model that cannot read it (``RunConfig.validate`` would refuse it)."""
+    from .models import MODELS, PRESETS, model_meta
+
+    names = PRESETS.names() + MODELS.names()
+    return [name for name in names if modality in model_meta(name)["modalities"]]
+
+
+def dataset_class_names(name: str) -> list[str]:
+    """The class names of a dataset, for pickers such as "classes the student never sees": read from the data when
+    it loads (bundled or generated sets, downloaded files), else "0".."C-1" from the registry, so a page works
+    before any download."""
+    from .data import DATASETS, load_dataset
+
+    try:
+        return [str(c) for c in load_dataset(name).class_names]
+    except ValueError:  # DataMissingError: files not on disk
+        return [str(c) for c in range(DATASETS.get(name).meta["num_classes"])]
+
+
+def summary_table(summary: dict) -> list[dict]:
+    """One row per model of a finished run (teacher, baseline when trained, distilled student), in the units a table
+    shows: ``role``, ``accuracy_pct`` (test accuracy, %), ``params``, ``size_kb`` (parameters and buffers, KiB) and
+    ``seconds`` (training time; a cached teacher keeps the time it originally took). Putting the three side by side
+    is the whole point of distillation: the student should be nearly as accurate as the teacher, far smaller, and
+    more accurate than the baseline of the same size."""
+    seconds = {"teacher": "teacher_seconds", "baseline": "baseline_seconds", "student": "distill_seconds"}
+    rows = []
+    for role in ("teacher", "baseline", "student"):
+        if summary.get(f"{role}_acc") is None:
+            continue
+        size = summary.get(f"{role}_size_bytes")
+        rows.append({"role": role, "accuracy_pct": round(100.0 * summary[f"{role}_acc"], 2),
+                     "params": summary.get(f"{role}_params"),
+                     "size_kb": None if size is None else round(size / 1024, 1),
+                     "seconds": None if summary.get(seconds[role]) is None else round(summary[seconds[role]], 2)})
+    return rows
+
+
+def device_choices(offered, cuda_available: bool | None = None, mps_available: bool | None = None) -> list[str]:
+    """The devices a run may ask for here: those the server offers (``ServerSettings.devices``) that this machine
+    has. "auto" (GPU when present, else CPU) and "cpu" always work; "cuda" and "mps" only with the hardware, so a
+    page never offers a GPU that would fail the run."""
+    if cuda_available is None:
+        cuda_available = torch.cuda.is_available()
+    if mps_available is None:
+        mps_available = torch.backends.mps.is_available()
+    present = {"auto": True, "cpu": True, "cuda": cuda_available, "mps": mps_available}
+    return [d for d in offered if present.get(d, False)] or ["cpu"]

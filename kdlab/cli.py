@@ -10,6 +10,7 @@ import sys
 from typing import Any, Sequence
 
 from .config import DEVICES, RunConfig
+from .config import parse_knobs as config_parse_knobs
 from .train import TrainEvent, TrainingDiverged, run_distillation
 
 DEFAULTS = RunConfig()
@@ -25,25 +26,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_knobs(text: str) -> dict[str, Any]:
-    """``"hidden=64,depth=1"`` -> ``{"hidden": 64, "depth": 1}``; values become int, float or bool when they look so."""
-    knobs: dict[str, Any] = {}
-    for pair in filter(None, (p.strip() for p in text.split(","))):
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise CliError(f"expected key=value, got {pair!r}")
-        knobs[key.strip()] = _scalar(raw.strip())
-    return knobs
-
-
-def _scalar(raw: str) -> Any:
-    if raw.lower() in ("true", "false"):
-        return raw.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            pass
-    return raw
+    """``"hidden=64,depth=1"`` -> ``{"hidden": 64, "depth": 1}`` (``kdlab.config.parse_knobs``, as a usage error)."""
+    try:
+        return config_parse_knobs(text)
+    except ValueError as err:
+        raise CliError(str(err)) from None
 
 
 def parse_classes(text: str) -> tuple[int, ...]:

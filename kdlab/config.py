@@ -84,8 +84,7 @@ class RunConfig:
                      f"{', '.join(n for n in LOSS_TERMS.names() if n not in ('attention', 'representation'))}")
             _require(_is_number(weight) and weight >= 0, f"weight of loss term {name!r} must be >= 0, got {weight}")
         if self.beta > 0:
-            kinds = {metas[r]["attention"] for r in metas}
-            _require(None not in kinds and len(kinds) == 1,
+            _require(attention_kind(self.teacher, self.student) is not None,
                      f"beta > 0 needs attention maps of the same kind from both models, but teacher {self.teacher!r} "
                      f"has {_describe_attention(metas['teacher'])} and student {self.student!r} has "
                      f"{_describe_attention(metas['student'])}; set beta to 0")
@@ -136,6 +135,39 @@ class RunConfig:
             elif default is not None and not isinstance(value, type(default)):
                 raise ValueError(f"{name} must be {type(default).__name__}, got {value!r}")
         return cls(**values).validate()
+
+
+def attention_kind(teacher: str, student: str) -> str | None:
+    """The kind of attention map ("tokens" or "spatial") both models expose, or None when β has nothing to compare:
+    attention transfer matches the teacher's maps to the student's, so both must have maps, of the same kind."""
+    from .models import model_meta
+
+    kinds = {model_meta(teacher)["attention"], model_meta(student)["attention"]}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
+
+def parse_knobs(text: str) -> dict[str, Any]:
+    """``"hidden=64,depth=1"`` -> ``{"hidden": 64, "depth": 1}``: the one knob syntax of the CLI and the app.
+
+    Values become int, float or bool when they look so, else stay strings; raises ``ValueError`` naming a bad pair.
+    """
+    knobs: dict[str, Any] = {}
+    for pair in filter(None, (p.strip() for p in str(text).split(","))):
+        key, sep, raw = pair.partition("=")
+        _require(bool(sep and key.strip()), f"expected key=value, got {pair!r}")
+        knobs[key.strip()] = _scalar(raw.strip())
+    return knobs
+
+
+def _scalar(raw: str) -> Any:
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
 
 
 def _require(ok: bool, message: str) -> None:

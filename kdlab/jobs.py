@@ -38,6 +38,36 @@ class StoreRecorder:
         self.pending = []
 
 
+def run_recorded(store: RunStore, run_id: str, config: RunConfig, listeners=(), stop: threading.Event | None = None,
+                 progress: dict | None = None) -> RunResult:
+    """Run one distillation into an existing store record, the one way the app and the CLI both do it.
+
+    Marks the run ``running``, streams its events through a ``StoreRecorder`` and, at the end, stores the summary
+    and the student/baseline weights (``RunStore.finish``). On any error — a stop, Ctrl-C, a bad value, a diverged
+    loss, a bug — the events so far are kept, the run becomes ``cancelled`` or ``failed`` with the reason, and the
+    error is re-raised for the caller to report.
+    """
+    store.set_status(run_id, "running")
+    recorder = StoreRecorder(store, run_id, {} if progress is None else progress)
+    try:
+        result = run_distillation(config, listeners=[recorder, *listeners], stop=stop)
+    except BaseException as err:
+        recorder.flush()
+        cancelled = isinstance(err, (RunCancelled, KeyboardInterrupt))
+        if isinstance(err, KeyboardInterrupt):
+            reason = "interrupted with Ctrl-C"
+        elif isinstance(err, (RunCancelled, ValueError, TrainingDiverged)):
+            reason = str(err)
+        else:  # a bug must still end the run visibly, not leave it 'running'
+            reason = f"{type(err).__name__}: {err}"
+        store.set_status(run_id, "cancelled" if cancelled else "failed", reason)
+        raise
+    recorder.flush()
+    weights = {role: model.state_dict() for role, model in result.models.items() if role != "teacher"}
+    store.finish(run_id, result.summary(), weights)
+    return result
+
+
 class JobRunner:
     """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
 
@@ -83,26 +113,14 @@ class JobRunner:
         with self.slots:
             with self.lock:
                 self.waiting.remove(run_id)
-            if stop.is_set():
-                self.store.set_status(run_id, "cancelled", "stopped before it started")
-                return
-            self.store.set_status(run_id, "running")
-            recorder = StoreRecorder(self.store, run_id, self.progress)
             try:
-                result = run_distillation(config, listeners=[recorder], stop=stop)
-            except RunCancelled as err:
-                recorder.flush()
-                self.store.set_status(run_id, "cancelled", str(err))
-            except (ValueError, TrainingDiverged) as err:
-                recorder.flush()
-                self.store.set_status(run_id, "failed", str(err))
-            except Exception as err:  # a bug must still end the run visibly, not leave it 'running'
-                recorder.flush()
-                self.store.set_status(run_id, "failed", f"{type(err).__name__}: {err}")
+                if stop.is_set():
+                    self.store.set_status(run_id, "cancelled", "stopped before it started")
+                    return
+                result = run_recorded(self.store, run_id, config, stop=stop, progress=self.progress)
+            except Exception:  # noqa: BLE001  (run_recorded has recorded why the run ended in the store)
+                pass
             else:
-                recorder.flush()
-                weights = {role: model.state_dict() for role, model in result.models.items() if role != "teacher"}
-                self.store.finish(run_id, result.summary(), weights)
                 with self.lock:
                     self.results[run_id] = result
                     while len(self.results) > KEEP_RESULTS:

@@ -103,3 +103,21 @@ def test_a_partial_cifar_folder_is_reported_missing(tmp_path):
     (tmp_path / "cifar-10-batches-py" / "test_batch").unlink()
     with pytest.raises(DataMissingError, match="files not found"):
         load_dataset("cifar10", data_root=tmp_path)
+
+
+class _RunsCode:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_cifar_batch_that_would_run_code_is_refused_without_running_it(tmp_path):
+    write_cifar(tmp_path)
+    marker = tmp_path / "pwned"
+    with open(tmp_path / "cifar-10-batches-py" / "data_batch_1", "wb") as f:
+        pickle.dump({"data": _RunsCode(marker), "labels": [0]}, f)
+    with pytest.raises(ValueError, match="not a CIFAR-10 batch"):
+        load_dataset("cifar10", data_root=tmp_path)
+    assert not marker.exists()

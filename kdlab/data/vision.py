@@ -77,9 +77,25 @@ def fashion_mnist(seed: int, data_root: Path, download: bool = False, **_) -> Sp
     return _load_idx("fashion-mnist", "FashionMNIST", data_root, download)
 
 
+class _ArrayUnpickler(pickle.Unpickler):
+    """CIFAR's batches are pickles by format, and a pickle can run any code. This one rebuilds only numpy arrays
+    and plain containers; anything else in the file (a function to call, a class to build) is refused."""
+
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+               ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a CIFAR batch")
+        return super().find_class(module, name)
+
+
 def _unpickle(path: Path) -> dict:
-    with open(path, "rb") as f:
-        return pickle.load(f, encoding="latin1")  # the batches were pickled by Python 2
+    try:
+        with open(path, "rb") as f:
+            return _ArrayUnpickler(f, encoding="latin1").load()  # the batches were pickled by Python 2
+    except (pickle.UnpicklingError, EOFError, ValueError) as err:
+        raise ValueError(f"{path} is not a CIFAR-10 batch: {err}") from None
 
 
 @register_dataset("cifar10", modality="image", num_classes=10, summary="60,000 32x32 colour photos (download)")

@@ -1,0 +1,317 @@
+"""Plotly figure builders from plain data (lists, numpy arrays, dicts): the only module that imports plotly.
+
+Every user-facing string comes from ``labels``, a dict merged over ``DEFAULT_LABELS``, or from an argument, so the
+app can pass a translated dict once (``{key: tr(key) for key in DEFAULT_LABELS}``) and every figure follows.
+Names given as dict keys (series, models, grids) and class names are shown as given.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+DEFAULT_LABELS = {
+    "class": "class", "probability": "probability", "temperature": "temperature T", "step": "training step",
+    "epoch": "epoch", "loss": "loss (nats)", "test_accuracy": "test accuracy (%)", "accuracy_pct": "accuracy (%)",
+    "agreement": "agreement with the teacher (%)", "confidence": "mean confidence", "accuracy": "accuracy",
+    "perfect_calibration": "perfectly calibrated", "ece": "ECE", "predicted": "predicted class",
+    "true": "true class", "count": "samples", "feature_1": "x₁", "feature_2": "x₂", "key": "key (attended to)",
+    "query": "query (attending)", "attention_weight": "attention weight", "token": "token",
+    "pixel_x": "x (pixels)", "pixel_y": "y (pixels)", "alpha": "α (weight of the soft loss)",
+    "teacher": "teacher", "baseline": "baseline", "student": "distilled student",
+    "ce": "cross-entropy", "soft": "soft targets", "attention": "attention", "representation": "representation",
+    "relational": "relational", "total": "total",
+    "probability_title": "Class probabilities", "sweep_title": "Probabilities as the temperature changes",
+    "loss_title": "Training loss", "accuracy_title": "Test accuracy", "agreement_title": "Agreement with the teacher",
+    "per_class_title": "Accuracy per class", "reliability_title": "Reliability diagram",
+    "decision_title": "Decision boundaries", "attention_title": "Attention map", "overlay_title": "Where it looks",
+    "token_title": "Attention over the tokens", "tuning_title": "Test accuracy over T × α",
+}
+LOSS_COMPONENTS = ("ce", "soft", "attention", "representation", "relational", "total")
+PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
+PALETTE = qualitative.Plotly + qualitative.D3[::2]
+HEIGHT = 450
+
+
+def _text(labels: dict | None) -> dict:
+    return {**DEFAULT_LABELS, **(labels or {})}
+
+
+def _style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = HEIGHT) -> go.Figure:
+    """The shared look: white template, readable fonts, title top left, legend under the plot, and a fixed
+    ``uirevision`` so zoom survives the live redraws of a run in progress."""
+    fig.update_layout(template="plotly_white", height=height, font=dict(size=14), title=dict(text=title, x=0.02),
+                      margin=dict(l=70, r=30, t=60, b=60), uirevision="kdlab",
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.layout.yaxis.title.text = y_title  # the first panel only: side-by-side panels share it
+    return fig
+
+
+def _color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _grey(image) -> np.ndarray:
+    """``[H, W]`` or ``[C, H, W]`` -> ``[H, W]`` scaled to 0..1 (datasets store standardised pixels)."""
+    image = np.asarray(image, dtype=float)
+    image = image.mean(0) if image.ndim == 3 else image
+    span = image.max() - image.min()
+    return (image - image.min()) / span if span > 0 else np.zeros_like(image)
+
+
+def _image_axes(fig: go.Figure, text: dict, show: bool = True) -> None:
+    fig.update_xaxes(title_text=text["pixel_x"], visible=show, showgrid=False, constrain="domain")
+    fig.update_yaxes(title_text=text["pixel_y"], visible=show, showgrid=False, autorange="reversed",
+                     scaleanchor="x", constrain="domain")
+
+
+def probability_bars(class_names, series: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Grouped bars, one group per class, one bar per series (e.g. teacher / student at T = 1 and at T)."""
+    text = _text(labels)
+    fig = go.Figure([go.Bar(x=list(class_names), y=np.asarray(probs, dtype=float), name=name, marker_color=_color(i))
+                     for i, (name, probs) in enumerate(series.items())])
+    fig.update_layout(barmode="group", yaxis_range=[0, 1.02])
+    return _style(fig, title or text["probability_title"], text["class"], text["probability"])
+
+
+def temperature_sweep_lines(temperatures, probs, class_names, current_t: float, *, title: str | None = None,
+                            labels: dict | None = None) -> go.Figure:
+    """One line per class over a log-scaled temperature axis, with a vertical marker at the current T."""
+    text, probs = _text(labels), np.asarray(probs, dtype=float)
+    fig = go.Figure([go.Scatter(x=list(temperatures), y=probs[:, c], name=str(name), mode="lines",
+                                line=dict(color=_color(c), width=2.5)) for c, name in enumerate(class_names)])
+    fig.add_vline(x=current_t, line=dict(color="black", dash="dash"))
+    # on a log axis, ranges and annotations are placed in log10 units (shapes in data units)
+    fig.add_annotation(x=np.log10(current_t), y=1, yref="paper", yanchor="bottom", text=f"T = {current_t:g}",
+                       showarrow=False)
+    low, high = min(temperatures), max(temperatures)
+    fig.update_xaxes(type="log", range=np.log10([low, high]),
+                     tickvals=[t for t in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low <= t <= high])
+    fig.update_yaxes(range=[0, 1.02])
+    return _style(fig, title or text["sweep_title"], text["temperature"], text["probability"])
+
+
+def _whole_epochs(fig: go.Figure, epochs) -> None:
+    """Epoch axes tick at whole numbers while there are few enough epochs to label each."""
+    if 0 < max(epochs, default=0) <= 12:
+        fig.update_xaxes(dtick=1)
+
+
+def _events(history, kind: str) -> list[dict]:
+    rows = [event if isinstance(event, dict) else vars(event) for event in history or []]
+    return [row for row in rows if row["kind"] == kind]
+
+
+def _phases(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(row["phase"] for row in rows))
+
+
+def loss_curves(history, *, x: str = "step", title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Each loss component of each phase against the step (``x="step"``, the step events) or the epoch
+    (``x="epoch"``, epoch averages). Colour = component, dash = phase; "total" is left out where it equals the one
+    other component (a hard-label phase). Works on a partial or empty history."""
+    text, rows = _text(labels), _events(history, x if x == "epoch" else "step")
+    fig = go.Figure()
+    for phase in _phases(rows):
+        mine = [r for r in rows if r["phase"] == phase]
+        present = [c for c in LOSS_COMPONENTS if any(c in r["metrics"] for r in mine)]
+        if len(present) == 2 and "total" in present:
+            present.remove("total")
+        for component in present:
+            points = [(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]]
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines",
+                            name=f"{text.get(phase, phase)} · {text.get(component, component)}",
+                            line=dict(color=_color(LOSS_COMPONENTS.index(component)), dash=PHASE_DASH.get(phase)))
+    if x == "epoch":
+        _whole_epochs(fig, [r["epoch"] for r in rows])
+    return _style(fig, title or text["loss_title"], text[x], text["loss"])
+
+
+def _per_epoch(history, metric: str, phases) -> dict[str, tuple[list, list]]:
+    rows = [r for r in _events(history, "epoch") if metric in r["metrics"] and r["phase"] in phases]
+    return {phase: ([r["epoch"] for r in rows if r["phase"] == phase],
+                    [100 * r["metrics"][metric] for r in rows if r["phase"] == phase]) for phase in _phases(rows)}
+
+
+def accuracy_curves(history, teacher_acc: float | None = None, *, title: str | None = None,
+                    labels: dict | None = None) -> go.Figure:
+    """Test accuracy (%) per epoch of the baseline and the distilled student, with the teacher's accuracy (the
+    argument, else its last epoch in the history) as a dashed horizontal reference."""
+    text, curves = _text(labels), _per_epoch(history, "test_acc", ("baseline", "student"))
+    if teacher_acc is None:
+        teacher_rows = _per_epoch(history, "test_acc", ("teacher",)).get("teacher")
+        teacher_acc = teacher_rows[1][-1] / 100 if teacher_rows else None
+    fig = go.Figure([go.Scatter(x=ex, y=acc, name=text.get(phase, phase), mode="lines+markers",
+                                line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
+                     for i, (phase, (ex, acc)) in enumerate(curves.items())])
+    epochs = [e for ex, _ in curves.values() for e in ex]
+    if teacher_acc is not None:
+        span = [min(epochs, default=1), max(epochs, default=1)]
+        fig.add_scatter(x=span, y=[100 * teacher_acc] * 2, name=text["teacher"], mode="lines",
+                        line=dict(color="black", dash=PHASE_DASH["teacher"]))
+    _whole_epochs(fig, epochs)
+    return _style(fig, title or text["accuracy_title"], text["epoch"], text["test_accuracy"])
+
+
+def agreement_curves(history, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Top-1 agreement with the teacher (%) per epoch for the baseline and the distilled student."""
+    text, curves = _text(labels), _per_epoch(history, "agreement", ("baseline", "student"))
+    fig = go.Figure([go.Scatter(x=ex, y=values, name=text.get(phase, phase), mode="lines+markers",
+                                line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
+                     for i, (phase, (ex, values)) in enumerate(curves.items())])
+    fig.update_yaxes(range=[0, 101])
+    _whole_epochs(fig, [e for ex, _ in curves.values() for e in ex])
+    return _style(fig, title or text["agreement_title"], text["epoch"], text["agreement"])
+
+
+def learning_curves(history, teacher_acc: float | None = None, *, labels: dict | None = None) -> dict[str, go.Figure]:
+    """The three live-training figures at once: ``{"loss", "accuracy", "agreement"}``."""
+    return {"loss": loss_curves(history, labels=labels),
+            "accuracy": accuracy_curves(history, teacher_acc, labels=labels),
+            "agreement": agreement_curves(history, labels=labels)}
+
+
+def per_class_bars(class_names, per_class: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Grouped bars of per-class accuracy (fractions in, % shown), one bar per model; ``None`` entries skipped."""
+    text = _text(labels)
+    fig = go.Figure([go.Bar(x=[str(c) for c in class_names], y=100 * np.asarray(acc, dtype=float),
+                            name=text.get(name, name), marker_color=_color(i))
+                     for i, (name, acc) in enumerate(per_class.items()) if acc is not None])
+    fig.update_layout(barmode="group", yaxis_range=[0, 101])
+    return _style(fig, title or text["per_class_title"], text["class"], text["accuracy_pct"])
+
+
+def confusion_heatmap(matrix, class_names, title: str, *, labels: dict | None = None) -> go.Figure:
+    """Counts with rows = true class (top to bottom) and columns = predicted class, each cell labelled."""
+    text, matrix, names = _text(labels), np.asarray(matrix), [str(c) for c in class_names]
+    fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, text=matrix, texttemplate="%{text}", colorscale="Blues",
+                               colorbar=dict(title=dict(text=text["count"]))))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="bottom")
+    return _style(fig, title, text["predicted"], text["true"])
+
+
+def reliability_diagram(reliabilities: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Accuracy against mean confidence per bin (``kdlab.analysis.reliability`` dicts), one line per model with
+    its ECE in the legend, marker area ∝ samples in the bin, and the diagonal of perfect calibration."""
+    text = _text(labels)
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=text["perfect_calibration"],
+                               line=dict(color="grey", dash="dash")))
+    for i, (name, rel) in enumerate(reliabilities.items()):
+        keep = np.asarray(rel["count"]) > 0
+        counts = np.asarray(rel["count"])[keep]
+        size = 6 + 18 * np.sqrt(counts / counts.max()) if counts.size else 6
+        fig.add_scatter(x=np.asarray(rel["confidence"])[keep], y=np.asarray(rel["accuracy"])[keep],
+                        mode="lines+markers", name=f"{text.get(name, name)} ({text['ece']} {rel['ece']:.3f})",
+                        marker=dict(size=size, color=_color(i + 1)), line=dict(color=_color(i + 1)),
+                        customdata=counts,
+                        hovertemplate=f"%{{x:.2f}} → %{{y:.2f}}<br>{text['count']}: %{{customdata}}")
+    fig.update_xaxes(range=[-0.02, 1.02])
+    fig.update_yaxes(range=[-0.03, 1.03])
+    return _style(fig, title or text["reliability_title"], text["confidence"], text["accuracy"])
+
+
+def _class_scale(num_classes: int) -> list:
+    """A stepped colour scale so integer class ``c`` of ``0..C-1`` gets ``PALETTE[c]``."""
+    stops = []
+    for c in range(num_classes):
+        stops += [[c / num_classes, _color(c)], [(c + 1) / num_classes, _color(c)]]
+    return stops
+
+
+def decision_boundaries(grids: dict, points, point_labels, *, class_names=None, title: str | None = None,
+                        labels: dict | None = None) -> go.Figure:
+    """Side-by-side panels, one per model: its predicted regions (``(xs, ys, class_grid[, confidence])`` from
+    ``kdlab.analysis.decision_grid``) with the data points on top, coloured by their true class."""
+    text, points, point_labels = _text(labels), np.asarray(points, dtype=float), np.asarray(point_labels)
+    num_classes = int(max([point_labels.max(initial=0)] + [np.max(g[2]) for g in grids.values()])) + 1
+    names = list(class_names) if class_names is not None else [str(c) for c in range(num_classes)]
+    fig = make_subplots(rows=1, cols=max(len(grids), 1), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[text.get(name, name) for name in grids])
+    for col, (xs, ys, class_grid, *_) in enumerate(grids.values(), start=1):
+        fig.add_trace(go.Heatmap(x=xs, y=ys, z=class_grid, colorscale=_class_scale(num_classes), zmin=-0.5,
+                                 zmax=num_classes - 0.5, opacity=0.35, showscale=False, hoverinfo="skip"), 1, col)
+        for c in range(num_classes):
+            mine = points[point_labels == c]
+            fig.add_trace(go.Scatter(x=mine[:, 0], y=mine[:, 1], mode="markers", name=names[c], legendgroup=str(c),
+                                     showlegend=col == 1, marker=dict(color=_color(c), size=6,
+                                                                      line=dict(color="white", width=0.8))), 1, col)
+    return _style(fig, title or text["decision_title"], text["feature_1"], text["feature_2"], height=480)
+
+
+def attention_heatmap(matrix, x_labels, y_labels, title: str | None = None, *, labels: dict | None = None) -> go.Figure:
+    """A ``[Q, K]`` map, queries down and keys across. Positions are numeric with the tokens as tick text, so a
+    repeated token keeps its own column."""
+    text, matrix = _text(labels), np.asarray(matrix, dtype=float)
+    fig = go.Figure(go.Heatmap(z=matrix, colorscale="Viridis", zmin=0,
+                               colorbar=dict(title=dict(text=text["attention_weight"]))))
+    fig.update_xaxes(tickvals=list(range(len(x_labels))), ticktext=[str(t) for t in x_labels], tickangle=-45)
+    fig.update_yaxes(tickvals=list(range(len(y_labels))), ticktext=[str(t) for t in y_labels], autorange="reversed")
+    return _style(fig, title or text["attention_title"], text["key"], text["query"], height=520)
+
+
+def image_overlay(image, heat, title: str | None = None, *, opacity: float = 0.5,
+                  labels: dict | None = None) -> go.Figure:
+    """The image in grey with ``heat`` ([h, w], e.g. a ViT's CLS attention over patches or a CNN's activation map)
+    upsampled to the image size by nearest neighbour (one block per patch) and laid over it, half transparent."""
+    text, grey, heat = _text(labels), _grey(image), np.asarray(heat, dtype=float)
+    rows = np.arange(grey.shape[0]) * heat.shape[0] // grey.shape[0]
+    cols = np.arange(grey.shape[1]) * heat.shape[1] // grey.shape[1]
+    fig = go.Figure([go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"),
+                     go.Heatmap(z=heat[rows][:, cols], colorscale="Inferno", opacity=opacity,
+                                colorbar=dict(title=dict(text=text["attention_weight"])))])
+    _image_axes(fig, text)
+    return _style(fig, title or text["overlay_title"], None, None, height=480)
+
+
+def token_attention(tokens, weights, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """One bar per token, coloured by its weight (e.g. the CLS row of a text transformer's attention)."""
+    text, weights = _text(labels), np.asarray(weights, dtype=float)
+    fig = go.Figure(go.Bar(x=list(range(len(weights))), y=weights, marker=dict(color=weights, colorscale="Viridis"),
+                           hovertext=[str(t) for t in tokens], name=text["attention_weight"]))
+    fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=[str(t) for t in tokens], tickangle=-45)
+    return _style(fig, title or text["token_title"], text["token"], text["attention_weight"])
+
+
+def accuracy_heatmap(temperatures, alphas, acc_grid, *, title: str | None = None,
+                     labels: dict | None = None) -> go.Figure:
+    """Test accuracy (%) for each (T, α): ``acc_grid[i][j]`` is the fraction at ``alphas[i]``, ``temperatures[j]``;
+    NaN / None marks a cell not run yet."""
+    text = _text(labels)
+    grid = 100 * np.asarray([[np.nan if v is None else v for v in row] for row in acc_grid], dtype=float)
+    fig = go.Figure(go.Heatmap(z=grid, x=[f"{t:g}" for t in temperatures], y=[f"{a:g}" for a in alphas],
+                               text=np.round(grid, 1), texttemplate="%{text}", colorscale="Viridis",
+                               colorbar=dict(title=dict(text=text["test_accuracy"]))))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+    return _style(fig, title or text["tuning_title"], text["temperature"], text["alpha"])
+
+
+def image_thumbnail(image, title: str = "", *, size: int = 220, labels: dict | None = None) -> go.Figure:
+    """A small picture of one input (a digit, a CIFAR image): RGB when it has three channels, else grey;
+    axes hidden, since the pixels are the point."""
+    image, text = np.asarray(image, dtype=float), _text(labels)
+    if image.ndim == 3 and image.shape[0] == 3:
+        low, high = image.min(), image.max()
+        rgb = (255 * (image - low) / (high - low if high > low else 1)).transpose(1, 2, 0).astype(np.uint8)
+        trace = go.Image(z=rgb, hoverinfo="skip")
+    else:
+        trace = go.Heatmap(z=_grey(image), colorscale="gray", showscale=False, hoverinfo="skip")
+    fig = go.Figure(trace)
+    _image_axes(fig, text, show=False)
+    _style(fig, title, None, None, height=size)
+    fig.update_layout(width=size, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    return fig
+
+
+def run_overlay(curves: dict, y_key: str, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """One line per run against the epoch (``curves`` maps a legend name, e.g. "run id · T=4 α=0.9", to
+    ``(epochs, values)``); ``y_key`` names the y axis label ("test_accuracy" or "loss"). Used to compare runs."""
+    text = _text(labels)
+    fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=name, mode="lines+markers", line=dict(color=_color(i)))
+                     for i, (name, (ex, values)) in enumerate(curves.items())])
+    return _style(fig, title or text.get(f"{y_key}_title", ""), text["epoch"], text[y_key])

@@ -1,0 +1,196 @@
+"""The numbers behind the History page: one table row per stored run, filters, curves and T × α maps.
+
+Pure functions on plain data (run records, config dicts, event lists), so the page stays a thin script and the
+tests need no browser. Nothing here imports streamlit or plotly.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+# The config fields a history row shows, in order: what the run distilled from what, and the loss knobs.
+CONFIG_COLUMNS = ("dataset", "teacher", "student", "method", "temperature", "alpha", "beta", "gamma", "epochs")
+RESULT_COLUMNS = ("student_acc", "baseline_acc", "teacher_acc", "distill_seconds")
+TABLE_COLUMNS = ("id", "status", "created", *CONFIG_COLUMNS, *RESULT_COLUMNS)
+SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
+# most accurate, fastest first)
+# Method parts in the order they are written; each is the key of a translatable name (``METHOD_NAMES``).
+METHOD_NAMES = {"labels": "labels only", "soft": "soft targets", "attention": "+attention", "hint": "+hint",
+                "relational": "+relational"}
+# What a T × α map may vary: everything else (seed included — a different seed is a different experiment) must be
+# equal for runs to share a map. ``log_every`` only changes how often the curves are sampled and ``device`` where
+# it ran, so neither splits a map.
+TUNED_FIELDS = ("temperature", "alpha")
+IGNORED_FOR_TUNING = ("log_every", "device")
+
+
+def method_parts(config: dict) -> list[str]:
+    """Which loss terms are active: "soft" (α > 0), "attention" (β > 0), "hint" (γ > 0), any further weighted
+    term by its name ("relational", ...); ["labels"] when none is (plain cross-entropy)."""
+    parts = ["soft"] if config.get("alpha", 0) > 0 else []
+    parts += ["attention"] if config.get("beta", 0) > 0 else []
+    parts += ["hint"] if config.get("gamma", 0) > 0 else []
+    parts += sorted(name for name, weight in (config.get("terms") or {}).items() if weight > 0)
+    return parts or ["labels"]
+
+
+def method_label(config: dict, names: dict | None = None) -> str:
+    """The run's method in words, e.g. "soft targets +attention"; ``names`` translates the parts."""
+    names = {**METHOD_NAMES, **(names or {})}
+    words = [names.get(part, f"+{part}") for part in method_parts(config)]
+    return " ".join(words).removeprefix("+")
+
+
+def _same(values: list) -> bool:
+    dumped = {json.dumps(v, sort_keys=True, default=str) for v in values}
+    return len(dumped) <= 1
+
+
+def differing_fields(configs: list[dict]) -> list[str]:
+    """Config fields whose values are not all equal across ``configs`` (a field missing from one counts as
+    different), in first-seen order. One config or none: nothing differs."""
+    names = list(dict.fromkeys(name for config in configs for name in config))
+    return [name for name in names if not _same([config.get(name, "∅missing") for config in configs])]
+
+
+def differing_columns(configs: list[dict]) -> list[str]:
+    """The table's config columns that differ between the listed runs ("method" when the active terms do) —
+    the ones the page shows by default and highlights."""
+    fields_ = set(differing_fields(configs))
+    if len({tuple(method_parts(c)) for c in configs}) > 1:
+        fields_.add("method")
+    return [column for column in CONFIG_COLUMNS if column in fields_]
+
+
+def short_label(config: dict) -> str:
+    """A legend-sized description of the loss knobs: "T=4 α=0.9" plus β and γ when they are on."""
+    text = f"T={config.get('temperature', 0):g} α={config.get('alpha', 0):g}"
+    for name, symbol in (("beta", "β"), ("gamma", "γ")):
+        if config.get(name, 0) > 0:
+            text += f" {symbol}={config[name]:g}"
+    return text
+
+
+def run_row(record, method_names: dict | None = None) -> dict[str, Any]:
+    """One table row of a ``RunRecord``: id, status, created (local time), the config columns and the results
+    (accuracies as % so the table reads like the charts; None where the run has no result)."""
+    config, summary = record.config, record.summary or {}
+    row: dict[str, Any] = {"id": record.id, "status": record.status,
+                           "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")}
+    for column in CONFIG_COLUMNS:
+        row[column] = method_label(config, method_names) if column == "method" else config.get(column)
+    for column in ("student_acc", "baseline_acc", "teacher_acc"):
+        value = summary.get(column)
+        row[column] = None if value is None else round(100 * value, 2)
+    seconds = summary.get("distill_seconds")
+    row["distill_seconds"] = None if seconds is None else round(seconds, 2)
+    return row
+
+
+def filter_options(rows: list[dict]) -> dict[str, list]:
+    """The distinct values each filter can take, sorted: dataset, teacher, student, method."""
+    return {column: sorted({row[column] for row in rows}) for column in ("dataset", "teacher", "student", "method")}
+
+
+def filter_rows(rows: list[dict], **chosen: Iterable) -> list[dict]:
+    """Rows whose value of each given column is among the chosen ones; an empty or None choice keeps all."""
+    return [row for row in rows if all(not values or row[column] in values for column, values in chosen.items())]
+
+
+def sort_rows(rows: list[dict], key: str = "created", descending: bool = True) -> list[dict]:
+    """Rows ordered by ``key`` (one of ``SORTS``); rows without a value (unfinished runs) go last."""
+    present = [row for row in rows if row.get(key) is not None]
+    missing = [row for row in rows if row.get(key) is None]
+    return sorted(present, key=lambda row: row[key], reverse=descending) + missing
+
+
+def student_curves(events: list[dict]) -> dict[str, tuple[list, list]]:
+    """The distilled student's per-epoch curves from a run's stored events: ``{"test_acc": (epochs, % values),
+    "total": (epochs, mean total loss)}`` — what the History page overlays across runs."""
+    rows = [e for e in events if e["phase"] == "student" and e["kind"] == "epoch"]
+    curves = {}
+    for metric, scale in (("test_acc", 100.0), ("total", 1.0)):
+        mine = [e for e in rows if metric in e["metrics"]]
+        curves[metric] = ([e["epoch"] for e in mine], [scale * e["metrics"][metric] for e in mine])
+    return curves
+
+
+def final_numbers(rows: list[dict]) -> list[dict]:
+    """The comparison of selected runs: accuracies and the distilled student's gain over its baseline (points)."""
+    out = []
+    for row in rows:
+        gain = (None if row["student_acc"] is None or row["baseline_acc"] is None
+                else round(row["student_acc"] - row["baseline_acc"], 2))
+        out.append({"id": row["id"], "student_acc": row["student_acc"], "baseline_acc": row["baseline_acc"],
+                    "gain": gain, "teacher_acc": row["teacher_acc"], "distill_seconds": row["distill_seconds"]})
+    return out
+
+
+@dataclass
+class TuningMap:
+    """Finished runs that share every config field but T and α: the student's accuracy on a grid.
+
+    ``accuracy[i][j]`` is the fraction at ``alphas[i]``, ``temperatures[j]`` (None: not run); when one (T, α) was
+    run more than once, the latest run counts. ``config`` is the shared part (T and α removed)."""
+    config: dict
+    temperatures: list[float]
+    alphas: list[float]
+    accuracy: list[list[float | None]]
+    run_ids: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        return sum(v is not None for row in self.accuracy for v in row)
+
+
+def tuning_key(config: dict) -> str:
+    """The grouping key of a T × α map: the config without T, α and the bookkeeping fields (seed kept)."""
+    rest = {k: v for k, v in config.items() if k not in TUNED_FIELDS + IGNORED_FOR_TUNING}
+    return json.dumps(rest, sort_keys=True, default=str)
+
+
+def tuning_maps(records, min_cells: int = 2) -> list[TuningMap]:
+    """Group finished runs (newest first, as the store lists them) into T × α maps; keep the groups with at least
+    ``min_cells`` distinct (T, α) pairs, largest first."""
+    groups: dict[str, dict[tuple[float, float], tuple[str, float]]] = {}
+    for record in records:
+        summary = record.summary or {}
+        if record.status != "finished" or summary.get("student_acc") is None:
+            continue
+        cell = (float(record.config["temperature"]), float(record.config["alpha"]))
+        groups.setdefault(tuning_key(record.config), {}).setdefault(cell, (record.id, summary["student_acc"]))
+    maps = []
+    for key, cells in groups.items():
+        if len(cells) < min_cells:
+            continue
+        temperatures = sorted({t for t, _ in cells})
+        alphas = sorted({a for _, a in cells})
+        grid = [[cells[(t, a)][1] if (t, a) in cells else None for t in temperatures] for a in alphas]
+        maps.append(TuningMap(json.loads(key), temperatures, alphas, grid, [run_id for run_id, _ in cells.values()]))
+    return sorted(maps, key=lambda m: -m.cells)
+
+
+def is_2d(config: dict) -> bool:
+    """Whether a run's dataset is a 2-D toy set (modality "points"), whose decision boundaries can be drawn."""
+    from .data import DATASETS
+
+    return config.get("dataset") in DATASETS and DATASETS.get(config["dataset"]).meta["modality"] == "points"
+
+
+def boundary_panels(loaded_runs: dict, resolution: int = 80) -> dict[str, dict]:
+    """Decision-boundary panels of the distilled students of 2-D runs, grouped by dataset (runs on one dataset
+    share their test points): ``{dataset: {"grids": {name: grid}, "points", "labels", "class_names"}}``.
+    ``loaded_runs`` maps a display name to a ``kdlab.replay.LoadedRun``; runs on other modalities are skipped."""
+    from .analysis import decision_grid
+
+    panels: dict[str, dict] = {}
+    for name, run in loaded_runs.items():
+        if run.splits.modality != "points":
+            continue
+        panel = panels.setdefault(run.config.dataset, {"grids": {}, "points": run.splits.x_test.numpy(),
+                                                        "labels": run.splits.y_test.numpy(),
+                                                        "class_names": run.splits.class_names})
+        panel["grids"][name] = decision_grid(run.models["student"], run.splits.x_test, resolution=resolution)
+    return panels

@@ -1,0 +1,127 @@
+"""Distill: pick a dataset, a teacher and a student, weigh the loss terms, run, and watch the student learn."""
+import streamlit as st
+
+from kdlab import DATASETS, RunConfig
+from kdlab.analysis import dataset_class_names, device_choices, model_choices
+from kdlab.config import attention_kind, parse_knobs
+from kdlab.store import ACTIVE
+from ui.common import remember_run, runner, session_runs, tr, workspace
+from ui.live import live_run, loss_formula
+
+WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+BATCH_SIZES = (16, 32, 64, 128, 256)
+saved = st.session_state.get("distill_config", RunConfig())  # restores the form after a visit to another page
+
+
+@st.cache_data(show_spinner=False)
+def class_names(dataset: str) -> list[str]:
+    return dataset_class_names(dataset)
+
+
+def pick(options, value, fallback=0) -> int:
+    return list(options).index(value) if value in options else fallback
+
+
+def model_ui(role: str, choices: list[str], column) -> tuple[str, str]:
+    name = column.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
+                            key=f"distill_{role}", help=tr(f"distill.{role}_help"))
+    knobs = column.text_input(tr("distill.knobs"), key=f"distill_{role}_kw", help=tr("distill.knobs_help"),
+                              placeholder="hidden=64,depth=1")
+    return name, knobs
+
+
+def loss_ui(teacher: str, student: str) -> dict:
+    st.markdown(tr("distill.loss_header"))
+    temperature = st.slider(tr("distill.temperature"), 1.0, 20.0, float(saved.temperature), 0.5,
+                            key="distill_temperature")
+    st.caption(tr("distill.temperature_help"))
+    alpha = st.slider(tr("distill.alpha"), 0.0, 1.0, float(saved.alpha), 0.05, key="distill_alpha")
+    st.caption(tr("distill.alpha_help"))
+    kind = attention_kind(teacher, student)
+    beta = st.select_slider(tr("distill.beta"), WEIGHTS, saved.beta if saved.beta in WEIGHTS else 0.0,
+                            key="distill_beta", disabled=kind is None)
+    st.caption(tr("distill.beta_help") if kind else tr("distill.beta_off", teacher=teacher, student=student))
+    gamma = st.select_slider(tr("distill.gamma"), WEIGHTS, saved.gamma if saved.gamma in WEIGHTS else 0.0,
+                             key="distill_gamma")
+    st.caption(tr("distill.gamma_help"))
+    return dict(temperature=temperature, alpha=alpha, beta=beta if kind else 0.0, gamma=gamma)
+
+
+def training_ui() -> dict:
+    st.markdown(tr("distill.training_header"))
+    settings = runner().settings
+    epochs = st.number_input(tr("distill.epochs"), 1, settings.max_epochs, min(saved.epochs, settings.max_epochs),
+                             key="distill_epochs", help=tr("distill.epochs_help"))
+    lr = st.select_slider(tr("distill.lr"), LEARNING_RATES, pick_value(LEARNING_RATES, saved.lr), key="distill_lr",
+                          format_func=lambda v: f"{v:g}", help=tr("distill.lr_help"))
+    batch = st.select_slider(tr("distill.batch_size"), BATCH_SIZES, pick_value(BATCH_SIZES, saved.batch_size),
+                             key="distill_batch_size")
+    seed = st.number_input(tr("distill.seed"), 0, 10_000, saved.seed, key="distill_seed", help=tr("distill.seed_help"))
+    devices = device_choices(settings.devices)
+    device = st.radio(tr("distill.device"), devices, index=pick(devices, saved.device), horizontal=True,
+                      key="distill_device", format_func=lambda d: tr(f"distill.device_{d}"))
+    with st.expander(tr("distill.advanced")):
+        teacher_epochs = st.number_input(tr("distill.teacher_epochs"), 1, settings.max_epochs,
+                                         min(saved.teacher_epochs, settings.max_epochs), key="distill_teacher_epochs",
+                                         help=tr("distill.teacher_epochs_help"))
+    return dict(epochs=int(epochs), lr=lr, batch_size=batch, seed=int(seed), device=device,
+                teacher_epochs=int(teacher_epochs))
+
+
+def pick_value(options, value):
+    return min(options, key=lambda option: abs(option - value))
+
+
+def transfer_ui(dataset: str) -> dict:
+    st.markdown(tr("distill.transfer_header"))
+    fraction = st.slider(tr("distill.fraction"), 0.05, 1.0, float(saved.train_fraction), 0.05,
+                         key="distill_fraction", help=tr("distill.fraction_help"))
+    names = class_names(dataset)
+    excluded = st.multiselect(tr("distill.exclude"), range(len(names)), format_func=lambda c: names[c],
+                              key=f"distill_exclude_{dataset}", help=tr("distill.exclude_help"))
+    return dict(train_fraction=fraction, exclude_classes=tuple(excluded))
+
+
+st.title(tr("distill.title"))
+st.markdown(tr("distill.intro"))
+left, middle, right = st.columns(3)
+with left:
+    datasets = DATASETS.names()
+    dataset = st.selectbox(tr("distill.dataset"), datasets, index=pick(datasets, saved.dataset), key="distill_dataset")
+    modality = DATASETS.get(dataset).meta["modality"]
+    st.caption(tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
+    choices = model_choices(modality)
+    teacher, teacher_kw = model_ui("teacher", choices, st)
+    student, student_kw = model_ui("student", choices, st)
+with middle:
+    weights = loss_ui(teacher, student)
+    transfer = transfer_ui(dataset)
+with right:
+    training = training_ui()
+
+config = problem = None
+try:
+    config = RunConfig(dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
+                       student_kw=parse_knobs(student_kw), **weights, **transfer, **training)
+    st.session_state["distill_config"] = config
+except ValueError as err:
+    problem = str(err)
+st.latex(loss_formula(config or RunConfig(**weights)))
+st.caption(tr("distill.formula_help"))
+
+latest = session_runs()[-1] if session_runs() else None
+busy = latest is not None and runner().store.get(latest).status in ACTIVE
+if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy,
+             help=tr("distill.run_busy") if busy else tr("distill.run_help")):
+    try:
+        if problem:
+            raise ValueError(problem)
+        latest = runner().submit(config, workspace())
+        remember_run(latest)
+    except ValueError as err:
+        st.error(tr("distill.invalid", message=str(err)))
+elif problem:
+    st.error(tr("distill.invalid", message=problem))
+if latest:
+    live_run(latest)

@@ -1,0 +1,149 @@
+"""One run, live: its status, progress, learning curves and, once it ends, its summary and verdict.
+
+The training thread only writes to the run store; this module polls the store from a fragment (about once a
+second, only while the run is active), so the rest of the page stays responsive and nothing is lost when the user
+leaves and comes back. New events are read incrementally (``after=seq``) into one session-state entry per run.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from kdlab import figures
+from kdlab.analysis import loss_formula_latex, summary_table, verdict
+from kdlab.config import RunConfig
+from kdlab.store import ACTIVE
+from ui.common import runner, tr
+
+POLL_SECONDS = 1.0
+EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
+FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
+                 "student", "ce", "soft", "attention", "representation", "relational", "total", "loss_title",
+                 "accuracy_title", "agreement_title", "per_class_title")
+ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
+
+
+def loss_formula(config: RunConfig) -> str:
+    """LaTeX of the run's loss with its T, α, β, γ (and any further terms) filled in."""
+    return loss_formula_latex(config.temperature, config.alpha, config.beta, config.gamma, config.terms)
+
+
+def figure_labels() -> dict[str, str]:
+    """The translated axis titles, legends and titles for ``kdlab.figures``."""
+    return {key: tr(f"live.fig.{key}") for key in FIGURE_LABELS}
+
+
+def run_events(run_id: str) -> list[dict]:
+    """All events of a run so far; each call reads only those newer than the last one seen."""
+    cache = st.session_state.setdefault(EVENTS_KEY.format(run_id), {"seq": -1, "events": []})
+    fresh = runner().store.events(run_id, after=cache["seq"])
+    if fresh:
+        cache["events"].extend(fresh)
+        cache["seq"] = fresh[-1]["seq"]
+    return cache["events"]
+
+
+def live_run(run_id: str) -> None:
+    """Render one run; while it is queued or running, redraw it every ``POLL_SECONDS`` in a fragment."""
+    try:
+        record = runner().store.get(run_id)
+    except ValueError:
+        st.info(tr("live.missing", run_id=run_id))
+        return
+    st.subheader(tr("live.title", run_id=run_id))
+    if record.status in ACTIVE:
+        _poll(run_id)
+    else:
+        _render(run_id, record)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll(run_id: str) -> None:
+    try:
+        record = runner().store.get(run_id)
+    except ValueError:  # deleted meanwhile
+        st.rerun()
+    if record.status not in ACTIVE:
+        st.rerun()  # once, for the whole page: the summary renders and the polling stops
+    _render(run_id, record)
+
+
+def _render(run_id: str, record) -> None:
+    events = run_events(run_id)
+    status = record.status
+    if status in ACTIVE:
+        _active(run_id, status, events)
+    elif status == "failed":
+        st.error(tr("live.failed", message=(record.error or "?").strip().splitlines()[0]))
+    elif status == "cancelled":
+        st.warning(tr("live.cancelled"))
+    elif status == "interrupted":
+        st.warning(tr("live.interrupted"))
+    if status == "finished" and record.summary:
+        _finished(run_id, record.summary, events)
+    elif events:
+        _curves(run_id, events, None)
+
+
+def _active(run_id: str, status: str, events: list[dict]) -> None:
+    if status == "queued":
+        position = runner().queue_position(run_id)
+        st.info(tr("live.queued", position=position) if position else tr("live.queued_soon"))
+    else:
+        phase = events[-1]["phase"] if events else "start"
+        st.info(tr("common.training_teacher") if phase == "teacher" else tr(f"live.running_{phase}"))
+    progress = max(runner().progress.get(run_id, 0.0), events[-1]["progress"] if events else 0.0)
+    st.progress(min(max(progress, 0.0), 1.0), text=tr("live.progress", percent=f"{100 * progress:.0f}"))
+    if st.button(tr("live.stop"), key=f"live_stop_{run_id}", help=tr("live.stop_help")):
+        runner().stop(run_id)
+        st.caption(tr("live.stopping"))
+
+
+def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
+    figs = figures.learning_curves(events, teacher_acc, labels=figure_labels())
+    left, right = st.columns(2)
+    left.plotly_chart(figs["loss"], width="stretch", key=f"live_loss_{run_id}")
+    right.plotly_chart(figs["accuracy"], width="stretch", key=f"live_accuracy_{run_id}")
+    st.plotly_chart(figs["agreement"], width="stretch", key=f"live_agreement_{run_id}")
+    st.caption(tr("live.curves_help"))
+
+
+def _finished(run_id: str, summary: dict, events: list[dict]) -> None:
+    _verdict(summary)
+    columns = {"accuracy_pct": tr("live.col_accuracy"), "params": tr("live.col_params"),
+               "size_kb": tr("live.col_size"), "seconds": tr("live.col_time")}
+    table = pd.DataFrame(summary_table(summary))
+    table.index = [tr(ROLE_KEYS[role]) for role in table.pop("role")]
+    st.dataframe(table.rename(columns=columns))
+    notes = [tr("live.teacher_cached")] if summary.get("teacher_cached") else []
+    st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
+    _curves(run_id, events, summary.get("teacher_acc"))
+    per_class = {role: summary["per_class_acc"].get(role) for role in ("teacher", "baseline", "student")}
+    fig = figures.per_class_bars(summary.get("class_names") or [], per_class, labels=figure_labels())
+    st.plotly_chart(fig, width="stretch", key=f"live_per_class_{run_id}")
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _verdict(summary: dict) -> None:
+    """The run in one plain sentence or three: did distillation help, at what size, how far from the teacher."""
+    v = verdict(summary)
+    ratio = v["param_ratio"]
+    if not math.isfinite(ratio) or ratio <= 0:
+        size = ""
+    elif ratio >= 1:
+        size = tr("live.size_smaller", ratio=_ratio(ratio))
+    else:
+        size = tr("live.size_larger", ratio=_ratio(1 / ratio))
+    gap = v["teacher_gap_points"]
+    behind = tr("live.gap_behind", gap=f"{gap:.1f}") if gap >= 0 else tr("live.gap_ahead", gap=f"{-gap:.1f}")
+    if v["kind"] is None:
+        head = tr("live.verdict_no_baseline", acc=f"{100 * summary['student_acc']:.1f}")
+    else:
+        head = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", band=f"{v['band_points']:g}")
+    show = {"helped": st.success, "hurt": st.warning}.get(v["kind"], st.info)
+    show(" ".join(filter(None, (head, size, behind))))
