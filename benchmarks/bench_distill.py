@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -212,6 +213,7 @@ if __name__ == "__main__":
     if os.environ.get("KDLAB_HOME"):
         main()
     else:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that a killed run still removes its folder
         with tempfile.TemporaryDirectory(prefix="kdlab-bench-") as home:
             os.environ["KDLAB_HOME"] = home
             main()

@@ -150,20 +150,22 @@ def inference_latency(model: nn.Module, example_input, repeats: int = 30, warmup
     """Median wall-clock milliseconds of one forward pass over ``example_input`` on the CPU.
 
     Why the median of many: single timings jitter with the scheduler and caches; the median ignores the outliers.
-    Warm-up passes run first (allocator, lazy initialisation). Timing stops after ``repeats`` passes or once
-    ``budget_seconds`` are spent, whichever comes first, so a page never waits long. A model living elsewhere is
-    timed on a CPU copy, leaving the original where it is.
+    Warm-up passes run first (allocator, lazy initialisation) and are not timed. Warm-up and timing together stop
+    once ``budget_seconds`` are spent (after at least one pass of each), so a page never waits long: about the
+    budget plus two passes. A model living elsewhere is timed on a CPU copy, leaving the original where it is.
     """
     cpu_model = model if _device_of(model).type == "cpu" else copy.deepcopy(model).cpu()
     x = _tensor(example_input)
     was_training = cpu_model.training
     cpu_model.eval()
-    timings = []
+    timings: list[float] = []
+    deadline = time.perf_counter() + budget_seconds
     try:
         with torch.inference_mode():
-            for _ in range(warmup):
+            for _ in range(max(warmup, 1)):
                 cpu_model(x)
-            deadline = time.perf_counter() + budget_seconds
+                if time.perf_counter() > deadline:
+                    break
             while len(timings) < max(repeats, 1):
                 started = time.perf_counter()
                 cpu_model(x)
@@ -252,10 +254,11 @@ def unseen_class_recall(logits: torch.Tensor, labels: torch.Tensor, cls: int, sh
 
 
 def _coefficient(value: float) -> str:
-    """A loss weight as the formula shows it: two decimals for slider values (0.10), more only when needed."""
+    """A loss weight as the formula shows it: whole numbers as such (0, 1, 10), slider fractions with two decimals
+    (0.10), more digits only when needed."""
     value = round(float(value), 6) + 0.0  # 1 - 0.9 = 0.09999999999999998 -> 0.1; -0.0 -> 0.0
-    if value == 0:
-        return "0"
+    if value == int(value):
+        return str(int(value))
     return f"{value:.2f}" if round(value, 2) == value else f"{value:.4g}"
 
 
@@ -330,3 +333,49 @@ def device_choices(offered, cuda_available: bool | None = None, mps_available: b
         mps_available = torch.backends.mps.is_available()
     present = {"auto": True, "cpu": True, "cuda": cuda_available, "mps": mps_available}
     return [d for d in offered if present.get(d, False)] or ["cpu"]
+
+
+def decode_tokens(ids, vocab: list[str]) -> list[str]:
+    """Token ids -> the words a text model actually read: padding (id 0) dropped, unknown words shown as ``<unk>``.
+
+    Showing ``<unk>`` rather than the typed word is deliberate: it is what the model saw, so a learner can tell
+    why an attention map ignores a word it never learned.
+    """
+    return [vocab[i] for i in _tensor(ids).long().tolist() if i != 0]
+
+
+def patch_grid(num_patches: int, image_hw: tuple[int, int]) -> tuple[int, int]:
+    """How a ViT's ``num_patches`` keys tile an ``H × W`` image: the ``(h, w)`` grid of square patches.
+
+    A map of patch keys is a flat list; to lay it back on the picture we need its shape, which the patch size
+    fixes (``h = H / p``, ``w = W / p``). The largest grid that fits is taken (the smallest patch).
+    """
+    height, width = image_hw
+    for patch in range(1, min(height, width) + 1):
+        if height % patch == 0 and width % patch == 0 and (height // patch) * (width // patch) == num_patches:
+            return height // patch, width // patch
+    raise ValueError(f"{num_patches} patches do not tile a {height}x{width} image with square patches")
+
+
+def attention_map(attentions, layer: int, head: int | None = None, sample: int = 0) -> np.ndarray:
+    """One ``[Q, K]`` map from a transformer's per-layer ``[B, heads, Q, K]`` list: head ``head`` of layer ``layer``
+    for one sample, or with ``head=None`` the mean over heads (``head_average``), the one view that compares two
+    models with different head counts."""
+    maps = _tensor(attentions[layer])[sample]
+    return head_average(maps) if head is None else maps[head].float().numpy()
+
+
+def attention_term(kind: str | None, student, teacher) -> float | None:
+    """The unweighted attention-transfer loss ``L_att`` (the term β multiplies) between two models' outputs
+    (``ModelOutput``) on the same input: MSE of softmax maps for transformers (``"tokens"``), distance of
+    normalised activation maps for CNNs (``"spatial"``), exactly as training computes it (``kdlab.losses.attention``).
+    None when the pair has no maps of one kind to compare. Zero means the student looks exactly where the teacher
+    looks; it raises ValueError when two transformers see different numbers of tokens."""
+    from .losses.attention import activation_attention_loss, attention_map_loss
+
+    with torch.no_grad():
+        if kind == "tokens" and student.attentions and teacher.attentions:
+            return attention_map_loss(student.attentions, teacher.attentions).item()
+        if kind == "spatial" and student.activation_maps and teacher.activation_maps:
+            return activation_attention_loss(student.activation_maps, teacher.activation_maps).item()
+    return None

@@ -1,4 +1,4 @@
-"""``python -m kdlab``: distil from the shell, list what exists.
+"""``python -m kdlab``: distil from the shell (recorded in the run store), list what exists, manage runs.
 
 Every bad input becomes one line ``kdlab: error: …`` and exit code 2, never a traceback.
 """
@@ -11,6 +11,9 @@ from typing import Any, Sequence
 
 from .config import DEVICES, RunConfig
 from .config import parse_knobs as config_parse_knobs
+from .cli_runs import add_runs_parser, command_runs
+from .jobs import run_recorded
+from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
 from .train import TrainEvent, TrainingDiverged, run_distillation
 
 DEFAULTS = RunConfig()
@@ -72,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     distill.add_argument("--download", action="store_true", help="download torchvision datasets if missing")
     distill.add_argument("--no-baseline", action="store_true", help="skip the plain-CE baseline student")
     distill.add_argument("--json", action="store_true", help="print the results as one JSON line at the end")
+    distill.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="the run store workspace to record into")
+    distill.add_argument("--no-record", action="store_true", help="do not record this run in the run store")
     commands.add_parser("list", help="list datasets, models, presets and loss terms")
+    add_runs_parser(commands)
     return parser
 
 
@@ -100,15 +106,25 @@ class EpochPrinter:
 
 
 def command_distill(args: argparse.Namespace) -> int:
-    result = run_distillation(config_from_args(args), listeners=[EpochPrinter()])
+    """Distil and print the results; unless ``--no-record``, the run (events, summary, weights) goes into the run
+    store like an app run, and ends there as failed/cancelled if it does not finish."""
+    config = config_from_args(args)
+    if args.no_record:
+        run_id, result = None, run_distillation(config, listeners=[EpochPrinter()])
+    else:
+        workspace = check_workspace(args.workspace)
+        store = RunStore()
+        run_id = store.create(config.to_dict(), workspace, source="cli", status="running")
+        result = run_recorded(store, run_id, config, listeners=[EpochPrinter()])
     summary = result.summary()
     base = summary["baseline_acc"]
     print(f"teacher {summary['teacher_acc']:.2%} ({summary['teacher_params']:,} params)  "
           f"student {summary['student_acc']:.2%} ({summary['student_params']:,} params)  "
           + (f"baseline {base:.2%}  " if base is not None else "")
-          + f"distill {summary['distill_seconds']:.2f}s on {summary['device']}")
+          + f"distill {summary['distill_seconds']:.2f}s on {summary['device']}"
+          + (f"  recorded as run {run_id}" if run_id else ""))
     if args.json:
-        print(json.dumps(summary))
+        print(json.dumps({**summary, "run_id": run_id}))
     return 0
 
 
@@ -134,7 +150,7 @@ def command_list(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"distill": command_distill, "list": command_list}
+COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

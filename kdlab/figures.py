@@ -315,3 +315,21 @@ def run_overlay(curves: dict, y_key: str, *, title: str | None = None, labels: d
     fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=name, mode="lines+markers", line=dict(color=_color(i)))
                      for i, (name, (ex, values)) in enumerate(curves.items())])
     return _style(fig, title or text.get(f"{y_key}_title", ""), text["epoch"], text[y_key])
+
+
+def set_probabilities(fig: go.Figure, series: dict, *, title: str | None = None) -> go.Figure:
+    """Give a ``probability_bars`` figure new heights in place (the same series, in the same order), e.g. while a
+    temperature slider moves: a few milliseconds, where building the figure again costs tens (the template)."""
+    for trace, (name, probs) in zip(fig.data, series.items()):
+        trace.update(y=np.asarray(probs, dtype=float), name=name)
+    if title is not None:
+        fig.layout.title.text = title
+    return fig
+
+
+def move_temperature_marker(fig: go.Figure, current_t: float) -> go.Figure:
+    """Move the current-T marker of a ``temperature_sweep_lines`` figure in place (its one shape and its label;
+    on the log axis the label's x is ``log10 T``)."""
+    fig.layout.shapes[0].update(x0=current_t, x1=current_t)
+    fig.layout.annotations[0].update(x=float(np.log10(current_t)), text=f"T = {current_t:g}")
+    return fig

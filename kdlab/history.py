@@ -73,11 +73,12 @@ def short_label(config: dict) -> str:
     return text
 
 
-def run_row(record, method_names: dict | None = None) -> dict[str, Any]:
+def run_row(record, method_names: dict | None = None, status_names: dict | None = None) -> dict[str, Any]:
     """One table row of a ``RunRecord``: id, status, created (local time), the config columns and the results
-    (accuracies as % so the table reads like the charts; None where the run has no result)."""
+    (accuracies as % so the table reads like the charts; None where the run has no result). ``method_names`` and
+    ``status_names`` translate the method parts and the status."""
     config, summary = record.config, record.summary or {}
-    row: dict[str, Any] = {"id": record.id, "status": record.status,
+    row: dict[str, Any] = {"id": record.id, "status": (status_names or {}).get(record.status, record.status),
                            "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")}
     for column in CONFIG_COLUMNS:
         row[column] = method_label(config, method_names) if column == "method" else config.get(column)

@@ -47,8 +47,248 @@ TEXT: dict[str, dict[str, str]] = {
     "home.quick_demo_help": {"en": "Runs offline on a CPU in a few seconds; the results appear on every page.",
                              "zh": "无需联网，在 CPU 上几秒即可完成；结果会出现在每个页面。"},
     # --- temperature ---
+    "temperature.title": {"en": "Temperature: softened answers", "zh": "温度：软化后的答案"},
+    "temperature.intro": {
+        "en": "A network's answer is a vector of logits z; softmax turns it into class probabilities. Dividing the "
+              "logits by a temperature T before the softmax keeps the ranking of the classes but changes how sure "
+              "the answer looks: T = 1 is the model's own answer, T > 1 flattens it and lets the small "
+              "probabilities of the wrong classes show, T < 1 sharpens it. Those small probabilities say which "
+              "wrong classes the teacher finds similar — the \"dark knowledge\" a student learns from soft targets.",
+        "zh": "网络的输出是一个 logits 向量 z，softmax 把它变成各类别的概率。在 softmax 之前把 logits 除以温度 T，"
+              "类别的排序不变，但答案看起来有多确定会改变：T = 1 是模型原本的答案，T > 1 会把分布压平，让错误类别"
+              "上的小概率显现出来，T < 1 则让分布更尖锐。这些小概率说明教师认为哪些错误类别彼此相似——"
+              "这就是学生从软目标中学到的“暗知识”。"},
+    "temperature.from_run": {"en": "Showing the teacher and the distilled student of run {run_id}.",
+                             "zh": "当前显示运行 {run_id} 的教师模型和蒸馏学生模型。"},
+    "temperature.from_default": {
+        "en": "No finished run yet: showing the default teacher (cnn-large trained on digits).",
+        "zh": "还没有完成的运行：当前显示默认的教师模型（在 digits 上训练的 cnn-large）。"},
+    "temperature.no_student": {
+        "en": "There is no student yet, so only the teacher is shown; finish a run on the Distill page or the home "
+              "page to compare a student with it.",
+        "zh": "还没有学生模型，因此只显示教师；在“蒸馏”页面或首页完成一次运行后，即可把学生与教师对比。"},
+    "temperature.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
+    "temperature.random": {"en": "🎲 Random sample", "zh": "🎲 随机样本"},
+    "temperature.t": {"en": "Temperature T", "zh": "温度 T"},
+    "temperature.t_help": {
+        "en": "Every logit is divided by T before the softmax. Higher T: flatter probabilities, more weight on the "
+              "wrong classes; the predicted class never changes.",
+        "zh": "在 softmax 之前，每个 logit 都除以 T。T 越高，概率越平坦，错误类别获得的权重越多；预测的类别始终不变。"},
+    "temperature.point": {"en": "The point: x₁ = {x1}, x₂ = {x2}", "zh": "该点：x₁ = {x1}，x₂ = {x2}"},
+    "temperature.text": {"en": "The review: “{words}”", "zh": "这条评论：“{words}”"},
+    "temperature.says": {"en": "the {model} says {answer}", "zh": "{model}的预测为 {answer}"},
+    "temperature.truth": {"en": "True class: {label}; {said}.", "zh": "真实类别：{label}；{said}。"},
+    "temperature.at_one": {"en": "At T = 1 (the model's own answer)", "zh": "T = 1 时（模型原本的答案）"},
+    "temperature.at_t": {"en": "At T = {t} (the soft targets)", "zh": "T = {t} 时（软目标）"},
+    "temperature.entropy_1": {"en": "Entropy at T = 1 (nats)", "zh": "T = 1 时的熵（nats）"},
+    "temperature.entropy_t": {"en": "Entropy at T = {t} (nats)", "zh": "T = {t} 时的熵（nats）"},
+    "temperature.dark_1": {"en": "Dark knowledge at T = 1", "zh": "T = 1 时的暗知识"},
+    "temperature.dark_t": {"en": "Dark knowledge at T = {t}", "zh": "T = {t} 时的暗知识"},
+    "temperature.entropy_help": {
+        "en": "Entropy H = −Σ pᵢ ln pᵢ measures how spread out the probabilities are: 0 for a one-hot answer, at "
+              "most ln {classes} = {max} nats when all {classes} classes are equally likely.",
+        "zh": "熵 H = −Σ pᵢ ln pᵢ 衡量概率分布有多分散：答案为独热（one-hot）时为 0，"
+              "{classes} 个类别等可能时达到最大值 ln {classes} = {max} nats。"},
+    "temperature.dark_help": {
+        "en": "Dark knowledge = 1 − p(predicted class): the probability on the other classes. It is what soft "
+              "targets teach beyond the hard label, and it grows with T.",
+        "zh": "暗知识 = 1 − p(预测类别)，即其余类别上的概率之和。它是软目标在硬标签之外教给学生的内容，并随 T 增大而增大。"},
+    "temperature.kl": {"en": "KL(teacher ‖ student) at T = {t} (nats)", "zh": "T = {t} 时的 KL(教师 ‖ 学生)（nats）"},
+    "temperature.kl_help": {
+        "en": "How many extra nats it costs to describe the teacher's softened answer with the student's: 0 when they "
+              "agree. The soft-target loss is α·T²·KL; the factor T² = {t2} (here T²·KL = {weighted}) keeps its "
+              "gradients as large as those of the hard-label term, because softening by T shrinks them by 1/T².",
+        "zh": "用学生的软化答案来描述教师的软化答案需要多付出的信息量（nats）：两者一致时为 0。软目标损失为 α·T²·KL；"
+              "乘以 T² = {t2}（此处 T²·KL = {weighted}）是为了让它的梯度与硬标签项保持同一量级，"
+              "因为按 T 软化会使梯度缩小为原来的 1/T²。"},
+    "temperature.sweep_help": {
+        "en": "The teacher's probability for each class as T goes from 0.5 to 20 (log scale); the dashed line is the "
+              "current T. The order of the classes never changes — only the gaps between them shrink, towards 1/C.",
+        "zh": "随着 T 从 0.5 增加到 20（对数坐标），教师对每个类别给出的概率；虚线为当前的 T。类别的排序始终不变，"
+              "只是它们之间的差距不断缩小，最终趋于 1/C。"},
+    "temperature.fig.class": {"en": "class", "zh": "类别"},
+    "temperature.fig.probability": {"en": "probability", "zh": "概率"},
+    "temperature.fig.temperature": {"en": "temperature T", "zh": "温度 T"},
+    "temperature.fig.sweep_title": {"en": "The teacher's probabilities as T changes",
+                                    "zh": "教师的概率随 T 的变化"},
     # --- distill ---
+    "distill.title": {"en": "Distill a student", "zh": "蒸馏一个学生模型"},
+    "distill.intro": {"en": "Pick a dataset, a large **teacher** and a small **student**, choose how the loss weighs "
+                            "each signal, and press **Run**. kdlab trains (or reuses) the teacher, then two copies of "
+                            "the student from the same starting weights: a *baseline* on the true labels only, and a "
+                            "*distilled* student that also learns from the teacher. Comparing the two shows what the "
+                            "teacher added.",
+                      "zh": "选择一个数据集、一个大的**教师**和一个小的**学生**，决定损失函数如何权衡各项信号，然后点击"
+                            "**运行**。kdlab 会训练（或复用）教师，再从相同的初始权重训练两份学生：一份只用真实标签训练的"
+                            "*基线*，一份同时向教师学习的*蒸馏*学生。比较两者，就能看出教师带来了什么。"},
+    "distill.dataset": {"en": "Dataset", "zh": "数据集"},
+    "distill.dataset_help": {"en": "Input type: {modality}. Only models that can read it are offered below.",
+                             "zh": "输入类型：{modality}。下面只列出能读取这种输入的模型。"},
+    "distill.modality_image": {"en": "images", "zh": "图像"},
+    "distill.modality_points": {"en": "2-D points", "zh": "二维点"},
+    "distill.modality_tokens": {"en": "text (word tokens)", "zh": "文本（词元）"},
+    "distill.teacher": {"en": "Teacher", "zh": "教师模型"},
+    "distill.teacher_help": {"en": "The large model to imitate. It is trained once and cached for every later run.",
+                             "zh": "被模仿的大模型。它只训练一次，之后的运行都会复用缓存。"},
+    "distill.student": {"en": "Student", "zh": "学生模型"},
+    "distill.student_help": {"en": "The small model that learns; the baseline is the same model trained on labels only.",
+                             "zh": "负责学习的小模型；基线是同一个模型，但只用标签训练。"},
+    "distill.knobs": {"en": "Size knobs (optional)", "zh": "尺寸参数（可选）"},
+    "distill.knobs_help": {"en": "Override the preset's size as key=value pairs separated by commas, e.g. hidden=64,depth=1 "
+                                 "for an MLP or width=16,stages=2 for a CNN.",
+                           "zh": "用逗号分隔的 key=value 覆盖预设的尺寸，例如 MLP 用 hidden=64,depth=1，CNN 用 width=16,stages=2。"},
+    "distill.loss_header": {"en": "**Loss weights**", "zh": "**损失权重**"},
+    "distill.temperature": {"en": "Temperature T", "zh": "温度 T"},
+    "distill.temperature_help": {"en": "T divides the logits before the softmax: T = 1 is the teacher's usual, confident "
+                                       "answer; a larger T flattens it and shows how likely the teacher finds each wrong "
+                                       "class (the “dark knowledge”). The soft term is multiplied by T² because its "
+                                       "gradients shrink like 1/T², so its weight stays comparable as T changes.",
+                                 "zh": "在 softmax 之前先把 logits 除以 T：T = 1 时是教师通常那种自信的回答；T 越大，分布越平缓，"
+                                       "能看出教师认为每个错误类别有多大可能（即“暗知识”）。软目标项要乘以 T²，因为它的梯度"
+                                       "按 1/T² 缩小，这样改变 T 时它的权重仍然可比。"},
+    "distill.alpha": {"en": "α — weight of the soft targets", "zh": "α —— 软目标的权重"},
+    "distill.alpha_help": {"en": "α weighs learning from the teacher's softened outputs; 1 − α weighs the true labels. "
+                                 "α = 0 trains on labels only, like the baseline.",
+                           "zh": "α 是向教师软化输出学习的权重；1 − α 是真实标签的权重。α = 0 时只用标签训练，与基线相同。"},
+    "distill.beta": {"en": "β — attention transfer", "zh": "β —— 注意力迁移"},
+    "distill.beta_help": {"en": "β pulls the student's attention maps towards the teacher's, so it looks where the "
+                                "teacher looks (0 = off).",
+                          "zh": "β 把学生的注意力图拉向教师的注意力图，让学生看教师所看的地方（0 表示关闭）。"},
+    "distill.beta_off": {"en": "β is off: {teacher} and {student} have no attention maps of the same kind to compare.",
+                         "zh": "β 已关闭：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
+    "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示（提示）匹配"},
+    "distill.gamma_help": {"en": "γ pulls a hidden feature of the student, through a learned projection, towards the "
+                                 "teacher's (FitNets). It works for any pair (0 = off).",
+                           "zh": "γ 通过一个可学习的投影，把学生的某个隐藏特征拉向教师的对应特征（FitNets）。"
+                                 "任何模型组合都可以使用（0 表示关闭）。"},
+    "distill.training_header": {"en": "**Training**", "zh": "**训练**"},
+    "distill.epochs": {"en": "Epochs (each student)", "zh": "训练轮数（每个学生）"},
+    "distill.epochs_help": {"en": "Passes over the transfer set, for the baseline and the distilled student alike.",
+                            "zh": "遍历迁移集的次数，基线和蒸馏学生相同。"},
+    "distill.lr": {"en": "Learning rate", "zh": "学习率"},
+    "distill.lr_help": {"en": "Step size of the optimiser for both students.", "zh": "两个学生所用优化器的步长。"},
+    "distill.batch_size": {"en": "Batch size", "zh": "批大小"},
+    "distill.seed": {"en": "Seed", "zh": "随机种子"},
+    "distill.seed_help": {"en": "Fixes the data split and the initial weights; the same seed gives the same run.",
+                          "zh": "固定数据划分和初始权重；相同的种子得到相同的运行结果。"},
+    "distill.device": {"en": "Device", "zh": "设备"},
+    "distill.device_auto": {"en": "auto", "zh": "自动"},
+    "distill.device_cpu": {"en": "CPU", "zh": "CPU"},
+    "distill.device_cuda": {"en": "GPU (CUDA)", "zh": "GPU（CUDA 显卡）"},
+    "distill.device_mps": {"en": "GPU (Apple MPS)", "zh": "GPU（Apple MPS 芯片）"},
+    "distill.advanced": {"en": "Advanced: the teacher", "zh": "高级：教师设置"},
+    "distill.teacher_epochs": {"en": "Teacher epochs", "zh": "教师训练轮数"},
+    "distill.teacher_epochs_help": {"en": "A new value trains a new teacher once; it is then cached like the others.",
+                                    "zh": "换一个取值会重新训练一次教师，之后同样会被缓存。"},
+    "distill.transfer_header": {"en": "**Transfer set** (what the students train on)",
+                                "zh": "**迁移集**（学生用来训练的数据）"},
+    "distill.fraction": {"en": "Fraction of the training data", "zh": "训练数据的比例"},
+    "distill.fraction_help": {"en": "Less data makes the teacher's soft targets matter more: each example carries more "
+                                    "information than its hard label.",
+                              "zh": "数据越少，教师软目标的作用越大：每个样本携带的信息都比它的硬标签更多。"},
+    "distill.exclude": {"en": "Classes the students never see", "zh": "学生从未见过的类别"},
+    "distill.exclude_help": {"en": "Removed from the transfer set (the teacher still knows them): the distilled student "
+                                   "can learn about them only from the teacher's soft targets on other examples.",
+                             "zh": "从迁移集中移除（教师仍然认识它们）：蒸馏学生只能从教师对其他样本给出的软目标中了解这些类别。"},
+    "distill.formula_help": {"en": "CE: cross-entropy with the true label y; KL: how far the student's softened "
+                                   "distribution is from the teacher's; t, s: teacher and student logits.",
+                             "zh": "CE：与真实标签 y 的交叉熵；KL：学生软化后的分布与教师的相差多远；t、s：教师和学生的 logits。"},
+    "distill.run": {"en": "Run", "zh": "运行"},
+    "distill.run_help": {"en": "Train in the background; you can leave this page and come back.",
+                         "zh": "在后台训练；你可以离开此页面，稍后再回来。"},
+    "distill.run_busy": {"en": "Your previous run is still going: stop it or wait for it to finish.",
+                         "zh": "你的上一次运行仍在进行：请先停止它或等待它结束。"},
+    "distill.invalid": {"en": "Cannot run: {message}", "zh": "无法运行：{message}"},
     # --- attention ---
+    "attention.title": {"en": "Attention: where the models look", "zh": "注意力：模型在看哪里"},
+    "attention.intro": {
+        "en": "For one input, the maps of where the teacher and the student look, side by side. A transformer's "
+              "attention row says how much each token (an image patch or a word) takes from every other token; the "
+              "classifier reads only the CLS token, so its row shows what fed the answer. A CNN has no attention "
+              "weights, so its activation map (the mean of squared activations over channels) plays that role. "
+              "Attention transfer (β) trains the student to make its maps match the teacher's.",
+        "zh": "针对同一个输入，并排显示教师和学生“看”的位置。Transformer 的注意力矩阵中，每一行表示一个词元"
+              "（图像块或单词）从其他各个词元获取多少信息；分类器只读取 CLS 词元，所以 CLS 这一行显示了"
+              "哪些内容决定了答案。CNN 没有注意力权重，由激活图（各通道激活值平方的平均）起同样的作用。"
+              "注意力迁移（β）训练学生，使它的注意力图与教师的一致。"},
+    "attention.no_run": {"en": "No finished run yet: start one below (or on the Distill page) to see attention maps.",
+                         "zh": "还没有完成的运行：请在下方（或在“蒸馏”页面）开始一次运行，以查看注意力图。"},
+    "attention.none_in_run": {
+        "en": "Neither model of this run has attention maps; a run below has them in both.",
+        "zh": "本次运行的两个模型都没有注意力图；下方的运行中两个模型都有。"},
+    "attention.demo_image": {"en": "Run: digits, vit-small → vit-tiny, β = 100",
+                             "zh": "运行：digits 数据集，vit-small → vit-tiny，β = 100"},
+    "attention.demo_text": {"en": "Run: reviews, transformer-small → transformer-tiny, β = 100",
+                            "zh": "运行：reviews 数据集，transformer-small → transformer-tiny，β = 100"},
+    "attention.demo_help": {
+        "en": "Trains a transformer teacher (once, then cached) and a smaller transformer student with attention "
+              "transfer, on the CPU in about a minute; the maps appear here when it finishes.",
+        "zh": "训练一个 Transformer 教师（仅一次，之后使用缓存）和一个带注意力迁移的较小 Transformer 学生，"
+              "在 CPU 上约需一分钟；完成后注意力图会显示在这里。"},
+    "attention.demo_running": {"en": "Run {run_id} is training: {percent}% done.",
+                               "zh": "运行 {run_id} 正在训练：已完成 {percent}%。"},
+    "attention.demo_ended": {"en": "The run ended as {status}: {message}", "zh": "该运行以“{status}”结束：{message}"},
+    "attention.from_run": {"en": "Run {run_id}: {teacher} → {student} on {dataset}.",
+                           "zh": "运行 {run_id}：在 {dataset} 上，{teacher} → {student}。"},
+    "attention.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
+    "attention.sentence": {"en": "…or type a review", "zh": "……或者输入一条评论"},
+    "attention.sentence_help": {
+        "en": "Encoded with the run's vocabulary: words it never saw in training become <unk>. Leave empty to use "
+              "the test sample.",
+        "zh": "使用该运行的词表编码：训练中没见过的单词会变成 <unk>。留空则使用测试样本。"},
+    "attention.sentence_placeholder": {"en": "e.g. the movie was not good but the ending was brilliant",
+                                       "zh": "例如：the movie was not good but the ending was brilliant（评论须为英文）"},
+    "attention.no_words": {"en": "No words found in that text; showing the test sample instead.",
+                           "zh": "这段文字中没有找到单词，改为显示测试样本。"},
+    "attention.words": {"en": "What the models read: “{words}”", "zh": "模型读到的内容：“{words}”"},
+    "attention.truth": {"en": "True class: {label}.", "zh": "真实类别：{label}。"},
+    "attention.says": {"en": "Predicts: {answer}", "zh": "预测：{answer}"},
+    "attention.no_maps": {"en": "{model} has no attention maps (it neither attends nor has spatial feature maps).",
+                          "zh": "{model} 没有注意力图（它既没有注意力机制，也没有空间特征图）。"},
+    "attention.stage": {"en": "Stage", "zh": "阶段"},
+    "attention.stage_title": {"en": "Activation map of stage {stage} ({h}×{w})",
+                              "zh": "第 {stage} 阶段的激活图（{h}×{w}）"},
+    "attention.spatial_help": {
+        "en": "Bright = strong activations there, summed over channels (mean of squares): where this CNN stage "
+              "responds. Later stages are coarser, after each 2×2 pooling.",
+        "zh": "越亮表示该处的激活越强（各通道平方的平均）：即这一 CNN 阶段响应的位置。"
+              "越靠后的阶段分辨率越低，因为每经过一次 2×2 池化都会减半。"},
+    "attention.layer": {"en": "Layer", "zh": "层"},
+    "attention.head": {"en": "Head", "zh": "注意力头"},
+    "attention.average": {"en": "average of the heads", "zh": "所有头的平均"},
+    "attention.cls_title": {"en": "Where the CLS token looks", "zh": "CLS 词元关注的位置"},
+    "attention.cls_help": {
+        "en": "The CLS row of the map, renormalised over the patches (or words) so it sums to 1: the share of what "
+              "the classifier reads that comes from each one.",
+        "zh": "注意力矩阵中 CLS 那一行，在图像块（或单词）上重新归一化使总和为 1：表示分类器读取的信息中来自每一处的份额。"},
+    "attention.map_title": {"en": "The full attention map [query × key]", "zh": "完整的注意力矩阵 [查询 × 键]"},
+    "attention.map_help": {
+        "en": "Row q: how token q splits its attention over all tokens (each row sums to 1). The average of the "
+              "heads is the one map that compares models with different numbers of heads.",
+        "zh": "第 q 行：词元 q 如何把注意力分配给所有词元（每行之和为 1）。各头的平均是唯一能在头数不同的模型之间比较的图。"},
+    "attention.beta_title": {"en": "The β term for this input", "zh": "该输入上的 β 项"},
+    "attention.beta_none": {
+        "en": "No β term: {teacher} and {student} have no attention maps of the same kind to compare.",
+        "zh": "没有 β 项：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
+    "attention.beta_value": {"en": "L_att on this input", "zh": "该输入上的 L_att"},
+    "attention.beta_help_tokens": {
+        "en": "L_att is the mean squared difference between the student's and the teacher's attention maps, each "
+              "student layer paired with the teacher layer at the same relative depth (heads averaged when their "
+              "numbers differ). 0 = the student looks exactly where the teacher looks; training adds β·L_att.",
+        "zh": "L_att 是学生与教师注意力图之差的平方的平均；学生的每一层与教师相同相对深度的层配对"
+              "（头数不同时先对头取平均）。0 表示学生看的位置与教师完全相同；训练时损失中加上 β·L_att。"},
+    "attention.beta_help_spatial": {
+        "en": "L_att is the mean squared difference between the student's and the teacher's activation maps, each "
+              "normalised to length 1 (the larger map pooled to the smaller size), stage paired with stage at the "
+              "same relative depth. 0 = the same spatial pattern; training adds β·L_att.",
+        "zh": "L_att 是学生与教师激活图（各自归一化为单位长度，较大的图先池化到较小的尺寸）之差的平方的平均，"
+              "按相同相对深度的阶段配对。0 表示空间分布完全相同；训练时损失中加上 β·L_att。"},
+    "attention.fig.key": {"en": "key (attended to)", "zh": "键（被关注者）"},
+    "attention.fig.query": {"en": "query (attending)", "zh": "查询（关注者）"},
+    "attention.fig.attention_weight": {"en": "attention weight", "zh": "注意力权重"},
+    "attention.fig.token": {"en": "token", "zh": "词元"},
+    "attention.fig.pixel_x": {"en": "x (pixels)", "zh": "x（像素）"},
+    "attention.fig.pixel_y": {"en": "y (pixels)", "zh": "y（像素）"},
     # --- compare ---
     # --- lessons ---
     # --- history ---
@@ -141,14 +381,22 @@ TEXT: dict[str, dict[str, str]] = {
     "history.delete_active": {"en": "A queued or running run cannot be deleted: stop it first.",
                               "zh": "排队中或运行中的运行不能删除：请先停止它。"},
     "history.import": {"en": "Import a run trained elsewhere", "zh": "导入在别处训练的运行"},
-    "history.import_help": {"en": "Upload its config + results JSON (as downloaded here) and its weights file.",
-                            "zh": "上传它的配置与结果 JSON（即本页下载的文件）以及权重文件。"},
-    "history.import_config": {"en": "Config + results JSON", "zh": "配置与结果 JSON"},
+    "history.import_help": {"en": "Upload its config JSON (a run JSON downloaded here, or `kdlab runs export --what "
+                                  "config`) and its weights file; the accuracies are recomputed here on the test set.",
+                            "zh": "上传它的配置 JSON（本页下载的运行 JSON，或 `kdlab runs export --what config` 的输出）"
+                                  "以及权重文件；准确率会在这里用测试集重新计算。"},
+    "history.import_config": {"en": "Config JSON", "zh": "配置 JSON"},
     "history.import_weights": {"en": "Weights (.pt)", "zh": "权重（.pt）"},
     "history.import_button": {"en": "Import", "zh": "导入"},
     "history.import_missing": {"en": "Choose both files first.", "zh": "请先选择两个文件。"},
     "history.imported": {"en": "Imported as run {run_id}.", "zh": "已导入为运行 {run_id}。"},
     "history.import_failed": {"en": "Not imported: {message}", "zh": "未导入：{message}"},
+    "history.status.queued": {"en": "queued", "zh": "排队中"},
+    "history.status.running": {"en": "running", "zh": "运行中"},
+    "history.status.finished": {"en": "finished", "zh": "已完成"},
+    "history.status.failed": {"en": "failed", "zh": "失败"},
+    "history.status.cancelled": {"en": "cancelled", "zh": "已取消"},
+    "history.status.interrupted": {"en": "interrupted", "zh": "已中断"},
     "history.col.id": {"en": "run id", "zh": "运行 ID"},
     "history.col.status": {"en": "status", "zh": "状态"},
     "history.col.created": {"en": "created", "zh": "创建时间"},
@@ -186,6 +434,76 @@ TEXT: dict[str, dict[str, str]] = {
     "history.fig.decision_title": {"en": "Decision boundaries of the distilled students", "zh": "蒸馏学生的决策边界"},
     "history.fig.tuning_title": {"en": "Student test accuracy over T × α", "zh": "学生测试准确率随 T × α 的变化"},
     # --- run status ---
+    "live.title": {"en": "Run {run_id}", "zh": "运行 {run_id}"},
+    "live.missing": {"en": "Run {run_id} no longer exists (it was deleted).", "zh": "运行 {run_id} 已不存在（已被删除）。"},
+    "live.queued": {"en": "Queued: number {position} in line. The server trains a few runs at a time.",
+                    "zh": "排队中：第 {position} 位。服务器同时只训练少数几个运行。"},
+    "live.queued_soon": {"en": "Queued: starting in a moment…", "zh": "排队中：马上开始…"},
+    "live.running_start": {"en": "Loading the data and the teacher…", "zh": "正在加载数据和教师模型…"},
+    "live.running_baseline": {"en": "Training the baseline student on the true labels only…",
+                              "zh": "正在只用真实标签训练基线学生…"},
+    "live.running_student": {"en": "Distilling: the student learns from the labels and the teacher…",
+                             "zh": "正在蒸馏：学生同时向标签和教师学习…"},
+    "live.progress": {"en": "{percent}% done", "zh": "已完成 {percent}%"},
+    "live.stop": {"en": "Stop", "zh": "停止"},
+    "live.stop_help": {"en": "Stop this run after the current step; what it has logged so far stays.",
+                       "zh": "在当前这一步之后停止运行；已记录的内容会保留。"},
+    "live.stopping": {"en": "Stopping…", "zh": "正在停止…"},
+    "live.failed": {"en": "The run failed: {message}", "zh": "运行失败：{message}"},
+    "live.cancelled": {"en": "The run was stopped (cancelled) before it finished.", "zh": "运行在完成前被停止（已取消）。"},
+    "live.interrupted": {"en": "The run was interrupted: the server stopped while it was training.",
+                         "zh": "运行被中断：训练期间服务器停止了。"},
+    "live.curves_help": {"en": "Solid lines: the distilled student; dashed: the baseline; dotted: the teacher. Agreement "
+                               "is how often a student gives the same answer as the teacher, right or wrong.",
+                         "zh": "实线：蒸馏学生；虚线：基线；点线：教师。一致率是学生与教师给出相同答案的比例，不论对错。"},
+    "live.col_accuracy": {"en": "test accuracy (%)", "zh": "测试准确率 (%)"},
+    "live.col_params": {"en": "parameters", "zh": "参数量"},
+    "live.col_size": {"en": "size (KB)", "zh": "大小 (KB)"},
+    "live.col_time": {"en": "training time (s)", "zh": "训练时间 (秒)"},
+    "live.table_help": {"en": "Accuracy on the held-out test set; size = parameters and buffers in memory; trained on {device}.",
+                        "zh": "准确率在留出的测试集上测得；大小 = 内存中的参数和缓冲区；训练设备：{device}。"},
+    "live.teacher_cached": {"en": "The teacher came from the cache: its time is how long it took when first trained.",
+                            "zh": "教师来自缓存：它的时间是第一次训练时所用的时间。"},
+    "live.verdict_helped": {"en": "Distillation helped: the distilled student beat the baseline by {gain} points. "
+                                  "{size} {gap}",
+                            "zh": "蒸馏有效：蒸馏学生比基线高出 {gain} 个百分点。{size}{gap}"},
+    "live.verdict_no_difference": {"en": "No clear difference: the distilled student and the baseline are {gain} points "
+                                         "apart, within ±{band}, which seed-to-seed noise alone can explain. {size} {gap}",
+                                   "zh": "没有明显差别：蒸馏学生与基线相差 {gain} 个百分点，在 ±{band} 以内，"
+                                         "仅随机种子不同就可能造成这样的差异。{size}{gap}"},
+    "live.verdict_hurt": {"en": "Distillation hurt here: the distilled student is {gain} points below the baseline. "
+                                "{size} {gap} Try another T or α, or more epochs.",
+                          "zh": "这次蒸馏起了反作用：蒸馏学生比基线低 {gain} 个百分点。{size}{gap}"
+                                "可以换一个 T 或 α，或增加训练轮数再试。"},
+    "live.verdict_no_baseline": {"en": "The distilled student reached {acc}% test accuracy (no baseline was trained to "
+                                       "compare with). {size} {gap}",
+                                 "zh": "蒸馏学生的测试准确率为 {acc}%（本次没有训练基线，无法比较）。{size}{gap}"},
+    "live.size_smaller": {"en": "It has {ratio}× fewer parameters than the teacher.",
+                          "zh": "它的参数量只有教师的 1/{ratio}。"},
+    "live.size_same": {"en": "It has about as many parameters as the teacher.", "zh": "它的参数量与教师大致相同。"},
+    "live.size_larger": {"en": "It has {ratio}× more parameters than the teacher.", "zh": "它的参数量是教师的 {ratio} 倍。"},
+    "live.gap_behind": {"en": "It is {gap} points behind the teacher.", "zh": "它比教师低 {gap} 个百分点。"},
+    "live.gap_ahead": {"en": "It even beats the teacher by {gap} points.", "zh": "它甚至比教师高出 {gap} 个百分点。"},
+    "live.fig.epoch": {"en": "epoch", "zh": "轮次"},
+    "live.fig.step": {"en": "training step", "zh": "训练步数"},
+    "live.fig.loss": {"en": "loss (nats)", "zh": "损失 (nats)"},
+    "live.fig.test_accuracy": {"en": "test accuracy (%)", "zh": "测试准确率 (%)"},
+    "live.fig.agreement": {"en": "agreement with the teacher (%)", "zh": "与教师的一致率 (%)"},
+    "live.fig.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率 (%)"},
+    "live.fig.class": {"en": "class", "zh": "类别"},
+    "live.fig.teacher": {"en": "teacher", "zh": "教师"},
+    "live.fig.baseline": {"en": "baseline", "zh": "基线"},
+    "live.fig.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "live.fig.ce": {"en": "cross-entropy", "zh": "交叉熵"},
+    "live.fig.soft": {"en": "soft targets", "zh": "软目标"},
+    "live.fig.attention": {"en": "attention", "zh": "注意力"},
+    "live.fig.representation": {"en": "representation", "zh": "表示"},
+    "live.fig.relational": {"en": "relational", "zh": "关系"},
+    "live.fig.total": {"en": "total", "zh": "总计"},
+    "live.fig.loss_title": {"en": "Training loss", "zh": "训练损失"},
+    "live.fig.accuracy_title": {"en": "Test accuracy", "zh": "测试准确率"},
+    "live.fig.agreement_title": {"en": "Agreement with the teacher", "zh": "与教师的一致率"},
+    "live.fig.per_class_title": {"en": "Accuracy per class", "zh": "各类别的准确率"},
 }
 
 

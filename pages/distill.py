@@ -4,9 +4,8 @@ import streamlit as st
 from kdlab import DATASETS, RunConfig
 from kdlab.analysis import dataset_class_names, device_choices, model_choices
 from kdlab.config import attention_kind, parse_knobs
-from kdlab.store import ACTIVE
 from ui.common import remember_run, runner, session_runs, tr, workspace
-from ui.live import live_run, loss_formula
+from ui.live import is_active, live_run, loss_formula
 
 WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
@@ -19,15 +18,20 @@ def class_names(dataset: str) -> list[str]:
     return dataset_class_names(dataset)
 
 
-def pick(options, value, fallback=0) -> int:
-    return list(options).index(value) if value in options else fallback
+def pick(options, value) -> int:
+    return list(options).index(value) if value in options else 0
 
 
-def model_ui(role: str, choices: list[str], column) -> tuple[str, str]:
-    name = column.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
-                            key=f"distill_{role}", help=tr(f"distill.{role}_help"))
-    knobs = column.text_input(tr("distill.knobs"), key=f"distill_{role}_kw", help=tr("distill.knobs_help"),
-                              placeholder="hidden=64,depth=1")
+def pick_value(options, value):
+    return min(options, key=lambda option: abs(option - value))
+
+
+def model_ui(role: str, choices: list[str]) -> tuple[str, str]:
+    name = st.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
+                        key=f"distill_{role}", help=tr(f"distill.{role}_help"))
+    saved_knobs = ",".join(f"{k}={v}" for k, v in getattr(saved, f"{role}_kw").items())
+    knobs = st.text_input(tr("distill.knobs"), saved_knobs, key=f"distill_{role}_kw", help=tr("distill.knobs_help"),
+                          placeholder="hidden=64,depth=1")
     return name, knobs
 
 
@@ -38,14 +42,14 @@ def loss_ui(teacher: str, student: str) -> dict:
     st.caption(tr("distill.temperature_help"))
     alpha = st.slider(tr("distill.alpha"), 0.0, 1.0, float(saved.alpha), 0.05, key="distill_alpha")
     st.caption(tr("distill.alpha_help"))
-    kind = attention_kind(teacher, student)
-    beta = st.select_slider(tr("distill.beta"), WEIGHTS, saved.beta if saved.beta in WEIGHTS else 0.0,
-                            key="distill_beta", disabled=kind is None)
+    kind = attention_kind(teacher, student)  # None: nothing to compare, so β shows 0, disabled, under its own key
+    beta = st.select_slider(tr("distill.beta"), WEIGHTS, saved.beta if kind and saved.beta in WEIGHTS else 0.0,
+                            key="distill_beta" if kind else "distill_beta_off", disabled=kind is None)
     st.caption(tr("distill.beta_help") if kind else tr("distill.beta_off", teacher=teacher, student=student))
     gamma = st.select_slider(tr("distill.gamma"), WEIGHTS, saved.gamma if saved.gamma in WEIGHTS else 0.0,
                              key="distill_gamma")
     st.caption(tr("distill.gamma_help"))
-    return dict(temperature=temperature, alpha=alpha, beta=beta if kind else 0.0, gamma=gamma)
+    return dict(temperature=temperature, alpha=alpha, beta=beta, gamma=gamma)
 
 
 def training_ui() -> dict:
@@ -69,16 +73,13 @@ def training_ui() -> dict:
                 teacher_epochs=int(teacher_epochs))
 
 
-def pick_value(options, value):
-    return min(options, key=lambda option: abs(option - value))
-
-
 def transfer_ui(dataset: str) -> dict:
     st.markdown(tr("distill.transfer_header"))
     fraction = st.slider(tr("distill.fraction"), 0.05, 1.0, float(saved.train_fraction), 0.05,
                          key="distill_fraction", help=tr("distill.fraction_help"))
     names = class_names(dataset)
-    excluded = st.multiselect(tr("distill.exclude"), range(len(names)), format_func=lambda c: names[c],
+    excluded = st.multiselect(tr("distill.exclude"), list(range(len(names))), format_func=lambda c: names[c],
+                              default=list(saved.exclude_classes) if saved.dataset == dataset else [],
                               key=f"distill_exclude_{dataset}", help=tr("distill.exclude_help"))
     return dict(train_fraction=fraction, exclude_classes=tuple(excluded))
 
@@ -92,8 +93,8 @@ with left:
     modality = DATASETS.get(dataset).meta["modality"]
     st.caption(tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
     choices = model_choices(modality)
-    teacher, teacher_kw = model_ui("teacher", choices, st)
-    student, student_kw = model_ui("student", choices, st)
+    teacher, teacher_kw = model_ui("teacher", choices)
+    student, student_kw = model_ui("student", choices)
 with middle:
     weights = loss_ui(teacher, student)
     transfer = transfer_ui(dataset)
@@ -101,27 +102,26 @@ with right:
     training = training_ui()
 
 config = problem = None
-try:
+try:  # a bad knob or value is explained in one line, before and on Run
     config = RunConfig(dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
                        student_kw=parse_knobs(student_kw), **weights, **transfer, **training)
     st.session_state["distill_config"] = config
+    runner().settings.check(config.validate())
 except ValueError as err:
     problem = str(err)
 st.latex(loss_formula(config or RunConfig(**weights)))
 st.caption(tr("distill.formula_help"))
 
 latest = session_runs()[-1] if session_runs() else None
-busy = latest is not None and runner().store.get(latest).status in ACTIVE
-if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy,
-             help=tr("distill.run_busy") if busy else tr("distill.run_help")):
+busy = is_active(latest)
+if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy or problem is not None,
+             help=tr("distill.run_busy") if busy else tr("distill.run_help")) and not problem:
     try:
-        if problem:
-            raise ValueError(problem)
         latest = runner().submit(config, workspace())
         remember_run(latest)
     except ValueError as err:
-        st.error(tr("distill.invalid", message=str(err)))
-elif problem:
+        problem = str(err)
+if problem:
     st.error(tr("distill.invalid", message=problem))
 if latest:
     live_run(latest)

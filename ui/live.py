@@ -45,6 +45,14 @@ def run_events(run_id: str) -> list[dict]:
     return cache["events"]
 
 
+def is_active(run_id: str | None) -> bool:
+    """Whether a run is queued or running (False for None or a run deleted meanwhile)."""
+    try:
+        return run_id is not None and runner().store.get(run_id).status in ACTIVE
+    except ValueError:
+        return False
+
+
 def live_run(run_id: str) -> None:
     """Render one run; while it is queued or running, redraw it every ``POLL_SECONDS`` in a fragment."""
     try:
@@ -135,15 +143,18 @@ def _verdict(summary: dict) -> None:
     ratio = v["param_ratio"]
     if not math.isfinite(ratio) or ratio <= 0:
         size = ""
-    elif ratio >= 1:
+    elif 0.95 <= ratio <= 1.05:
+        size = tr("live.size_same")
+    elif ratio > 1:
         size = tr("live.size_smaller", ratio=_ratio(ratio))
     else:
         size = tr("live.size_larger", ratio=_ratio(1 / ratio))
     gap = v["teacher_gap_points"]
     behind = tr("live.gap_behind", gap=f"{gap:.1f}") if gap >= 0 else tr("live.gap_ahead", gap=f"{-gap:.1f}")
     if v["kind"] is None:
-        head = tr("live.verdict_no_baseline", acc=f"{100 * summary['student_acc']:.1f}")
+        text = tr("live.verdict_no_baseline", acc=f"{100 * summary['student_acc']:.1f}", size=size, gap=behind)
     else:
-        head = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", band=f"{v['band_points']:g}")
+        text = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", band=f"{v['band_points']:g}",
+                  size=size, gap=behind)
     show = {"helped": st.success, "hurt": st.warning}.get(v["kind"], st.info)
-    show(" ".join(filter(None, (head, size, behind))))
+    show(text.strip())

@@ -1,0 +1,147 @@
+"""Attention: where the teacher and the student look for one input, and how far apart they are (the β term)."""
+import streamlit as st
+
+from kdlab import RunConfig, figures
+from kdlab.analysis import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
+from kdlab.data.text import encode, tokenize
+from kdlab.models import model_meta
+from kdlab.store import ACTIVE
+from kdlab.train import predict
+from ui.common import remember_run, runner, selected_run, tr, workspace
+
+DEMOS = {"image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=20,
+                            epochs=10),
+         "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=100.0,
+                           teacher_epochs=10, epochs=10)}
+PENDING = "attention_demo_run"
+MAPS = {"attentions", "activation_maps"}  # what predict must keep besides the logits
+FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y")
+
+
+@st.fragment(run_every=1.0)
+def demo_progress(run_id: str) -> None:
+    if runner().store.get(run_id).status not in ACTIVE:
+        st.rerun()
+    progress = min(max(runner().progress.get(run_id, 0.0), 0.0), 1.0)
+    st.progress(progress, text=tr("attention.demo_running", run_id=run_id, percent=f"{100 * progress:.0f}"))
+
+
+def demo_ui(offer: bool) -> None:
+    """The one-click runs whose models both have attention maps, and the progress of the one this page started."""
+    pending = st.session_state.get(PENDING)
+    if pending:
+        record = runner().store.get(pending)
+        if record.status in ACTIVE:
+            demo_progress(pending)
+            return
+        del st.session_state[PENDING]
+        if record.status != "finished":
+            st.error(tr("attention.demo_ended", status=record.status, message=record.error or ""))
+    if offer:
+        for column, (name, config) in zip(st.columns(len(DEMOS)), DEMOS.items()):
+            if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=tr("attention.demo_help")):
+                try:
+                    run_id = runner().submit(config, workspace())
+                except ValueError as err:
+                    st.error(tr("common.error", message=str(err)))
+                    return
+                remember_run(run_id)
+                st.session_state[PENDING] = run_id
+                st.rerun()
+
+
+def input_ui(splits, run_id: str):
+    """The input both models read: a test sample or, for text, a typed sentence; with its true label if known."""
+    n = len(splits.x_test)
+    index = int(st.number_input(tr("attention.sample", n=n), 0, n - 1, step=1, key="attention_sample"))
+    x, label = splits.x_test[index:index + 1], splits.class_names[int(splits.y_test[index])]
+    if splits.modality == "tokens":
+        typed = st.text_input(tr("attention.sentence"), key="attention_sentence", help=tr("attention.sentence_help"),
+                              placeholder=tr("attention.sentence_placeholder"))
+        if typed.strip() and tokenize(typed):
+            x, label = encode([tokenize(typed)], splits.vocab, splits.input_shape[0]), None
+        elif typed.strip():
+            st.warning(tr("attention.no_words"))
+        st.markdown(tr("attention.words", words=" ".join(decode_tokens(x[0], splits.vocab))))
+    return x, label
+
+
+def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dict) -> None:
+    st.subheader(f"{tr(f'common.{role}')} · {name}")
+    st.caption(tr("attention.says", answer=splits.class_names[int(output.logits.argmax())]))
+    kind = model_meta(name)["attention"]
+    if kind is None:
+        st.info(tr("attention.no_maps", model=name))
+    elif kind == "spatial":
+        maps = output.activation_maps
+        stage = st.selectbox(tr("attention.stage"), range(len(maps)), len(maps) - 1, format_func=lambda i: str(i + 1),
+                             key=f"attention_{role}_stage_{run_id}")
+        heat = maps[stage][0].numpy()
+        title = tr("attention.stage_title", stage=stage + 1, h=heat.shape[0], w=heat.shape[1])
+        st.plotly_chart(figures.image_overlay(x[0].numpy(), heat, title, labels=labels), width="stretch",
+                        key=f"attention_{role}_overlay")
+        st.caption(tr("attention.spatial_help"))
+    else:
+        layers, heads = len(output.attentions), output.attentions[0].shape[1]
+        pick_layer, pick_head = st.columns(2)
+        layer = pick_layer.selectbox(tr("attention.layer"), range(layers), layers - 1, format_func=lambda i: str(i + 1),
+                                     key=f"attention_{role}_layer_{run_id}")
+        head = pick_head.selectbox(tr("attention.head"), range(-1, heads), key=f"attention_{role}_head_{run_id}",
+                                   format_func=lambda h: tr("attention.average") if h < 0 else str(h + 1))
+        amap = attention_map(output.attentions, layer, None if head < 0 else head)
+        if splits.modality == "image":
+            grid = patch_grid(amap.shape[-1] - 1, tuple(x.shape[-2:]))
+            st.plotly_chart(figures.image_overlay(x[0].numpy(), cls_attention_grid(amap, grid),
+                                                  tr("attention.cls_title"), labels=labels),
+                            width="stretch", key=f"attention_{role}_overlay")
+            names = ["CLS"] + [f"p{i + 1}" for i in range(amap.shape[-1] - 1)]
+        else:
+            names = ["CLS"] + decode_tokens(x[0], splits.vocab)
+            amap = amap[: len(names), : len(names)]  # padding gets no attention: leave it out
+            st.plotly_chart(figures.token_attention(names[1:], cls_attention_grid(amap, (1, len(names) - 1))[0],
+                                                    title=tr("attention.cls_title"), labels=labels),
+                            width="stretch", key=f"attention_{role}_tokens")
+        st.caption(tr("attention.cls_help"))
+        st.plotly_chart(figures.attention_heatmap(amap, names, names, tr("attention.map_title"), labels=labels),
+                        width="stretch", key=f"attention_{role}_map")
+        st.caption(tr("attention.map_help"))
+
+
+st.title(tr("attention.title"))
+st.markdown(tr("attention.intro"))
+run = selected_run()
+kinds = {} if run is None else {role: model_meta(getattr(run.config, role))["attention"]
+                                 for role in ("teacher", "student")}
+if run is None:
+    st.info(tr("attention.no_run"))
+elif not any(kinds.values()):
+    st.info(tr("attention.none_in_run"))
+demo_ui(offer=not any(kinds.values()))
+if run is None:
+    st.stop()
+
+config, splits = run.config, run.splits
+st.caption(tr("attention.from_run", run_id=run.run_id, teacher=config.teacher, student=config.student,
+              dataset=config.dataset))
+x, label = input_ui(splits, run.run_id)
+if label is not None:
+    st.caption(tr("attention.truth", label=label))
+outputs = {role: predict(run.models[role], x, MAPS) for role in ("teacher", "student")}
+labels = {name: tr(f"attention.fig.{name}") for name in FIGURE_LABELS}
+try:
+    for column, role in zip(st.columns(2), ("teacher", "student")):
+        with column:
+            model_view(role, getattr(config, role), outputs[role], x, splits, run.run_id, labels)
+    kind = kinds["teacher"] if kinds["teacher"] == kinds["student"] else None
+    value = attention_term(kind, outputs["student"], outputs["teacher"])
+except ValueError as err:
+    st.error(tr("common.error", message=str(err)))
+    st.stop()
+
+st.subheader(tr("attention.beta_title"))
+if value is None:
+    st.info(tr("attention.beta_none", teacher=config.teacher, student=config.student))
+else:
+    st.metric(tr("attention.beta_value"), f"{value:.4g}")
+    st.latex(rf"\beta \cdot \mathcal{{L}}_{{att}} = {config.beta:g} \times {value:.4g} = {config.beta * value:.4g}")
+    st.caption(tr(f"attention.beta_help_{kind}"))

@@ -1,0 +1,204 @@
+"""History: the workspace's runs — filter, compare, T × α maps, re-open, re-run, download, delete, import."""
+import pandas as pd
+import streamlit as st
+
+from kdlab import RunConfig, figures
+from kdlab import history as hist
+from kdlab.export import import_run, metrics_csv, run_json
+from kdlab.replay import load_run
+from kdlab.store import ACTIVE, STATUSES
+from ui.common import SELECTED_KEY, remember_run, runner, select_run, tr, workspace
+
+FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
+            "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
+store = runner().store
+
+
+def labels() -> dict:
+    return {key: tr(f"history.fig.{key}") for key in FIG_KEYS}
+
+
+def clear_selection() -> None:
+    """Selections are row positions: once the rows change (filter, sort, delete), they would point elsewhere."""
+    st.session_state["history_table"] = {"selection": {"rows": [], "columns": []}}
+
+
+def filters_ui(options: dict) -> tuple[dict, str, bool]:
+    cols = st.columns(5)
+    chosen = {name: cols[i].multiselect(tr(f"history.filter_{name}"), options[name], key=f"history_filter_{name}",
+                                        help=tr("history.filter_method_help") if name == "method" else None,
+                                        on_change=clear_selection)
+              for i, name in enumerate(("dataset", "teacher", "student", "method"))}
+    names = {key: tr(f"history.sort.{key}") for key in hist.SORTS}
+    sort = cols[4].selectbox(tr("history.sort"), list(names), format_func=names.get, key="history_sort",
+                             on_change=clear_selection)
+    return chosen, sort, st.toggle(tr("history.show_all"), help=tr("history.show_all_help"), key="history_show_all")
+
+
+def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str]:
+    """The runs table; returns the ids of the ticked rows."""
+    shown = [c for c in hist.CONFIG_COLUMNS if show_all or c in differing]
+    order = ["id", "status", "created", *shown, *hist.RESULT_COLUMNS]
+    frame = pd.DataFrame(rows, columns=list(hist.TABLE_COLUMNS))
+    styled = frame.style.set_properties(subset=differing, **{"background-color": "#fff3bf"})
+    config = {c: st.column_config.Column(tr(f"history.col.{c}")) for c in hist.TABLE_COLUMNS}
+    event = st.dataframe(styled, key="history_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
+                         column_order=order, column_config=config)
+    st.caption(tr("history.differing", columns=", ".join(tr(f"history.col.{c}") for c in differing))
+               if differing else tr("history.all_same"))
+    return [rows[i]["id"] for i in event.selection.rows if i < len(rows)]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def boundary_panels(run_ids: tuple[str, ...], names: tuple[str, ...]) -> dict:
+    return hist.boundary_panels({name: load_run(store, run_id) for run_id, name in zip(run_ids, names)})
+
+
+def compare_ui(records: list) -> None:
+    st.subheader(tr("history.compare"))
+    st.caption(tr("history.curves_help"))
+    names = [f"{r.id} · {hist.short_label(r.config)}" for r in records]
+    curves = [hist.student_curves(store.events(r.id)) for r in records]
+    left, right = st.columns(2)
+    for column, metric, y_key, title in ((left, "test_acc", "test_accuracy", "history.acc_title"),
+                                         (right, "total", "loss", "history.loss_title")):
+        fig = figures.run_overlay({n: c[metric] for n, c in zip(names, curves)}, y_key, title=tr(title),
+                                  labels=labels())
+        column.plotly_chart(fig, width="stretch", key=f"history_overlay_{metric}")
+    st.caption(tr("history.png_hint"))
+    st.caption(tr("history.final"))
+    final = pd.DataFrame(hist.final_numbers([hist.run_row(r) for r in records]))
+    st.dataframe(final.rename(columns=lambda c: tr(f"history.col.{c}")), hide_index=True)
+    flat = [(r.id, n) for r, n in zip(records, names) if r.status == "finished" and hist.is_2d(r.config)]
+    if flat:
+        try:
+            panels = boundary_panels(*map(tuple, zip(*flat)))
+        except ValueError as err:
+            st.error(tr("history.boundaries_failed", message=str(err)))
+            return
+        for dataset, p in panels.items():
+            st.caption(tr("history.boundaries", dataset=dataset))
+            fig = figures.decision_boundaries(p["grids"], p["points"], p["labels"], class_names=p["class_names"],
+                                              labels=labels())
+            st.plotly_chart(fig, width="stretch", key=f"history_boundaries_{dataset}")
+
+
+def flash(kind: str, message: str, rerun: bool = False) -> None:
+    """A message shown at the top of the next run (after a change the table above must reflect)."""
+    st.session_state["history_flash"] = (kind, message)
+    if rerun:
+        st.rerun()
+
+
+def delete(run_id: str) -> None:
+    """Button callback, so the table drawn after it no longer lists the run."""
+    if not st.session_state.get(f"history_confirm_{run_id}"):
+        return flash("warning", tr("history.delete_needs_confirm"))
+    store.delete(run_id)
+    clear_selection()
+    flash("success", tr("history.deleted", run_id=run_id))
+
+
+def actions_ui(record) -> None:
+    st.subheader(tr("history.actions", run_id=record.id))
+    finished = record.status == "finished"
+    if record.status not in ("finished", *ACTIVE):
+        st.warning(tr("history.failed", status=tr(f"history.status.{record.status}"), message=record.error or ""))
+    reopen, rerun, remove = st.columns(3)
+    if reopen.button(tr("history.reopen"), help=tr("history.reopen_help"), disabled=not finished, key="history_reopen"):
+        select_run(record.id)
+    if rerun.button(tr("history.rerun"), help=tr("history.rerun_help"), key="history_rerun"):
+        try:
+            new_id = runner().submit(RunConfig.from_dict(record.config), workspace())
+        except ValueError as err:
+            st.error(tr("history.error", message=str(err)))
+        else:
+            remember_run(new_id)
+            flash("success", tr("history.rerun_started", run_id=new_id), rerun=True)
+    if record.status in ACTIVE:
+        remove.caption(tr("history.delete_active"))
+    else:
+        remove.checkbox(tr("history.confirm_delete", run_id=record.id), key=f"history_confirm_{record.id}")
+        remove.button(tr("history.delete"), key="history_delete", on_click=delete, args=(record.id,))
+    if st.session_state.get(SELECTED_KEY) == record.id and finished:
+        st.caption(tr("history.reopened", run_id=record.id))
+        links = st.columns(3)
+        for column, page, nav in zip(links, ("temperature", "attention", "compare"),
+                                     ("nav.temperature", "nav.attention", "nav.compare")):
+            column.page_link(f"pages/{page}.py", label=tr(nav))
+    if not finished:
+        st.caption(tr("history.not_finished", status=tr(f"history.status.{record.status}")))
+        return
+    st.caption(tr("history.downloads"))
+    fig = figures.accuracy_curves(store.events(record.id), record.summary.get("teacher_acc"), labels=labels())
+    files = (("csv", lambda: metrics_csv(store, record.id), "metrics.csv", "text/csv"),
+             ("json", lambda: run_json(store, record.id), "run.json", "application/json"),
+             ("weights", lambda: store.weights_bytes(record.id), "weights.pt", "application/octet-stream"),
+             ("html", lambda: fig.to_html(include_plotlyjs=True), "curves.html", "text/html"))
+    for column, (kind, data, suffix, mime) in zip(st.columns(4), files):
+        column.download_button(tr(f"history.download_{kind}"), data, file_name=f"kdlab-{record.id}-{suffix}",
+                               mime=mime, on_click="ignore", key=f"history_download_{kind}")
+
+
+def tuning_ui(records: list) -> None:
+    st.subheader(tr("history.tuning"))
+    maps = hist.tuning_maps(records)
+    if not maps:
+        st.caption(tr("history.tuning_hint"))
+        return
+    st.caption(tr("history.tuning_help"))
+    names = [tr("history.tuning_group_label", cells=m.cells, **{k: m.config.get(k) for k in
+                                                                   ("dataset", "teacher", "student", "epochs", "seed")})
+             for m in maps]
+    index = st.selectbox(tr("history.tuning_group"), range(len(maps)), format_func=names.__getitem__,
+                         key="history_tuning_group")
+    m = maps[index]
+    st.plotly_chart(figures.accuracy_heatmap(m.temperatures, m.alphas, m.accuracy, labels=labels()), width="stretch",
+                    key="history_tuning_map")
+
+
+def import_ui() -> None:
+    with st.expander(tr("history.import")):
+        st.caption(tr("history.import_help"))
+        config_file = st.file_uploader(tr("history.import_config"), type=["json"], key="history_import_config")
+        weights_file = st.file_uploader(tr("history.import_weights"), type=["pt"], key="history_import_weights")
+        if st.button(tr("history.import_button"), key="history_import"):
+            if config_file is None or weights_file is None:
+                st.warning(tr("history.import_missing"))
+                return
+            try:
+                run_id = import_run(store, config_file.getvalue(), weights_file.getvalue(), workspace())
+            except ValueError as err:
+                st.error(tr("history.import_failed", message=str(err)))
+            else:
+                flash("success", tr("history.imported", run_id=run_id), rerun=True)
+
+
+st.title(tr("history.title"))
+if flashed := st.session_state.pop("history_flash", None):
+    getattr(st, flashed[0])(flashed[1])
+records = store.list(workspace())
+if not records:
+    st.info(tr("history.empty", workspace=workspace()))
+    import_ui()
+    st.stop()
+st.caption(tr("history.intro", workspace=workspace()))
+method_names = {part: tr(f"history.method.{part}") for part in hist.METHOD_NAMES}
+rows = [hist.run_row(r, method_names, {s: tr(f"history.status.{s}") for s in STATUSES}) for r in records]
+chosen, sort, show_all = filters_ui(hist.filter_options(rows))
+rows = hist.sort_rows(hist.filter_rows(rows, **chosen), sort, hist.SORTS[sort])
+if not rows:
+    st.info(tr("history.no_match"))
+    st.stop()
+by_id = {r.id: r for r in records}
+listed = [by_id[row["id"]] for row in rows]
+selected = [by_id[run_id] for run_id in table_ui(rows, hist.differing_columns([r.config for r in listed]), show_all)]
+if selected:
+    compare_ui(selected)
+    chosen_id = st.selectbox(tr("history.action_run"), [r.id for r in selected], key="history_action_run") \
+        if len(selected) > 1 else selected[0].id
+    actions_ui(by_id[chosen_id])
+else:
+    st.caption(tr("history.select_hint"))
+tuning_ui(listed)
+import_ui()

@@ -1,0 +1,127 @@
+"""The Attention page, driven by AppTest through app.py's navigation, on tiny real runs recorded in the run store:
+maps of both models and the β term for transformers, a one-line note for a model without maps, typed text, and the
+one-click run offered when there is no run yet."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdlab import RunConfig
+from kdlab.analysis import attention_term
+from kdlab.i18n import t as translate
+from kdlab.jobs import JobRunner
+from kdlab.store import ACTIVE, RunStore
+from kdlab.train import predict
+
+from .conftest import tiny_config
+
+APP = "../app.py"
+PAGE = "pages/attention.py"
+TINY = dict(teacher_epochs=2, epochs=1, batch_size=128, baseline=False)
+
+
+@pytest.fixture(scope="module")
+def runner() -> JobRunner:
+    return JobRunner(RunStore())
+
+
+def finished(runner: JobRunner, config: RunConfig) -> str:
+    run_id = runner.submit(config, "default")
+    deadline = time.monotonic() + 120
+    while runner.store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the tiny run did not finish in 120 s"
+        time.sleep(0.2)
+    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
+    return run_id
+
+
+def open_page(run_id: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if run_id is not None:
+        at.session_state["kdlab_runs"] = [run_id]
+        at.session_state["kdlab_selected_run"] = run_id
+    return at.run().switch_page(PAGE).run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> list[str]:
+    return [chart.proto.id for chart in at.get("plotly_chart")]
+
+
+def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input(runner):
+    config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
+    run_id = finished(runner, config)
+    at = open_page(run_id)
+    assert_clean(at)
+    assert [s.value for s in at.subheader] == ["teacher · vit-tiny", "distilled student · vit-tiny",
+                                               translate("attention.beta_title")]
+    assert len(charts(at)) == 4  # per model: the CLS row over the digit, and the full [query, key] map
+    result = runner.result(run_id)
+    x = result.splits.x_test[:1]
+    outputs = {role: predict(result.models[role].cpu(), x, {"attentions"}) for role in ("teacher", "student")}
+    expected = attention_term("tokens", outputs["student"], outputs["teacher"])
+    shown = at.metric[0]
+    assert shown.label == translate("attention.beta_value") and expected > 0
+    assert float(shown.value) == pytest.approx(expected, rel=1e-3)
+    assert r"\beta \cdot \mathcal{L}_{att} = 1 \times" in at.latex[0].value
+
+    at.selectbox(key=f"attention_teacher_head_{run_id}").set_value(1).run()  # the second head alone
+    at.selectbox(key=f"attention_student_layer_{run_id}").set_value(0).run()  # the first layer
+    assert_clean(at)
+    assert len(charts(at)) == 4
+    assert float(at.metric[0].value) == pytest.approx(expected, rel=1e-3)  # β compares all layers, whatever is shown
+
+
+def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_shows_its_own(runner):
+    run_id = finished(runner, tiny_config(teacher="cnn-small", **TINY))
+    at = open_page(run_id)
+    assert_clean(at)
+    assert [i.value for i in at.info] == [translate("attention.no_maps", model="mlp-small"),
+                                         translate("attention.beta_none", teacher="cnn-small", student="mlp-small")]
+    assert len(charts(at)) == 1  # the CNN teacher's activation map over the digit
+    at.selectbox(key=f"attention_teacher_stage_{run_id}").set_value(0).run()
+    assert_clean(at)
+    assert len(charts(at)) == 1
+    assert not at.metric
+
+
+def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_attention(runner):
+    config = tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0, **TINY)
+    run_id = finished(runner, config)
+    at = open_page(run_id)
+    assert_clean(at)
+    at.text_input(key="attention_sentence").input("The plot was NOT boring, xyzzy!").run()
+    assert_clean(at)
+    assert translate("attention.words", words="the plot was not boring <unk>") in [m.value for m in at.markdown]
+    assert len(charts(at)) == 4  # per model: attention over the words, and the full map
+    assert float(at.metric[0].value) > 0
+
+
+def test_with_no_run_it_says_so_and_a_one_click_run_starts_and_shows_its_progress():
+    at = open_page()
+    assert_clean(at)
+    assert at.info[0].value == translate("attention.no_run")
+    assert {b.key for b in at.button} >= {"attention_demo_image", "attention_demo_text"}
+    at.button(key="attention_demo_text").click().run()
+    assert_clean(at)
+    run_id = at.session_state["kdlab_runs"][-1]
+    assert at.session_state["attention_demo_run"] == run_id
+    assert len(at.get("progress")) == 1 and run_id in at.get("progress")[0].proto.text
+    from ui.common import runner as app_runner  # the app's own runner, which holds the run's stop flag
+
+    app_runner().stop(run_id)  # a classroom-sized run: stop it rather than wait for it
+    deadline = time.monotonic() + 60
+    while RunStore().get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the stopped run did not end"
+        time.sleep(0.2)
+    at.run()
+    assert not at.exception
+    assert "attention_demo_run" not in at.session_state
+    assert [e.value for e in at.error] == [translate("attention.demo_ended", status="cancelled",
+                                                     message=RunStore().get(run_id).error)]

@@ -1,0 +1,176 @@
+"""The home page and the Distill page, driven by AppTest through app.py's navigation, on real tiny digits runs."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdlab.analysis import loss_formula_latex, summary_table
+from kdlab.config import attention_kind, parse_knobs
+from kdlab.store import RunStore
+
+APP = "../app.py"
+DISTILL = "pages/distill.py"
+
+
+def open_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def open_distill() -> AppTest:
+    return open_app().switch_page(DISTILL).run()
+
+
+def set_tiny(at: AppTest, epochs: int = 2) -> AppTest:
+    """digits, a small teacher trained for 2 epochs (then cached), an MLP student."""
+    at.selectbox(key="distill_dataset").set_value("digits")
+    at.selectbox(key="distill_teacher").set_value("cnn-small")
+    at.selectbox(key="distill_student").set_value("mlp-small")
+    at.number_input(key="distill_teacher_epochs").set_value(2)
+    at.number_input(key="distill_epochs").set_value(epochs)
+    at.select_slider(key="distill_batch_size").set_value(128)
+    return at.run()
+
+
+def latest_run(at: AppTest) -> str:
+    return at.session_state["kdlab_runs"][-1]
+
+
+def has_stop_button(at: AppTest, run_id: str) -> bool:
+    return any(button.key == f"live_stop_{run_id}" for button in at.button)
+
+
+def poll_until_done(at: AppTest, run_id: str, deadline_s: float = 90) -> AppTest:
+    """Rerun the page, as the polling fragment would, until the run is no longer active (its Stop button goes)."""
+    deadline = time.monotonic() + deadline_s
+    while has_stop_button(at, run_id):
+        assert time.monotonic() < deadline, f"run {run_id} still active after {deadline_s} s"
+        time.sleep(0.5)
+        at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def messages(at: AppTest) -> list[str]:
+    return [m.value for m in (*at.success, *at.info, *at.warning)]
+
+
+def test_the_loss_formula_substitutes_t_alpha_beta_gamma_and_computes_one_minus_alpha():
+    latex = loss_formula_latex(4.0, 0.9, 0.0, 0.3)
+    assert latex.startswith(r"\mathcal{L} = 0.10\,\mathrm{CE}(y, s) + 0.90\cdot 4^{2}")
+    assert r"softmax}(t/4)" in latex and r"0\,\mathcal{L}_{att}" in latex and r"0.30\,\mathcal{L}_{rep}" in latex
+
+
+def test_knobs_parse_into_typed_values_and_a_bad_pair_is_a_value_error():
+    assert parse_knobs("hidden=64, depth=1,bias=false,drop=0.5") == {"hidden": 64, "depth": 1, "bias": False,
+                                                                      "drop": 0.5}
+    with pytest.raises(ValueError, match="key=value"):
+        parse_knobs("width")
+
+
+def test_attention_transfer_needs_maps_of_one_kind_in_both_models():
+    assert attention_kind("cnn-large", "cnn-small") == "spatial"
+    assert attention_kind("vit-small", "vit-tiny") == "tokens"
+    assert attention_kind("cnn-small", "mlp-small") is None
+    assert attention_kind("vit-small", "cnn-small") is None
+
+
+def test_the_summary_table_has_one_row_per_trained_model_in_display_units():
+    summary = dict(teacher_acc=0.95, baseline_acc=None, student_acc=0.9, teacher_params=1000, student_params=100,
+                   teacher_size_bytes=4096, student_size_bytes=512, teacher_seconds=3.0, distill_seconds=1.234)
+    rows = summary_table(summary)
+    assert [r["role"] for r in rows] == ["teacher", "student"]
+    assert rows[1] == {"role": "student", "accuracy_pct": 90.0, "params": 100, "size_kb": 0.5, "seconds": 1.23}
+
+
+def test_the_home_page_shows_the_loss_with_default_values_and_the_quick_demo_button():
+    at = open_app()
+    assert_clean(at)
+    assert r"0.10\,\mathrm{CE}(y, s) + 0.90\cdot 4^{2}" in at.latex[0].value
+    assert at.button(key="home_demo").label.startswith("Quick demo")
+
+
+def test_the_distill_page_shares_its_config_and_the_home_page_shows_that_formula():
+    at = open_distill()
+    at.slider(key="distill_temperature").set_value(2.5)
+    at.slider(key="distill_alpha").set_value(0.5).run()
+    assert r"0.50\cdot 2.5^{2}" in at.latex[0].value
+    config = at.session_state["distill_config"]
+    assert (config.temperature, config.alpha) == (2.5, 0.5)
+    home = AppTest.from_file(APP, default_timeout=60)
+    home.session_state["distill_config"] = config
+    home.run()
+    assert_clean(home)
+    assert r"0.50\,\mathrm{CE}(y, s) + 0.50\cdot 2.5^{2}" in home.latex[0].value
+
+
+def test_a_tiny_run_streams_then_shows_the_summary_table_curves_and_a_verdict():
+    at = set_tiny(open_distill())
+    assert_clean(at)
+    at.button(key="distill_run").click().run()
+    run_id = latest_run(at)
+    poll_until_done(at, run_id)
+    assert_clean(at)
+    assert RunStore().get(run_id).status == "finished"
+    table = at.dataframe[0].value
+    assert list(table.index) == ["teacher", "baseline student", "distilled student"]
+    assert list(table.columns) == ["test accuracy (%)", "parameters", "size (KB)", "training time (s)"]
+    assert table["test accuracy (%)"].between(0, 100).all() and (table["parameters"] > 0).all()
+    verdict = [m for m in messages(at) if "the baseline" in m and "parameters than the teacher" in m]
+    assert len(verdict) == 1, messages(at)
+    assert len(at.get("plotly_chart")) == 4  # loss, accuracy, agreement, per-class accuracy
+    assert not at.button(key="distill_run").disabled  # free for the next run
+    at.switch_page("pages/history.py").run()
+    at.switch_page(DISTILL).run()
+    assert list(at.dataframe[0].value.index) == list(table.index)  # still there after a visit elsewhere
+    home = AppTest.from_file(APP, default_timeout=60)
+    home.session_state["kdlab_runs"] = [run_id]
+    home.run()
+    assert_clean(home)
+    assert list(home.dataframe[0].value.columns) == list(table.columns)  # the home page shows the latest run too
+    home = AppTest.from_file(APP, default_timeout=60)
+    home.query_params["lang"] = "zh"
+    home.session_state["kdlab_runs"] = [run_id]
+    home.run()
+    assert_clean(home)
+    assert list(home.dataframe[0].value.index) == ["教师", "基线学生", "蒸馏学生"]
+    assert any("基线" in m and "教师" in m for m in messages(home)), messages(home)  # the verdict, in Chinese
+
+
+def test_beta_is_disabled_with_its_reason_for_a_cnn_teacher_and_an_mlp_student():
+    at = open_distill()
+    at.selectbox(key="distill_teacher").set_value("cnn-small")
+    at.selectbox(key="distill_student").set_value("mlp-small").run()
+    assert at.select_slider(key="distill_beta_off").disabled
+    assert at.select_slider(key="distill_beta_off").value == 0
+    assert any("β is off: cnn-small and mlp-small have no attention maps" in c.value for c in at.caption)
+    at.selectbox(key="distill_student").set_value("cnn-small").run()
+    assert not at.select_slider(key="distill_beta").disabled
+    assert_clean(at)
+
+
+def test_an_invalid_setting_shows_a_one_line_error_and_starts_no_run():
+    at = open_distill()
+    at.text_input(key="distill_teacher_kw").set_value("width").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Cannot run: expected key=value, got 'width'"]
+    assert at.button(key="distill_run").disabled and not at.session_state["kdlab_runs"]
+    at.text_input(key="distill_teacher_kw").set_value("")
+    at.multiselect(key="distill_exclude_digits").set_value(list(range(10))).run()  # no class left to learn
+    assert [e.value for e in at.error] == ["Cannot run: exclude_classes leaves no class to train the student on"]
+
+
+def test_stop_cancels_a_running_run_and_the_page_says_so():
+    at = set_tiny(open_distill(), epochs=200)
+    at.button(key="distill_run").click().run()
+    run_id = latest_run(at)
+    at.button(key=f"live_stop_{run_id}").click().run()
+    poll_until_done(at, run_id, deadline_s=60)
+    assert RunStore().get(run_id).status == "cancelled"
+    assert any("stopped (cancelled)" in m for m in messages(at)), messages(at)
+    assert not at.exception and not at.error

@@ -1,0 +1,180 @@
+"""The History page, driven by AppTest on real tiny runs recorded in the run store (KDLAB_HOME is a temp dir)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdlab import RunConfig
+from kdlab.jobs import JobRunner
+from kdlab.store import RunStore
+
+PAGE = "../pages/history.py"
+WORKSPACE = "history-test"
+TINY = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=2, batch_size=128,
+            log_every=5)
+
+
+def finished_runs(workspace: str, configs: list[RunConfig], deadline_s: float = 120) -> list[str]:
+    """Train the configs for real through the job runner and wait until the store says they are finished."""
+    store = RunStore()
+    jobs = JobRunner(store)
+    ids = [jobs.submit(config, workspace) for config in configs]
+    deadline = time.monotonic() + deadline_s
+    while any(store.get(i).status in ("queued", "running") for i in ids):
+        assert time.monotonic() < deadline, "the tiny runs did not finish in time"
+        time.sleep(0.2)
+    assert [store.get(i).status for i in ids] == ["finished"] * len(ids), [store.get(i).error for i in ids]
+    return ids
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, str]:
+    ids = finished_runs(WORKSPACE, [RunConfig(**TINY, temperature=2.0, alpha=0.5),
+                                    RunConfig(**TINY, temperature=4.0, alpha=0.9),
+                                    RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, alpha=0.9),
+                                    RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"})])
+    return dict(zip(("t2", "t4", "cnn", "moons"), ids))
+
+
+def history(workspace: str = WORKSPACE, **state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["ws"] = workspace
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def table(at: AppTest):
+    return at.dataframe(key="history_table").value
+
+
+def select(at: AppTest, run_ids: list[str]) -> AppTest:
+    ids = list(table(at)["id"])
+    at.session_state["history_table"] = {"selection": {"rows": [ids.index(i) for i in run_ids], "columns": []}}
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_the_table_lists_the_workspace_runs_with_only_the_differing_config_columns(runs):
+    at = history()
+    assert_clean(at)
+    frame = table(at)
+    assert set(runs.values()) <= set(frame["id"])
+    order = at.dataframe(key="history_table").proto.column_order
+    assert {"dataset", "teacher", "student", "temperature", "alpha"} <= set(order)
+    assert "epochs" not in order and "beta" not in order  # the same in every run: hidden by default
+    assert frame["student_acc"].notna().all()
+    assert any("differ" in c.value for c in at.caption)
+
+
+def test_filtering_by_student_narrows_the_list(runs):
+    at = history()
+    at.multiselect(key="history_filter_student").set_value(["cnn-small"]).run()
+    assert_clean(at)
+    assert list(table(at)["id"]) == [runs["cnn"]]
+
+
+def test_selecting_two_runs_overlays_two_learning_curves(runs):
+    at = select(history(), [runs["t2"], runs["t4"]])
+    assert_clean(at)
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [trace["name"] for trace in figure["data"]]
+    assert len(names) == 2 and names[0].startswith(runs["t2"]) and "T=2 α=0.5" in names[0]
+    assert all(len(trace["x"]) == 2 for trace in figure["data"])  # two epochs each
+    assert len(at.dataframe) == 2  # the runs table and the final numbers
+
+
+def test_the_t_alpha_map_appears_for_runs_that_differ_only_in_t_and_alpha(runs):
+    at = history()
+    assert_clean(at)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (heatmap,) = [c for c in charts if c["data"][0]["type"] == "heatmap"]
+    assert heatmap["data"][0]["x"] == ["2", "4"] and heatmap["data"][0]["y"] == ["0.5", "0.9"]
+    at.multiselect(key="history_filter_student").set_value(["cnn-small"]).run()
+    assert not at.get("plotly_chart") and any("T × α" in c.value for c in at.caption)  # the hint instead
+
+
+def test_a_moons_run_shows_its_decision_boundaries(runs):
+    at = select(history(), [runs["moons"]])
+    assert_clean(at)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    regions = [t for c in charts for t in c["data"] if t["type"] == "heatmap" and t["z"]["shape"] == "80, 80"]
+    assert len(regions) == 1  # one panel: the student's predicted class on an 80 × 80 grid
+    assert any("moons" in c.value for c in at.caption)
+
+
+def test_one_selected_finished_run_offers_its_four_downloads(runs):
+    at = select(history(), [runs["t4"]])
+    assert_clean(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Metrics (CSV)", "Config + results (JSON)", "Student weights (.pt)",
+                      "Learning curves (HTML, works offline)"]
+
+
+def test_delete_needs_confirmation():
+    (run_id,) = finished_runs("history-delete", [RunConfig(**{**TINY, "epochs": 1})])
+    at = select(history("history-delete"), [run_id])
+    at.button(key="history_delete").click().run()
+    assert_clean(at)
+    assert RunStore().get(run_id).status == "finished"  # not confirmed: still there
+    assert at.warning and "nothing was deleted" in at.warning[0].value
+    at = select(history("history-delete"), [run_id])
+    at.checkbox(key=f"history_confirm_{run_id}").check()
+    at.button(key="history_delete").click().run()
+    assert_clean(at)
+    with pytest.raises(ValueError):
+        RunStore().get(run_id)
+    assert any(run_id in s.value for s in at.success)
+    assert RunStore().list("history-delete") == []
+
+
+def test_an_empty_workspace_shows_a_hint_and_an_invalid_import_writes_nothing():
+    at = history("history-import")
+    assert not at.exception
+    assert "No runs" in at.info[0].value
+    at.file_uploader(key="history_import_config").set_value(("config.json", b'{"temperature": -1}', "application/json"))
+    at.file_uploader(key="history_import_weights").set_value(("weights.pt", b"not weights", "application/octet-stream"))
+    at.button(key="history_import").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "temperature" in at.error[0].value
+    assert RunStore().list("history-import") == []
+
+
+def test_re_run_submits_the_same_config_again(runs):
+    at = select(history(), [runs["t2"]])
+    at.button(key="history_rerun").click().run()
+    assert_clean(at)
+    new_id = at.session_state["kdlab_runs"][-1]
+    store = RunStore()
+    assert store.get(new_id).config == store.get(runs["t2"]).config and store.get(new_id).workspace == WORKSPACE
+    deadline = time.monotonic() + 60
+    while store.get(new_id).status in ("queued", "running"):  # it trains for real; let it end before the process does
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert store.get(new_id).status == "finished"
+
+
+APP_PAGES = [Path(__file__).parent.parent / "pages" / f"{name}.py"
+             for name in ("temperature", "distill", "attention", "compare", "lessons", "history")]
+
+
+@pytest.mark.skipif(not all(p.exists() for p in APP_PAGES), reason="app.py needs every page file to load")
+def test_re_open_makes_the_run_the_one_the_analysis_pages_show_and_links_to_them(runs):
+    """Through app.py: the page links to Temperature, Attention and Compare resolve only under st.navigation."""
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["ws"] = WORKSPACE
+    at.run()
+    at.switch_page("pages/history.py").run()
+    at = select(at, [runs["t4"]])
+    at.button(key="history_reopen").click().run()
+    assert_clean(at)
+    assert at.session_state["kdlab_selected_run"] == runs["t4"]
+    assert len(at.get("page_link")) == 3

@@ -1,0 +1,111 @@
+"""The Temperature page, driven by AppTest through app.py's navigation: it works before any run (on the default
+teacher, trained once on the fly and cached), moving T moves the numbers the right way, and a run adds its student."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdlab import RunConfig
+from kdlab.analysis import kl_divergence, temperature_view
+from kdlab.i18n import t as translate
+from kdlab.jobs import JobRunner
+from kdlab.store import ACTIVE, RunStore
+from kdlab.train import predict, prepare_teacher
+
+from .conftest import tiny_config
+
+APP = "../app.py"
+PAGE = "pages/temperature.py"
+
+
+def open_page(**session) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=600)
+    for key, value in session.items():
+        at.session_state[key] = value
+    return at.run().switch_page(PAGE).run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metric(at: AppTest, key: str, **values) -> float:
+    """The number shown under a metric's translated label (the first one: the teacher's row comes first)."""
+    label = translate(key, "en", **values)
+    shown = [m.value for m in at.metric if m.label == label]
+    assert shown, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return float(shown[0].split()[0])
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    """The page opened with no run at all: it trains (or loads) the default teacher itself, once per session."""
+    return open_page()
+
+
+def test_with_no_run_the_page_shows_the_default_teacher_and_says_there_is_no_student(page):
+    assert_clean(page)
+    assert page.caption[0].value == translate("temperature.from_default")
+    assert [i.value for i in page.info] == [translate("temperature.no_student")]
+    assert len(page.metric) == 4  # entropy and dark knowledge at T = 1 and at T, teacher only
+    assert len(page.get("plotly_chart")) == 4  # the digit, the bars at T = 1 and at T, the sweep
+
+
+def test_the_numbers_shown_are_the_teachers_softmax_at_the_sliders_temperature(page):
+    page.number_input(key="temperature_sample").set_value(11).run()
+    page.slider(key="temperature_t").set_value(6.0).run()
+    assert_clean(page)
+    teacher, splits = prepare_teacher(RunConfig())
+    view = temperature_view(predict(teacher.cpu(), splits.x_test[11:12]).logits[0], 6.0)
+    assert metric(page, "temperature.entropy_t", t="6") == pytest.approx(view["entropy_t"], abs=1e-3)
+    assert metric(page, "temperature.dark_t", t="6") == pytest.approx(100 * view["dark_knowledge_t"], abs=0.1)
+    assert metric(page, "temperature.entropy_1") == pytest.approx(view["entropy_1"], abs=1e-3)
+
+
+def test_raising_t_raises_the_entropy_and_the_dark_knowledge_while_t_1_stays_put(page):
+    page.number_input(key="temperature_sample").set_value(3).run()
+    shown = []
+    for value in (1.0, 2.0, 5.0, 20.0):
+        page.slider(key="temperature_t").set_value(value).run()
+        assert_clean(page)
+        shown.append((metric(page, "temperature.entropy_t", t=f"{value:g}"),
+                      metric(page, "temperature.dark_t", t=f"{value:g}"),
+                      metric(page, "temperature.entropy_1"), metric(page, "temperature.dark_1")))
+    entropy, dark, entropy_1, dark_1 = zip(*shown)
+    assert list(entropy) == sorted(set(entropy)) and list(dark) == sorted(set(dark))  # strictly increasing
+    assert entropy[0] == entropy_1[0] and dark[0] == dark_1[0]  # at T = 1 both columns agree
+    assert len(set(entropy_1)) == 1 and len(set(dark_1)) == 1  # the T = 1 column ignores the slider
+    assert entropy[-1] <= 2.303  # never above ln 10, the entropy of a uniform guess over 10 digits
+
+
+def test_the_random_button_shows_another_sample_without_error(page):
+    page.button(key="temperature_random").click().run()
+    assert_clean(page)
+    index = page.number_input(key="temperature_sample").value
+    assert 0 <= index < 360
+    assert len(page.get("plotly_chart")) == 4
+
+
+def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
+    runner = JobRunner(RunStore())
+    config = tiny_config(baseline=False)
+    run_id = runner.submit(config, "default")
+    deadline = time.monotonic() + 120
+    while runner.store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the tiny run did not finish in 120 s"
+        time.sleep(0.2)
+    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
+    at = open_page(kdlab_runs=[run_id], kdlab_selected_run=run_id)
+    assert_clean(at)
+    assert not at.info
+    assert at.caption[0].value == translate("temperature.from_run", run_id=run_id)
+    assert len(at.metric) == 9  # four per model, and the KL
+    at.slider(key="temperature_t").set_value(config.temperature).run()
+    result = runner.result(run_id)
+    logits = {role: predict(result.models[role].cpu(), result.splits.x_test[:1]).logits[0]
+              for role in ("teacher", "student")}
+    expected = kl_divergence(logits["teacher"], logits["student"], config.temperature)
+    assert metric(at, "temperature.kl", t=f"{config.temperature:g}") == pytest.approx(expected, abs=1e-4)

@@ -1,0 +1,138 @@
+"""The app in a real browser: `streamlit run app.py` on a loopback port, driven by Playwright in Debian's Chromium.
+
+Opens every page, moves the temperature slider, runs a short distillation on Distill and waits for its curves
+and summary, and checks that no error box or exception ever shows. Set KDLAB_SCREENSHOTS=<folder> to keep a
+1400×900 screenshot of every page.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PAGES = ["home", "temperature", "distill", "attention", "compare", "lessons", "history"]
+PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
+                                reason="Debian's chromium is not installed (apt-get install -y chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "KDLAB_HOME": str(tmp_path_factory.mktemp("browser-home"))}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start within 60 s: " + process.stdout.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        yield page
+        browser.close()
+
+
+def settle(page, quiet_seconds: float = 1.5, timeout: float = 60) -> None:
+    """Wait until the script has stopped running for ``quiet_seconds`` (fragments poll while a run is active)."""
+    deadline, quiet_since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= quiet_seconds:
+                return
+        else:
+            quiet_since = None
+        page.wait_for_timeout(200)
+
+
+def assert_no_problem(page, where: str) -> None:
+    problems = page.locator(PROBLEMS)
+    assert problems.count() == 0, f"{where}: {problems.first.inner_text()[:500]}"
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("KDLAB_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def open_page(page, server: str, name: str, lang: str = "en") -> None:
+    page.goto(f"{server}/{'' if name == 'home' else name}?lang={lang}")
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=30_000)
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+
+
+def test_every_page_opens_without_an_error(page, server):
+    for name in PAGES:
+        open_page(page, server, name)
+        assert_no_problem(page, name)
+        screenshot(page, name)
+
+
+def test_moving_the_temperature_slider_changes_the_numbers(page, server):
+    open_page(page, server, "temperature")
+    main = page.locator('[data-testid="stMain"]')
+    before = main.inner_text()
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+    settle(page)
+    assert main.inner_text() != before
+    assert_no_problem(page, "temperature after the slider moved")
+
+
+def test_a_short_run_on_distill_shows_curves_and_a_summary(page, server):
+    open_page(page, server, "distill")
+    page.get_by_role("button", name=re.compile(r"^Run$")).click()
+    page.get_by_text(re.compile("parameters than the teacher")).wait_for(timeout=180_000)
+    settle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    assert_no_problem(page, "distill after the run")
+    screenshot(page, "distill-finished")
+
+
+def test_the_chinese_interface_and_the_finished_run_on_other_pages(page, server):
+    for name in ("home", "compare", "temperature", "attention"):
+        open_page(page, server, name, lang="zh")
+        assert re.search(r"[\u4e00-\u9fff]", page.locator("h1").first.inner_text())
+        assert_no_problem(page, f"{name} (zh)")
+        screenshot(page, f"{name}-zh")
