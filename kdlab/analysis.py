@@ -379,3 +379,43 @@ def attention_term(kind: str | None, student, teacher) -> float | None:
         if kind == "spatial" and student.activation_maps and teacher.activation_maps:
             return activation_attention_loss(student.activation_maps, teacher.activation_maps).item()
     return None
+
+
+def comparison_rows(logits: dict, labels, models: dict, latency_ms: dict) -> list[dict]:
+    """One row per model (in the order of ``logits``) of the Compare table, in the units it shows.
+
+    ``role``; ``accuracy_pct`` (test accuracy, %); ``agreement_pct`` (top-1 agreement with the teacher, %: a student
+    can copy the teacher's mistakes, which accuracy alone hides; 100 for the teacher itself); ``ece`` (expected
+    calibration error, ``reliability``: 0 when its confidence matches its accuracy); ``params``; ``size_kb``
+    (parameters and buffers, KiB); ``latency_ms`` (median CPU milliseconds for one batch, ``inference_latency``).
+    Accuracy, fit to the teacher, calibration and cost side by side are what a practitioner weighs when choosing a
+    student.
+    """
+    from .models import parameter_count, size_bytes
+
+    truth, teacher = _tensor(labels).long(), logits.get("teacher")
+    rows = []
+    for role, z in logits.items():
+        rows.append({"role": role,
+                     "accuracy_pct": round(100.0 * (_predictions(z) == truth).double().mean().item(), 2),
+                     "agreement_pct": None if teacher is None else round(100.0 * agreement(z, teacher), 2),
+                     "ece": round(reliability(z, truth)["ece"], 4),
+                     "params": parameter_count(models[role]),
+                     "size_kb": round(size_bytes(models[role]) / 1024, 1),
+                     "latency_ms": None if latency_ms.get(role) is None else round(latency_ms[role], 3)})
+    return rows
+
+
+def shifted_accuracy(logits: torch.Tensor, labels: torch.Tensor, cls: int, shifts: list[float]) -> list[float]:
+    """Overall accuracy after adding each shift to class ``cls``'s logit: the price of ``unseen_class_recall``.
+
+    Raising one bias makes that class win more often, for its own samples (more recall) but also for look-alikes
+    of other classes (lost hits elsewhere); the net effect on accuracy says whether the shift is worth it.
+    """
+    truth = _tensor(labels).long()
+    accuracies = []
+    for shift in shifts:
+        shifted = _tensor(logits).float().clone()
+        shifted[:, cls] += shift
+        accuracies.append((shifted.argmax(1) == truth).float().mean().item())
+    return accuracies

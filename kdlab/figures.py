@@ -333,3 +333,23 @@ def move_temperature_marker(fig: go.Figure, current_t: float) -> go.Figure:
     fig.layout.shapes[0].update(x0=current_t, x1=current_t)
     fig.layout.annotations[0].update(x=float(np.log10(current_t)), text=f"T = {current_t:g}")
     return fig
+
+
+def bias_shift_lines(shifts, recalls: dict, current_shift: float, *, accuracies: dict | None = None,
+                     title: str | None = None, labels: dict | None = None) -> go.Figure:
+    """Recall (%) on a class against the shift added to its logit, one solid line per model (``recalls`` maps a
+    model name to fractions), optional dotted lines of overall accuracy (``accuracies``, same keys), and a vertical
+    marker at the current shift. The dark-knowledge lesson: a student that never saw a class."""
+    text = _text(labels)
+    fig = go.Figure()
+    for i, (name, values) in enumerate(recalls.items()):
+        fig.add_scatter(x=list(shifts), y=100 * np.asarray(values, dtype=float), mode="lines+markers",
+                        name=f"{text.get(name, name)} · {text.get('recall', 'recall')}", line=dict(color=_color(i + 1)))
+    for i, (name, values) in enumerate((accuracies or {}).items()):
+        fig.add_scatter(x=list(shifts), y=100 * np.asarray(values, dtype=float), mode="lines",
+                        name=f"{text.get(name, name)} · {text.get('overall_accuracy', 'accuracy')}",
+                        line=dict(color=_color(i + 1), dash="dot"))
+    fig.add_vline(x=current_shift, line=dict(color="black", dash="dash"), annotation_text=f"+{current_shift:g}")
+    fig.update_yaxes(range=[0, 101])
+    return _style(fig, title or text.get("bias_shift_title", "Recall as the bias grows"),
+                  text.get("logit_shift", "shift added to the logit"), text.get("recall_pct", "recall (%)"))

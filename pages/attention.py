@@ -9,10 +9,11 @@ from kdlab.store import ACTIVE
 from kdlab.train import predict
 from ui.common import remember_run, runner, selected_run, tr, workspace
 
-DEMOS = {"image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=20,
-                            epochs=10),
-         "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=100.0,
-                           teacher_epochs=10, epochs=10)}
+DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
+    "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
+                       epochs=10, baseline=False),
+    "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=100.0,
+                      teacher_epochs=20, epochs=10, baseline=False)}
 PENDING = "attention_demo_run"
 MAPS = {"attentions", "activation_maps"}  # what predict must keep besides the logits
 FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y")
@@ -39,7 +40,8 @@ def demo_ui(offer: bool) -> None:
             st.error(tr("attention.demo_ended", status=record.status, message=record.error or ""))
     if offer:
         for column, (name, config) in zip(st.columns(len(DEMOS)), DEMOS.items()):
-            if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=tr("attention.demo_help")):
+            help_text = tr("attention.demo_help")
+            if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=help_text):
                 try:
                     run_id = runner().submit(config, workspace())
                 except ValueError as err:
@@ -50,7 +52,7 @@ def demo_ui(offer: bool) -> None:
                 st.rerun()
 
 
-def input_ui(splits, run_id: str):
+def input_ui(splits):
     """The input both models read: a test sample or, for text, a typed sentence; with its true label if known."""
     n = len(splits.x_test)
     index = int(st.number_input(tr("attention.sample", n=n), 0, n - 1, step=1, key="attention_sample"))
@@ -123,7 +125,7 @@ if run is None:
 config, splits = run.config, run.splits
 st.caption(tr("attention.from_run", run_id=run.run_id, teacher=config.teacher, student=config.student,
               dataset=config.dataset))
-x, label = input_ui(splits, run.run_id)
+x, label = input_ui(splits)
 if label is not None:
     st.caption(tr("attention.truth", label=label))
 outputs = {role: predict(run.models[role], x, MAPS) for role in ("teacher", "student")}

@@ -124,4 +124,4 @@ if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy
 if problem:
     st.error(tr("distill.invalid", message=problem))
 if latest:
-    live_run(latest)
+    live_run(latest, seen_active=busy)

@@ -59,8 +59,8 @@ def sample_figures(key: tuple, splits, index: int, logits: dict, views: dict, t:
     if held is None or held["key"] != key:
         labels = {name: tr(f"temperature.fig.{name}") for name in FIGURE_LABELS}
         names = [str(c) for c in splits.class_names]
-        held = {"key": key, "sweep": figures.temperature_sweep_lines(SWEEP, temperature_sweep(logits["teacher"][index], SWEEP),
-                                                                      names, t, labels=labels),
+        sweep = temperature_sweep(logits["teacher"][index], SWEEP)
+        held = {"key": key, "sweep": figures.temperature_sweep_lines(SWEEP, sweep, names, t, labels=labels),
                 "bars_1": figures.probability_bars(names, series(views, "1"), title=tr("temperature.at_one"),
                                                    labels=labels),
                 "bars_t": figures.probability_bars(names, series(views, "t"), labels=labels)}
@@ -85,8 +85,10 @@ def show_sample(splits, index: int, held: dict, answers: dict) -> None:
     else:
         st.markdown(tr("temperature.text", words=" ".join(decode_tokens(x, splits.vocab))))
     names = splits.class_names
-    said = ", ".join(tr("temperature.says", model=tr(f"common.{role}"), answer=names[a]) for role, a in answers.items())
+    said = tr("temperature.sep").join(tr("temperature.says", model=tr(f"common.{role}"), answer=names[a])
+                                      for role, a in answers.items())
     st.caption(tr("temperature.truth", label=names[int(splits.y_test[index])], said=said))
+
 
 st.title(tr("temperature.title"))
 st.markdown(tr("temperature.intro"))
@@ -109,21 +111,24 @@ left, right = st.columns(2)
 left.plotly_chart(held["bars_1"], width="stretch", key="temperature_bars_1")
 right.plotly_chart(held["bars_t"], width="stretch", key="temperature_bars_t")
 
+classes = len(splits.class_names)
+entropy_help = tr("temperature.entropy_help", max=f"{np.log(classes):.3f}", classes=classes)
 for role, v in views.items():
     st.markdown(f"**{tr(f'common.{role}')}**")
     cells = st.columns(4)
-    for cell, (key, value) in zip(cells, (
-            ("temperature.entropy_1", f"{v['entropy_1']:.3f}"), ("temperature.entropy_t", f"{v['entropy_t']:.3f}"),
-            ("temperature.dark_1", f"{100 * v['dark_knowledge_1']:.1f} %"),
-            ("temperature.dark_t", f"{100 * v['dark_knowledge_t']:.1f} %"))):
-        cell.metric(tr(key, t=f"{t:g}"), value)
-classes = len(splits.class_names)
-st.caption(tr("temperature.entropy_help", max=f"{np.log(classes):.3f}", classes=classes))
+    for cell, (key, value, why) in zip(cells, (
+            ("temperature.entropy_1", f"{v['entropy_1']:.3f}", entropy_help),
+            ("temperature.entropy_t", f"{v['entropy_t']:.3f}", entropy_help),
+            ("temperature.dark_1", f"{100 * v['dark_knowledge_1']:.1f} %", tr("temperature.dark_help")),
+            ("temperature.dark_t", f"{100 * v['dark_knowledge_t']:.1f} %", tr("temperature.dark_help")))):
+        cell.metric(tr(key, t=f"{t:g}"), value, help=why)
+st.caption(entropy_help)
 st.caption(tr("temperature.dark_help"))
 if "student" in views:
     kl = kl_divergence(logits["teacher"][index], logits["student"][index], t)
-    st.metric(tr("temperature.kl", t=f"{t:g}"), f"{kl:.4f}")
-    st.caption(tr("temperature.kl_help", t=f"{t:g}", t2=f"{t * t:g}", weighted=f"{t * t * kl:.4f}"))
+    kl_help = tr("temperature.kl_help", t=f"{t:g}", t2=f"{t * t:g}", weighted=f"{t * t * kl:.4f}")
+    st.metric(tr("temperature.kl", t=f"{t:g}"), f"{kl:.4f}", help=kl_help)
+    st.caption(kl_help)
 
 st.plotly_chart(held["sweep"], width="stretch", key="temperature_sweep")
 st.caption(tr("temperature.sweep_help"))

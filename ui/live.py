@@ -53,13 +53,19 @@ def is_active(run_id: str | None) -> bool:
         return False
 
 
-def live_run(run_id: str) -> None:
-    """Render one run; while it is queued or running, redraw it every ``POLL_SECONDS`` in a fragment."""
+def live_run(run_id: str, seen_active: bool = False) -> None:
+    """Render one run; while it is queued or running, redraw it every ``POLL_SECONDS`` in a fragment.
+
+    ``seen_active``: the caller already drew something from an earlier read that said "active" (e.g. a disabled Run
+    button); if the run ended since, the page reruns once so that nothing on it stays stale.
+    """
     try:
         record = runner().store.get(run_id)
     except ValueError:
         st.info(tr("live.missing", run_id=run_id))
         return
+    if seen_active and record.status not in ACTIVE:
+        st.rerun()
     st.subheader(tr("live.title", run_id=run_id))
     if record.status in ACTIVE:
         _poll(run_id)

@@ -1,0 +1,90 @@
+"""Compare: teacher, baseline and distilled student of the selected run, side by side — accuracy, mistakes,
+agreement, calibration, cost, and on 2-D data the decision boundaries."""
+import pandas as pd
+import streamlit as st
+
+from kdlab import figures
+from kdlab.analysis import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
+from kdlab.train import predict
+from ui.common import selected_run, tr
+
+ROLES = ("teacher", "baseline", "student")
+LATENCY_BATCH = 256  # test inputs per timed forward pass
+FIGURE_LABELS = ("class", "accuracy_pct", "teacher", "baseline", "student", "per_class_title", "predicted", "true",
+                 "count", "perfect_calibration", "ece", "confidence", "accuracy", "reliability_title", "feature_1",
+                 "feature_2", "decision_title")
+COLUMNS = ("accuracy_pct", "agreement_pct", "ece", "params", "size_kb", "latency_ms")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def test_logits(run_id: str, _models: dict, _x_test) -> dict:
+    """Every model's test-set logits, once per run: every table and chart below reads these."""
+    return {role: predict(_models[role], _x_test).logits.float().cpu() for role in ROLES if role in _models}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def latencies(run_id: str, _models: dict, _batch) -> dict:
+    """Median CPU milliseconds per batch, measured once per run (timing again on every rerun would be slow)."""
+    return {role: inference_latency(_models[role], _batch) for role in ROLES if role in _models}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def grids(run_id: str, _models: dict, _points) -> dict:
+    return {role: decision_grid(_models[role], _points) for role in ROLES if role in _models}
+
+
+def name(role: str) -> str:
+    return tr(f"common.{role}")
+
+
+st.title(tr("compare.title"))
+st.markdown(tr("compare.intro"))
+try:
+    run = selected_run()
+except ValueError as err:
+    st.error(tr("common.error", message=str(err)))
+    st.stop()
+if run is None:
+    st.info(tr("common.no_run"))
+    st.stop()
+
+config, splits = run.config, run.splits
+st.caption(tr("compare.source", run_id=run.run_id, dataset=config.dataset, teacher=config.teacher,
+              student=config.student))
+labels = {key: tr(f"compare.fig.{key}") for key in FIGURE_LABELS}
+with st.spinner(tr("compare.measuring")):
+    logits = test_logits(run.run_id, run.models, splits.x_test)
+    latency = latencies(run.run_id, run.models, splits.x_test[:LATENCY_BATCH])
+batch = min(LATENCY_BATCH, len(splits.x_test))
+
+st.subheader(tr("compare.table_title"))
+table = pd.DataFrame(comparison_rows(logits, splits.y_test, run.models, latency))
+table.index = [name(role) for role in table.pop("role")]
+st.dataframe(table.rename(columns={c: tr(f"compare.col.{c}") for c in COLUMNS}))
+st.markdown("\n".join(f"- **{tr(f'compare.col.{c}')}**: {tr(f'compare.col_help.{c}', batch=batch)}"
+                      for c in COLUMNS))
+
+st.subheader(tr("compare.per_class_title"))
+per_class = run.summary.get("per_class_acc") or {}
+st.plotly_chart(figures.per_class_bars(splits.class_names, {r: per_class.get(r) for r in logits}, labels=labels),
+                width="stretch", key="compare_per_class")
+st.caption(tr("compare.per_class_help"))
+
+st.subheader(tr("compare.confusion_title"))
+for column, (role, z) in zip(st.columns(len(logits)), logits.items()):
+    matrix = confusion_matrix(z, splits.y_test, splits.num_classes)
+    column.plotly_chart(figures.confusion_heatmap(matrix, splits.class_names, name(role), labels=labels),
+                        width="stretch", key=f"compare_confusion_{role}")
+st.caption(tr("compare.confusion_help"))
+
+st.subheader(tr("compare.calibration_title"))
+diagrams = {role: reliability(z, splits.y_test) for role, z in logits.items()}
+st.plotly_chart(figures.reliability_diagram(diagrams, labels=labels), width="stretch", key="compare_reliability")
+st.caption(tr("compare.calibration_help"))
+
+if splits.modality == "points":
+    st.subheader(tr("compare.decision_title"))
+    fig = figures.decision_boundaries(grids(run.run_id, run.models, splits.x_test), splits.x_test.numpy(),
+                                      splits.y_test.numpy(), class_names=splits.class_names, labels=labels)
+    st.plotly_chart(fig, width="stretch", key="compare_decision")
+    st.caption(tr("compare.decision_help"))

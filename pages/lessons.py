@@ -1,0 +1,102 @@
+"""Lessons: one-click presets, each showing one classic effect of distillation, with what to look for."""
+import streamlit as st
+
+from kdlab import figures
+from kdlab.analysis import shifted_accuracy, unseen_class_recall
+from kdlab.lessons import LESSONS
+from kdlab.train import predict
+from ui.common import remember_run, runner, select_run, selected_run, tr, workspace
+from ui.live import live_run, loss_formula
+
+RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
+SHIFTS = [x / 2 for x in range(21)]  # 0, 0.5, …, 10
+FIGURE_LABELS = ("student", "baseline", "recall", "overall_accuracy", "logit_shift", "recall_pct", "bias_shift_title")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def student_logits(run_id: str, _models: dict, _x_test) -> dict:
+    """The two students' test logits, once per run: moving the shift slider only adds to one column of these."""
+    return {role: predict(_models[role], _x_test).logits.float().cpu() for role in ("student", "baseline")
+            if role in _models}
+
+
+def choose_ui():
+    titles = {lesson.key: tr(f"lessons.{lesson.key}.title") for lesson in LESSONS}
+    key = st.radio(tr("lessons.choose"), list(titles), format_func=titles.get, key="lessons_choice")
+    return LESSONS[list(titles).index(key)]
+
+
+def preset_caption(config) -> str:
+    text = tr("lessons.preset", dataset=config.dataset, teacher=config.teacher, student=config.student,
+              knobs=", ".join(f"{k}={v}" for k, v in config.student_kw.items()) or "–", t=f"{config.temperature:g}",
+              alpha=f"{config.alpha:g}", beta=f"{config.beta:g}", epochs=config.epochs,
+              fraction=f"{100 * config.train_fraction:g}")
+    if config.exclude_classes:
+        text += tr("lessons.preset_unseen", classes=", ".join(map(str, config.exclude_classes)))
+    return text
+
+
+def run_ui(lesson) -> str | None:
+    """The Run button; returns the id of this lesson's latest run in this session, if any."""
+    runs = st.session_state.setdefault(RUNS_KEY, {})
+    if st.button(tr("lessons.run"), key=f"lessons_run_{lesson.key}", type="primary", help=tr("lessons.run_help")):
+        try:
+            runs[lesson.key] = runner().submit(lesson.config, workspace())
+        except ValueError as err:
+            st.error(tr("common.error", message=str(err)))
+        else:
+            remember_run(runs[lesson.key])
+    return runs.get(lesson.key)
+
+
+def finished(run_id: str) -> bool:
+    try:
+        return runner().store.get(run_id).status == "finished"
+    except ValueError:  # deleted meanwhile
+        return False
+
+
+def bias_shift_ui(run_id: str, cls: int) -> None:
+    """Hinton et al. 2015 §3: raise the unseen class's logit and watch which student starts to recognise it."""
+    select_run(run_id)
+    try:
+        run = selected_run()
+    except ValueError as err:
+        st.error(tr("common.error", message=str(err)))
+        return
+    if run is None or run.run_id != run_id:
+        return
+    logits, y = student_logits(run_id, run.models, run.splits.x_test), run.splits.y_test
+    name = run.splits.class_names[cls]
+    st.subheader(tr("lessons.shift_title", cls=name))
+    shift = st.slider(tr("lessons.shift", cls=name), 0.0, 10.0, 0.0, 0.5, key="lessons_shift",
+                      help=tr("lessons.shift_help", cls=name))
+    for column, (role, z) in zip(st.columns(len(logits)), logits.items()):
+        column.metric(tr("lessons.recall_at", model=tr(f"common.{role}"), cls=name),
+                      f"{100 * unseen_class_recall(z, y, cls, [shift])[0]:.0f} %")
+        column.metric(tr("lessons.accuracy_at", model=tr(f"common.{role}")),
+                      f"{100 * shifted_accuracy(z, y, cls, [shift])[0]:.1f} %")
+    recalls = {role: unseen_class_recall(z, y, cls, SHIFTS) for role, z in logits.items()}
+    accuracies = {role: shifted_accuracy(z, y, cls, SHIFTS) for role, z in logits.items()}
+    labels = {key: tr(f"lessons.fig.{key}", cls=name) for key in FIGURE_LABELS}
+    st.plotly_chart(figures.bias_shift_lines(SHIFTS, recalls, shift, accuracies=accuracies, labels=labels),
+                    width="stretch", key="lessons_shift_chart")
+    st.caption(tr("lessons.shift_chart_help", cls=name))
+
+
+st.title(tr("lessons.title"))
+st.markdown(tr("lessons.intro"))
+lesson = choose_ui()
+st.header(tr(f"lessons.{lesson.key}.title"))
+st.markdown(tr(f"lessons.{lesson.key}.text"))
+st.info(tr(f"lessons.{lesson.key}.measured"))
+st.caption(preset_caption(lesson.config))
+st.latex(loss_formula(lesson.config))
+if lesson.page:
+    page_name = tr("nav." + lesson.page.rsplit("/", 1)[-1].removesuffix(".py"))
+    st.page_link(lesson.page, label=tr("lessons.open_page", page=page_name), icon="➡️")
+run_id = run_ui(lesson)
+if run_id:
+    live_run(run_id)
+    if lesson.unseen_class is not None and finished(run_id):
+        bias_shift_ui(run_id, lesson.unseen_class)

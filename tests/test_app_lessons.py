@@ -1,0 +1,107 @@
+"""The Lessons page, driven by AppTest through app.py's navigation: every lesson's text in both languages, a Run
+click that submits exactly the lesson's preset, and the dark-knowledge bias shift on a real tiny run."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdlab import RunConfig
+from kdlab.analysis import shifted_accuracy, unseen_class_recall
+from kdlab.i18n import t as translate
+from kdlab.jobs import JobRunner
+from kdlab.lessons import LESSONS, lesson
+from kdlab.replay import load_run
+from kdlab.settings import ServerSettings
+from kdlab.store import ACTIVE, RunStore
+from kdlab.train import predict
+
+APP = "../app.py"
+PAGE = "pages/lessons.py"
+CHEAPEST = "capacity_gap"  # 2-D spirals with MLPs: a few seconds, teacher included
+TINY_UNSEEN_3 = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=3,
+                     batch_size=128, log_every=5, exclude_classes=(3,), temperature=8.0, alpha=1.0)
+
+
+def open_page(lang: str = "en", **session) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = lang
+    for key, value in session.items():
+        at.session_state[key] = value
+    return at.run().switch_page(PAGE).run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def wait_until_done(at: AppTest, run_id: str, deadline_s: float = 150) -> str:
+    store, deadline = RunStore(), time.monotonic() + deadline_s
+    while store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the lesson's run did not end in time"
+        time.sleep(0.5)
+        at.run()
+        assert_clean(at)
+    at.run()
+    return store.get(run_id).status
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_lesson_shows_its_title_text_measured_numbers_and_run_button_in_both_languages(lang):
+    at = open_page(lang)
+    for entry in LESSONS:
+        at.radio(key="lessons_choice").set_value(entry.key).run()
+        assert_clean(at)
+        assert at.header[0].value == translate(f"lessons.{entry.key}.title", lang)
+        assert translate(f"lessons.{entry.key}.text", lang) in [m.value for m in at.markdown]
+        assert [i.value for i in at.info] == [translate(f"lessons.{entry.key}.measured", lang)]
+        assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
+        links = at.get("page_link")
+        assert len(links) == (1 if entry.page else 0)
+
+
+def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_until_it_ends():
+    at = open_page()
+    at.radio(key="lessons_choice").set_value(CHEAPEST).run()
+    at.button(key=f"lessons_run_{CHEAPEST}").click().run()
+    assert_clean(at)
+    run_id = at.session_state["lessons_runs"][CHEAPEST]
+    assert at.session_state["kdlab_runs"][-1] == run_id  # remembered: it stays visible on every page
+    submitted = RunStore().get(run_id).config
+    assert submitted == ServerSettings.load().cap_transfer(lesson(CHEAPEST).config).to_dict()
+    assert wait_until_done(at, run_id) == "finished"
+    assert_clean(at)
+    assert at.dataframe, "the finished run's summary table is shown"
+
+
+@pytest.fixture(scope="module")
+def unseen_3_run() -> str:
+    """A real tiny run whose students never saw a 3, standing in for the (slower) dark-knowledge preset."""
+    store = RunStore()
+    run_id = JobRunner(store).submit(RunConfig(**TINY_UNSEEN_3), "lessons-test")
+    deadline = time.monotonic() + 120
+    while store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the tiny run did not finish in time"
+        time.sleep(0.2)
+    assert store.get(run_id).status == "finished", store.get(run_id).error
+    return run_id
+
+
+def test_the_bias_shift_shows_each_students_recall_on_the_unseen_3s_at_the_sliders_shift(unseen_3_run):
+    at = open_page(lessons_choice="dark_knowledge", lessons_runs={"dark_knowledge": unseen_3_run})
+    assert_clean(at)
+    run = load_run(RunStore(), unseen_3_run)
+    logits = {role: predict(run.models[role], run.splits.x_test).logits for role in ("student", "baseline")}
+    for shift in (0.0, 5.0):
+        at.slider(key="lessons_shift").set_value(shift).run()
+        assert_clean(at)
+        shown = {m.label: m.value for m in at.metric}
+        for role, z in logits.items():
+            model = translate(f"common.{role}", "en")
+            recall = unseen_class_recall(z, run.splits.y_test, 3, [shift])[0]
+            accuracy = shifted_accuracy(z, run.splits.y_test, 3, [shift])[0]
+            assert shown[translate("lessons.recall_at", "en", model=model, cls="3")] == f"{100 * recall:.0f} %"
+            assert shown[translate("lessons.accuracy_at", "en", model=model)] == f"{100 * accuracy:.1f} %"
+    assert [c.proto.id for c in at.get("plotly_chart") if c.proto.id.endswith("-lessons_shift_chart")]
