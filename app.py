@@ -5,7 +5,7 @@ from kdlab import RunConfig
 from ui.common import remember_run, runner, session_runs, sidebar, tr, workspace
 from ui.live import live_run, loss_formula
 
-st.set_page_config(page_title="kdlab", page_icon="🧪", layout="wide")
+st.set_page_config(page_title="kdlab", page_icon=":material/science:", layout="wide")
 
 
 def home() -> None:
@@ -20,13 +20,13 @@ def home() -> None:
 
 
 pages = [
-    st.Page(home, title=tr("nav.home"), icon="🏠", default=True, url_path="home"),
-    st.Page("pages/temperature.py", title=tr("nav.temperature"), icon="🌡️", url_path="temperature"),
-    st.Page("pages/distill.py", title=tr("nav.distill"), icon="⚗️", url_path="distill"),
-    st.Page("pages/attention.py", title=tr("nav.attention"), icon="👁️", url_path="attention"),
-    st.Page("pages/compare.py", title=tr("nav.compare"), icon="⚖️", url_path="compare"),
-    st.Page("pages/lessons.py", title=tr("nav.lessons"), icon="🎓", url_path="lessons"),
-    st.Page("pages/history.py", title=tr("nav.history"), icon="🗂️", url_path="history"),
+    st.Page(home, title=tr("nav.home"), icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/temperature.py", title=tr("nav.temperature"), icon=":material/thermostat:", url_path="temperature"),
+    st.Page("pages/distill.py", title=tr("nav.distill"), icon=":material/science:", url_path="distill"),
+    st.Page("pages/attention.py", title=tr("nav.attention"), icon=":material/visibility:", url_path="attention"),
+    st.Page("pages/compare.py", title=tr("nav.compare"), icon=":material/balance:", url_path="compare"),
+    st.Page("pages/lessons.py", title=tr("nav.lessons"), icon=":material/school:", url_path="lessons"),
+    st.Page("pages/history.py", title=tr("nav.history"), icon=":material/history:", url_path="history"),
 ]
 navigation = st.navigation(pages)
 sidebar()

@@ -113,6 +113,23 @@ TEXT: dict[str, dict[str, str]] = {
     "temperature.fig.sweep_title": {"en": "The teacher's probabilities as T changes",
                                     "zh": "教师的概率随 T 的变化"},
     # --- distill ---
+    "distill.share_hint": {"en": "🔗 To share these settings, copy the address bar URL: it holds every value of this "
+                                 "form, so each student who opens the link starts from the same configuration.",
+                           "zh": "🔗 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，每个打开该链接的学生"
+                                 "都会从相同的配置开始。"},
+    "distill.link_problem": {"en": "Link setting not applied (the default is used): {message}",
+                             "zh": "链接中的设置未生效（已改用默认值）：{message}"},
+    "distill.upload_header": {"en": "Load settings from a config file (JSON)", "zh": "从配置文件（JSON）载入设置"},
+    "distill.upload": {"en": "Config JSON", "zh": "配置 JSON 文件"},
+    "distill.upload_help": {"en": "A run's config, or a whole run record (the History page's JSON download, or "
+                                  "`kdlab runs show --json`). It fills the form; nothing runs until you press Run.",
+                            "zh": "一次运行的配置，或完整的运行记录（历史页面下载的 JSON，或 `kdlab runs show --json` 的输出）。"
+                                  "它只会填写表单；在你点击“运行”之前不会开始任何训练。"},
+    "distill.upload_invalid": {"en": "Cannot load this file, the form is unchanged: {message}",
+                               "zh": "无法载入此文件，表单保持不变：{message}"},
+    "distill.upload_done": {"en": "Loaded the settings from {name}.", "zh": "已从 {name} 载入设置。"},
+    "distill.upload_problem": {"en": "File setting not applied (the default is used): {message}",
+                               "zh": "文件中的设置未生效（已改用默认值）：{message}"},
     "distill.title": {"en": "Distill a student", "zh": "蒸馏一个学生模型"},
     "distill.intro": {"en": "Pick a dataset, a large **teacher** and a small **student**, choose how the loss weighs "
                             "each signal, and press **Run**. kdlab trains (or reuses) the teacher, then two copies of "

@@ -31,7 +31,9 @@ from .models import InputSpec, ModelOutput, build_model, parameter_count, size_b
 from .teachers import TEACHER_BATCH_SIZE, load_cached_teacher, store_teacher, teacher_lock, teacher_path
 
 PHASES = ("teacher", "baseline", "student")
-EVAL_BATCH = 1024
+# Inference chunk: large on a GPU; on a CPU, 128 images keep activations in cache (1024 ran 2.2x slower per image
+# for cnn-large at 28x28 on two cores, see benchmarks/README.md).
+EVAL_BATCH = {"cuda": 1024, "mps": 1024, "cpu": 128}
 
 
 class RunCancelled(Exception):
@@ -110,7 +112,8 @@ def predict(model: nn.Module, x: torch.Tensor, keep: set[str] = frozenset()) -> 
     """Eval-mode outputs over a whole tensor in large batches, keeping only the parts named in ``keep``."""
     model.eval()
     with autocast(x.device):
-        return ModelOutput.cat([model(x[i:i + EVAL_BATCH]).keep(keep) for i in range(0, len(x), EVAL_BATCH)])
+        chunk = EVAL_BATCH[x.device.type]
+        return ModelOutput.cat([model(x[i:i + chunk]).keep(keep) for i in range(0, len(x), chunk)])
 
 
 def per_class_accuracy(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> list[float]:

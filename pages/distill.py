@@ -1,16 +1,60 @@
 """Distill: pick a dataset, a teacher and a student, weigh the loss terms, run, and watch the student learn."""
+from dataclasses import replace
+
 import streamlit as st
 
 from kdlab import DATASETS, RunConfig
 from kdlab.analysis import dataset_class_names, device_choices, model_choices
-from kdlab.config import attention_kind, parse_knobs
+from kdlab.config import (APP_QUERY_KEYS, attention_kind, clamp_to_bounds, config_from_json, config_from_query,
+                          config_to_query, parse_knobs)
 from ui.common import remember_run, runner, session_runs, tr, workspace
 from ui.live import is_active, live_run, loss_formula
 
 WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 BATCH_SIZES = (16, 32, 64, 128, 256)
-saved = st.session_state.get("distill_config", RunConfig())  # restores the form after a visit to another page
+KEEP = ("distill_config", "distill_link_read", "distill_upload", "distill_upload_seen", "distill_notes")
+
+
+def bounds() -> dict:
+    """The widgets' ranges: a linked or uploaded value beyond a slider's end falls back to its default."""
+    top = runner().settings.max_epochs
+    return dict(temperature=(1.0, 20.0), train_fraction=(0.05, 1.0), epochs=(1, top), teacher_epochs=(1, top),
+                seed=(0, 10_000))
+
+
+def read_link() -> list[str]:
+    """On a session's first visit, a shared link's settings seed the form; returns the link's problems."""
+    if st.session_state.get("distill_link_read"):
+        return []
+    st.session_state["distill_link_read"] = True
+    if all(key in APP_QUERY_KEYS for key in st.query_params):
+        return []
+    st.session_state["distill_config"], problems = config_from_query(st.query_params.to_dict(), bounds())
+    return [tr("distill.link_problem", message=problem) for problem in problems]
+
+
+def upload_ui() -> None:
+    """A config JSON fills the form once per uploaded file (the file stays in the widget on every rerun)."""
+    with st.expander(tr("distill.upload_header")):
+        file = st.file_uploader(tr("distill.upload"), type="json", key="distill_upload", help=tr("distill.upload_help"))
+    seen_id, seen_error = st.session_state.get("distill_upload_seen", (None, None))
+    if file is None or file.file_id == seen_id:
+        if file is not None and seen_error:
+            st.error(seen_error)
+        return
+    try:
+        loaded, outside = clamp_to_bounds(config_from_json(file.getvalue()), bounds())
+    except ValueError as err:
+        st.session_state["distill_upload_seen"] = (file.file_id, tr("distill.upload_invalid", message=err))
+        st.error(st.session_state["distill_upload_seen"][1])
+        return
+    st.session_state["distill_upload_seen"] = (file.file_id, None)
+    for key in [key for key in st.session_state if key.startswith("distill_") and key not in KEEP]:
+        del st.session_state[key]  # the widgets re-seed from the loaded config
+    st.session_state["distill_config"] = loaded
+    st.session_state["distill_notes"] = [tr("distill.upload_problem", message=problem) for problem in outside]
+    st.rerun()
 
 
 @st.cache_data(show_spinner=False)
@@ -84,8 +128,13 @@ def transfer_ui(dataset: str) -> dict:
     return dict(train_fraction=fraction, exclude_classes=tuple(excluded))
 
 
+notes = read_link() + st.session_state.pop("distill_notes", [])
+saved = st.session_state.get("distill_config", RunConfig())  # restores the form after a visit to another page
 st.title(tr("distill.title"))
 st.markdown(tr("distill.intro"))
+for note in notes:
+    st.warning(note)
+upload_ui()
 left, middle, right = st.columns(3)
 with left:
     datasets = DATASETS.names()
@@ -103,14 +152,20 @@ with right:
 
 config = problem = None
 try:  # a bad knob or value is explained in one line, before and on Run
-    config = RunConfig(dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
-                       student_kw=parse_knobs(student_kw), **weights, **transfer, **training)
+    kept_kw = saved.dataset_kw if saved.dataset == dataset else {}  # replace: settings not in the form are kept
+    config = replace(saved, dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
+                     student_kw=parse_knobs(student_kw), dataset_kw=kept_kw, **weights, **transfer, **training)
     st.session_state["distill_config"] = config
     runner().settings.check(config.validate())
 except ValueError as err:
     problem = str(err)
 st.latex(loss_formula(config or RunConfig(**weights)))
 st.caption(tr("distill.formula_help"))
+if config is not None:  # the address bar always carries the form, next to the app's own lang and ws
+    query = {**{k: v for k, v in st.query_params.to_dict().items() if k in APP_QUERY_KEYS}, **config_to_query(config)}
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+st.caption(tr("distill.share_hint"))
 
 latest = session_runs()[-1] if session_runs() else None
 busy = is_active(latest)

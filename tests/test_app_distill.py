@@ -1,6 +1,7 @@
 """The home page and the Distill page, driven by AppTest through app.py's navigation, on real tiny digits runs."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -174,3 +175,58 @@ def test_stop_cancels_a_running_run_and_the_page_says_so():
     assert RunStore().get(run_id).status == "cancelled"
     assert any("stopped (cancelled)" in m for m in messages(at)), messages(at)
     assert not at.exception and not at.error
+
+
+def open_link(**params: str) -> AppTest:
+    """A fresh browser session opening the Distill page from a shared link with these query parameters."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    return at.switch_page(DISTILL).run()
+
+
+def test_a_shared_link_opens_the_form_with_its_settings_and_the_url_follows_the_form():
+    at = open_link(lang="en", temperature="8", alpha="0.5", student="mlp-large")
+    assert_clean(at)
+    assert not at.warning
+    assert at.slider(key="distill_temperature").value == 8.0 and at.slider(key="distill_alpha").value == 0.5
+    assert at.selectbox(key="distill_student").value == "mlp-large"
+    assert any("copy the address bar URL" in c.value for c in at.caption)
+    at.slider(key="distill_temperature").set_value(2.5).run()
+    assert at.query_params == {"lang": "en", "temperature": "2.5", "alpha": "0.5", "student": "mlp-large"}
+    at.slider(key="distill_alpha").set_value(0.9).run()  # back to its default: it leaves the link
+    assert at.query_params == {"lang": "en", "temperature": "2.5", "student": "mlp-large"}
+
+
+def test_a_hostile_link_names_each_bad_setting_in_a_warning_and_applies_the_rest():
+    at = open_link(lang="en", alpha="abc", teacher="../../x", epochs="1e9", temperature="6")
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 3 and all(w.startswith("Link setting not applied") for w in warnings), warnings
+    assert any("alpha=abc" in w for w in warnings) and any("teacher=../../x" in w for w in warnings)
+    assert at.slider(key="distill_temperature").value == 6.0 and at.slider(key="distill_alpha").value == 0.9
+    assert at.query_params == {"lang": "en", "temperature": "6"}  # the bad settings leave the address bar
+    at.run()
+    assert not at.warning  # said once, on opening
+    zh = open_link(lang="zh", alpha="7")  # no rerun here: AppTest cannot re-read a radio with translated labels
+    assert not zh.exception
+    assert [w.value for w in zh.warning] == ["链接中的设置未生效（已改用默认值）：alpha=7: alpha must be in [0, 1], got 7.0"]
+
+
+def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing():
+    at = open_distill()
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value(("bad.json", b"{not json", "application/json")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: the config is not valid "
+                                           "JSON: Expecting property name enclosed in double quotes at line 1 column 2"]
+    at.get("file_uploader")[0].set_value(("typo.json", b'{"temprature": 3}', "application/json")).run()
+    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: unknown config field(s): "
+                                           "temprature"]
+    assert at.slider(key="distill_temperature").value == 4.0
+    record = {"id": "r1", "summary": {}, "config": {"temperature": 3.0, "alpha": 0.3, "student": "mlp-large"}}
+    at.get("file_uploader")[0].set_value(("run.json", json.dumps(record).encode(), "application/json")).run()
+    assert_clean(at)
+    assert at.slider(key="distill_temperature").value == 3.0 and at.slider(key="distill_alpha").value == 0.3
+    assert at.selectbox(key="distill_student").value == "mlp-large"
+    at.slider(key="distill_temperature").set_value(5.0).run()  # the file is still there: it is not applied again
+    assert at.slider(key="distill_temperature").value == 5.0 and at.query_params["temperature"] == "5"

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -130,9 +131,24 @@ def test_a_short_run_on_distill_shows_curves_and_a_summary(page, server):
     screenshot(page, "distill-finished")
 
 
+def test_a_refresh_keeps_the_finished_run_on_the_analysis_pages(page, server):
+    """The run shown lives in the URL (?run=…), so reloading the page — a new Streamlit session — keeps it."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare").click()
+    settle(page)
+    assert "run=" in page.url
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # per-class bars, confusion matrices, ...
+    assert_no_problem(page, "compare after a refresh")
+
+
 def test_the_chinese_interface_and_the_finished_run_on_other_pages(page, server):
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
     for name in ("home", "compare", "temperature", "attention"):
-        open_page(page, server, name, lang="zh")
+        page.goto(f"{server}/{'' if name == 'home' else name}?lang=zh&run={run_id}")
+        page.wait_for_selector("h1", timeout=60_000)
+        settle(page)
         assert re.search(r"[\u4e00-\u9fff]", page.locator("h1").first.inner_text())
         assert_no_problem(page, f"{name} (zh)")
         screenshot(page, f"{name}-zh")

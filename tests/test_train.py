@@ -31,6 +31,7 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def first_run():
+    teacher_path(tiny_config()).unlink(missing_ok=True)  # other modules may have cached this teacher already
     recorder = Recorder()
     result = run_distillation(tiny_config(), listeners=[recorder])
     return result, recorder

@@ -17,8 +17,26 @@ RUNS_KEY = "kdlab_runs"  # ids of the runs this browser session started, oldest 
 SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attention and Compare show
 
 
+URL_KEYS = {"lang": "kdlab_lang", "ws": "kdlab_workspace", "run": SELECTED_KEY}  # URL key -> session key
+
+
+def _from_url(name: str) -> str | None:
+    """A value kept in the URL: the address bar wins (a pasted link, a refresh), else what this session had,
+    since moving to another page may drop the query string."""
+    value = st.query_params.get(name)
+    if value is not None:
+        st.session_state[URL_KEYS[name]] = value
+    return st.session_state.get(URL_KEYS[name])
+
+
+def _to_url(name: str, value: str) -> None:
+    st.session_state[URL_KEYS[name]] = value
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
 def lang() -> str:
-    code = st.query_params.get("lang", "en")
+    code = _from_url("lang")
     return code if code in i18n.LANGUAGES else "en"
 
 
@@ -28,7 +46,7 @@ def tr(key: str, **values) -> str:
 
 def workspace() -> str:
     try:
-        return check_workspace(st.query_params.get("ws", DEFAULT_WORKSPACE))
+        return check_workspace(_from_url("ws") or DEFAULT_WORKSPACE)
     except ValueError:
         return DEFAULT_WORKSPACE
 
@@ -45,7 +63,7 @@ def sidebar() -> None:
     chosen = st.sidebar.selectbox(tr("common.language"), codes, index=codes.index(lang()),
                                   format_func=i18n.LANGUAGES.get, key="common_lang")
     if chosen != lang():
-        st.query_params["lang"] = chosen
+        _to_url("lang", chosen)
         st.rerun()
     typed = st.sidebar.text_input(tr("common.workspace"), value=workspace(), help=tr("common.workspace_help"),
                                   key="common_workspace")
@@ -54,13 +72,15 @@ def sidebar() -> None:
     except ValueError as err:
         st.sidebar.error(str(err))
     else:
-        if name != st.query_params.get("ws", DEFAULT_WORKSPACE):
-            st.query_params["ws"] = name
+        _to_url("ws", name)
+    _to_url("lang", lang())
+    if st.session_state.get(SELECTED_KEY):
+        _to_url("run", st.session_state[SELECTED_KEY])
 
 
 def remember_run(run_id: str) -> None:
     st.session_state.setdefault(RUNS_KEY, []).append(run_id)
-    st.session_state[SELECTED_KEY] = run_id
+    _to_url("run", run_id)
 
 
 def session_runs() -> list[str]:
@@ -68,7 +88,7 @@ def session_runs() -> list[str]:
 
 
 def select_run(run_id: str) -> None:
-    st.session_state[SELECTED_KEY] = run_id
+    _to_url("run", run_id)
 
 
 @st.cache_resource(max_entries=32)
@@ -78,10 +98,10 @@ def _loaded(run_id: str) -> LoadedRun:
 
 
 def selected_run() -> LoadedRun | None:
-    """The run the analysis pages show: the one chosen (or re-opened from History), else this session's latest
-    finished run; None when there is none yet."""
+    """The run the analysis pages show: the one chosen (re-opened from History, or in the URL, so a refresh keeps
+    it), else this session's latest finished run; None when there is none yet."""
     store = runner().store
-    candidates = [st.session_state.get(SELECTED_KEY), *reversed(session_runs())]
+    candidates = [_from_url("run"), *reversed(session_runs())]
     for run_id in filter(None, candidates):
         try:
             if store.get(run_id).status == "finished":
