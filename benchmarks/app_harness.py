@@ -147,6 +147,7 @@ class HealthProbe:
         self.latencies: list[float] = []
         self.times: list[float] = []  # time.monotonic() each probe started
         self.failures = 0
+        self.failure_times: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="health-probe", daemon=True)
 
@@ -163,6 +164,7 @@ class HealthProbe:
                 self.times.append(started)
             except OSError:
                 self.failures += 1
+                self.failure_times.append(started)
             self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
 
     def stop(self) -> None:
@@ -235,6 +237,24 @@ class AppServer:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
         self._log.close()
+
+
+def tracebacks(log: str, limit: int = 3, chars: int = 1500) -> list[str]:
+    """The first ``limit`` distinct Python tracebacks in a server log (with the line after, which names the error)."""
+    found: list[str] = []
+    lines = log.splitlines()
+    i = 0
+    while i < len(lines) and len(found) < limit:
+        if lines[i].startswith("Traceback"):
+            j = i + 1
+            while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
+                j += 1
+            block = "\n".join(lines[max(0, i - 1):j + 1])[-chars:]
+            if block not in found:
+                found.append(block)
+            i = j
+        i += 1
+    return found
 
 
 def kill_browsers(pids) -> None:

@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab from this checkout
 
 from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, ROOT, AppServer, HealthProbe, Monitor,  # noqa: E402
-                         install_signal_handlers, load_average, watchdog)
+                         install_signal_handlers, load_average, tracebacks, watchdog)
 
 TITLE = "Distill a student"  # i18n distill.title (en)
 EPOCHS_LABEL = "Epochs (each student)"  # i18n distill.epochs (en)
@@ -92,12 +92,16 @@ async def store_runs(store, workspace: str):
     return await asyncio.to_thread(store.list, workspace)
 
 
-async def session(index: int, browser, url: str, store, args, deadline: float) -> dict:
-    """One student: open Distill, set epochs, Run, (maybe reload mid-run), wait until the run has finished."""
-    workspace = f"load-{index:02d}"
-    rec = {"session": index, "workspace": workspace, "refresh": index < args.refresh, "clicked": False,
-           "title_s": None, "reload_title_s": None, "ack_s": None, "run_s": None, "verdict_shown": False,
-           "status_at_reload": None, "problems": [], "page_errors": [], "error": None}
+def new_record(index: int, args) -> dict:
+    return {"session": index, "workspace": f"load-{index:02d}", "refresh": index < args.refresh, "clicked": False,
+            "stage": "waiting", "title_s": None, "reload_title_s": None, "ack_s": None, "run_s": None,
+            "verdict_shown": False, "status_at_reload": None, "problems": [], "page_errors": [], "error": None}
+
+
+async def session(rec: dict, browser, url: str, store, args, deadline: float) -> dict:
+    """One student: open Distill, set epochs, Run, (maybe reload mid-run), wait until the run has finished.
+    ``rec`` is filled in as it goes (``stage`` says where it is), so a session stopped by --timeout still reports."""
+    index, workspace = rec["session"], rec["workspace"]
     if args.ramp:
         await asyncio.sleep(args.ramp * index / max(args.sessions - 1, 1))
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
@@ -105,18 +109,22 @@ async def session(index: int, browser, url: str, store, args, deadline: float) -
     page.on("pageerror", lambda err: rec["page_errors"].append(str(err)[:300]))
     left = lambda: max(1.0, deadline - time.monotonic()) * 1000  # noqa: E731  (ms, for Playwright timeouts)
     try:
+        rec["stage"] = "opening the page"
         started = time.monotonic()
         await page.goto(f"{url}/distill?lang=en&ws={workspace}", timeout=left())
         await page.locator("h1", has_text=TITLE).first.wait_for(timeout=left())
         rec["title_s"] = time.monotonic() - started
+        rec["stage"] = "setting epochs"
         if args.epochs != 20:  # 20 is the page's default
             epochs = page.get_by_label(EPOCHS_LABEL, exact=True)
             await epochs.fill(str(args.epochs), timeout=left())
             await epochs.press("Enter", timeout=left())
             await settle(page, limit=min(60, left() / 1000))
+        rec["stage"] = "clicking Run"
         clicked = time.monotonic()
         await page.get_by_role("button", name=re.compile(r"^Run$")).click(timeout=left())
         rec["clicked"] = True
+        rec["stage"] = "waiting for the run to start" if rec["refresh"] else "waiting for an indicator"
         if rec["refresh"]:  # reload once the store says the run is training (it is in the store by then)
             runs = []
             while time.monotonic() < deadline:
@@ -125,12 +133,14 @@ async def session(index: int, browser, url: str, store, args, deadline: float) -
                     break
                 await asyncio.sleep(0.2)
             rec["status_at_reload"] = runs[0].status if runs else "none"
+            rec["stage"] = "reloading"
             reloaded = time.monotonic()
             await page.reload(timeout=left())
             await page.locator("h1", has_text=TITLE).first.wait_for(timeout=left())
             rec["reload_title_s"] = time.monotonic() - reloaded
             rec["run_enabled_after_reload"] = await page.get_by_role("button", name=re.compile(r"^Run$")).is_enabled(
                 timeout=left())
+            rec["stage"] = "waiting for the store to say finished"
             while time.monotonic() < deadline:  # the store is the truth after a reload
                 runs = await store_runs(store, workspace)
                 if runs and runs[0].status not in ACTIVE:
@@ -146,17 +156,20 @@ async def session(index: int, browser, url: str, store, args, deadline: float) -
             await page.get_by_text(INDICATOR).or_(page.locator('[data-testid="stProgress"]')).first.wait_for(
                 timeout=left())
             rec["ack_s"] = time.monotonic() - clicked
+            rec["stage"] = "waiting for the verdict"
             await page.get_by_text(VERDICT).first.wait_for(timeout=left())
             rec["run_s"] = time.monotonic() - clicked
             rec["verdict_shown"] = True
+        rec["stage"] = "checking for errors"
         await settle(page, quiet=0.5, limit=min(15, left() / 1000))
         problems = page.locator(PROBLEMS)
         rec["problems"] = [(await problems.nth(i).inner_text())[:300] for i in range(await problems.count())]
+        rec["stage"] = "done"
     except asyncio.CancelledError:
-        rec["error"] = "stopped by --timeout"
+        rec["error"] = f"stopped by --timeout while {rec['stage']}"
         raise
     except Exception as err:  # noqa: BLE001  (one failed session must not hide the others' numbers)
-        rec["error"] = f"{type(err).__name__}: {str(err).splitlines()[0][:300]}"
+        rec["error"] = f"{type(err).__name__} while {rec['stage']}: {str(err).splitlines()[0][:300]}"
     finally:
         try:
             await asyncio.wait_for(context.close(), 15)
@@ -171,19 +184,12 @@ async def drive(args, url: str, store, deadline: float) -> list[dict]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            tasks = [asyncio.create_task(session(i, browser, url, store, args, deadline))
-                     for i in range(args.sessions)]
-            done, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()))
+            records = [new_record(i, args) for i in range(args.sessions)]
+            tasks = [asyncio.create_task(session(rec, browser, url, store, args, deadline)) for rec in records]
+            _, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()))
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            records = []
-            for i, task in enumerate(tasks):
-                if task in done and task.exception() is None:
-                    records.append(task.result())
-                else:
-                    records.append({"session": i, "workspace": f"load-{i:02d}", "refresh": i < args.refresh,
-                                    "clicked": None, "error": "stopped by --timeout"})
             return records
         finally:
             await asyncio.wait_for(browser.close(), 30)
@@ -278,8 +284,9 @@ def print_table(out: dict) -> None:
         ("server: submit -> finished p50 / max", f"{fmt(out['store_run_p50_s'], ' s')} / "
                                                  f"{fmt(out['store_run_max_s'], ' s')}"),
         ("distill phase per run p50", fmt(out["distill_seconds_p50"], " s")),
-        ("/_stcore/health p50 / max (failed)", f"{fmt(out['health_p50_s'], ' s')} / {fmt(out['health_max_s'], ' s')} "
-                                               f"({out['health_failures']})"),
+        ("/_stcore/health p50 / max", f"{fmt(out['health_p50_s'], ' s')} / {fmt(out['health_max_s'], ' s')}"),
+        ("/_stcore/health no answer in 10 s (at t=)", f"{out['health_failures']} "
+         + (f"({', '.join(f'{t:.0f}' for t in out['health_failures_at_s'][:10])} s)" if out["health_failures"] else "")),
         ("health stalls > 1 s (count, worst 3 at t=)", f"{len(out['health_stalls_over_1s'])}, "
          + ", ".join(f"{d:.1f} s at {t:.0f} s" for t, d in sorted(out["health_stalls_over_1s"], key=lambda x: -x[1])[:3])),
         ("peak server RSS (with children)", f"{out['peak_rss_mib']:.0f} MiB"),
@@ -291,6 +298,8 @@ def print_table(out: dict) -> None:
         ("error boxes on pages", len(out["error_boxes"])),
         ("browser JS errors", len(out["page_errors"])),
         ("tracebacks in server log", out["server_tracebacks"]),
+        ("'fragment ... does not exist anymore' lines", out["fragment_gone_warnings"]),
+        ("server log", out["server_log"]),
     ]
     width = max(len(k) for k, _ in rows)
     print(f"| {'metric':<{width}} | value")
@@ -316,7 +325,8 @@ def main(argv=None) -> int:
     for pair in args.server_env:
         key, _, value = pair.partition("=")
         extra_env[key] = value
-    server = AppServer(home, extra_env)
+    log_path = Path(tempfile.gettempdir()) / f"kdlab-load-test-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    server = AppServer(home, extra_env, log_path=log_path)
     install_signal_handlers(server)
     dog = watchdog(args.timeout + 60, server)
     monitor = probe = None
@@ -341,7 +351,9 @@ def main(argv=None) -> int:
             "health_stalls_over_1s": [(round(t, 1), round(d, 2)) for t, d in probe.stalls(1.0, wall_start)],
             "server_env": args.server_env, "wall_s": time.monotonic() - wall_start,
             "load_before": load_before, "load_after": load_average(), "server_tracebacks": log.count("Traceback"),
-            "server_log_tail": log[-3000:] if "Traceback" in log else "",
+            "traceback_samples": tracebacks(log), "server_log": str(log_path),
+            "fragment_gone_warnings": log.count("does not exist anymore"),
+            "health_failures_at_s": [round(t - wall_start, 1) for t in probe.failure_times],
         })
     finally:
         for watcher in (monitor, probe):
@@ -354,10 +366,10 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(home, ignore_errors=True)
     print_table(out)
-    if out["server_log_tail"]:
-        print("server log (tail):\n" + out["server_log_tail"])
+    for block in out["traceback_samples"]:
+        print("server traceback:\n" + block)
     if args.json:
-        print(json.dumps({k: v for k, v in out.items() if k not in ("sessions_detail", "server_log_tail")}))
+        print(json.dumps({k: v for k, v in out.items() if k != "sessions_detail"}))
     return 1 if out["runs_lost"] or out["session_errors"] else 0
 
 

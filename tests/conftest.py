@@ -21,3 +21,24 @@ def tiny_config(**overrides) -> RunConfig:
                   batch_size=128, lr=1e-2, log_every=3)
     values.update(overrides)
     return RunConfig(**values)
+
+
+def assert_clean(at) -> None:
+    """No exception element and no error box on an AppTest page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def finished_run(runner, config: RunConfig, workspace: str = "default", deadline_s: float = 120) -> str:
+    """Submit through the app's job runner and wait until the run has finished."""
+    import time
+
+    from kdlab.store import ACTIVE
+
+    run_id = runner.submit(config, workspace)
+    deadline = time.monotonic() + deadline_s
+    while runner.store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, f"the run did not finish in {deadline_s} s"
+        time.sleep(0.2)
+    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
+    return run_id

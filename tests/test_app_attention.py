@@ -8,14 +8,13 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kdlab import RunConfig
 from kdlab.analysis import attention_term
 from kdlab.i18n import t as translate
 from kdlab.jobs import JobRunner
 from kdlab.store import ACTIVE, RunStore
 from kdlab.train import predict
 
-from .conftest import tiny_config
+from .conftest import assert_clean, finished_run, tiny_config
 
 APP = "../app.py"
 PAGE = "pages/attention.py"
@@ -27,16 +26,6 @@ def runner() -> JobRunner:
     return JobRunner(RunStore())
 
 
-def finished(runner: JobRunner, config: RunConfig) -> str:
-    run_id = runner.submit(config, "default")
-    deadline = time.monotonic() + 120
-    while runner.store.get(run_id).status in ACTIVE:
-        assert time.monotonic() < deadline, "the tiny run did not finish in 120 s"
-        time.sleep(0.2)
-    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
-    return run_id
-
-
 def open_page(run_id: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     if run_id is not None:
@@ -45,18 +34,13 @@ def open_page(run_id: str | None = None) -> AppTest:
     return at.run().switch_page(PAGE).run()
 
 
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 def charts(at: AppTest) -> list[str]:
     return [chart.proto.id for chart in at.get("plotly_chart")]
 
 
 def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input(runner):
     config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
-    run_id = finished(runner, config)
+    run_id = finished_run(runner, config)
     at = open_page(run_id)
     assert_clean(at)
     assert [s.value for s in at.subheader] == ["teacher · vit-tiny", "distilled student · vit-tiny",
@@ -79,7 +63,7 @@ def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input
 
 
 def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_shows_its_own(runner):
-    run_id = finished(runner, tiny_config(teacher="cnn-small", **TINY))
+    run_id = finished_run(runner, tiny_config(teacher="cnn-small", **TINY))
     at = open_page(run_id)
     assert_clean(at)
     assert [i.value for i in at.info] == [translate("attention.no_maps", model="mlp-small"),
@@ -93,7 +77,7 @@ def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_show
 
 def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_attention(runner):
     config = tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0, **TINY)
-    run_id = finished(runner, config)
+    run_id = finished_run(runner, config)
     at = open_page(run_id)
     assert_clean(at)
     at.text_input(key="attention_sentence").input("The plot was NOT boring, xyzzy!").run()

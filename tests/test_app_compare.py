@@ -12,6 +12,7 @@ from kdlab import RunConfig
 from kdlab.i18n import t as translate
 from kdlab.jobs import JobRunner
 from kdlab.store import ACTIVE, RunStore
+from .conftest import assert_clean
 
 APP = "../app.py"
 PAGE = "pages/compare.py"
@@ -39,11 +40,6 @@ def open_page(run_id: str | None) -> AppTest:
     if run_id is not None:
         at.session_state["kdlab_runs"] = [run_id]
     return at.run().switch_page(PAGE).run()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def column(key: str) -> str:

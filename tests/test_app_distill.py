@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from kdlab.analysis import loss_formula_latex, summary_table
 from kdlab.config import attention_kind, parse_knobs
 from kdlab.store import RunStore
+from .conftest import assert_clean
 
 APP = "../app.py"
 DISTILL = "pages/distill.py"
@@ -50,11 +51,6 @@ def poll_until_done(at: AppTest, run_id: str, deadline_s: float = 90) -> AppTest
         time.sleep(0.5)
         at.run()
     return at
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def messages(at: AppTest) -> list[str]:

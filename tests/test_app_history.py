@@ -12,6 +12,8 @@ from kdlab import RunConfig
 from kdlab.jobs import JobRunner
 from kdlab.store import RunStore
 
+from .conftest import assert_clean
+
 PAGE = "../pages/history.py"
 WORKSPACE = "history-test"
 TINY = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=2, batch_size=128,
@@ -56,11 +58,6 @@ def select(at: AppTest, run_ids: list[str]) -> AppTest:
     ids = list(table(at)["id"])
     at.session_state["history_table"] = {"selection": {"rows": [ids.index(i) for i in run_ids], "columns": []}}
     return at.run()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
 
 
 def test_the_table_lists_the_workspace_runs_with_only_the_differing_config_columns(runs):

@@ -16,6 +16,7 @@ from kdlab.replay import load_run
 from kdlab.settings import ServerSettings
 from kdlab.store import ACTIVE, RunStore
 from kdlab.train import predict
+from .conftest import assert_clean
 
 APP = "../app.py"
 PAGE = "pages/lessons.py"
@@ -30,11 +31,6 @@ def open_page(lang: str = "en", **session) -> AppTest:
     for key, value in session.items():
         at.session_state[key] = value
     return at.run().switch_page(PAGE).run()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def wait_until_done(at: AppTest, run_id: str, deadline_s: float = 150) -> str:

@@ -2,7 +2,6 @@
 teacher, trained once on the fly and cached), moving T moves the numbers the right way, and a run adds its student."""
 from __future__ import annotations
 
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,10 +10,10 @@ from kdlab import RunConfig
 from kdlab.analysis import kl_divergence, temperature_view
 from kdlab.i18n import t as translate
 from kdlab.jobs import JobRunner
-from kdlab.store import ACTIVE, RunStore
+from kdlab.store import RunStore
 from kdlab.train import predict, prepare_teacher
 
-from .conftest import tiny_config
+from .conftest import assert_clean, finished_run, tiny_config
 
 APP = "../app.py"
 PAGE = "pages/temperature.py"
@@ -25,11 +24,6 @@ def open_page(**session) -> AppTest:
     for key, value in session.items():
         at.session_state[key] = value
     return at.run().switch_page(PAGE).run()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def metric(at: AppTest, key: str, **values) -> float:
@@ -90,14 +84,9 @@ def test_the_random_button_shows_another_sample_without_error(page):
 
 
 def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
-    runner = JobRunner(RunStore())
     config = tiny_config(baseline=False)
-    run_id = runner.submit(config, "default")
-    deadline = time.monotonic() + 120
-    while runner.store.get(run_id).status in ACTIVE:
-        assert time.monotonic() < deadline, "the tiny run did not finish in 120 s"
-        time.sleep(0.2)
-    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
+    runner = JobRunner(RunStore())
+    run_id = finished_run(runner, config)
     at = open_page(kdlab_runs=[run_id], kdlab_selected_run=run_id)
     assert_clean(at)
     assert not at.info
