@@ -95,6 +95,7 @@ class Monitor:
         self.peak_rss = 0
         self.server_cpu: dict[int, float] = {}
         self.browser_cpu: dict[int, float] = {}
+        self.tasks: dict[int, list[float]] = {}  # server thread id -> [on-CPU s, run-queue wait s, first, last seen]
         self._lock = threading.Lock()
         self._running = threading.Event()
         self._running.set()
@@ -112,9 +113,39 @@ class Monitor:
             self.peak_rss = max(self.peak_rss, sum(rss_bytes(p) for p in tree))
             for p in tree:
                 self.server_cpu[p] = max(self.server_cpu.get(p, 0.0), cpu_seconds(p))
+            self._sample_tasks()
             for p in descendants(os.getpid(), kids):
                 if p not in tree and "chrom" in process_name(p):
                     self.browser_cpu[p] = max(self.browser_cpu.get(p, 0.0), cpu_seconds(p))
+
+    def _sample_tasks(self) -> None:
+        """Per-thread scheduler statistics of the server (/proc/PID/task/TID/schedstat: ns on a CPU, ns waiting in
+        a run queue). Waiting in a run queue = no free core; neither running nor queued = sleeping, e.g. waiting
+        for the GIL."""
+        now = time.monotonic()
+        try:
+            tids = os.listdir(f"/proc/{self.server_pid}/task")
+        except OSError:
+            return
+        for tid in tids:
+            try:
+                on_cpu, queued, _ = Path(f"/proc/{self.server_pid}/task/{tid}/schedstat").read_text().split()
+            except (OSError, ValueError):
+                continue
+            entry = self.tasks.setdefault(int(tid), [0.0, 0.0, now, now])
+            entry[0], entry[1], entry[3] = int(on_cpu) / 1e9, int(queued) / 1e9, now
+
+    def busiest_thread_since(self, since: float) -> dict | None:
+        """The server thread that started after ``since`` and used the most CPU (a run's training thread): how its
+        life split into on-CPU, waiting for a core, and sleeping (GIL, locks, I/O). Sampled every ``interval``."""
+        with self._lock:
+            born = [(tid, e) for tid, e in self.tasks.items() if e[2] > since]
+        if not born:
+            return None
+        tid, (on_cpu, queued, first, last) = max(born, key=lambda item: item[1][0])
+        life = max(last - first, 1e-9)
+        return {"tid": tid, "life_s": life, "on_cpu_s": on_cpu, "runqueue_s": queued,
+                "sleep_s": max(0.0, life - on_cpu - queued)}
 
     def pause(self) -> None:
         self._running.clear()

@@ -47,7 +47,6 @@ from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, AppServer, Monitor, 
 TITLE = "Distill a student"
 EPOCHS_LABEL = "Epochs (each student)"
 VERDICT = re.compile("parameters than the teacher")
-INDICATOR = re.compile(r"Queued|Loading the data|Training the|Distilling|% done|parameters than the teacher")
 WORKSPACE = "bench-streaming"
 
 
@@ -132,16 +131,22 @@ class Bench:
         server_cpu0, browser_cpu0 = self.monitor.snapshot()
         started = time.monotonic()
         await page.get_by_role("button", name=re.compile(r"^Run$")).click(timeout=self.left_ms())
-        await page.get_by_text(INDICATOR).or_(page.locator('[data-testid="stProgress"]')).first.wait_for(
-            timeout=self.left_ms())
+        run_id = await self.new_run(before)
+        # the live block of THIS run (the page may still show the previous run's verdict until it reruns)
+        await page.get_by_text(f"Run {run_id}").first.wait_for(timeout=self.left_ms())
+        if not watched:
+            await page.goto("about:blank")
+        run = await self.wait_finished(before)
+        to_verdict = None
         if watched:
+            await page.get_by_text(f"Run {run_id}").first.wait_for(timeout=self.left_ms())
+            await page.locator('[data-testid="stProgress"]').first.wait_for(state="detached", timeout=self.left_ms())
             await page.get_by_text(VERDICT).first.wait_for(timeout=self.left_ms())
+            to_verdict = time.monotonic() - started
             problems = page.locator(PROBLEMS)
             if await problems.count():
                 raise RuntimeError(f"error on the page: {(await problems.first.inner_text())[:300]}")
-        else:
-            await page.goto("about:blank")
-        run = await self.wait_finished(before)
+        trainer = self.monitor.busiest_thread_since(started)
         server_cpu1, browser_cpu1 = self.monitor.snapshot()
         if run.status != "finished":
             raise RuntimeError(f"app run {run.id} ended {run.status}: {run.error}")
@@ -150,9 +155,18 @@ class Bench:
             raise RuntimeError(f"the app ran a different config than headless: {sorted(mismatch)}")
         summary = run.summary
         return {"samples_per_second": summary["samples_per_second"], "distill_seconds": summary["distill_seconds"],
-                "baseline_seconds": summary["baseline_seconds"], "wall_s": time.monotonic() - started,
+                "baseline_seconds": summary["baseline_seconds"], "wall_s": to_verdict,
                 "run_s": run.updated - run.created, "teacher_cached": summary["teacher_cached"], "run_id": run.id,
+                "trainer": trainer,
                 "server_cpu_s": server_cpu1 - server_cpu0, "browser_cpu_s": browser_cpu1 - browser_cpu0}
+
+    async def new_run(self, before: set) -> str:
+        while time.monotonic() < self.deadline:
+            runs = [r for r in await asyncio.to_thread(self.store.list, WORKSPACE) if r.id not in before]
+            if runs:
+                return runs[0].id
+            await asyncio.sleep(0.1)
+        raise TimeoutError("Run was clicked but no run reached the store before --timeout")
 
     async def wait_finished(self, before: set):
         while time.monotonic() < self.deadline:
@@ -199,13 +213,18 @@ def summarize(args, rows: list[dict], extra: dict) -> dict:
         out["sides"][side] = {
             "samples_per_second": statistics.median(r["samples_per_second"] for r in mine),
             "distill_seconds": statistics.median(r["distill_seconds"] for r in mine),
-            "wall_s": statistics.median(r["wall_s"] for r in mine),
+            "wall_s": statistics.median(r["wall_s"] for r in mine) if mine[0]["wall_s"] is not None else None,
             "run_s": statistics.median(r["run_s"] for r in mine),
             "baseline_seconds": statistics.median(r["baseline_seconds"] for r in mine),
             "all_samples_per_second": [round(r["samples_per_second"]) for r in mine],
             "server_cpu_s": statistics.median(r["server_cpu_s"] for r in mine) if "server_cpu_s" in mine[0] else None,
             "browser_cpu_s": statistics.median(r["browser_cpu_s"] for r in mine) if "browser_cpu_s" in mine[0] else None,
         }
+        trainers = [r["trainer"] for r in mine if r.get("trainer")]
+        if trainers:  # how the training thread's life split up (fractions, medians over the runs)
+            out["sides"][side]["trainer_thread"] = {
+                part: statistics.median(t[f"{part}_s"] / t["life_s"] for t in trainers)
+                for part in ("on_cpu", "runqueue", "sleep")}
     base = out["sides"]["headless"]["samples_per_second"]
     for side, values in out["sides"].items():
         values["overhead_pct"] = 100.0 * (1 - values["samples_per_second"] / base)
@@ -228,9 +247,15 @@ def print_table(out: dict) -> None:
               f"{v['overhead_pct']:7.1f}% | {v['baseline_seconds']:10.2f} | {v['run_s']:5.2f} | "
               f"{to_verdict:>12} | {str(v['all_samples_per_second']):22} | "
               f"{cpu(v['server_cpu_s']):>12} | {cpu(v['browser_cpu_s']):>13} |")
+    for side, v in out["sides"].items():
+        if "trainer_thread" in v:
+            t = v["trainer_thread"]
+            print(f"{side}: the server's training thread spent {100 * t['on_cpu']:.0f}% of its life on a CPU, "
+                  f"{100 * t['runqueue']:.0f}% waiting for a free core, {100 * t['sleep']:.0f}% asleep "
+                  "(GIL, locks, I/O)")
     verdict = "under" if out["under_10_pct"] else "NOT under"
-    print("run s: headless = the whole run_distillation call; app = submit -> finished in the store. "
-          "to verdict s: Run click -> the verdict on the watched page.")
+    print("run s: headless/recorded = the whole call; app = submit -> finished in the store. "
+          "to verdict s: Run click -> this run's verdict on the watched page.")
     print(f"watched overhead {out['watched_overhead_pct']:.1f}%: {verdict} 10%. peak server RSS "
           f"{out['peak_rss_mib']:.0f} MiB. load average before {out['load_before']}, after {out['load_after']}. "
           f"total {out['wall_s']:.0f} s")
