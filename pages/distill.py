@@ -7,7 +7,7 @@ from kdlab import DATASETS, RunConfig
 from kdlab.analysis import dataset_class_names, device_choices, model_choices
 from kdlab.config import (APP_QUERY_KEYS, attention_kind, clamp_to_bounds, config_from_json, config_from_query,
                           config_to_query, parse_knobs)
-from ui.common import remember_run, runner, session_runs, tr, workspace
+from ui.common import latest_run, remember_run, runner, tr, workspace
 from ui.live import is_active, live_run, loss_formula
 
 WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -167,7 +167,7 @@ if config is not None:  # the address bar always carries the form, next to the a
         st.query_params.from_dict(query)
 st.caption(tr("distill.share_hint"))
 
-latest = session_runs()[-1] if session_runs() else None
+latest = latest_run()
 busy = is_active(latest)
 if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy or problem is not None,
              help=tr("distill.run_busy") if busy else tr("distill.run_help")) and not problem:

@@ -131,8 +131,11 @@ def test_a_short_run_on_distill_shows_curves_and_a_summary(page, server):
     screenshot(page, "distill-finished")
 
 
-def test_a_refresh_keeps_the_finished_run_on_the_analysis_pages(page, server):
+def test_a_refresh_keeps_the_finished_run_on_distill_and_the_analysis_pages(page, server):
     """The run shown lives in the URL (?run=…), so reloading the page — a new Streamlit session — keeps it."""
+    page.reload()
+    page.get_by_text(re.compile("parameters than the teacher")).wait_for(timeout=60_000)
+    assert_no_problem(page, "distill after a refresh")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare").click()
     settle(page)
     assert "run=" in page.url

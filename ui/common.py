@@ -87,6 +87,12 @@ def session_runs() -> list[str]:
     return st.session_state.setdefault(RUNS_KEY, [])
 
 
+def latest_run() -> str | None:
+    """This session's latest run or, in a new session after a browser refresh, the run named in the URL."""
+    runs = session_runs()
+    return runs[-1] if runs else _from_url("run")
+
+
 def select_run(run_id: str) -> None:
     _to_url("run", run_id)
 
