@@ -135,6 +135,11 @@ class Monitor:
             entry = self.tasks.setdefault(int(tid), [0.0, 0.0, now, now])
             entry[0], entry[1], entry[3] = int(on_cpu) / 1e9, int(queued) / 1e9, now
 
+    def server_sched(self) -> tuple[float, float]:
+        """(seconds on a CPU, seconds runnable but waiting for a core), summed over the server's threads seen."""
+        with self._lock:
+            return sum(e[0] for e in self.tasks.values()), sum(e[1] for e in self.tasks.values())
+
     def busiest_thread_since(self, since: float) -> dict | None:
         """The server thread that started after ``since`` and used the most CPU (a run's training thread): how its
         life split into on-CPU, waiting for a core, and sleeping (GIL, locks, I/O). Sampled every ``interval``."""
@@ -226,6 +231,8 @@ class AppServer:
         """Start and wait for /_stcore/health; returns the seconds it took."""
         started = time.monotonic()
         self._log = open(self.log_path, "wb")
+        # its own session and process group: stop() reaches any child, and with the kernel's autogroup scheduling
+        # (on here) the server is its own CPU group, so the browsers on the same cores cannot take more than half
         self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         deadline = started + timeout

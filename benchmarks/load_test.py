@@ -6,8 +6,8 @@ Starts ``python3 -m streamlit run app.py`` on a free loopback port with its own 
 teacher), then opens ``--sessions`` pages in one Chromium, each in its own browser context (= its own Streamlit
 session), all driven concurrently. Each session opens ``/distill?lang=en&ws=load-NN``, sets the epochs, clicks
 Run and waits for the finished verdict. The first ``--refresh`` sessions reload the page once mid-run (as soon as
-the store says their run is ``running``): the run must keep going and end ``finished`` in the store; the table
-also says whether the reloaded page (a new Streamlit session) still shows that run. Each session uses its own workspace, so every run in the store
+the store says their run is ``running``): the run must keep going and end ``finished`` in the store, and the
+reloaded page should show the same run again (Streamlit resumes the session) and then its verdict. Each session uses its own workspace, so every run in the store
 can be traced to the session that submitted it.
 
 Reports runs submitted / completed / lost (from the run store), peak RSS of the server process tree, the slowest
@@ -95,6 +95,7 @@ async def store_runs(store, workspace: str):
 def new_record(index: int, args) -> dict:
     return {"session": index, "workspace": f"load-{index:02d}", "refresh": index < args.refresh, "clicked": False,
             "stage": "waiting", "title_s": None, "reload_title_s": None, "ack_s": None, "run_s": None,
+            "run_shown_after_reload_s": None, "session_resumed": None,
             "verdict_shown": False, "status_at_reload": None, "problems": [], "page_errors": [], "error": None}
 
 
@@ -140,6 +141,20 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
             rec["reload_title_s"] = time.monotonic() - reloaded
             rec["run_enabled_after_reload"] = await page.get_by_role("button", name=re.compile(r"^Run$")).is_enabled(
                 timeout=left())
+            if args.epochs != 20:  # the epochs we typed survive only if Streamlit resumed the same session
+                value = await page.get_by_label(EPOCHS_LABEL, exact=True).input_value(timeout=left())
+                rec["session_resumed"] = value == str(args.epochs)
+            rec["stage"] = "waiting for the reloaded page to show the run again"
+            try:  # the reloaded page should show the same run (Streamlit resumes the session) and its verdict
+                if not runs:
+                    raise RuntimeError("the click left no run in the store")
+                await page.get_by_text(f"Run {runs[0].id}").first.wait_for(timeout=min(left(), 180_000))
+                rec["run_shown_after_reload_s"] = time.monotonic() - reloaded
+                rec["stage"] = "waiting for the verdict after the reload"
+                await page.get_by_text(VERDICT).first.wait_for(timeout=left())
+                rec["verdict_shown"] = True
+            except Exception:  # noqa: BLE001  (playwright TimeoutError: the view is lost; the store still tells)
+                rec["verdict_shown"] = False
             rec["stage"] = "waiting for the store to say finished"
             while time.monotonic() < deadline:  # the store is the truth after a reload
                 runs = await store_runs(store, workspace)
@@ -147,11 +162,6 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
                     break
                 await asyncio.sleep(1.0)
             rec["run_s"] = time.monotonic() - clicked
-            try:  # does the reloaded page show the run it started? (a new Streamlit session)
-                await page.get_by_text(VERDICT).first.wait_for(timeout=5000)
-                rec["verdict_shown"] = True
-            except Exception:  # noqa: BLE001  (playwright TimeoutError)
-                rec["verdict_shown"] = False
         else:
             await page.get_by_text(INDICATOR).or_(page.locator('[data-testid="stProgress"]')).first.wait_for(
                 timeout=left())
@@ -178,19 +188,44 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
     return rec
 
 
-async def drive(args, url: str, store, deadline: float) -> list[dict]:
+async def timeline(store, started: float, deadline: float, every: float = 5.0) -> list[dict]:
+    """Every ``every`` s: how many runs are queued / running / finished, and the progress of the running ones."""
+    points: list[dict] = []
+    try:
+        while time.monotonic() < deadline:
+            runs = await asyncio.to_thread(store.list)
+            point = {"t": round(time.monotonic() - started), "queued": 0, "running": 0, "finished": 0, "other": 0}
+            progress = []
+            for run in runs:
+                key = run.status if run.status in point else "other"
+                point[key] += 1
+                if run.status == "running":
+                    events = await asyncio.to_thread(store.events, run.id)
+                    last = events[-1] if events else None
+                    progress.append(f"{last['phase']} {100 * last['progress']:.0f}%" if last else "starting")
+            point["running_progress"] = progress
+            points.append(point)
+            await asyncio.sleep(every)
+    except asyncio.CancelledError:
+        pass
+    return points
+
+
+async def drive(args, url: str, store, deadline: float) -> tuple[list[dict], list[dict]]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             records = [new_record(i, args) for i in range(args.sessions)]
+            watch = asyncio.create_task(timeline(store, time.monotonic(), deadline))
             tasks = [asyncio.create_task(session(rec, browser, url, store, args, deadline)) for rec in records]
             _, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()))
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            return records
+            watch.cancel()
+            return records, await watch
         finally:
             await asyncio.wait_for(browser.close(), 30)
 
@@ -217,7 +252,8 @@ def report(args, records: list[dict], store, extra: dict) -> dict:
     clicked = sum(1 for r in records if r.get("clicked"))
     workspaces_with_run = {r.workspace for r in runs}
     no_row = [r["workspace"] for r in records if r.get("clicked") and r["workspace"] not in workspaces_with_run]
-    lost = [r.id for r in runs if r.status not in ("finished", "cancelled")]
+    lost = [r.id for r in runs if r.status not in ("finished", "cancelled", *ACTIVE)]
+    unfinished = [r.id for r in runs if r.status in ACTIVE]
     titles = [r.get("title_s") for r in records] + [r.get("reload_title_s") for r in records]
     acks = [r.get("ack_s") for r in records]
     run_times = [r.get("run_s") for r in records]
@@ -233,12 +269,16 @@ def report(args, records: list[dict], store, extra: dict) -> dict:
         "max_concurrent_runs": args.max_concurrent_runs or os.environ.get("KDLAB_MAX_CONCURRENT_RUNS") or "default",
         "runs_clicked": clicked, "runs_submitted": len(runs), "runs_completed": by_status.get("finished", 0),
         "runs_by_status": by_status, "runs_lost": len(lost) + len(no_row), "lost_run_ids": lost,
+        "runs_unfinished_at_timeout": len(unfinished),
         "clicks_without_a_run": no_row,
         "refreshed_sessions": len(refreshed),
         "refreshed_status_at_reload": [r.get("status_at_reload") for r in refreshed],
         "refreshed_runs_finished": sum(1 for r in refreshed for run in runs
                                        if run.workspace == r["workspace"] and run.status == "finished"),
-        "refreshed_pages_showing_their_run": sum(1 for r in refreshed if r.get("verdict_shown")),
+        "refreshed_pages_showing_their_run": sum(1 for r in refreshed if r.get("run_shown_after_reload_s")),
+        "refreshed_pages_showing_the_verdict": sum(1 for r in refreshed if r.get("verdict_shown")),
+        "refreshed_sessions_resumed": [r.get("session_resumed") for r in refreshed],
+        "reload_to_run_shown_max_s": quantile([r.get("run_shown_after_reload_s") for r in refreshed], 1.0),
         "refreshed_run_button_enabled": sum(1 for r in refreshed if r.get("run_enabled_after_reload")),
         "verdicts_shown": sum(1 for r in records if r.get("verdict_shown") and not r.get("refresh")),
         "title_p50_s": quantile(titles, 0.5), "title_max_s": quantile(titles, 1.0),
@@ -271,11 +311,17 @@ def print_table(out: dict) -> None:
         ("runs submitted (store rows)", out["runs_submitted"]),
         ("runs completed (finished)", out["runs_completed"]),
         ("runs by status", ", ".join(f"{k}={v}" for k, v in sorted(out["runs_by_status"].items()))),
-        ("runs lost", out["runs_lost"]),
+        ("runs lost (failed/interrupted/no row)", out["runs_lost"]),
+        ("runs still queued/running at --timeout", out["runs_unfinished_at_timeout"]),
         ("refreshed mid-run: finished in store", f"{out['refreshed_runs_finished']}/{out['refreshed_sessions']} "
                                                  f"(status at reload: {', '.join(map(str, out['refreshed_status_at_reload'])) or '-'})"),
-        ("refreshed pages showing their run", f"{out['refreshed_pages_showing_their_run']}/{out['refreshed_sessions']}"),
-        ("refreshed pages whose Run is enabled again", f"{out['refreshed_run_button_enabled']}/"
+        ("refreshed pages showing their run again", f"{out['refreshed_pages_showing_their_run']}/"
+                                                    f"{out['refreshed_sessions']} (slowest after "
+                                                    f"{fmt(out['reload_to_run_shown_max_s'], ' s')}), verdict "
+                                                    f"{out['refreshed_pages_showing_the_verdict']}/"
+                                                    f"{out['refreshed_sessions']}"),
+        ("refreshed: same session resumed (epochs kept)", ", ".join(map(str, out["refreshed_sessions_resumed"]))),
+        ("refreshed pages with Run enabled mid-run", f"{out['refreshed_run_button_enabled']}/"
                                                        f"{out['refreshed_sessions']}"),
         ("verdicts shown (not refreshed)", out["verdicts_shown"]),
         ("page title p50 / max", f"{fmt(out['title_p50_s'], ' s')} / {fmt(out['title_max_s'], ' s')}"),
@@ -291,6 +337,8 @@ def print_table(out: dict) -> None:
          + ", ".join(f"{d:.1f} s at {t:.0f} s" for t, d in sorted(out["health_stalls_over_1s"], key=lambda x: -x[1])[:3])),
         ("peak server RSS (with children)", f"{out['peak_rss_mib']:.0f} MiB"),
         ("server CPU / browsers CPU", f"{out['server_cpu_s']:.0f} s / {out['browser_cpu_s']:.0f} s"),
+        ("server threads: on a CPU / waiting for a core", f"{out['server_threads_on_cpu_s']:.0f} s / "
+                                                          f"{out['server_threads_waiting_for_a_core_s']:.0f} s"),
         ("server start (health)", fmt(out["server_start_s"], " s")),
         ("total wall time", fmt(out["wall_s"], " s")),
         ("load average before / after", f"{out['load_before']} / {out['load_after']}"),
@@ -306,6 +354,9 @@ def print_table(out: dict) -> None:
     print(f"|{'-' * (width + 2)}|------")
     for key, value in rows:
         print(f"| {key:<{width}} | {value}")
+    print("timeline (t s: queued/running/finished [progress of running runs]): " + "; ".join(
+        f"{p['t']}: {p['queued']}/{p['running']}/{p['finished']}"
+        + (f" [{', '.join(p['running_progress'])}]" if p["running_progress"] else "") for p in out["timeline"]))
     for title in ("session_errors", "error_boxes", "page_errors"):
         for line in out[title][:10]:
             print(f"{title}: {line}")
@@ -339,19 +390,21 @@ def main(argv=None) -> int:
         from kdlab.store import RunStore
 
         store = RunStore(home / "runs.sqlite")
-        records = asyncio.run(drive(args, server.url, store, deadline))
+        records, points = asyncio.run(drive(args, server.url, store, deadline))
         wait_for_drain(store, min(deadline, time.monotonic() + 120))
         server_cpu, browser_cpu = monitor.snapshot()
+        on_cpu, queued = monitor.server_sched()
         probe.stop()
         log = server.log_text()
         out = report(args, records, store, {
             "prewarm_s": prewarm_s, "server_start_s": server_start_s, "peak_rss_mib": monitor.peak_rss / 2 ** 20,
             "server_cpu_s": server_cpu, "browser_cpu_s": browser_cpu, "health_failures": probe.failures,
+            "server_threads_on_cpu_s": on_cpu, "server_threads_waiting_for_a_core_s": queued,
             "health_p50_s": quantile(probe.latencies, 0.5), "health_max_s": quantile(probe.latencies, 1.0),
             "health_stalls_over_1s": [(round(t, 1), round(d, 2)) for t, d in probe.stalls(1.0, wall_start)],
             "server_env": args.server_env, "wall_s": time.monotonic() - wall_start,
             "load_before": load_before, "load_after": load_average(), "server_tracebacks": log.count("Traceback"),
-            "traceback_samples": tracebacks(log), "server_log": str(log_path),
+            "traceback_samples": tracebacks(log), "server_log": str(log_path), "timeline": points,
             "fragment_gone_warnings": log.count("does not exist anymore"),
             "health_failures_at_s": [round(t - wall_start, 1) for t in probe.failure_times],
         })
@@ -370,7 +423,7 @@ def main(argv=None) -> int:
         print("server traceback:\n" + block)
     if args.json:
         print(json.dumps({k: v for k, v in out.items() if k != "sessions_detail"}))
-    return 1 if out["runs_lost"] or out["session_errors"] else 0
+    return 1 if out["runs_lost"] or out["runs_unfinished_at_timeout"] or out["session_errors"] else 0
 
 
 if __name__ == "__main__":
