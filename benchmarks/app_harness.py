@@ -6,6 +6,7 @@ Only loopback traffic: the server listens on 127.0.0.1 and the browser opens onl
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -330,3 +331,16 @@ def install_signal_handlers(server: AppServer) -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def tear_down(server: AppServer, dog: threading.Timer, home: Path, keep_home: bool, *watchers) -> None:
+    """Stop the watchers, the server and the watchdog, then remove the temporary KDLAB_HOME unless it is kept."""
+    for watcher in watchers:
+        if watcher:
+            watcher.stop()
+    server.stop()
+    dog.cancel()
+    if keep_home:
+        print(f"KDLAB_HOME kept at {home}", file=sys.stderr)
+    else:
+        shutil.rmtree(home, ignore_errors=True)

@@ -31,7 +31,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab from this checkout
 
 from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, AppServer, Monitor,  # noqa: E402
-                         install_signal_handlers, load_average, watchdog)
+                         install_signal_handlers, load_average, tear_down, watchdog)
 
 TITLE = "Distill a student"
 EPOCHS_LABEL = "Epochs (each student)"
@@ -292,14 +291,7 @@ def main(argv=None) -> int:
                                      "wall_s": time.monotonic() - wall_start,
                                      "server_tracebacks": server.log_text().count("Traceback")})
     finally:
-        if monitor:
-            monitor.stop()
-        server.stop()
-        dog.cancel()
-        if args.keep_home:
-            print(f"KDLAB_HOME kept at {home}", file=sys.stderr)
-        else:
-            shutil.rmtree(home, ignore_errors=True)
+        tear_down(server, dog, home, args.keep_home, monitor)
     print_table(out)
     if args.json:
         print(json.dumps(out))

@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab from this checkout
 
 from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, ROOT, AppServer, HealthProbe, Monitor,  # noqa: E402
-                         install_signal_handlers, load_average, tracebacks, watchdog)
+                         install_signal_handlers, load_average, tear_down, tracebacks, watchdog)
 
 TITLE = "Distill a student"  # i18n distill.title (en)
 EPOCHS_LABEL = "Epochs (each student)"  # i18n distill.epochs (en)
@@ -409,15 +408,7 @@ def main(argv=None) -> int:
             "health_failures_at_s": [round(t - wall_start, 1) for t in probe.failure_times],
         })
     finally:
-        for watcher in (monitor, probe):
-            if watcher:
-                watcher.stop()
-        server.stop()
-        dog.cancel()
-        if args.keep_home:
-            print(f"KDLAB_HOME kept at {home}", file=sys.stderr)
-        else:
-            shutil.rmtree(home, ignore_errors=True)
+        tear_down(server, dog, home, args.keep_home, monitor, probe)
     print_table(out)
     for block in out["traceback_samples"]:
         print("server traceback:\n" + block)
