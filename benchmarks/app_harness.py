@@ -96,7 +96,7 @@ class Monitor:
         self.peak_rss = 0
         self.server_cpu: dict[int, float] = {}
         self.browser_cpu: dict[int, float] = {}
-        self.tasks: dict[int, list[float]] = {}  # server thread id -> [on-CPU s, run-queue wait s, first, last seen]
+        self.tasks: dict[tuple[int, int], tuple[float, float]] = {}  # (pid, tid) -> (on-CPU s, run-queue wait s)
         self._lock = threading.Lock()
         self._running = threading.Event()
         self._running.set()
@@ -114,43 +114,51 @@ class Monitor:
             self.peak_rss = max(self.peak_rss, sum(rss_bytes(p) for p in tree))
             for p in tree:
                 self.server_cpu[p] = max(self.server_cpu.get(p, 0.0), cpu_seconds(p))
-            self._sample_tasks()
+            self._sample_tasks(tree)
             for p in descendants(os.getpid(), kids):
                 if p not in tree and "chrom" in process_name(p):
                     self.browser_cpu[p] = max(self.browser_cpu.get(p, 0.0), cpu_seconds(p))
 
-    def _sample_tasks(self) -> None:
-        """Per-thread scheduler statistics of the server (/proc/PID/task/TID/schedstat: ns on a CPU, ns waiting in
-        a run queue). Waiting in a run queue = no free core; neither running nor queued = sleeping, e.g. waiting
-        for the GIL."""
-        now = time.monotonic()
-        try:
-            tids = os.listdir(f"/proc/{self.server_pid}/task")
-        except OSError:
-            return
-        for tid in tids:
+    def _sample_tasks(self, tree) -> None:
+        """Per-thread scheduler statistics of the server and its training processes
+        (/proc/PID/task/TID/schedstat: ns on a CPU, ns waiting in a run queue). Waiting in a run queue = no free
+        core; neither running nor queued = sleeping, e.g. waiting for the GIL or for work."""
+        for pid in tree:
             try:
-                on_cpu, queued, _ = Path(f"/proc/{self.server_pid}/task/{tid}/schedstat").read_text().split()
-            except (OSError, ValueError):
+                tids = os.listdir(f"/proc/{pid}/task")
+            except OSError:
                 continue
-            entry = self.tasks.setdefault(int(tid), [0.0, 0.0, now, now])
-            entry[0], entry[1], entry[3] = int(on_cpu) / 1e9, int(queued) / 1e9, now
+            for tid in tids:
+                try:
+                    on_cpu, queued, _ = Path(f"/proc/{pid}/task/{tid}/schedstat").read_text().split()
+                except (OSError, ValueError):
+                    continue
+                self.tasks[(pid, int(tid))] = (int(on_cpu) / 1e9, int(queued) / 1e9)
 
     def server_sched(self) -> tuple[float, float]:
         """(seconds on a CPU, seconds runnable but waiting for a core), summed over the server's threads seen."""
         with self._lock:
             return sum(e[0] for e in self.tasks.values()), sum(e[1] for e in self.tasks.values())
 
-    def busiest_thread_since(self, since: float) -> dict | None:
-        """The server thread that started after ``since`` and used the most CPU (a run's training thread): how its
-        life split into on-CPU, waiting for a core, and sleeping (GIL, locks, I/O). Sampled every ``interval``."""
+    def mark(self) -> tuple[float, dict]:
+        """Now, and every thread's counters now: what ``busiest_thread_since`` measures from."""
+        self.sample()
         with self._lock:
-            born = [(tid, e) for tid, e in self.tasks.items() if e[2] > since]
-        if not born:
+            return time.monotonic(), dict(self.tasks)
+
+    def busiest_thread_since(self, mark: tuple[float, dict]) -> dict | None:
+        """The thread of the server's tree that used the most CPU since ``mark`` (a run's training thread): how
+        the time since then split into on-CPU, waiting for a core, and asleep (GIL, locks, I/O, idle)."""
+        self.sample()
+        started, before = mark
+        with self._lock:
+            deltas = {key: (on - before.get(key, (0.0, 0.0))[0], queued - before.get(key, (0.0, 0.0))[1])
+                      for key, (on, queued) in self.tasks.items()}
+        if not deltas:
             return None
-        tid, (on_cpu, queued, first, last) = max(born, key=lambda item: item[1][0])
-        life = max(last - first, 1e-9)
-        return {"tid": tid, "life_s": life, "on_cpu_s": on_cpu, "runqueue_s": queued,
+        (pid, tid), (on_cpu, queued) = max(deltas.items(), key=lambda item: item[1][0])
+        life = max(time.monotonic() - started, 1e-9)
+        return {"pid": pid, "tid": tid, "life_s": life, "on_cpu_s": on_cpu, "runqueue_s": queued,
                 "sleep_s": max(0.0, life - on_cpu - queued)}
 
     def pause(self) -> None:

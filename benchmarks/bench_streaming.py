@@ -8,7 +8,7 @@ runs three ways, and each reports the student phase's ``samples_per_second`` / `
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
   clicks Run and stays open while the live curves redraw every second, until the verdict shows;
 - with ``--breakdown``, two more sides that tell where a difference comes from:
-  **recorded**: ``kdlab.jobs.run_recorded`` in this process (what the CLI and the app's JobRunner do: every step's
+  **recorded**: ``kdlab.recording.run_recorded`` in this process (what the CLI and the app's JobRunner do: every step's
   event kept, one SQLite transaction per epoch, summary and weights stored), and **unwatched**: through the app,
   but the page leaves (about:blank) right after the run is acknowledged, so the server trains with no session
   polling it.
@@ -98,7 +98,7 @@ class Bench:
 
     def headless(self, recorded: bool = False) -> dict:
         from kdlab import run_distillation
-        from kdlab.jobs import run_recorded
+        from kdlab.recording import run_recorded
 
         self.monitor.pause()  # its /proc scans would compete with this run for the GIL
         try:
@@ -128,6 +128,7 @@ class Bench:
         if not watched:
             await self.open_distill(page)
         server_cpu0, browser_cpu0 = self.monitor.snapshot()
+        mark = self.monitor.mark()
         started = time.monotonic()
         await page.get_by_role("button", name=re.compile(r"^Run$")).click(timeout=self.left_ms())
         run_id = await self.new_run(before)
@@ -145,7 +146,7 @@ class Bench:
             problems = page.locator(PROBLEMS)
             if await problems.count():
                 raise RuntimeError(f"error on the page: {(await problems.first.inner_text())[:300]}")
-        trainer = self.monitor.busiest_thread_since(started)
+        trainer = self.monitor.busiest_thread_since(mark)
         server_cpu1, browser_cpu1 = self.monitor.snapshot()
         if run.status != "finished":
             raise RuntimeError(f"app run {run.id} ended {run.status}: {run.error}")
@@ -249,9 +250,9 @@ def print_table(out: dict) -> None:
     for side, v in out["sides"].items():
         if "trainer_thread" in v:
             t = v["trainer_thread"]
-            print(f"{side}: the server's training thread spent {100 * t['on_cpu']:.0f}% of its life on a CPU, "
+            print(f"{side}: from Run to the end, the training thread spent {100 * t['on_cpu']:.0f}% on a CPU, "
                   f"{100 * t['runqueue']:.0f}% waiting for a free core, {100 * t['sleep']:.0f}% asleep "
-                  "(GIL, locks, I/O)")
+                  "(GIL, locks, I/O, before and after training)")
     verdict = "under" if out["under_10_pct"] else "NOT under"
     print("run s: headless/recorded = the whole call; app = submit -> finished in the store. "
           "to verdict s: Run click -> this run's verdict on the watched page.")

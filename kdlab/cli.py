@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from .config import DEVICES, RunConfig
 from .config import parse_knobs as config_parse_knobs
 from .cli_runs import add_runs_parser, command_runs
-from .jobs import run_recorded
+from .recording import run_recorded
 from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
 from .train import TrainEvent, TrainingDiverged, run_distillation
 

@@ -32,6 +32,7 @@ LOSS_COMPONENTS = ("ce", "soft", "attention", "representation", "relational", "t
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]
 HEIGHT = 450
+MAX_LINE_POINTS = 300  # per loss trace: more adds nothing visible at chart width, and costs every live redraw
 
 
 def _text(labels: dict | None) -> dict:
@@ -122,13 +123,24 @@ def loss_curves(history, *, x: str = "step", title: str | None = None, labels: d
         if len(present) == 2 and "total" in present:
             present.remove("total")
         for component in present:
-            points = [(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]]
-            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines",
+            xs, ys = _thinned([(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]])
+            fig.add_scatter(x=xs, y=ys, mode="lines",
                             name=f"{text.get(phase, phase)} · {text.get(component, component)}",
                             line=dict(color=_color(LOSS_COMPONENTS.index(component)), dash=PHASE_DASH.get(phase)))
     if x == "epoch":
         _whole_epochs(fig, [r["epoch"] for r in rows])
     return _style(fig, title or text["loss_title"], text[x], text["loss"])
+
+
+def _thinned(points: list[tuple], limit: int = MAX_LINE_POINTS) -> tuple[list, list]:
+    """At most ``limit`` points: consecutive runs of points averaged into one (at the run's last x), so a long
+    run's noisy step losses draw as the same curve, smoothed, in a fraction of the data sent to the browser."""
+    if len(points) <= limit:
+        return [p[0] for p in points], [p[1] for p in points]
+    size = -(-len(points) // limit)  # ceil
+    xs = [points[min(i + size, len(points)) - 1][0] for i in range(0, len(points), size)]
+    ys = [float(np.mean([p[1] for p in points[i:i + size]])) for i in range(0, len(points), size)]
+    return xs, ys
 
 
 def _per_epoch(history, metric: str, phases) -> dict[str, tuple[list, list]]:

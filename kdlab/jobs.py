@@ -1,71 +1,19 @@
-"""Background runs: a queue in front of a fixed number of training threads, recording into the run store.
+"""Background runs: a queue in front of a fixed number of training processes, recording into the run store.
 
-The app never trains in its script thread: it submits a config, gets a run id, and polls. Each run's thread
-writes its events to the store at the trainer's callback cadence (batched per epoch), so any page — in any
-browser, after any refresh — can redraw the curves from the store alone. Finished results (with the trained
-models) also stay in memory for a while, so pages that need the models don't rebuild them.
+The app never trains in its own process: it submits a config, gets a run id, and polls the store. Each submitted
+run gets a small thread that waits for a free worker process (``kdlab.workers``; at most
+``max_concurrent_runs``, spawned on first need), hands it the run and waits for it to end. The worker writes the
+run's events and results to the store, so any page — in any browser, after any refresh — redraws from the store.
 """
 from __future__ import annotations
 
+import queue
 import threading
-from collections import OrderedDict
-from dataclasses import asdict
 
 from .config import RunConfig
 from .settings import ServerSettings
-from .store import RunStore
-from .train import RunCancelled, RunResult, TrainEvent, TrainingDiverged, run_distillation
-
-KEEP_RESULTS = 16  # finished results kept in memory with their models
-
-
-class StoreRecorder:
-    """A trainer listener that batches events and writes each batch in one transaction at every epoch end."""
-
-    def __init__(self, store: RunStore, run_id: str, progress: dict):
-        self.store, self.run_id, self.progress, self.pending = store, run_id, progress, []
-
-    def on_step(self, event: TrainEvent) -> None:
-        self.pending.append(asdict(event))
-        self.progress[self.run_id] = event.progress
-
-    def on_epoch_end(self, event: TrainEvent) -> None:
-        self.on_step(event)
-        self.flush()
-
-    def flush(self) -> None:
-        self.store.append_events(self.run_id, self.pending)
-        self.pending = []
-
-
-def run_recorded(store: RunStore, run_id: str, config: RunConfig, listeners=(), stop: threading.Event | None = None,
-                 progress: dict | None = None) -> RunResult:
-    """Run one distillation into an existing store record, the one way the app and the CLI both do it.
-
-    Marks the run ``running``, streams its events through a ``StoreRecorder`` and, at the end, stores the summary
-    and the student/baseline weights (``RunStore.finish``). On any error — a stop, Ctrl-C, a bad value, a diverged
-    loss, a bug — the events so far are kept, the run becomes ``cancelled`` or ``failed`` with the reason, and the
-    error is re-raised for the caller to report.
-    """
-    store.set_status(run_id, "running")
-    recorder = StoreRecorder(store, run_id, {} if progress is None else progress)
-    try:
-        result = run_distillation(config, listeners=[recorder, *listeners], stop=stop)
-    except BaseException as err:
-        recorder.flush()
-        cancelled = isinstance(err, (RunCancelled, KeyboardInterrupt))
-        if isinstance(err, KeyboardInterrupt):
-            reason = "interrupted with Ctrl-C"
-        elif isinstance(err, (RunCancelled, ValueError, TrainingDiverged)):
-            reason = str(err)
-        else:  # a bug must still end the run visibly, not leave it 'running'
-            reason = f"{type(err).__name__}: {err}"
-        store.set_status(run_id, "cancelled" if cancelled else "failed", reason)
-        raise
-    recorder.flush()
-    weights = {role: model.state_dict() for role, model in result.models.items() if role != "teacher"}
-    store.finish(run_id, result.summary(), weights)
-    return result
+from .store import ACTIVE, RunStore
+from .workers import Worker, threads_per_run
 
 
 class JobRunner:
@@ -73,13 +21,24 @@ class JobRunner:
 
     def __init__(self, store: RunStore, settings: ServerSettings = ServerSettings()):
         self.store, self.settings = store, settings
-        self.slots = threading.Semaphore(settings.max_concurrent_runs)
+        self.threads = threads_per_run(settings.max_concurrent_runs)
+        # LIFO, so a warm process is reused before a new one is spawned; None: a slot with no process yet
+        self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
+        for _ in range(settings.max_concurrent_runs):
+            self.idle.put(None)
         self.lock = threading.Lock()
-        self.waiting: list[str] = []
-        self.stops: dict[str, threading.Event] = {}
-        self.progress: dict[str, float] = {}
-        self.results: OrderedDict[str, RunResult] = OrderedDict()
+        self.waiting: list[str] = []  # queued run ids, oldest first
+        self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
+        self.running: dict[str, Worker] = {}
         store.mark_interrupted()
+
+    def warm_up(self) -> None:
+        """Start one worker process now, so the first run does not wait for it to import torch (seconds)."""
+        try:
+            worker = self.idle.get_nowait()
+        except queue.Empty:
+            return
+        self.idle.put(worker if worker is not None and worker.alive() else Worker(self.store.path, self.threads))
 
     def submit(self, config: RunConfig, workspace: str) -> str:
         """Validate, record as 'queued' and start; raises ValueError for a config this server refuses."""
@@ -89,7 +48,6 @@ class JobRunner:
         run_id = self.store.create(config.to_dict(), workspace, source="app")
         with self.lock:
             self.waiting.append(run_id)
-            self.stops[run_id] = threading.Event()
         threading.Thread(target=self._run, args=(run_id, config), name=f"kdlab-run-{run_id}", daemon=True).start()
         return run_id
 
@@ -98,33 +56,64 @@ class JobRunner:
         with self.lock:
             return self.waiting.index(run_id) + 1 if run_id in self.waiting else None
 
-    def stop(self, run_id: str) -> None:
+    def progress(self, run_id: str) -> float | None:
+        """The fraction done of a running run, updated at every logged step; None when it is not running here."""
         with self.lock:
-            flag = self.stops.get(run_id)
-        if flag is not None:
-            flag.set()
+            worker = self.running.get(run_id)
+            return worker.progress if worker is not None else None
 
-    def result(self, run_id: str) -> RunResult | None:
+    def stop(self, run_id: str) -> None:
+        """Ask a running run to stop after its current step; a queued one is cancelled at once."""
         with self.lock:
-            return self.results.get(run_id)
+            if run_id in self.running:
+                self.running[run_id].stop(run_id)
+                return
+            if run_id not in self.waiting or run_id in self.cancelled:
+                return
+            self.cancelled.add(run_id)
+        self.store.set_status(run_id, "cancelled", "stopped before it started")
+
+    def close(self) -> None:
+        """End every worker process (a run in progress is left 'running' and becomes 'interrupted' at the next
+        start, as after a crash)."""
+        with self.lock:
+            workers = list(self.running.values())
+        while not self.idle.empty():
+            workers.append(self.idle.get_nowait())
+        for worker in filter(None, workers):
+            worker.close()
 
     def _run(self, run_id: str, config: RunConfig) -> None:
-        stop = self.stops[run_id]
-        with self.slots:
-            with self.lock:
+        worker = self.idle.get()  # blocks while every worker is busy: this is the queue
+        try:
+            worker = self._train(run_id, config, worker)
+        finally:
+            self.idle.put(worker)
+
+    def _train(self, run_id: str, config: RunConfig, worker: Worker | None) -> Worker | None:
+        """Train one run on ``worker`` (started first if needed); returns what goes back to the pool."""
+        try:
+            if worker is None or not worker.alive():
+                worker = Worker(self.store.path, self.threads)
+            with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
                 self.waiting.remove(run_id)
-            try:
-                if stop.is_set():
-                    self.store.set_status(run_id, "cancelled", "stopped before it started")
-                    return
-                result = run_recorded(self.store, run_id, config, stop=stop, progress=self.progress)
-            except Exception:  # noqa: BLE001  (run_recorded has recorded why the run ended in the store)
-                pass
-            else:
-                with self.lock:
-                    self.results[run_id] = result
-                    while len(self.results) > KEEP_RESULTS:
-                        self.results.popitem(last=False)
-            finally:
-                with self.lock:
-                    self.stops.pop(run_id, None)
+                if run_id in self.cancelled:
+                    self.cancelled.discard(run_id)
+                    return worker
+                worker.begin(run_id, config.to_dict())
+                self.running[run_id] = worker
+            failure = worker.wait(run_id)
+        except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the run)
+            failure = f"the training process could not take the run: {type(err).__name__}: {err}"
+        finally:
+            with self.lock:
+                self.running.pop(run_id, None)
+                if run_id in self.waiting:
+                    self.waiting.remove(run_id)
+        if failure is None:
+            return worker
+        if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died
+            self.store.set_status(run_id, "failed", failure)
+        if worker is not None:
+            worker.close()
+        return None

@@ -13,7 +13,7 @@ from .config import RunConfig
 from .data import Splits
 from .models import InputSpec, build_model
 from .store import RunStore
-from .train import RunResult, prepare_teacher
+from .train import prepare_teacher
 
 
 @dataclass
@@ -23,11 +23,6 @@ class LoadedRun:
     summary: dict
     splits: Splits
     models: dict[str, nn.Module] = field(repr=False)  # "teacher", "student" and, when trained, "baseline"
-
-
-def from_result(run_id: str, result: RunResult) -> LoadedRun:
-    models = {name: model.cpu().eval() for name, model in result.models.items()}
-    return LoadedRun(run_id, result.config, result.summary(), result.splits, models)
 
 
 def load_run(store: RunStore, run_id: str) -> LoadedRun:

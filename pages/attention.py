@@ -23,7 +23,7 @@ FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_
 def demo_progress(run_id: str) -> None:
     if runner().store.get(run_id).status not in ACTIVE:
         st.rerun()
-    progress = min(max(runner().progress.get(run_id, 0.0), 0.0), 1.0)
+    progress = min(max(runner().progress(run_id) or 0.0, 0.0), 1.0)
     st.progress(progress, text=tr("attention.demo_running", run_id=run_id, percent=f"{100 * progress:.0f}"))
 
 

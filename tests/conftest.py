@@ -29,16 +29,28 @@ def assert_clean(at) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def finished_run(runner, config: RunConfig, workspace: str = "default", deadline_s: float = 120) -> str:
-    """Submit through the app's job runner and wait until the run has finished."""
+def app_jobs():
+    """The app's own job runner (``ui.common.runner``): the one the AppTest pages in this process use too."""
+    from ui.common import runner
+
+    return runner()
+
+
+def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline_s: float = 120) -> list[str]:
+    """Train the configs for real through the app's job runner and wait until the store says they are finished."""
     import time
 
     from kdlab.store import ACTIVE
 
-    run_id = runner.submit(config, workspace)
+    jobs = app_jobs()
+    ids = [jobs.submit(config, workspace) for config in configs]
     deadline = time.monotonic() + deadline_s
-    while runner.store.get(run_id).status in ACTIVE:
-        assert time.monotonic() < deadline, f"the run did not finish in {deadline_s} s"
+    while any(jobs.store.get(i).status in ACTIVE for i in ids):
+        assert time.monotonic() < deadline, f"the runs did not finish in {deadline_s} s"
         time.sleep(0.2)
-    assert runner.store.get(run_id).status == "finished", runner.store.get(run_id).error
-    return run_id
+    assert [jobs.store.get(i).status for i in ids] == ["finished"] * len(ids), [jobs.store.get(i).error for i in ids]
+    return ids
+
+
+def finished_run(config: RunConfig, workspace: str = "default", deadline_s: float = 120) -> str:
+    return finished_runs([config], workspace, deadline_s)[0]

@@ -10,20 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab.analysis import attention_term
 from kdlab.i18n import t as translate
-from kdlab.jobs import JobRunner
+from kdlab.replay import load_run
 from kdlab.store import ACTIVE, RunStore
 from kdlab.train import predict
 
-from .conftest import assert_clean, finished_run, tiny_config
+from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 
 APP = "../app.py"
 PAGE = "pages/attention.py"
 TINY = dict(teacher_epochs=2, epochs=1, batch_size=128, baseline=False)
-
-
-@pytest.fixture(scope="module")
-def runner() -> JobRunner:
-    return JobRunner(RunStore())
 
 
 def open_page(run_id: str | None = None) -> AppTest:
@@ -38,15 +33,15 @@ def charts(at: AppTest) -> list[str]:
     return [chart.proto.id for chart in at.get("plotly_chart")]
 
 
-def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input(runner):
+def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input():
     config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
-    run_id = finished_run(runner, config)
+    run_id = finished_run(config)
     at = open_page(run_id)
     assert_clean(at)
     assert [s.value for s in at.subheader] == ["teacher · vit-tiny", "distilled student · vit-tiny",
                                                translate("attention.beta_title")]
     assert len(charts(at)) == 4  # per model: the CLS row over the digit, and the full [query, key] map
-    result = runner.result(run_id)
+    result = load_run(RunStore(), run_id)
     x = result.splits.x_test[:1]
     outputs = {role: predict(result.models[role].cpu(), x, {"attentions"}) for role in ("teacher", "student")}
     expected = attention_term("tokens", outputs["student"], outputs["teacher"])
@@ -62,8 +57,8 @@ def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input
     assert float(at.metric[0].value) == pytest.approx(expected, rel=1e-3)  # β compares all layers, whatever is shown
 
 
-def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_shows_its_own(runner):
-    run_id = finished_run(runner, tiny_config(teacher="cnn-small", **TINY))
+def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_shows_its_own():
+    run_id = finished_run(tiny_config(teacher="cnn-small", **TINY))
     at = open_page(run_id)
     assert_clean(at)
     assert [i.value for i in at.info] == [translate("attention.no_maps", model="mlp-small"),
@@ -75,9 +70,9 @@ def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_show
     assert not at.metric
 
 
-def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_attention(runner):
+def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_attention():
     config = tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0, **TINY)
-    run_id = finished_run(runner, config)
+    run_id = finished_run(config)
     at = open_page(run_id)
     assert_clean(at)
     at.text_input(key="attention_sentence").input("The plot was NOT boring, xyzzy!").run()
@@ -97,9 +92,7 @@ def test_with_no_run_it_says_so_and_a_one_click_run_starts_and_shows_its_progres
     run_id = at.session_state["kdlab_runs"][-1]
     assert at.session_state["attention_demo_run"] == run_id
     assert len(at.get("progress")) == 1 and run_id in at.get("progress")[0].proto.text
-    from ui.common import runner as app_runner  # the app's own runner, which holds the run's stop flag
-
-    app_runner().stop(run_id)  # a classroom-sized run: stop it rather than wait for it
+    app_jobs().stop(run_id)  # a classroom-sized run: stop it rather than wait for it
     deadline = time.monotonic() + 60
     while RunStore().get(run_id).status in ACTIVE:
         assert time.monotonic() < deadline, "the stopped run did not end"

@@ -3,16 +3,13 @@ the table with latency and ECE, three confusion matrices, decision boundaries on
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 from kdlab.i18n import t as translate
-from kdlab.jobs import JobRunner
-from kdlab.store import ACTIVE, RunStore
-from .conftest import assert_clean
+from .conftest import assert_clean, finished_run
 
 APP = "../app.py"
 PAGE = "pages/compare.py"
@@ -23,16 +20,8 @@ TINY_MOONS = dict(dataset="moons", teacher="mlp-large", student="mlp-small", tea
 ROLES = ("teacher", "baseline", "student")
 
 
-def finished(config: RunConfig, deadline_s: float = 120) -> str:
-    """Train a run for real through the job runner and wait until the store says it is finished."""
-    store = RunStore()
-    run_id = JobRunner(store).submit(config, "compare-test")
-    deadline = time.monotonic() + deadline_s
-    while store.get(run_id).status in ACTIVE:
-        assert time.monotonic() < deadline, "the tiny run did not finish in time"
-        time.sleep(0.2)
-    assert store.get(run_id).status == "finished", store.get(run_id).error
-    return run_id
+def finished(config: RunConfig) -> str:
+    return finished_run(config, "compare-test")
 
 
 def open_page(run_id: str | None) -> AppTest:

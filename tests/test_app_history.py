@@ -9,10 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
-from kdlab.jobs import JobRunner
 from kdlab.store import RunStore
 
-from .conftest import assert_clean
+from .conftest import assert_clean, finished_runs
 
 PAGE = "../pages/history.py"
 WORKSPACE = "history-test"
@@ -20,25 +19,14 @@ TINY = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_
             log_every=5)
 
 
-def finished_runs(workspace: str, configs: list[RunConfig], deadline_s: float = 120) -> list[str]:
-    """Train the configs for real through the job runner and wait until the store says they are finished."""
-    store = RunStore()
-    jobs = JobRunner(store)
-    ids = [jobs.submit(config, workspace) for config in configs]
-    deadline = time.monotonic() + deadline_s
-    while any(store.get(i).status in ("queued", "running") for i in ids):
-        assert time.monotonic() < deadline, "the tiny runs did not finish in time"
-        time.sleep(0.2)
-    assert [store.get(i).status for i in ids] == ["finished"] * len(ids), [store.get(i).error for i in ids]
-    return ids
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, str]:
-    ids = finished_runs(WORKSPACE, [RunConfig(**TINY, temperature=2.0, alpha=0.5),
-                                    RunConfig(**TINY, temperature=4.0, alpha=0.9),
-                                    RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, alpha=0.9),
-                                    RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"})])
+    ids = finished_runs([RunConfig(**TINY, temperature=2.0, alpha=0.5),
+                         RunConfig(**TINY, temperature=4.0, alpha=0.9),
+                         RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, alpha=0.9),
+                         RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"})], WORKSPACE)
     return dict(zip(("t2", "t4", "cnn", "moons"), ids))
 
 
@@ -117,7 +105,7 @@ def test_one_selected_finished_run_offers_its_four_downloads(runs):
 
 
 def test_delete_needs_confirmation():
-    (run_id,) = finished_runs("history-delete", [RunConfig(**{**TINY, "epochs": 1})])
+    (run_id,) = finished_runs([RunConfig(**{**TINY, "epochs": 1})], "history-delete")
     at = select(history("history-delete"), [run_id])
     at.button(key="history_delete").click().run()
     assert_clean(at)

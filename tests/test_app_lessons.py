@@ -10,13 +10,12 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.analysis import shifted_accuracy, unseen_class_recall
 from kdlab.i18n import t as translate
-from kdlab.jobs import JobRunner
 from kdlab.lessons import LESSONS, lesson
 from kdlab.replay import load_run
 from kdlab.settings import ServerSettings
 from kdlab.store import ACTIVE, RunStore
 from kdlab.train import predict
-from .conftest import assert_clean
+from .conftest import assert_clean, finished_run
 
 APP = "../app.py"
 PAGE = "pages/lessons.py"
@@ -75,14 +74,7 @@ def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_
 @pytest.fixture(scope="module")
 def unseen_3_run() -> str:
     """A real tiny run whose students never saw a 3, standing in for the (slower) dark-knowledge preset."""
-    store = RunStore()
-    run_id = JobRunner(store).submit(RunConfig(**TINY_UNSEEN_3), "lessons-test")
-    deadline = time.monotonic() + 120
-    while store.get(run_id).status in ACTIVE:
-        assert time.monotonic() < deadline, "the tiny run did not finish in time"
-        time.sleep(0.2)
-    assert store.get(run_id).status == "finished", store.get(run_id).error
-    return run_id
+    return finished_run(RunConfig(**TINY_UNSEEN_3), "lessons-test")
 
 
 def test_the_bias_shift_shows_each_students_recall_on_the_unseen_3s_at_the_sliders_shift(unseen_3_run):

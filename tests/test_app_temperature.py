@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.analysis import kl_divergence, temperature_view
 from kdlab.i18n import t as translate
-from kdlab.jobs import JobRunner
+from kdlab.replay import load_run
 from kdlab.store import RunStore
 from kdlab.train import predict, prepare_teacher
 
@@ -85,15 +85,14 @@ def test_the_random_button_shows_another_sample_without_error(page):
 
 def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
     config = tiny_config(baseline=False)
-    runner = JobRunner(RunStore())
-    run_id = finished_run(runner, config)
+    run_id = finished_run(config)
     at = open_page(kdlab_runs=[run_id], kdlab_selected_run=run_id)
     assert_clean(at)
     assert not at.info
     assert at.caption[0].value == translate("temperature.from_run", run_id=run_id)
     assert len(at.metric) == 9  # four per model, and the KL
     at.slider(key="temperature_t").set_value(config.temperature).run()
-    result = runner.result(run_id)
+    result = load_run(RunStore(), run_id)
     logits = {role: predict(result.models[role].cpu(), result.splits.x_test[:1]).logits[0]
               for role in ("teacher", "student")}
     expected = kl_divergence(logits["teacher"], logits["student"], config.temperature)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from kdlab.export import EVENT_COLUMNS, import_run, metrics_csv, run_json
-from kdlab.jobs import run_recorded
+from kdlab.recording import run_recorded
 from kdlab.store import RunStore
 
 from .conftest import tiny_config

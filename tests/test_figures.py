@@ -73,6 +73,16 @@ def test_loss_curves_colour_components_per_phase_and_skip_a_redundant_total():
     assert len(figures.loss_curves(history(), x="epoch").data) == 6  # the teacher's epochs count too
 
 
+def test_a_long_runs_step_losses_are_averaged_down_to_a_few_hundred_points():
+    steps = [dict(phase="student", kind="step", epoch=1 + s // 100, step=s, progress=0.5,
+                  metrics={"ce": float(s % 2), "total": float(s % 2)}) for s in range(1, 1001)]
+    (trace,) = figures.loss_curves(steps).data
+    assert len(trace.x) == len(trace.y) <= figures.MAX_LINE_POINTS
+    assert trace.x[-1] == 1000, "the curve still reaches the last step"
+    assert np.allclose(trace.y, 0.5), "each point is the mean of the steps it stands for (here 0, 1, 0, 1 ...)"
+    assert np.mean(trace.y) == pytest.approx(np.mean([e["metrics"]["ce"] for e in steps]))
+
+
 def test_accuracy_curves_show_baseline_student_and_the_teacher_reference_in_percent():
     fig = figures.accuracy_curves(history(), labels=ZH)
     assert_titled(fig)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kdlab import i18n
 from kdlab.jobs import JobRunner
-from kdlab.replay import LoadedRun, from_result, load_run
+from kdlab.replay import LoadedRun, load_run
 from kdlab.settings import ServerSettings
 from kdlab.store import DEFAULT_WORKSPACE, RunStore, check_workspace
 
@@ -53,8 +53,11 @@ def workspace() -> str:
 
 @st.cache_resource
 def runner() -> JobRunner:
-    """One per server process, shared by every session (it is thread-safe)."""
-    return JobRunner(RunStore(), ServerSettings.load())
+    """One per server process, shared by every session (it is thread-safe); its first training process starts
+    importing torch now, while the user reads the page."""
+    jobs = JobRunner(RunStore(), ServerSettings.load())
+    jobs.warm_up()
+    return jobs
 
 
 def sidebar() -> None:
@@ -99,8 +102,7 @@ def select_run(run_id: str) -> None:
 
 @st.cache_resource(max_entries=32)
 def _loaded(run_id: str) -> LoadedRun:
-    result = runner().result(run_id)
-    return from_result(run_id, result) if result is not None else load_run(runner().store, run_id)
+    return load_run(runner().store, run_id)
 
 
 def selected_run() -> LoadedRun | None:

@@ -15,10 +15,11 @@ from kdlab import figures
 from kdlab.analysis import loss_formula_latex, summary_table, verdict
 from kdlab.config import RunConfig
 from kdlab.store import ACTIVE
-from ui.common import runner, tr
+from ui.common import lang, runner, tr
 
 POLL_SECONDS = 1.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
+FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
                  "student", "ce", "soft", "attention", "representation", "relational", "total", "loss_title",
                  "accuracy_title", "agreement_title", "per_class_title")
@@ -108,15 +109,25 @@ def _active(run_id: str, status: str, events: list[dict]) -> None:
     else:
         phase = events[-1]["phase"] if events else "start"
         st.info(tr("common.training_teacher") if phase == "teacher" else tr(f"live.running_{phase}"))
-    progress = max(runner().progress.get(run_id, 0.0), events[-1]["progress"] if events else 0.0)
+    progress = max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0)
     st.progress(min(max(progress, 0.0), 1.0), text=tr("live.progress", percent=f"{100 * progress:.0f}"))
     if st.button(tr("live.stop"), key=f"live_stop_{run_id}", help=tr("live.stop_help")):
         runner().stop(run_id)
         st.caption(tr("live.stopping"))
 
 
+def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None) -> dict:
+    """The run's learning-curve figures, rebuilt only when new events arrived (most polls bring none)."""
+    drawn_from = (len(events), teacher_acc, lang())
+    cached = st.session_state.get(FIGURES_KEY.format(run_id))
+    if cached is None or cached[0] != drawn_from:
+        cached = drawn_from, figures.learning_curves(events, teacher_acc, labels=figure_labels())
+        st.session_state[FIGURES_KEY.format(run_id)] = cached
+    return cached[1]
+
+
 def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
-    figs = figures.learning_curves(events, teacher_acc, labels=figure_labels())
+    figs = learning_curves(run_id, events, teacher_acc)
     left, right = st.columns(2)
     left.plotly_chart(figs["loss"], width="stretch", key=f"live_loss_{run_id}")
     right.plotly_chart(figs["accuracy"], width="stretch", key=f"live_accuracy_{run_id}")

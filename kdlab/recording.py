@@ -1,0 +1,60 @@
+"""Record one run into the run store: the one way the CLI and the app's training processes both run it.
+
+Events are batched and written once per epoch (one SQLite transaction), so any page — in any browser, after any
+refresh — can redraw the curves from the store alone, and a crash loses at most the epoch in progress.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from .config import RunConfig
+from .store import RunStore
+from .train import RunCancelled, RunResult, StopFlag, TrainEvent, TrainingDiverged, run_distillation
+
+
+class StoreRecorder:
+    """A trainer listener that batches events and writes each batch in one transaction at every epoch end."""
+
+    def __init__(self, store: RunStore, run_id: str):
+        self.store, self.run_id, self.pending = store, run_id, []
+
+    def on_step(self, event: TrainEvent) -> None:
+        self.pending.append(asdict(event))
+
+    def on_epoch_end(self, event: TrainEvent) -> None:
+        self.on_step(event)
+        self.flush()
+
+    def flush(self) -> None:
+        self.store.append_events(self.run_id, self.pending)
+        self.pending = []
+
+
+def run_recorded(store: RunStore, run_id: str, config: RunConfig, listeners=(),
+                 stop: StopFlag | None = None) -> RunResult:
+    """Run one distillation into an existing store record.
+
+    Marks the run ``running``, streams its events through a ``StoreRecorder`` and, at the end, stores the summary
+    and the student/baseline weights (``RunStore.finish``). On any error — a stop, Ctrl-C, a bad value, a diverged
+    loss, a bug — the events so far are kept, the run becomes ``cancelled`` or ``failed`` with the reason, and the
+    error is re-raised for the caller to report.
+    """
+    store.set_status(run_id, "running")
+    recorder = StoreRecorder(store, run_id)
+    try:
+        result = run_distillation(config, listeners=[recorder, *listeners], stop=stop)
+    except BaseException as err:
+        recorder.flush()
+        cancelled = isinstance(err, (RunCancelled, KeyboardInterrupt))
+        if isinstance(err, KeyboardInterrupt):
+            reason = "interrupted with Ctrl-C"
+        elif isinstance(err, (RunCancelled, ValueError, TrainingDiverged)):
+            reason = str(err)
+        else:  # a bug must still end the run visibly, not leave it 'running'
+            reason = f"{type(err).__name__}: {err}"
+        store.set_status(run_id, "cancelled" if cancelled else "failed", reason)
+        raise
+    recorder.flush()
+    weights = {role: model.state_dict() for role, model in result.models.items() if role != "teacher"}
+    store.finish(run_id, result.summary(), weights)
+    return result

@@ -1,0 +1,84 @@
+"""The job runner and its training processes, for real: queue, progress, Stop, a worker killed mid-run."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from kdlab.jobs import JobRunner
+from kdlab.settings import ServerSettings
+from kdlab.store import ACTIVE, RunStore
+
+from .conftest import tiny_config
+
+LONG = dict(epochs=200, batch_size=32)  # tens of seconds: long enough to be caught running
+
+
+@pytest.fixture
+def jobs(tmp_path):
+    runner = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=1))
+    yield runner
+    runner.close()
+
+
+def wait_for(condition, what: str, deadline_s: float = 120) -> None:
+    deadline = time.monotonic() + deadline_s
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen in {deadline_s} s"
+        time.sleep(0.05)
+
+
+def ended(jobs: JobRunner, run_id: str) -> str:
+    wait_for(lambda: jobs.store.get(run_id).status not in ACTIVE, f"the end of run {run_id}")
+    return jobs.store.get(run_id).status
+
+
+def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
+    first = jobs.submit(tiny_config(**LONG), "jobs")
+    wait_for(lambda: (jobs.progress(first) or 0) > 0, "progress from the worker")
+    worker = jobs.running[first]
+    assert worker.process.pid != os.getpid()
+    assert 0 < jobs.progress(first) < 1
+    jobs.stop(first)
+    assert ended(jobs, first) == "cancelled"
+    second = jobs.submit(tiny_config(), "jobs")
+    assert ended(jobs, second) == "finished", jobs.store.get(second).error
+    assert jobs.idle.get_nowait() is worker, "the warm worker took the next run"
+    assert jobs.progress(second) is None  # not running any more
+    events = jobs.store.events(second)
+    assert events and events[-1]["progress"] == pytest.approx(1.0)
+
+
+def test_stop_ends_a_running_run_and_cancels_a_queued_one_at_once(jobs):
+    running = jobs.submit(tiny_config(**LONG), "jobs")
+    queued = jobs.submit(tiny_config(), "jobs")
+    assert jobs.queue_position(queued) == 1
+    jobs.stop(queued)
+    record = jobs.store.get(queued)
+    assert (record.status, record.error) == ("cancelled", "stopped before it started")
+    wait_for(lambda: (jobs.progress(running) or 0) > 0, "the first run to start")
+    jobs.stop(running)
+    assert ended(jobs, running) == "cancelled"
+    assert jobs.store.get(running).error.startswith("stopped during the")
+    assert jobs.store.events(running), "the events before the stop are kept"
+    assert jobs.store.get(queued).status == "cancelled", "a cancelled run never starts later"
+
+
+def test_a_worker_killed_mid_run_fails_its_run_and_the_next_run_gets_a_new_worker(jobs):
+    doomed = jobs.submit(tiny_config(**LONG), "jobs")
+    wait_for(lambda: (jobs.progress(doomed) or 0) > 0, "the run to start")
+    os.kill(jobs.running[doomed].process.pid, signal.SIGKILL)
+    assert ended(jobs, doomed) == "failed"
+    assert "ended unexpectedly" in jobs.store.get(doomed).error
+    after = jobs.submit(tiny_config(), "jobs")
+    assert ended(jobs, after) == "finished", jobs.store.get(after).error
+
+
+def test_an_idle_worker_exits_when_the_server_is_gone(jobs):
+    jobs.warm_up()
+    worker = jobs.idle.get_nowait()
+    assert worker.alive()
+    worker.conn.close()  # what the server's death does to the worker's socket
+    assert worker.process.wait(timeout=60) == 0
