@@ -7,13 +7,14 @@ run's events and results to the store, so any page — in any browser, after any
 """
 from __future__ import annotations
 
+import os
 import queue
 import threading
 
 from .config import RunConfig
 from .settings import ServerSettings
 from .store import ACTIVE, RunStore
-from .workers import Worker, threads_per_run
+from .workers import Worker
 
 
 class JobRunner:
@@ -21,7 +22,7 @@ class JobRunner:
 
     def __init__(self, store: RunStore, settings: ServerSettings = ServerSettings()):
         self.store, self.settings = store, settings
-        self.threads = threads_per_run(settings.max_concurrent_runs)
+        self.cores = os.cpu_count() or 1
         # LIFO, so a warm process is reused before a new one is spawned; None: a slot with no process yet
         self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         for _ in range(settings.max_concurrent_runs):
@@ -38,7 +39,7 @@ class JobRunner:
             worker = self.idle.get_nowait()
         except queue.Empty:
             return
-        self.idle.put(worker if worker is not None and worker.alive() else Worker(self.store.path, self.threads))
+        self.idle.put(worker if worker is not None and worker.alive() else Worker(self.store.path))
 
     def submit(self, config: RunConfig, workspace: str) -> str:
         """Validate, record as 'queued' and start; raises ValueError for a config this server refuses."""
@@ -83,6 +84,14 @@ class JobRunner:
         for worker in filter(None, workers):
             worker.close()
 
+    def _threads(self, runs: int) -> int:
+        return max(1, self.cores // runs)
+
+    def _share_cores(self) -> None:
+        """Each running run gets an equal share of the cores: all of them when alone (call with the lock held)."""
+        for run_id, worker in self.running.items():
+            worker.share_cores(run_id, self._threads(len(self.running)))
+
     def _run(self, run_id: str, config: RunConfig) -> None:
         worker = self.idle.get()  # blocks while every worker is busy: this is the queue
         try:
@@ -94,14 +103,15 @@ class JobRunner:
         """Train one run on ``worker`` (started first if needed); returns what goes back to the pool."""
         try:
             if worker is None or not worker.alive():
-                worker = Worker(self.store.path, self.threads)
+                worker = Worker(self.store.path)
             with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
                 self.waiting.remove(run_id)
                 if run_id in self.cancelled:
                     self.cancelled.discard(run_id)
                     return worker
-                worker.begin(run_id, config.to_dict())
+                worker.begin(run_id, config.to_dict(), self._threads(len(self.running) + 1))
                 self.running[run_id] = worker
+                self._share_cores()
             failure = worker.wait(run_id)
         except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the run)
             failure = f"the training process could not take the run: {type(err).__name__}: {err}"
@@ -110,6 +120,7 @@ class JobRunner:
                 self.running.pop(run_id, None)
                 if run_id in self.waiting:
                     self.waiting.remove(run_id)
+                self._share_cores()
         if failure is None:
             return worker
         if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died

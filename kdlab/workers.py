@@ -2,15 +2,16 @@
 
 Why processes and not threads: a run trained in a thread of the Streamlit server shares that process's GIL with
 every page rerun, figure build and websocket message; on 2 cores a watched run went ~75% slower than headless.
-A worker is started once (importing torch takes seconds), then trains one run after another in its main thread,
-with a fixed number of torch threads so that concurrent runs do not oversubscribe the cores. It writes events and
-results to the run store itself, exactly as the CLI does.
+A worker is started once (importing torch takes seconds), then trains one run after another in its main thread.
+The server shares the cores out: a run alone gets them all, and when a second run starts each gets half (torch
+threads are changed between two steps), so concurrent runs never oversubscribe the cores. A worker writes events
+and results to the run store itself, exactly as the CLI does.
 
 Why ``python -m kdlab.workers`` and not ``multiprocessing``: spawn re-imports the parent's ``__main__`` in the
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The
 server and a worker talk over a socket pair with ``multiprocessing.connection`` messages:
 
-    server -> worker   ("run", run_id, config_dict)   ("stop", run_id)
+    server -> worker   ("run", run_id, config_dict, threads)   ("threads", run_id, threads)   ("stop", run_id)
     worker -> server   ("progress", run_id, fraction)  ("done", run_id)
 
 If the server goes away, an idle worker exits; a busy one finishes and stores its run first. POSIX only.
@@ -26,28 +27,36 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import torch
+
 PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within an epoch too)
 
 
 class Worker:
     """The server's handle on one training process. ``train`` runs in one thread; ``stop`` may come from any."""
 
-    def __init__(self, store_path: str | Path, threads: int):
+    def __init__(self, store_path: str | Path):
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)  # kdlab importable whatever the server's cwd
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kdlab.workers", str(theirs.fileno()), str(store_path), str(threads)],
+            [sys.executable, "-m", "kdlab.workers", str(theirs.fileno()), str(store_path)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
         theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock = threading.Lock()
-        self.progress = 0.0
+        self.progress, self.threads = 0.0, 0
 
-    def begin(self, run_id: str, config: dict) -> None:
-        """Hand the worker a run (raises OSError if the process is gone)."""
-        self.progress = 0.0
-        self._send(("run", run_id, config))
+    def begin(self, run_id: str, config: dict, threads: int) -> None:
+        """Hand the worker a run to train with ``threads`` torch threads (raises OSError if the process is gone)."""
+        self.progress, self.threads = 0.0, threads
+        self._send(("run", run_id, config, threads))
+
+    def share_cores(self, run_id: str, threads: int) -> None:
+        """Change the running run's torch threads (at its next step)."""
+        if threads != self.threads:
+            self.threads = threads
+            self._message(("threads", run_id, threads))
 
     def wait(self, run_id: str) -> str | None:
         """Block until the worker reports the run done — however it ended, the worker recorded that in the
@@ -70,9 +79,12 @@ class Worker:
         return f"the training process ended unexpectedly (exit code {code})"
 
     def stop(self, run_id: str) -> None:
+        self._message(("stop", run_id))
+
+    def _message(self, message: tuple) -> None:
         try:
-            self._send(("stop", run_id))
-        except OSError:  # the process is gone: train() reports that
+            self._send(message)
+        except OSError:  # the process is gone: wait() reports that
             pass
 
     def _send(self, message: tuple) -> None:
@@ -101,14 +113,18 @@ class ServerLink:
         self.run_id, self.stopped, self.last_report = run_id, False, 0.0
 
     def is_set(self) -> bool:
-        """Polled by the trainer before every step: has the server asked this run to stop?"""
+        """Polled by the trainer before every step: has the server asked this run to stop (or to change its
+        share of the cores)?"""
         while not self.orphaned and self.conn.poll():
             try:
-                kind, about, *_ = self.conn.recv()
+                kind, about, *value = self.conn.recv()
             except (EOFError, OSError):  # the server is gone: finish the run, nobody can stop it now
                 self.orphaned = True
                 break
-            self.stopped |= kind == "stop" and about == self.run_id
+            if about == self.run_id:
+                self.stopped |= kind == "stop"
+                if kind == "threads":
+                    torch.set_num_threads(value[0])
         return self.stopped
 
     def on_step(self, event) -> None:
@@ -128,35 +144,29 @@ class ServerLink:
                 self.orphaned = True
 
 
-def serve(fd: int, store_path: str, threads: int) -> None:
+def serve(fd: int, store_path: str) -> None:
     """A worker's main loop: train each run it is sent, in this process's main thread, until the server leaves."""
-    import torch
-
     from .config import RunConfig
     from .recording import run_recorded
     from .store import RunStore
 
-    torch.set_num_threads(threads)
     store, link = RunStore(store_path), ServerLink(Connection(fd))
     while not link.orphaned:
         try:
-            kind, run_id, *config = link.conn.recv()
+            kind, run_id, *values = link.conn.recv()
         except (EOFError, OSError):
             return
-        if kind != "run":  # a stop for a run that has already ended
+        if kind != "run":  # a message about a run that has already ended
             continue
+        config, threads = values
+        torch.set_num_threads(threads)
         link.start(run_id)
         try:
-            run_recorded(store, run_id, RunConfig.from_dict(config[0]), listeners=[link], stop=link)
+            run_recorded(store, run_id, RunConfig.from_dict(config), listeners=[link], stop=link)
         except Exception:  # noqa: BLE001  (run_recorded stored why the run ended; the worker takes the next one)
             pass
         link.send("done")
 
 
-def threads_per_run(concurrent_runs: int) -> int:
-    """Torch threads for each of ``concurrent_runs`` runs sharing this machine's cores (at least one)."""
-    return max(1, (os.cpu_count() or 1) // concurrent_runs)
-
-
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+    serve(int(sys.argv[1]), sys.argv[2])

@@ -53,6 +53,7 @@ def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
 
 def test_stop_ends_a_running_run_and_cancels_a_queued_one_at_once(jobs):
     running = jobs.submit(tiny_config(**LONG), "jobs")
+    wait_for(lambda: running in jobs.running, "the first run to get the only worker")
     queued = jobs.submit(tiny_config(), "jobs")
     assert jobs.queue_position(queued) == 1
     jobs.stop(queued)
@@ -82,3 +83,21 @@ def test_an_idle_worker_exits_when_the_server_is_gone(jobs):
     assert worker.alive()
     worker.conn.close()  # what the server's death does to the worker's socket
     assert worker.process.wait(timeout=60) == 0
+
+
+def test_concurrent_runs_share_the_cores_and_a_run_left_alone_gets_them_all(tmp_path):
+    jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=2))
+    try:
+        first = jobs.submit(tiny_config(**LONG), "jobs")
+        wait_for(lambda: first in jobs.running, "the first run to start")
+        assert jobs.running[first].threads == jobs.cores
+        second = jobs.submit(tiny_config(**LONG), "jobs")
+        wait_for(lambda: second in jobs.running, "the second run to start")
+        assert [jobs.running[r].threads for r in (first, second)] == [max(1, jobs.cores // 2)] * 2
+        jobs.stop(second)
+        assert ended(jobs, second) == "cancelled"
+        wait_for(lambda: jobs.running[first].threads == jobs.cores, "the first run to get the cores back", 10)
+        jobs.stop(first)
+        assert ended(jobs, first) == "cancelled"
+    finally:
+        jobs.close()
