@@ -4,14 +4,17 @@ The same config (digits, cnn-large → mlp-small, ``--epochs`` student epochs, t
 runs three ways, and each reports the student phase's ``samples_per_second`` / ``distill_seconds`` from
 ``RunResult.summary()`` (the app's runs: from the run store's summary):
 
-- **headless**: ``kdlab.run_distillation`` in this process, nothing listening;
+- **headless**: ``kdlab.run_distillation`` in a fresh Python process (its main thread, torch's default threads,
+  i.e. every core), nothing listening;
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
-  clicks Run and stays open while the live curves redraw every second, until the verdict shows;
-- with ``--breakdown``, two more sides that tell where a difference comes from:
-  **recorded**: ``kdlab.recording.run_recorded`` in this process (what the CLI and the app's JobRunner do: every step's
-  event kept, one SQLite transaction per epoch, summary and weights stored), and **unwatched**: through the app,
-  but the page leaves (about:blank) right after the run is acknowledged, so the server trains with no session
-  polling it.
+  clicks Run and stays open while the live curves redraw every second, until the verdict shows. The app trains in
+  a worker process with all cores but one (``kdlab.jobs``);
+- with ``--breakdown``, three more sides that tell where a difference comes from:
+  **headless_app_threads**: headless with the torch threads the app gives a run alone (all cores but one);
+  **recorded**: ``kdlab.recording.run_recorded`` in a fresh process, default threads (what the CLI does: every
+  step's event kept and written to the run store twice a second, summary and weights stored); and
+  **unwatched**: through the app, but the page leaves (about:blank) right after the run is acknowledged, so the
+  server trains with no session polling it.
 
 The teacher is trained and cached first (not timed) in the server's own KDLAB_HOME. One untimed warm-up of each
 side, then ``--repeats`` rounds in alternating order; medians are reported. ``OMP_NUM_THREADS`` is left as it is.
@@ -22,7 +25,9 @@ i.e. one or two redraws of the page), so the page gets several chances to get in
     python3 benchmarks/bench_streaming.py --epochs 40 --repeats 5 --breakdown --json
 
 The browser runs on the same cores as the server here (in a classroom it would not), so the watched overhead is an
-upper bound; the CPU seconds Chromium used during the watched runs are printed next to it.
+upper bound; the CPU seconds Chromium used during the watched runs are printed next to it. On 2 cores the app's
+runs get one torch thread and headless gets two: ``headless_app_threads`` separates that choice (a core left to
+the server and the browser) from what streaming itself costs.
 """
 from __future__ import annotations
 
@@ -32,9 +37,9 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -65,27 +70,32 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def in_fresh_thread(fn, *args):
-    """Run ``fn`` in a new thread, as the app's JobRunner does, and return its result (or raise its error).
+HEADLESS = """
+import json, sys
+import torch
+from kdlab import RunConfig, run_distillation
+from kdlab.recording import run_recorded
+from kdlab.store import RunStore
+config, threads, store_path = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+if threads:
+    torch.set_num_threads(threads)
+if store_path:
+    store = RunStore(store_path)
+    run_id = store.create(config.to_dict(), "bench-recorded", source="cli", status="running")
+    summary = run_recorded(store, run_id, config).summary()
+else:
+    summary = run_distillation(config).summary()
+print(json.dumps(summary))
+"""
 
-    Never train in the main thread here: with libgomp, once one thread has an OpenMP team, a second thread's team
-    makes the total exceed the cores and every team falls back to throttled (near-passive) spinning — on this 2-core
-    machine a run in the second thread went from ~70,000 to ~34,000 samples/s. The server trains only in fresh
-    threads, so the headless side must too, or the comparison would flatter the app by 2×."""
-    box: dict = {}
 
-    def target() -> None:
-        try:
-            box["value"] = fn(*args)
-        except BaseException as err:  # noqa: BLE001  (re-raised in the caller's thread)
-            box["error"] = err
-
-    thread = threading.Thread(target=target, name="bench-headless")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+def headless_summary(config, threads: int = 0, store_path: str = "") -> dict:
+    """A run's summary from a fresh Python process, trained in its main thread as the app's workers train."""
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, "-c", HEADLESS, json.dumps(config.to_dict()), str(threads), store_path],
+                          capture_output=True, text=True, check=True, cwd=root,
+                          env={**os.environ, "PYTHONPATH": root})
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 class Bench:
@@ -96,18 +106,15 @@ class Bench:
     def left_ms(self) -> float:
         return max(1.0, self.deadline - time.monotonic()) * 1000
 
-    def headless(self, recorded: bool = False) -> dict:
-        from kdlab import run_distillation
-        from kdlab.recording import run_recorded
+    def headless(self, side: str) -> dict:
+        from kdlab.jobs import training_cores
 
-        self.monitor.pause()  # its /proc scans would compete with this run for the GIL
+        threads = training_cores() if side == "headless_app_threads" else 0
+        store_path = str(self.store.path) if side == "recorded" else ""
+        self.monitor.pause()  # its /proc scans would take CPU from the run
         try:
             started = time.monotonic()
-            if recorded:  # what the CLI and the app's JobRunner do: events and results into the run store
-                run_id = self.store.create(self.config.to_dict(), "bench-recorded", source="cli", status="running")
-                summary = run_recorded(self.store, run_id, self.config).summary()
-            else:
-                summary = run_distillation(self.config).summary()
+            summary = headless_summary(self.config, threads, store_path)
         finally:
             self.monitor.resume()
         return {"samples_per_second": summary["samples_per_second"], "distill_seconds": summary["distill_seconds"],
@@ -179,7 +186,9 @@ class Bench:
     async def run(self) -> list[dict]:
         from playwright.async_api import async_playwright
 
-        sides = ["headless", "watched"] + (["recorded", "unwatched"] if self.args.breakdown else [])
+        sides = ["headless", "watched"]
+        if self.args.breakdown:
+            sides += ["headless_app_threads", "recorded", "unwatched"]
         rows = []
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -190,14 +199,14 @@ class Bench:
                 for round_ in range(self.args.warmup + self.args.repeats):
                     order = sides if round_ % 2 == 0 else sides[::-1]
                     for side in order:
-                        if side in ("headless", "recorded"):
-                            row = await asyncio.to_thread(in_fresh_thread, self.headless, side == "recorded")
+                        if side in ("headless", "headless_app_threads", "recorded"):
+                            row = await asyncio.to_thread(self.headless, side)
                         else:
                             row = await self.through_app(watched_page if side == "watched" else other_page,
                                                          watched=side == "watched")
                         row.update(side=side, round=round_, warmup=round_ < self.args.warmup, load=load_average())
                         rows.append(row)
-                        print(f"round {round_}{' (warm-up)' if row['warmup'] else ''} {side:9} "
+                        print(f"round {round_}{' (warm-up)' if row['warmup'] else ''} {side:20} "
                               f"{row['samples_per_second']:9,.0f} samples/s  distill {row['distill_seconds']:.2f} s  "
                               f"load {row['load']}", file=sys.stderr)
             finally:
@@ -229,6 +238,9 @@ def summarize(args, rows: list[dict], extra: dict) -> dict:
     for side, values in out["sides"].items():
         values["overhead_pct"] = 100.0 * (1 - values["samples_per_second"] / base)
     out["watched_overhead_pct"] = out["sides"]["watched"]["overhead_pct"]
+    if "headless_app_threads" in out["sides"]:  # what streaming costs, with the torch threads held equal
+        same = out["sides"]["headless_app_threads"]["samples_per_second"]
+        out["watched_overhead_same_threads_pct"] = 100.0 * (1 - out["sides"]["watched"]["samples_per_second"] / same)
     out["under_10_pct"] = out["watched_overhead_pct"] < 10.0
     return out
 
@@ -236,14 +248,14 @@ def summarize(args, rows: list[dict], extra: dict) -> dict:
 def print_table(out: dict) -> None:
     print(f"digits, cnn-large -> mlp-small, {out['epochs']} student epochs, medians of {out['repeats']} "
           f"(teacher cached: {out['teacher_seconds']:.1f} s to train it first)")
-    print("| side      | samples/s | distill s | overhead | baseline s | run s | to verdict s | samples/s each run     | "
+    print("| side                 | samples/s | distill s | overhead | baseline s | run s | to verdict s | samples/s each run     | "
           "server CPU s | browser CPU s |")
-    print("|-----------|----------:|----------:|---------:|-----------:|------:|-------------:|------------------------|"
+    print("|----------------------|----------:|----------:|---------:|-----------:|------:|-------------:|------------------------|"
           "-------------:|--------------:|")
     for side, v in out["sides"].items():
         cpu = lambda x: "-" if x is None else f"{x:.1f}"  # noqa: E731
         to_verdict = f"{v['wall_s']:.2f}" if side == "watched" else "-"
-        print(f"| {side:9} | {v['samples_per_second']:9,.0f} | {v['distill_seconds']:9.2f} | "
+        print(f"| {side:20} | {v['samples_per_second']:9,.0f} | {v['distill_seconds']:9.2f} | "
               f"{v['overhead_pct']:7.1f}% | {v['baseline_seconds']:10.2f} | {v['run_s']:5.2f} | "
               f"{to_verdict:>12} | {str(v['all_samples_per_second']):22} | "
               f"{cpu(v['server_cpu_s']):>12} | {cpu(v['browser_cpu_s']):>13} |")
@@ -256,6 +268,9 @@ def print_table(out: dict) -> None:
     verdict = "under" if out["under_10_pct"] else "NOT under"
     print("run s: headless/recorded = the whole call; app = submit -> finished in the store. "
           "to verdict s: Run click -> this run's verdict on the watched page.")
+    if "watched_overhead_same_threads_pct" in out:
+        print(f"watched overhead against headless with the app's torch threads: "
+              f"{out['watched_overhead_same_threads_pct']:.1f}%")
     print(f"watched overhead {out['watched_overhead_pct']:.1f}%: {verdict} 10%. peak server RSS "
           f"{out['peak_rss_mib']:.0f} MiB. load average before {out['load_before']}, after {out['load_after']}. "
           f"total {out['wall_s']:.0f} s")
@@ -281,7 +296,7 @@ def main(argv=None) -> int:
         # the config the Distill page builds from its defaults with the epochs changed, capped like the server does
         config = ServerSettings.load().cap_transfer(RunConfig(epochs=args.epochs).validate())
         started = time.monotonic()
-        in_fresh_thread(prepare_teacher, config)  # no torch work in the main thread (see in_fresh_thread)
+        prepare_teacher(config)
         teacher_seconds = time.monotonic() - started
         server.start(timeout=min(90, max(5, deadline - time.monotonic())))
         monitor = Monitor(server.pid).start()
