@@ -1,14 +1,14 @@
 """Does streaming a run to the page cost under 10% of its headless speed?
 
 The same config (digits, cnn-large → mlp-small, ``--epochs`` student epochs, the Distill page's other defaults)
-runs three ways, and each reports the student phase's ``samples_per_second`` / ``distill_seconds`` from
+runs two to five ways, and each reports the student phase's ``samples_per_second`` / ``distill_seconds`` from
 ``RunResult.summary()`` (the app's runs: from the run store's summary):
 
 - **headless**: ``kdlab.run_distillation`` in a fresh Python process (its main thread, torch's default threads,
   i.e. every core), nothing listening;
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
-  clicks Run and stays open while the live curves redraw every second, until the verdict shows. The app trains in
-  a worker process with all cores but one (``kdlab.jobs``);
+  clicks Run and stays open while the live curves redraw (every ``ui.live.POLL_SECONDS``), until the verdict
+  shows. The app trains in a worker process with all cores but one (``kdlab.jobs``);
 - with ``--breakdown``, three more sides that tell where a difference comes from:
   **headless_app_threads**: headless with the torch threads the app gives a run alone (all cores but one);
   **recorded**: ``kdlab.recording.run_recorded`` in a fresh process, default threads (what the CLI does: every

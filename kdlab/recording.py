@@ -14,7 +14,7 @@ from .config import RunConfig
 from .store import RunStore
 from .train import RunCancelled, RunResult, StopFlag, TrainEvent, TrainingDiverged, run_distillation
 
-FLUSH_SECONDS = 0.5  # the app polls the store about once a second
+FLUSH_SECONDS = 0.5  # the app polls the store every 2 s
 
 
 class StoreRecorder:
