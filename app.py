@@ -2,7 +2,7 @@
 import streamlit as st
 
 from kdlab import RunConfig
-from ui.common import latest_run, remember_run, runner, sidebar, tr, workspace
+from ui.common import latest_run, sidebar, submit, tr
 from ui.live import live_run, loss_formula
 
 st.set_page_config(page_title="kdlab", page_icon=":material/science:", layout="wide")
@@ -14,7 +14,7 @@ def home() -> None:
     st.markdown(tr("home.formula"))
     st.latex(loss_formula(st.session_state.get("distill_config", RunConfig())))
     if st.button(tr("home.quick_demo"), help=tr("home.quick_demo_help"), type="primary", key="home_demo"):
-        remember_run(runner().submit(RunConfig(), workspace()))
+        submit(RunConfig())
     if latest_run():
         live_run(latest_run())
 

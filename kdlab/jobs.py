@@ -47,12 +47,13 @@ class JobRunner:
             return
         self.idle.put(worker if worker is not None and worker.alive() else Worker(self.store.path))
 
-    def submit(self, config: RunConfig, workspace: str) -> str:
-        """Validate, record as 'queued' and start; raises ValueError for a config this server refuses."""
+    def submit(self, config: RunConfig, workspace: str, owner: str | None = None) -> str:
+        """Validate, record as 'queued' and start; raises ValueError for a config this server refuses.
+        ``owner``: the key of the browser that asked (``RunStore.owned``)."""
         config.validate()
         self.settings.check(config)
         config = self.settings.cap_transfer(config)
-        run_id = self.store.create(config.to_dict(), workspace, source="app")
+        run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
         with self.lock:
             self.waiting.append(run_id)
         threading.Thread(target=self._run, args=(run_id, config), name=f"kdlab-run-{run_id}", daemon=True).start()

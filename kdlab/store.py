@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS runs (
     pid INTEGER NOT NULL,
     config TEXT NOT NULL,
     summary TEXT,
-    error TEXT
+    error TEXT,
+    owner TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs (workspace, created);
 CREATE TABLE IF NOT EXISTS events (
@@ -95,6 +96,9 @@ class RunStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            if "owner" not in {row["name"] for row in db.execute("PRAGMA table_info(runs)")}:
+                db.execute("ALTER TABLE runs ADD COLUMN owner TEXT")  # a store written before runs had owners
+            db.execute("CREATE INDEX IF NOT EXISTS runs_by_owner ON runs (owner, created)")
 
     @contextmanager
     def _connect(self, synchronous: str = "FULL") -> Iterator[sqlite3.Connection]:
@@ -113,14 +117,22 @@ class RunStore:
             db.close()
 
     def create(self, config: dict, workspace: str = DEFAULT_WORKSPACE, source: str = "app",
-               status: str = "queued") -> str:
+               status: str = "queued", owner: str | None = None) -> str:
+        """A new run's row. ``owner``: an opaque key of the browser that started it (see ``owned``)."""
         run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         now = time.time()
         with self._connect() as db:
-            db.execute("INSERT INTO runs (id, workspace, status, source, created, updated, pid, config) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (run_id, check_workspace(workspace), status, source, now, now, os.getpid(), json.dumps(config)))
+            db.execute("INSERT INTO runs (id, workspace, status, source, created, updated, pid, config, owner) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (run_id, check_workspace(workspace), status, source, now, now, os.getpid(), json.dumps(config),
+                        owner))
         return run_id
+
+    def owned(self, owner: str) -> list[str]:
+        """The ids of the runs one browser started, oldest first: what a refreshed page picks up again."""
+        with self._connect() as db:
+            rows = db.execute("SELECT id FROM runs WHERE owner = ? ORDER BY created, rowid", (owner,))
+            return [row["id"] for row in rows]
 
     def set_status(self, run_id: str, status: str, error: str | None = None) -> None:
         assert status in STATUSES, status

@@ -7,7 +7,7 @@ from kdlab.data.text import encode, tokenize
 from kdlab.models import model_meta
 from kdlab.store import ACTIVE
 from kdlab.train import predict
-from ui.common import remember_run, runner, selected_run, tr, workspace
+from ui.common import runner, selected_run, submit, tr
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
     "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
@@ -43,11 +43,10 @@ def demo_ui(offer: bool) -> None:
             help_text = tr("attention.demo_help")
             if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=help_text):
                 try:
-                    run_id = runner().submit(config, workspace())
+                    run_id = submit(config)
                 except ValueError as err:
                     st.error(tr("common.error", message=str(err)))
                     return
-                remember_run(run_id)
                 st.session_state[PENDING] = run_id
                 st.rerun()
 

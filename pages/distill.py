@@ -7,7 +7,7 @@ from kdlab import DATASETS, RunConfig
 from kdlab.analysis import dataset_class_names, device_choices, model_choices
 from kdlab.config import (APP_QUERY_KEYS, attention_kind, clamp_to_bounds, config_from_json, config_from_query,
                           config_to_query, parse_knobs)
-from ui.common import latest_run, remember_run, runner, tr, workspace
+from ui.common import latest_run, runner, submit, tr
 from ui.live import is_active, live_run, loss_formula
 
 WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -172,8 +172,7 @@ busy = is_active(latest)
 if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy or problem is not None,
              help=tr("distill.run_busy") if busy else tr("distill.run_help")) and not problem:
     try:
-        latest = runner().submit(config, workspace())
-        remember_run(latest)
+        latest = submit(config)
     except ValueError as err:
         problem = str(err)
 if problem:

@@ -7,7 +7,7 @@ from kdlab import history as hist
 from kdlab.export import import_run, metrics_csv, run_json
 from kdlab.replay import load_run
 from kdlab.store import ACTIVE, STATUSES
-from ui.common import SELECTED_KEY, remember_run, runner, select_run, tr, workspace
+from ui.common import SELECTED_KEY, runner, select_run, submit, tr, workspace
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
@@ -109,11 +109,10 @@ def actions_ui(record) -> None:
         select_run(record.id)
     if rerun.button(tr("history.rerun"), help=tr("history.rerun_help"), key="history_rerun"):
         try:
-            new_id = runner().submit(RunConfig.from_dict(record.config), workspace())
+            new_id = submit(RunConfig.from_dict(record.config))
         except ValueError as err:
             st.error(tr("history.error", message=str(err)))
         else:
-            remember_run(new_id)
             flash("success", tr("history.rerun_started", run_id=new_id), rerun=True)
     if record.status in ACTIVE:
         remove.caption(tr("history.delete_active"))

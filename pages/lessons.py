@@ -5,7 +5,7 @@ from kdlab import figures
 from kdlab.analysis import shifted_accuracy, unseen_class_recall
 from kdlab.lessons import LESSONS
 from kdlab.train import predict
-from ui.common import remember_run, runner, select_run, selected_run, tr, workspace
+from ui.common import runner, select_run, selected_run, submit, tr
 from ui.live import live_run, loss_formula
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
@@ -41,11 +41,9 @@ def run_ui(lesson) -> str | None:
     runs = st.session_state.setdefault(RUNS_KEY, {})
     if st.button(tr("lessons.run"), key=f"lessons_run_{lesson.key}", type="primary", help=tr("lessons.run_help")):
         try:
-            runs[lesson.key] = runner().submit(lesson.config, workspace())
+            runs[lesson.key] = submit(lesson.config)
         except ValueError as err:
             st.error(tr("common.error", message=str(err)))
-        else:
-            remember_run(runs[lesson.key])
     return runs.get(lesson.key)
 
 

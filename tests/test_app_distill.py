@@ -173,6 +173,25 @@ def test_stop_cancels_a_running_run_and_the_page_says_so():
     assert not at.exception and not at.error
 
 
+def test_a_new_session_of_the_same_browser_finds_its_running_run_and_another_browser_does_not():
+    """A refresh is a new Streamlit session: the browser's cookie key brings back its runs, even one started a
+    moment before the reload (when the URL may not carry it yet), and keeps Run disabled while it trains."""
+    at = set_tiny(open_distill(), epochs=200)
+    at.button(key="distill_run").click().run()
+    run_id = latest_run(at)
+    assert RunStore().owned(at.session_state["kdlab_browser"]) == [run_id]
+    refreshed = AppTest.from_file(APP, default_timeout=60)
+    refreshed.session_state["kdlab_browser"] = at.session_state["kdlab_browser"]  # what the cookie gives it
+    refreshed.run().switch_page(DISTILL).run()
+    assert_clean(refreshed)
+    assert has_stop_button(refreshed, run_id) and refreshed.button(key="distill_run").disabled
+    stranger = open_distill()
+    assert not has_stop_button(stranger, run_id) and not stranger.session_state["kdlab_runs"]
+    refreshed.button(key=f"live_stop_{run_id}").click().run()
+    poll_until_done(refreshed, run_id, deadline_s=60)
+    assert RunStore().get(run_id).status == "cancelled"
+
+
 def open_link(**params: str) -> AppTest:
     """A fresh browser session opening the Distill page from a shared link with these query parameters."""
     at = AppTest.from_file(APP, default_timeout=60)

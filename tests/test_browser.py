@@ -155,3 +155,23 @@ def test_the_chinese_interface_and_the_finished_run_on_other_pages(page, server)
         assert re.search(r"[\u4e00-\u9fff]", page.locator("h1").first.inner_text())
         assert_no_problem(page, f"{name} (zh)")
         screenshot(page, f"{name}-zh")
+
+
+def test_a_new_session_right_after_run_still_shows_the_run_and_keeps_run_disabled(page, server):
+    """The browser's cookie, set on its first visit, names its runs: a reload that beats the URL update still
+    finds the run it just started, so the student sees it (and cannot start a duplicate by accident)."""
+    open_page(page, server, "distill")
+    epochs = page.get_by_label("Epochs (each student)", exact=True)
+    epochs.fill("200")
+    epochs.press("Enter")
+    settle(page)
+    page.get_by_role("button", name=re.compile(r"^Run$")).click()
+    page.wait_for_timeout(300)  # the click reaches the server
+    page.goto(f"{server}/distill?lang=en")  # a new session whose URL names no run: a reload that beat ?run=
+    main = page.locator('[data-testid="stMain"]')  # not the status widget's own "Stop" (of a script run)
+    stop = main.get_by_role("button", name=re.compile(r"^Stop$"))
+    stop.wait_for(timeout=60_000)
+    assert main.get_by_role("button", name=re.compile(r"^Run$")).is_disabled()
+    stop.click()
+    page.get_by_text("The run was stopped (cancelled) before it finished.").wait_for(timeout=60_000)
+    assert_no_problem(page, "distill after a reload mid-run")

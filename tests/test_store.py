@@ -91,6 +91,28 @@ def test_a_finished_run_survives_reopening_the_store(tmp_path):
     assert len(reader.events(run_id)) == 1
 
 
+def test_runs_are_found_by_the_browser_that_started_them(store):
+    mine = [store.create({"n": i}, owner="a" * 32) for i in range(2)]
+    store.create({"n": 9}, owner="b" * 32)
+    store.create({"n": 10})  # a CLI run: no owner
+    assert store.owned("a" * 32) == mine
+    assert store.owned("c" * 32) == []
+
+
+def test_a_store_written_before_runs_had_owners_gains_the_column_and_keeps_its_runs(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the schema as it was, without the owner column
+        db.executescript("""CREATE TABLE runs (id TEXT PRIMARY KEY, workspace TEXT NOT NULL, status TEXT NOT NULL,
+            source TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, pid INTEGER NOT NULL,
+            config TEXT NOT NULL, summary TEXT, error TEXT);
+            INSERT INTO runs VALUES ('old-run', 'default', 'finished', 'cli', 1, 1, 1, '{}', '{}', NULL);""")
+    store = RunStore(path)
+    assert store.get("old-run").status == "finished"
+    new = store.create({}, owner="d" * 32)
+    assert store.owned("d" * 32) == [new]
+    assert [r.id for r in store.list()] == [new, "old-run"]
+
+
 def test_delete_removes_the_run_with_its_events_and_weights(store):
     keep = store.create(tiny_config().to_dict())
     gone = store.create(tiny_config().to_dict())

@@ -5,6 +5,9 @@ Language and workspace live in the URL, so a link carries them.
 """
 from __future__ import annotations
 
+import re
+import secrets
+
 import streamlit as st
 
 from kdlab import i18n
@@ -18,6 +21,8 @@ SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attent
 
 
 URL_KEYS = {"lang": "kdlab_lang", "ws": "kdlab_workspace", "run": SELECTED_KEY}  # URL key -> session key
+BROWSER_COOKIE = "kdlab_browser"  # also its session_state key, for a browser whose cookie is not set yet
+BROWSER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _from_url(name: str) -> str | None:
@@ -77,21 +82,50 @@ def sidebar() -> None:
     else:
         _to_url("ws", name)
     _to_url("lang", lang())
-    if st.session_state.get(SELECTED_KEY):
+    if _from_url("run"):  # the run shown stays in the address bar from page to page
         _to_url("run", st.session_state[SELECTED_KEY])
+    keep_browser_key()
+
+
+def browser_key() -> str:
+    """An opaque random key of this browser, kept in a cookie. The runs it starts are recorded under it, so after a
+    refresh (a new Streamlit session) its pages find them again, even a run started a moment before. The URL could
+    not do this: a reload can beat the URL update, and a shared link would share the runs."""
+    key = st.context.cookies.get(BROWSER_COOKIE)
+    if isinstance(key, str) and BROWSER_PATTERN.match(key):
+        return key
+    return st.session_state.setdefault(BROWSER_COOKIE, secrets.token_hex(16))
+
+
+def keep_browser_key() -> None:
+    """Until the browser sends the cookie (from its next session on), set it from a one-line script."""
+    key = browser_key()
+    if st.context.cookies.get(BROWSER_COOKIE) != key:
+        st.sidebar.html(f"<script>document.cookie = '{BROWSER_COOKIE}={key}; path=/; max-age=31536000; "
+                        "SameSite=Strict';</script>", width="content", unsafe_allow_javascript=True)
+
+
+def submit(config) -> str:
+    """Start a run for this browser and remember it; raises ValueError for a config this server refuses."""
+    run_id = runner().submit(config, workspace(), browser_key())
+    remember_run(run_id)
+    return run_id
 
 
 def remember_run(run_id: str) -> None:
-    st.session_state.setdefault(RUNS_KEY, []).append(run_id)
+    session_runs().append(run_id)
     _to_url("run", run_id)
 
 
 def session_runs() -> list[str]:
-    return st.session_state.setdefault(RUNS_KEY, [])
+    """This browser's runs, oldest first: kept in the session and, in a new session, read back from the store."""
+    if RUNS_KEY not in st.session_state:
+        st.session_state[RUNS_KEY] = runner().store.owned(browser_key())
+    return st.session_state[RUNS_KEY]
 
 
 def latest_run() -> str | None:
-    """This session's latest run or, in a new session after a browser refresh, the run named in the URL."""
+    """This browser's latest run or, in a new session with none, the run named in the URL."""
     runs = session_runs()
     return runs[-1] if runs else _from_url("run")
 
