@@ -169,4 +169,7 @@ def serve(fd: int, store_path: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), sys.argv[2])
+    try:
+        serve(int(sys.argv[1]), sys.argv[2])
+    except KeyboardInterrupt:  # Ctrl-C on the server's terminal reaches its workers too; a run records it
+        sys.exit(130)
