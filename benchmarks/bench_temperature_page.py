@@ -73,7 +73,7 @@ def main() -> None:
         at.session_state["kdlab_selected_run"] = run_id
     at.run()
     started = time.perf_counter()
-    at.switch_page("pages/temperature.py").run()
+    at.switch_page("app_pages/temperature.py").run()
     first_visit = time.perf_counter() - started
     at.number_input(key="temperature_sample").set_value(args.sample).run()
     for i in range(args.warmup):

@@ -24,7 +24,7 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     # T softens a distribution; the default quick run gives the Temperature page a teacher and a student to compare.
-    Lesson("temperature", RunConfig(), page="pages/temperature.py"),
+    Lesson("temperature", RunConfig(), page="app_pages/temperature.py"),
     # Hinton et al. 2015 §3: the student never sees a 3 and learns it from the teacher's soft targets on other digits.
     Lesson("dark_knowledge", RunConfig(exclude_classes=(3,), temperature=8.0, alpha=1.0, epochs=30), unseen_class=3),
     # 72 labelled digits (about 7 per class): the teacher's soft targets regularise a large student.
@@ -32,10 +32,10 @@ LESSONS: tuple[Lesson, ...] = (
     # Attention transfer alone (α = 0, β > 0) on 300 synthetic reviews.
     Lesson("attention", RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny",
                                   train_fraction=0.2, epochs=30, batch_size=16, alpha=0.0, beta=300.0),
-           page="pages/attention.py"),
+           page="app_pages/attention.py"),
     # A student with 3 hidden units cannot draw a spiral, whoever teaches it.
     Lesson("capacity_gap", RunConfig(dataset="spirals", teacher="mlp-large", student="mlp-small",
-                                     student_kw={"hidden": 3}), page="pages/compare.py"),
+                                     student_kw={"hidden": 3}), page="app_pages/compare.py"),
 )
 
 

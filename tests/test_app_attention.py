@@ -17,7 +17,7 @@ from kdlab.train import predict
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 
 APP = "../app.py"
-PAGE = "pages/attention.py"
+PAGE = "app_pages/attention.py"
 TINY = dict(teacher_epochs=2, epochs=1, batch_size=128, baseline=False)
 
 

@@ -12,7 +12,7 @@ from kdlab.i18n import t as translate
 from .conftest import assert_clean, finished_run
 
 APP = "../app.py"
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 TINY_DIGITS = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=2,
                    batch_size=128, log_every=5)
 TINY_MOONS = dict(dataset="moons", teacher="mlp-large", student="mlp-small", teacher_epochs=3, epochs=3,

@@ -13,7 +13,7 @@ from kdlab.store import RunStore
 from .conftest import assert_clean
 
 APP = "../app.py"
-DISTILL = "pages/distill.py"
+DISTILL = "app_pages/distill.py"
 
 
 def open_app() -> AppTest:
@@ -122,7 +122,7 @@ def test_a_tiny_run_streams_then_shows_the_summary_table_curves_and_a_verdict():
     assert len(verdict) == 1, messages(at)
     assert len(at.get("plotly_chart")) == 4  # loss, accuracy, agreement, per-class accuracy
     assert not at.button(key="distill_run").disabled  # free for the next run
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     at.switch_page(DISTILL).run()
     assert list(at.dataframe[0].value.index) == list(table.index)  # still there after a visit elsewhere
     home = AppTest.from_file(APP, default_timeout=60)

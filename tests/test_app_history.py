@@ -13,7 +13,7 @@ from kdlab.store import RunStore
 
 from .conftest import assert_clean, finished_runs
 
-PAGE = "../pages/history.py"
+PAGE = "../app_pages/history.py"
 WORKSPACE = "history-test"
 TINY = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=2, batch_size=128,
             log_every=5)
@@ -147,7 +147,7 @@ def test_re_run_submits_the_same_config_again(runs):
     assert store.get(new_id).status == "finished"
 
 
-APP_PAGES = [Path(__file__).parent.parent / "pages" / f"{name}.py"
+APP_PAGES = [Path(__file__).parent.parent / "app_pages" / f"{name}.py"
              for name in ("temperature", "distill", "attention", "compare", "lessons", "history")]
 
 
@@ -157,7 +157,7 @@ def test_re_open_makes_the_run_the_one_the_analysis_pages_show_and_links_to_them
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.query_params["ws"] = WORKSPACE
     at.run()
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     at = select(at, [runs["t4"]])
     at.button(key="history_reopen").click().run()
     assert_clean(at)

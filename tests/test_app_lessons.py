@@ -18,7 +18,7 @@ from kdlab.train import predict
 from .conftest import assert_clean, finished_run
 
 APP = "../app.py"
-PAGE = "pages/lessons.py"
+PAGE = "app_pages/lessons.py"
 CHEAPEST = "capacity_gap"  # 2-D spirals with MLPs: a few seconds, teacher included
 TINY_UNSEEN_3 = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=3,
                      batch_size=128, log_every=5, exclude_classes=(3,), temperature=8.0, alpha=1.0)

@@ -16,7 +16,7 @@ from kdlab.train import predict, prepare_teacher
 from .conftest import assert_clean, finished_run, tiny_config
 
 APP = "../app.py"
-PAGE = "pages/temperature.py"
+PAGE = "app_pages/temperature.py"
 
 
 def open_page(**session) -> AppTest:

@@ -21,7 +21,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-PAGES = ["home", "temperature", "distill", "attention", "compare", "lessons", "history"]
+# distill first: a fresh server's first visitor arrives by a shared deep link, before anyone opened the home page
+PAGES = ["distill", "home", "temperature", "attention", "compare", "lessons", "history"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
@@ -104,6 +105,9 @@ def test_every_page_opens_without_an_error(page, server):
     for name in PAGES:
         open_page(page, server, name)
         assert_no_problem(page, name)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("Language").count() == 1, f"{name}: app.py's sidebar is missing"
+        assert "kdlab_browser=" in page.evaluate("document.cookie"), f"{name}: the browser key was not set"
         screenshot(page, name)
 
 

@@ -124,7 +124,7 @@ def actions_ui(record) -> None:
         links = st.columns(3)
         for column, page, nav in zip(links, ("temperature", "attention", "compare"),
                                      ("nav.temperature", "nav.attention", "nav.compare")):
-            column.page_link(f"pages/{page}.py", label=tr(nav))
+            column.page_link(f"app_pages/{page}.py", label=tr(nav))
     if not finished:
         st.caption(tr("history.not_finished", status=tr(f"history.status.{record.status}")))
         return
