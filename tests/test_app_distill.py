@@ -207,9 +207,10 @@ def test_a_shared_link_opens_the_form_with_its_settings_and_the_url_follows_the_
     assert at.selectbox(key="distill_student").value == "mlp-large"
     assert any("copy the address bar URL" in c.value for c in at.caption)
     at.slider(key="distill_temperature").set_value(2.5).run()
-    assert at.query_params == {"lang": "en", "temperature": "2.5", "alpha": "0.5", "student": "mlp-large"}
+    assert at.query_params == {"lang": "en", "ws": "default", "temperature": "2.5", "alpha": "0.5",
+                               "student": "mlp-large"}
     at.slider(key="distill_alpha").set_value(0.9).run()  # back to its default: it leaves the link
-    assert at.query_params == {"lang": "en", "temperature": "2.5", "student": "mlp-large"}
+    assert at.query_params == {"lang": "en", "ws": "default", "temperature": "2.5", "student": "mlp-large"}
 
 
 def test_a_hostile_link_names_each_bad_setting_in_a_warning_and_applies_the_rest():
@@ -219,7 +220,7 @@ def test_a_hostile_link_names_each_bad_setting_in_a_warning_and_applies_the_rest
     assert len(warnings) == 3 and all(w.startswith("Link setting not applied") for w in warnings), warnings
     assert any("alpha=abc" in w for w in warnings) and any("teacher=../../x" in w for w in warnings)
     assert at.slider(key="distill_temperature").value == 6.0 and at.slider(key="distill_alpha").value == 0.9
-    assert at.query_params == {"lang": "en", "temperature": "6"}  # the bad settings leave the address bar
+    assert at.query_params == {"lang": "en", "ws": "default", "temperature": "6"}  # the bad ones leave the URL
     at.run()
     assert not at.warning  # said once, on opening
     zh = open_link(lang="zh", alpha="7")  # no rerun here: AppTest cannot re-read a radio with translated labels
