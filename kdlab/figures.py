@@ -33,6 +33,7 @@ PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]
 HEIGHT = 450
 MAX_LINE_POINTS = 300  # per loss trace: more adds nothing visible at chart width, and costs every live redraw
+MAX_MARKERS = 40  # per epoch curve
 
 
 def _text(labels: dict | None) -> dict:
@@ -143,6 +144,12 @@ def _thinned(points: list[tuple], limit: int = MAX_LINE_POINTS) -> tuple[list, l
     return xs, ys
 
 
+def _epoch_mode(xs) -> str:
+    """Markers on each epoch while they can be told apart; past ``MAX_MARKERS`` a line alone is clearer (and a
+    live redraw cheaper)."""
+    return "lines+markers" if len(xs) <= MAX_MARKERS else "lines"
+
+
 def _per_epoch(history, metric: str, phases) -> dict[str, tuple[list, list]]:
     rows = [r for r in _events(history, "epoch") if metric in r["metrics"] and r["phase"] in phases]
     return {phase: ([r["epoch"] for r in rows if r["phase"] == phase],
@@ -157,7 +164,7 @@ def accuracy_curves(history, teacher_acc: float | None = None, *, title: str | N
     if teacher_acc is None:
         teacher_rows = _per_epoch(history, "test_acc", ("teacher",)).get("teacher")
         teacher_acc = teacher_rows[1][-1] / 100 if teacher_rows else None
-    fig = go.Figure([go.Scatter(x=ex, y=acc, name=text.get(phase, phase), mode="lines+markers",
+    fig = go.Figure([go.Scatter(x=ex, y=acc, name=text.get(phase, phase), mode=_epoch_mode(ex),
                                 line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
                      for i, (phase, (ex, acc)) in enumerate(curves.items())])
     epochs = [e for ex, _ in curves.values() for e in ex]
@@ -172,7 +179,7 @@ def accuracy_curves(history, teacher_acc: float | None = None, *, title: str | N
 def agreement_curves(history, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
     """Top-1 agreement with the teacher (%) per epoch for the baseline and the distilled student."""
     text, curves = _text(labels), _per_epoch(history, "agreement", ("baseline", "student"))
-    fig = go.Figure([go.Scatter(x=ex, y=values, name=text.get(phase, phase), mode="lines+markers",
+    fig = go.Figure([go.Scatter(x=ex, y=values, name=text.get(phase, phase), mode=_epoch_mode(ex),
                                 line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
                      for i, (phase, (ex, values)) in enumerate(curves.items())])
     fig.update_yaxes(range=[0, 101])
@@ -324,7 +331,7 @@ def run_overlay(curves: dict, y_key: str, *, title: str | None = None, labels: d
     """One line per run against the epoch (``curves`` maps a legend name, e.g. "run id · T=4 α=0.9", to
     ``(epochs, values)``); ``y_key`` names the y axis label ("test_accuracy" or "loss"). Used to compare runs."""
     text = _text(labels)
-    fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=name, mode="lines+markers", line=dict(color=_color(i)))
+    fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=name, mode=_epoch_mode(ex), line=dict(color=_color(i)))
                      for i, (name, (ex, values)) in enumerate(curves.items())])
     return _style(fig, title or text.get(f"{y_key}_title", ""), text["epoch"], text[y_key])
 

@@ -73,6 +73,16 @@ def test_loss_curves_colour_components_per_phase_and_skip_a_redundant_total():
     assert len(figures.loss_curves(history(), x="epoch").data) == 6  # the teacher's epochs count too
 
 
+def test_epoch_curves_mark_each_epoch_only_while_there_are_few():
+    def epochs(n: int) -> list[dict]:
+        return [dict(phase="student", kind="epoch", epoch=e, step=e, progress=e / n,
+                     metrics={"test_acc": 0.5, "agreement": 0.5}) for e in range(1, n + 1)]
+
+    for build in (figures.accuracy_curves, figures.agreement_curves):
+        assert build(epochs(5)).data[0].mode == "lines+markers"
+        assert build(epochs(figures.MAX_MARKERS + 1)).data[0].mode == "lines"
+
+
 def test_a_long_runs_step_losses_are_averaged_down_to_a_few_hundred_points():
     steps = [dict(phase="student", kind="step", epoch=1 + s // 100, step=s, progress=0.5,
                   metrics={"ce": float(s % 2), "total": float(s % 2)}) for s in range(1, 1001)]
