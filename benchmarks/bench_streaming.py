@@ -7,7 +7,7 @@ runs two to five ways, and each reports the student phase's ``samples_per_second
 - **headless**: ``kdlab.run_distillation`` in a fresh Python process (its main thread, torch's default threads,
   i.e. every core), nothing listening;
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
-  clicks Run and stays open while the live curves redraw (every ``ui.live.POLL_SECONDS``), until the verdict
+  clicks Run and stays open while the live curves redraw (every ``ui.live.CURVES_SECONDS``), until the verdict
   shows. The app trains in a worker process with all cores but one (``kdlab.jobs``);
 - with ``--breakdown``, three more sides that tell where a difference comes from:
   **headless_app_threads**: headless with the torch threads the app gives a run alone (all cores but one);
