@@ -33,7 +33,8 @@ PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within a
 
 
 class Worker:
-    """The server's handle on one training process. ``train`` runs in one thread; ``stop`` may come from any."""
+    """The server's handle on one training process: ``begin`` and ``wait`` run in the run's thread; ``stop`` and
+    ``share_cores`` may come from any other."""
 
     def __init__(self, store_path: str | Path):
         ours, theirs = socket.socketpair()
