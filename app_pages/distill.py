@@ -172,9 +172,11 @@ busy = is_active(latest)
 if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy or problem is not None,
              help=tr("distill.run_busy") if busy else tr("distill.run_help")) and not problem:
     try:
-        latest = submit(config)
+        submit(config)
     except ValueError as err:
         problem = str(err)
+    else:
+        st.rerun()  # drawn again from the top, so Run is disabled while the new run trains
 if problem:
     st.error(tr("distill.invalid", message=problem))
 if latest:

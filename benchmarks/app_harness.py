@@ -136,7 +136,8 @@ class Monitor:
                 self.tasks[(pid, int(tid))] = (int(on_cpu) / 1e9, int(queued) / 1e9)
 
     def server_sched(self) -> tuple[float, float]:
-        """(seconds on a CPU, seconds runnable but waiting for a core), summed over the server's threads seen."""
+        """(seconds on a CPU, seconds runnable but waiting for a core), summed over the threads seen in the server
+        and its training processes."""
         with self._lock:
             return sum(e[0] for e in self.tasks.values()), sum(e[1] for e in self.tasks.values())
 

@@ -37,6 +37,7 @@ class JobRunner:
         self.waiting: list[str] = []  # queued run ids, oldest first
         self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
         self.running: dict[str, Worker] = {}
+        self.closed = False
         store.mark_interrupted()
 
     def warm_up(self) -> None:
@@ -45,7 +46,18 @@ class JobRunner:
             worker = self.idle.get_nowait()
         except queue.Empty:
             return
-        self.idle.put(worker if worker is not None and worker.alive() else Worker(self.store.path))
+        try:
+            worker = self._usable(worker)
+        finally:  # the slot goes back even if no process could start
+            self.idle.put(worker)
+
+    def _usable(self, worker: Worker | None) -> Worker:
+        """``worker`` if its process is alive, else a new one (a dead one is cleaned up)."""
+        if worker is not None and worker.alive():
+            return worker
+        if worker is not None:
+            worker.close()
+        return Worker(self.store.path)
 
     def submit(self, config: RunConfig, workspace: str, owner: str | None = None) -> str:
         """Validate, record as 'queued' and start; raises ValueError for a config this server refuses.
@@ -76,20 +88,26 @@ class JobRunner:
             if run_id in self.running:
                 self.running[run_id].stop(run_id)
                 return
-            if run_id not in self.waiting or run_id in self.cancelled:
+            if run_id not in self.waiting:
                 return
+            self.waiting.remove(run_id)  # the runs behind it move up now
             self.cancelled.add(run_id)
         self.store.set_status(run_id, "cancelled", "stopped before it started")
 
     def close(self) -> None:
-        """End every worker process (a run in progress is left 'running' and becomes 'interrupted' at the next
-        start, as after a crash)."""
+        """End every worker process; a run in progress ends 'failed', a queued one never starts."""
         with self.lock:
-            workers = list(self.running.values())
-        while not self.idle.empty():
-            workers.append(self.idle.get_nowait())
-        for worker in filter(None, workers):
-            worker.close()
+            self.closed = True
+            busy = list(self.running.values())
+        for worker in busy:  # their run threads see the process end, record it, and close them
+            worker.process.terminate()
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                worker.close()
 
     def _threads(self, runs: int) -> int:
         return max(1, self.cores // runs)
@@ -109,13 +127,16 @@ class JobRunner:
     def _train(self, run_id: str, config: RunConfig, worker: Worker | None) -> Worker | None:
         """Train one run on ``worker`` (started first if needed); returns what goes back to the pool."""
         try:
-            if worker is None or not worker.alive():
-                worker = Worker(self.store.path)
-            with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
-                self.waiting.remove(run_id)
-                if run_id in self.cancelled:
+            with self.lock:
+                if run_id in self.cancelled or self.closed:  # stopped while queued: no process to start
                     self.cancelled.discard(run_id)
                     return worker
+            worker = self._usable(worker)
+            with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
+                if run_id in self.cancelled or self.closed:
+                    self.cancelled.discard(run_id)
+                    return worker
+                self.waiting.remove(run_id)
                 worker.begin(run_id, config.to_dict(), self._threads(len(self.running) + 1))
                 self.running[run_id] = worker
                 self._share_cores()
@@ -130,8 +151,11 @@ class JobRunner:
                 self._share_cores()
         if failure is None:
             return worker
-        if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died
-            self.store.set_status(run_id, "failed", failure)
+        try:
+            if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died
+                self.store.set_status(run_id, "failed", failure)
+        except ValueError:  # the run was deleted meanwhile
+            pass
         if worker is not None:
             worker.close()
         return None

@@ -2,7 +2,7 @@
 
 Events are batched and written in one SQLite transaction at the first epoch end after ``FLUSH_SECONDS`` (and at
 every phase end), so any page — in any browser, after any refresh — can redraw the curves from the store alone,
-and a crash loses at most the last half second. Writing at every epoch end instead cost 15% of a run of short
+and a crash loses at most the epoch in progress and the half second before it. Writing at every epoch end instead cost 15% of a run of short
 epochs (150 epochs of digits: 300 transactions in 3 s).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .config import RunConfig
 from .store import RunStore
 from .train import RunCancelled, RunResult, StopFlag, TrainEvent, TrainingDiverged, run_distillation
 
-FLUSH_SECONDS = 0.5  # the app polls the store every 2 s
+FLUSH_SECONDS = 0.5  # the app redraws the curves every few seconds
 
 
 class StoreRecorder:

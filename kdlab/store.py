@@ -97,7 +97,10 @@ class RunStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
             if "owner" not in {row["name"] for row in db.execute("PRAGMA table_info(runs)")}:
-                db.execute("ALTER TABLE runs ADD COLUMN owner TEXT")  # a store written before runs had owners
+                try:  # a store written before runs had owners
+                    db.execute("ALTER TABLE runs ADD COLUMN owner TEXT")
+                except sqlite3.OperationalError:  # another process added it first
+                    pass
             db.execute("CREATE INDEX IF NOT EXISTS runs_by_owner ON runs (owner, created)")
 
     @contextmanager

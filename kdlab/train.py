@@ -17,7 +17,7 @@ import math
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from threading import Event as StopFlag  # or any object with is_set(), e.g. a multiprocessing.Event
+from threading import Event as StopFlag  # or any object with is_set(), e.g. kdlab.workers.ServerLink
 from typing import Any, Callable
 
 import torch

@@ -14,7 +14,8 @@ server and a worker talk over a socket pair with ``multiprocessing.connection`` 
     server -> worker   ("run", run_id, config_dict, threads)   ("threads", run_id, threads)   ("stop", run_id)
     worker -> server   ("progress", run_id, fraction)  ("done", run_id)
 
-If the server goes away, an idle worker exits; a busy one finishes and stores its run first. POSIX only.
+If the server goes away, a worker stops its run at the next step (the run ends 'cancelled', with its events kept)
+and exits. POSIX only.
 """
 from __future__ import annotations
 
@@ -40,10 +41,15 @@ class Worker:
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)  # kdlab importable whatever the server's cwd
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kdlab.workers", str(theirs.fileno()), str(store_path)],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
-        theirs.close()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kdlab.workers", str(theirs.fileno()), str(store_path)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock = threading.Lock()
         self.progress, self.threads = 0.0, 0
@@ -102,6 +108,7 @@ class Worker:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 class ServerLink:
@@ -119,8 +126,8 @@ class ServerLink:
         while not self.orphaned and self.conn.poll():
             try:
                 kind, about, *value = self.conn.recv()
-            except (EOFError, OSError):  # the server is gone: finish the run, nobody can stop it now
-                self.orphaned = True
+            except (EOFError, OSError):  # the server is gone: nobody can watch or stop this run any more
+                self.orphaned = self.stopped = True
                 break
             if about == self.run_id:
                 self.stopped |= kind == "stop"
@@ -142,7 +149,7 @@ class ServerLink:
             try:
                 self.conn.send((kind, self.run_id, *value))
             except OSError:
-                self.orphaned = True
+                self.orphaned = self.stopped = True
 
 
 def serve(fd: int, store_path: str) -> None:

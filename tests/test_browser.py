@@ -169,11 +169,12 @@ def test_a_new_session_right_after_run_still_shows_the_run_and_keeps_run_disable
     epochs.fill("200")
     epochs.press("Enter")
     settle(page)
-    page.get_by_role("button", name=re.compile(r"^Run$")).click()
-    page.wait_for_timeout(300)  # the click reaches the server
-    page.goto(f"{server}/distill?lang=en")  # a new session whose URL names no run: a reload that beat ?run=
     main = page.locator('[data-testid="stMain"]')  # not the status widget's own "Stop" (of a script run)
     stop = main.get_by_role("button", name=re.compile(r"^Stop$"))
+    main.get_by_role("button", name=re.compile(r"^Run$")).click()
+    stop.wait_for(timeout=60_000)  # the run exists
+    assert main.get_by_role("button", name=re.compile(r"^Run$")).is_disabled()
+    page.goto(f"{server}/distill?lang=en")  # a new session whose URL names no run: a reload that beat ?run=
     stop.wait_for(timeout=60_000)
     assert main.get_by_role("button", name=re.compile(r"^Run$")).is_disabled()
     stop.click()

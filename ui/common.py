@@ -16,7 +16,7 @@ from kdlab.replay import LoadedRun, load_run
 from kdlab.settings import ServerSettings
 from kdlab.store import DEFAULT_WORKSPACE, RunStore, check_workspace
 
-RUNS_KEY = "kdlab_runs"  # ids of the runs this browser session started, oldest first
+RUNS_KEY = "kdlab_runs"  # ids of the runs this browser started (this session's, and earlier ones from the store)
 SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attention and Compare show
 
 
