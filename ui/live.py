@@ -18,10 +18,11 @@ from kdlab.store import ACTIVE
 from ui.common import lang, runner, tr
 
 # Redrawing the curves costs the browser and the server CPU that a run on the same cores misses: on 2 cores with
-# the browser on the same machine, a watched run went 26% slower than headless with every redraw at 1 s, 6-13% at
-# 2 s and 7% at 3 s. So the cheap part (status, progress bar, Stop) refreshes every second, the curves less often.
+# the browser on the same machine, a watched run went 26% slower than headless with everything redrawn every 1 s,
+# 6-13% at 2 s, 7% at 3 s; with the status every 1 s, 1-11% with curves every 3 s and 4% or less at 5 s. So the
+# cheap part (status, progress bar, Stop) refreshes every second and the curves every 5 s.
 STATUS_SECONDS = 1.0
-CURVES_SECONDS = 3.0
+CURVES_SECONDS = 5.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
