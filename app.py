@@ -21,7 +21,8 @@ def home() -> None:
 
 pages = [
     st.Page(home, title=tr("nav.home"), icon=":material/home:", default=True, url_path="home"),
-    st.Page("app_pages/temperature.py", title=tr("nav.temperature"), icon=":material/thermostat:", url_path="temperature"),
+    st.Page("app_pages/temperature.py", title=tr("nav.temperature"), icon=":material/thermostat:",
+            url_path="temperature"),
     st.Page("app_pages/distill.py", title=tr("nav.distill"), icon=":material/science:", url_path="distill"),
     st.Page("app_pages/attention.py", title=tr("nav.attention"), icon=":material/visibility:", url_path="attention"),
     st.Page("app_pages/compare.py", title=tr("nav.compare"), icon=":material/balance:", url_path="compare"),

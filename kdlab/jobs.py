@@ -117,6 +117,13 @@ class JobRunner:
         for run_id, worker in self.running.items():
             worker.share_cores(run_id, self._threads(len(self.running)))
 
+    def _dropped(self, run_id: str) -> bool:
+        """Whether a queued run must not start (stopped, or the runner closed); forgets the stop. Call with the
+        lock held."""
+        dropped = run_id in self.cancelled or self.closed
+        self.cancelled.discard(run_id)
+        return dropped
+
     def _run(self, run_id: str, config: RunConfig) -> None:
         worker = self.idle.get()  # blocks while every worker is busy: this is the queue
         try:
@@ -128,13 +135,11 @@ class JobRunner:
         """Train one run on ``worker`` (started first if needed); returns what goes back to the pool."""
         try:
             with self.lock:
-                if run_id in self.cancelled or self.closed:  # stopped while queued: no process to start
-                    self.cancelled.discard(run_id)
+                if self._dropped(run_id):  # stopped while queued: no process to start
                     return worker
             worker = self._usable(worker)
             with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
-                if run_id in self.cancelled or self.closed:
-                    self.cancelled.discard(run_id)
+                if self._dropped(run_id):  # stopped while its process started
                     return worker
                 self.waiting.remove(run_id)
                 worker.begin(run_id, config.to_dict(), self._threads(len(self.running) + 1))

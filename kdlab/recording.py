@@ -2,8 +2,8 @@
 
 Events are batched and written in one SQLite transaction at the first epoch end after ``FLUSH_SECONDS`` (and at
 every phase end), so any page — in any browser, after any refresh — can redraw the curves from the store alone,
-and a crash loses at most the epoch in progress and the half second before it. Writing at every epoch end instead cost 15% of a run of short
-epochs (150 epochs of digits: 300 transactions in 3 s).
+and a crash loses at most the epoch in progress and the half second before it. Writing at every epoch end instead
+cost 15% of a run of short epochs (150 epochs of digits: 300 transactions in 3 s).
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ Why processes and not threads: a run trained in a thread of the Streamlit server
 every page rerun, figure build and websocket message; on 2 cores a watched run went ~75% slower than headless.
 A worker is started once (importing torch takes seconds), then trains one run after another in its main thread.
 The server shares the cores out (all but one, kept for itself): a run alone gets them all, and when a second run
-starts each gets half (torch threads change between two steps), so concurrent runs never oversubscribe the cores. A worker writes events
-and results to the run store itself, exactly as the CLI does.
+starts each gets half (torch threads change between two steps), so concurrent runs never oversubscribe the cores.
+A worker writes events and results to the run store itself, exactly as the CLI does.
 
 Why ``python -m kdlab.workers`` and not ``multiprocessing``: spawn re-imports the parent's ``__main__`` in the
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The

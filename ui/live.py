@@ -2,7 +2,8 @@
 
 The training process only writes to the run store; this module polls the store from two fragments (status and
 progress every ``STATUS_SECONDS``, curves every ``CURVES_SECONDS``, only while the run is active), so the rest of
-the page stays responsive and nothing is lost when the user leaves and comes back. New events are read incrementally (``after=seq``) into one session-state entry per run.
+the page stays responsive and nothing is lost when the user leaves and comes back. New events are read
+incrementally (``after=seq``) into one session-state entry per run.
 """
 from __future__ import annotations
 
