@@ -1,12 +1,13 @@
 """Attention: where the teacher and the student look for one input, and how far apart they are (the β term)."""
 import streamlit as st
 
-from kdlab import RunConfig, figures
-from kdlab.analysis import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
+from kdlab import RunConfig
 from kdlab.data.text import encode, tokenize
+from kdlab.evaluate import predict
 from kdlab.models import model_meta
-from kdlab.store import ACTIVE
-from kdlab.train import predict
+from kdlab.runs.store import ACTIVE
+from kdlab.viz import figures
+from kdlab.viz.attention import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
 from ui.common import runner, selected_run, submit, tr
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU

@@ -3,10 +3,9 @@ agreement, calibration, cost, and on 2-D data the decision boundaries."""
 import pandas as pd
 import streamlit as st
 
-from kdlab import figures
-from kdlab.analysis import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
-from kdlab.train import predict
-from ui.common import selected_run, tr
+from kdlab.viz import figures
+from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
+from ui.common import run_logits, selected_run, tr
 
 ROLES = ("teacher", "baseline", "student")
 LATENCY_BATCH = 256  # test inputs per timed forward pass
@@ -14,12 +13,6 @@ FIGURE_LABELS = ("class", "accuracy_pct", "teacher", "baseline", "student", "per
                  "count", "perfect_calibration", "ece", "confidence", "accuracy", "reliability_title", "feature_1",
                  "feature_2", "decision_title")
 COLUMNS = ("accuracy_pct", "agreement_pct", "ece", "params", "size_kb", "latency_ms")
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def test_logits(run_id: str, _models: dict, _x_test) -> dict:
-    """Every model's test-set logits, once per run: every table and chart below reads these."""
-    return {role: predict(_models[role], _x_test).logits.float().cpu() for role in ROLES if role in _models}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -53,7 +46,8 @@ st.caption(tr("compare.source", run_id=run.run_id, dataset=config.dataset, teach
               student=config.student))
 labels = {key: tr(f"compare.fig.{key}") for key in FIGURE_LABELS}
 with st.spinner(tr("compare.measuring")):
-    logits = test_logits(run.run_id, run.models, splits.x_test)
+    all_logits = run_logits(run)
+    logits = {role: all_logits[role] for role in ROLES if role in all_logits}
     latency = latencies(run.run_id, run.models, splits.x_test[:LATENCY_BATCH])
 batch = min(LATENCY_BATCH, len(splits.x_test))
 

@@ -4,9 +4,10 @@ from dataclasses import replace
 import streamlit as st
 
 from kdlab import DATASETS, RunConfig
-from kdlab.analysis import dataset_class_names, device_choices, model_choices
-from kdlab.config import (APP_QUERY_KEYS, attention_kind, clamp_to_bounds, config_from_json, config_from_query,
-                          config_to_query, parse_knobs)
+from kdlab.config import attention_kind, parse_knobs
+from kdlab.config_io import APP_QUERY_KEYS, clamp_to_bounds, config_from_json, config_from_query, config_to_query
+from kdlab.data import class_names_of
+from kdlab.models import models_for
 from ui.common import latest_run, runner, submit, tr
 from ui.live import is_active, live_run, loss_formula
 
@@ -59,7 +60,7 @@ def upload_ui() -> None:
 
 @st.cache_data(show_spinner=False)
 def class_names(dataset: str) -> list[str]:
-    return dataset_class_names(dataset)
+    return class_names_of(dataset)
 
 
 def pick(options, value) -> int:
@@ -106,7 +107,7 @@ def training_ui() -> dict:
     batch = st.select_slider(tr("distill.batch_size"), BATCH_SIZES, pick_value(BATCH_SIZES, saved.batch_size),
                              key="distill_batch_size")
     seed = st.number_input(tr("distill.seed"), 0, 10_000, saved.seed, key="distill_seed", help=tr("distill.seed_help"))
-    devices = device_choices(settings.devices)
+    devices = settings.device_choices()
     device = st.radio(tr("distill.device"), devices, index=pick(devices, saved.device), horizontal=True,
                       key="distill_device", format_func=lambda d: tr(f"distill.device_{d}"))
     with st.expander(tr("distill.advanced")):
@@ -141,7 +142,7 @@ with left:
     dataset = st.selectbox(tr("distill.dataset"), datasets, index=pick(datasets, saved.dataset), key="distill_dataset")
     modality = DATASETS.get(dataset).meta["modality"]
     st.caption(tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
-    choices = model_choices(modality)
+    choices = models_for(modality)
     teacher, teacher_kw = model_ui("teacher", choices)
     student, student_kw = model_ui("student", choices)
 with middle:

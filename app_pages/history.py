@@ -2,16 +2,18 @@
 import pandas as pd
 import streamlit as st
 
-from kdlab import RunConfig, figures
-from kdlab import history as hist
-from kdlab.export import import_run, metrics_csv, run_json
-from kdlab.replay import load_run
-from kdlab.store import ACTIVE, STATUSES
-from ui.common import SELECTED_KEY, runner, select_run, submit, tr, workspace
+from kdlab import RunConfig
+from kdlab.runs import tables as hist
+from kdlab.runs.exchange import import_run, metrics_csv, run_json
+from kdlab.runs.store import ACTIVE, STATUSES
+from kdlab.viz import figures
+from kdlab.viz.metrics import boundary_panels as boundary_panels_of
+from ui.common import SELECTED_KEY, loaded, runner, select_run, submit, teacher_of, tr, workspace
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
 store = runner().store
+PENDING_IMPORT = "history_pending_import"  # session_state: (config bytes, weights bytes) until imported
 
 
 def labels() -> dict:
@@ -51,7 +53,7 @@ def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def boundary_panels(run_ids: tuple[str, ...], names: tuple[str, ...]) -> dict:
-    return hist.boundary_panels({name: load_run(store, run_id) for run_id, name in zip(run_ids, names)})
+    return boundary_panels_of({name: loaded(run_id) for run_id, name in zip(run_ids, names)})
 
 
 def compare_ui(records: list) -> None:
@@ -157,7 +159,9 @@ def tuning_ui(records: list) -> None:
 
 
 def import_ui() -> None:
-    with st.expander(tr("history.import")):
+    """Import a run trained elsewhere. Its numbers are recomputed against its teacher; a teacher this server has not
+    trained yet is trained by a worker process first (progress shown), then the import finishes by itself."""
+    with st.expander(tr("history.import"), expanded=PENDING_IMPORT in st.session_state):
         st.caption(tr("history.import_help"))
         config_file = st.file_uploader(tr("history.import_config"), type=["json"], key="history_import_config")
         weights_file = st.file_uploader(tr("history.import_weights"), type=["pt"], key="history_import_weights")
@@ -165,12 +169,17 @@ def import_ui() -> None:
             if config_file is None or weights_file is None:
                 st.warning(tr("history.import_missing"))
                 return
-            try:
-                run_id = import_run(store, config_file.getvalue(), weights_file.getvalue(), workspace())
-            except ValueError as err:
-                st.error(tr("history.import_failed", message=str(err)))
-            else:
-                flash("success", tr("history.imported", run_id=run_id), rerun=True)
+            st.session_state[PENDING_IMPORT] = (config_file.getvalue(), weights_file.getvalue())
+        if PENDING_IMPORT not in st.session_state:
+            return
+        try:
+            run_id = import_run(store, *st.session_state[PENDING_IMPORT], workspace(), teacher_for=teacher_of)
+        except ValueError as err:
+            flash("error", tr("history.import_failed", message=str(err)))
+        else:
+            flash("success", tr("history.imported", run_id=run_id))
+        del st.session_state[PENDING_IMPORT]
+        st.rerun()
 
 
 st.title(tr("history.title"))

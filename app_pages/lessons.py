@@ -1,23 +1,15 @@
 """Lessons: one-click presets, each showing one classic effect of distillation, with what to look for."""
 import streamlit as st
 
-from kdlab import figures
-from kdlab.analysis import shifted_accuracy, unseen_class_recall
 from kdlab.lessons import LESSONS
-from kdlab.train import predict
-from ui.common import runner, select_run, selected_run, submit, tr
+from kdlab.viz import figures
+from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
+from ui.common import run_logits, runner, select_run, selected_run, submit, tr
 from ui.live import live_run, loss_formula
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
 SHIFTS = [x / 2 for x in range(21)]  # 0, 0.5, …, 10
 FIGURE_LABELS = ("student", "baseline", "recall", "overall_accuracy", "logit_shift", "recall_pct", "bias_shift_title")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def student_logits(run_id: str, _models: dict, _x_test) -> dict:
-    """The two students' test logits, once per run: moving the shift slider only adds to one column of these."""
-    return {role: predict(_models[role], _x_test).logits.float().cpu() for role in ("student", "baseline")
-            if role in _models}
 
 
 def choose_ui():
@@ -64,7 +56,8 @@ def bias_shift_ui(run_id: str, cls: int) -> None:
         return
     if run is None or run.run_id != run_id:
         return
-    logits, y = student_logits(run_id, run.models, run.splits.x_test), run.splits.y_test
+    logits = {role: z for role, z in run_logits(run).items() if role in ("student", "baseline")}
+    y = run.splits.y_test
     name = run.splits.class_names[cls]
     st.subheader(tr("lessons.shift_title", cls=name))
     shift = st.slider(tr("lessons.shift", cls=name), 0.0, 10.0, 0.0, 0.5, key="lessons_shift",

@@ -1,44 +1,28 @@
 """Temperature: how T softens a model's answer, and why the softened answer carries "dark knowledge"."""
 import random
-from types import SimpleNamespace
 
 import numpy as np
 import streamlit as st
 
-from kdlab import RunConfig, figures
-from kdlab.analysis import decode_tokens, kl_divergence, temperature_sweep, temperature_view
-from kdlab.teachers import teacher_path
-from kdlab.train import predict, prepare_teacher
-from ui.common import lang, selected_run, tr
+from kdlab import RunConfig
+from kdlab.viz import figures
+from kdlab.viz.attention import decode_tokens
+from kdlab.viz.metrics import kl_divergence, temperature_sweep, temperature_view
+from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
 FIGURE_LABELS = ("class", "probability", "temperature", "sweep_title")
 
 
-@st.cache_resource(show_spinner=False)
-def default_teacher():
-    teacher, splits = prepare_teacher(RunConfig())
-    return {"teacher": teacher.cpu().eval()}, splits
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def test_logits(run_key: str, _models: dict, _x_test) -> dict:
-    """Every model's test-set logits, once per run: moving T only recomputes softmaxes of these."""
-    return {role: predict(model, _x_test).logits.float() for role, model in _models.items()}
-
-
 def source():
-    """The selected run's teacher and student, else the default teacher (trained here once, with a progress bar)."""
+    """The selected run's teacher and student logits, else the default teacher's (trained by a worker process the
+    first time, with a progress bar; the server only reads it)."""
     run = selected_run()
     if run is not None:
-        return run.run_id, {r: run.models[r] for r in ("teacher", "student")}, run.splits, run.config.temperature
-    if not teacher_path(RunConfig()).exists():
-        bar = st.progress(0.0, text=tr("common.training_teacher"))
-        show = lambda event: bar.progress(event.progress, text=tr("common.training_teacher"))  # noqa: E731
-        prepare_teacher(RunConfig(), [SimpleNamespace(on_step=show, on_epoch_end=show)])
-        bar.empty()
-    models, splits = default_teacher()
-    return "default", models, splits, RunConfig().temperature
+        logits = run_logits(run)
+        return run.run_id, {r: logits[r] for r in ("teacher", "student")}, run.splits, run.config.temperature
+    teacher, splits = teacher_of(RunConfig())
+    return "default", logits_of("default", {"teacher": teacher}, splits.x_test), splits, RunConfig().temperature
 
 
 def controls_ui(n: int, default_t: float) -> tuple[int, float]:
@@ -94,15 +78,14 @@ st.title(tr("temperature.title"))
 st.markdown(tr("temperature.intro"))
 st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
 try:
-    run_key, models, splits, default_t = source()
+    run_key, logits, splits, default_t = source()
 except ValueError as err:
     st.error(tr("common.error", message=str(err)))
     st.stop()
 st.caption(tr("temperature.from_run", run_id=run_key) if run_key != "default" else tr("temperature.from_default"))
-if "student" not in models:
+if "student" not in logits:
     st.info(tr("temperature.no_student"))
 
-logits = test_logits(run_key, models, splits.x_test)
 index, t = controls_ui(len(splits.x_test), default_t)
 views = {role: temperature_view(z[index], t) for role, z in logits.items()}
 held = sample_figures((run_key, index, lang()), splits, index, logits, views, t)

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from kdlab import DATASETS, RunConfig, Splits, run_distillation  # noqa: E402
 from kdlab.data import register_dataset  # noqa: E402
+from kdlab.evaluate import resolve_device  # noqa: E402
 from kdlab.models import InputSpec, build_model  # noqa: E402
-from kdlab.train import resolve_device  # noqa: E402
 
 SYNTHETIC = "synthetic-28"
 

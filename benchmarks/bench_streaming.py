@@ -8,10 +8,10 @@ runs two to five ways, and each reports the student phase's ``samples_per_second
   i.e. every core), nothing listening;
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
   clicks Run and stays open while the live curves redraw (every ``ui.live.CURVES_SECONDS``), until the verdict
-  shows. The app trains in a worker process with all cores but one (``kdlab.jobs``);
+  shows. The app trains in a worker process with all cores but one (``kdlab.serve.jobs``);
 - with ``--breakdown``, three more sides that tell where a difference comes from:
   **headless_app_threads**: headless with the torch threads the app gives a run alone (all cores but one);
-  **recorded**: ``kdlab.recording.run_recorded`` in a fresh process, default threads (what the CLI does: every
+  **recorded**: ``kdlab.runs.recording.run_recorded`` in a fresh process, default threads (what the CLI does: every
   step's event kept and written to the run store twice a second, summary and weights stored); and
   **unwatched**: through the app, but the page leaves (about:blank) right after the run is acknowledged, so the
   server trains with no session polling it.
@@ -45,8 +45,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab from this checkout
 
-from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, AppServer, Monitor,  # noqa: E402
-                         install_signal_handlers, load_average, tear_down, watchdog)
+from app_harness import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PROBLEMS,
+    AppServer,
+    Monitor,
+    install_signal_handlers,
+    load_average,
+    tear_down,
+    watchdog,
+)
 
 TITLE = "Distill a student"
 EPOCHS_LABEL = "Epochs (each student)"
@@ -74,8 +83,8 @@ HEADLESS = """
 import json, sys
 import torch
 from kdlab import RunConfig, run_distillation
-from kdlab.recording import run_recorded
-from kdlab.store import RunStore
+from kdlab.runs.recording import run_recorded
+from kdlab.runs.store import RunStore
 config, threads, store_path = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
 if threads:
     torch.set_num_threads(threads)
@@ -107,7 +116,7 @@ class Bench:
         return max(1.0, self.deadline - time.monotonic()) * 1000
 
     def headless(self, side: str) -> dict:
-        from kdlab.jobs import training_cores
+        from kdlab.serve.jobs import training_cores
 
         threads = training_cores() if side == "headless_app_threads" else 0
         store_path = str(self.store.path) if side == "recorded" else ""
@@ -289,8 +298,8 @@ def main(argv=None) -> int:
     monitor = None
     try:
         from kdlab import RunConfig
-        from kdlab.settings import ServerSettings
-        from kdlab.store import RunStore
+        from kdlab.runs.store import RunStore
+        from kdlab.serve.settings import ServerSettings
         from kdlab.train import prepare_teacher
 
         # the config the Distill page builds from its defaults with the epochs changed, capped like the server does

@@ -34,8 +34,8 @@ if "KDLAB_HOME" not in os.environ:
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from kdlab import RunConfig  # noqa: E402
-from kdlab.jobs import JobRunner  # noqa: E402
-from kdlab.store import ACTIVE, RunStore  # noqa: E402
+from kdlab.runs.store import ACTIVE, RunStore  # noqa: E402
+from kdlab.serve.jobs import JobRunner  # noqa: E402
 
 VALUES = (1.0, 2.0, 4.0, 8.0, 12.0, 20.0, 0.5, 3.0, 6.0, 16.0)
 

@@ -35,8 +35,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab from this checkout
 
-from app_harness import (CHROMIUM, CHROMIUM_ARGS, PROBLEMS, ROOT, AppServer, HealthProbe, Monitor,  # noqa: E402
-                         install_signal_handlers, load_average, tear_down, tracebacks, watchdog)
+from app_harness import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PROBLEMS,
+    ROOT,
+    AppServer,
+    HealthProbe,
+    Monitor,
+    install_signal_handlers,
+    load_average,
+    tear_down,
+    tracebacks,
+    watchdog,
+)
 
 TITLE = "Distill a student"  # i18n distill.title (en)
 EPOCHS_LABEL = "Epochs (each student)"  # i18n distill.epochs (en)
@@ -388,7 +400,7 @@ def main(argv=None) -> int:
         monitor = Monitor(server.pid).start()
         probe = HealthProbe(server.url).start()
         os.environ["KDLAB_HOME"] = str(home)
-        from kdlab.store import RunStore
+        from kdlab.runs.store import RunStore
 
         store = RunStore(home / "runs.sqlite")
         records, points = asyncio.run(drive(args, server.url, store, deadline))

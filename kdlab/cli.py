@@ -11,10 +11,12 @@ from typing import Any, Sequence
 
 from .config import DEVICES, RunConfig
 from .config import parse_knobs as config_parse_knobs
-from .cli_runs import add_runs_parser, command_runs
-from .recording import run_recorded
-from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
-from .train import TrainEvent, TrainingDiverged, run_distillation
+from .fit import TrainEvent, TrainingDiverged
+from .runs.cli import add_runs_parser, command_runs
+from .runs.recording import run_recorded
+from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
+from .train import run_distillation
 
 DEFAULTS = RunConfig()
 
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     distill.add_argument("--json", action="store_true", help="print the results as one JSON line at the end")
     distill.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="the run store workspace to record into")
     distill.add_argument("--no-record", action="store_true", help="do not record this run in the run store")
+    distill.add_argument("--teacher-cache-mb", type=int, default=DEFAULT_BUDGET_BYTES // MIB,
+                         help="memory for the teacher's cached outputs; beyond it they are reduced or recomputed")
     commands.add_parser("list", help="list datasets, models, presets and loss terms")
     add_runs_parser(commands)
     return parser
@@ -98,24 +102,30 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 
 class EpochPrinter:
-    """Prints one line per epoch to stderr, so stdout stays clean for ``--json``."""
+    """Prints one line per epoch, and the trainer's notes, to stderr, so stdout stays clean for ``--json``."""
 
     def on_epoch_end(self, event: TrainEvent) -> None:
         shown = " ".join(f"{k}={v:.4g}" for k, v in event.metrics.items())
         print(f"[{event.phase:8}] epoch {event.epoch:3d} {event.progress:4.0%}  {shown}", file=sys.stderr)
+
+    def on_note(self, text: str) -> None:
+        print(f"[note    ] {text}", file=sys.stderr)
 
 
 def command_distill(args: argparse.Namespace) -> int:
     """Distil and print the results; unless ``--no-record``, the run (events, summary, weights) goes into the run
     store like an app run, and ends there as failed/cancelled if it does not finish."""
     config = config_from_args(args)
+    if args.teacher_cache_mb < 1:
+        raise CliError(f"--teacher-cache-mb must be >= 1, got {args.teacher_cache_mb}")
+    budget = args.teacher_cache_mb * MIB
     if args.no_record:
-        run_id, result = None, run_distillation(config, listeners=[EpochPrinter()])
+        run_id, result = None, run_distillation(config, listeners=[EpochPrinter()], cache_budget_bytes=budget)
     else:
         workspace = check_workspace(args.workspace)
         store = RunStore()
         run_id = store.create(config.to_dict(), workspace, source="cli", status="running")
-        result = run_recorded(store, run_id, config, listeners=[EpochPrinter()])
+        result = run_recorded(store, run_id, config, listeners=[EpochPrinter()], cache_budget_bytes=budget)
     summary = result.summary()
     base = summary["baseline_acc"]
     print(f"teacher {summary['teacher_acc']:.2%} ({summary['teacher_params']:,} params)  "

@@ -1,6 +1,6 @@
 """Classroom lessons: one preset run each, set up to show one classic effect of knowledge distillation.
 
-A lesson is data: a key (its texts live in ``kdlab.i18n`` under ``lessons.<key>.*``), the exact config the Run
+A lesson is data: a key (its texts live in ``ui.text`` under ``lessons.<key>.*``), the exact config the Run
 button submits, and optionally a page to visit or a class the student never saw (which turns on the bias-shift
 analysis). Adding a lesson is one entry in ``LESSONS`` plus its texts.
 

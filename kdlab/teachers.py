@@ -3,6 +3,9 @@
 The key is everything that shapes the teacher's weights — dataset and its knobs, architecture and its knobs,
 epochs, learning rate, batch size and seed — and nothing about the student, so a classroom moving the T and α
 sliders never retrains a teacher. A per-key file lock makes thirty simultaneous first runs train it once.
+
+Training one is the trainer's job (``kdlab.train.obtain_teacher``); this module only stores and reads, which is
+all the app server may do (``load_teacher`` raises ``TeacherNotCached`` instead of training).
 """
 from __future__ import annotations
 
@@ -15,22 +18,31 @@ from typing import Iterator
 
 from torch import nn
 
-from .data import kdlab_home
-from .models import resolve
-from .storage import load_tensors, save_tensors
+from .config import RunConfig
+from .data import Splits, kdlab_home, load_dataset
+from .models import InputSpec, build_model, resolve
+from .tensor_files import load_tensors, save_tensors
 
 TEACHER_BATCH_SIZE = 64  # fixed so that a student's batch-size slider never invalidates the cached teacher
 CACHE_VERSION = 1
 
 
-def teacher_identity(config) -> dict:
+class TeacherNotCached(LookupError):
+    """The teacher a config names has not been trained on this machine yet; ``config`` says which one."""
+
+    def __init__(self, config: RunConfig):
+        super().__init__(f"the teacher {config.teacher!r} for {config.dataset} is not trained yet")
+        self.config = config
+
+
+def teacher_identity(config: RunConfig) -> dict:
     arch, knobs = resolve(config.teacher, config.teacher_kw)
     return {"version": CACHE_VERSION, "dataset": config.dataset, "dataset_kw": config.dataset_kw,
             "arch": arch, "knobs": knobs, "epochs": config.teacher_epochs, "lr": config.teacher_lr,
             "batch_size": TEACHER_BATCH_SIZE, "seed": config.seed}
 
 
-def teacher_path(config) -> Path:
+def teacher_path(config: RunConfig) -> Path:
     identity = json.dumps(teacher_identity(config), sort_keys=True, default=str)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return kdlab_home() / "teachers" / f"{config.dataset}-{config.teacher}-{digest}.pt"
@@ -60,3 +72,17 @@ def load_cached_teacher(path: Path, model: nn.Module) -> dict | None:
 def store_teacher(path: Path, model: nn.Module, meta: dict) -> None:
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     save_tensors({"state_dict": state, "meta": meta}, path)
+
+
+def load_teacher(config: RunConfig) -> tuple[nn.Module, Splits]:
+    """The cached teacher of ``config`` on the CPU in eval mode, with its data; never trains.
+
+    Raises ``TeacherNotCached`` when it is not cached: the app then asks a worker process to train it
+    (``JobRunner.teacher``), because the server process must never train.
+    """
+    splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=False,
+                          **config.dataset_kw)
+    teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw)
+    if load_cached_teacher(teacher_path(config), teacher) is None:
+        raise TeacherNotCached(config)
+    return teacher.eval().requires_grad_(False), splits

@@ -40,7 +40,7 @@ def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline
     """Train the configs for real through the app's job runner and wait until the store says they are finished."""
     import time
 
-    from kdlab.store import ACTIVE
+    from kdlab.runs.store import ACTIVE
 
     jobs = app_jobs()
     ids = [jobs.submit(config, workspace) for config in configs]
@@ -54,3 +54,16 @@ def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline
 
 def finished_run(config: RunConfig, workspace: str = "default", deadline_s: float = 120) -> str:
     return finished_runs([config], workspace, deadline_s)[0]
+
+
+def wait_for_teachers(deadline_s: float = 300) -> None:
+    """Wait until no teacher job of the app's job runner is queued or running (a page asked a worker process to
+    train a teacher it needs, and will draw itself once it is cached)."""
+    import time
+
+    jobs = app_jobs()
+    deadline = time.monotonic() + deadline_s
+    while any(job.status in ("queued", "running") for job in list(jobs.teachers.values())):
+        assert time.monotonic() < deadline, f"the teacher jobs did not finish in {deadline_s} s"
+        time.sleep(0.2)
+    assert not [job.error for job in jobs.teachers.values() if job.status == "failed"]

@@ -9,10 +9,19 @@ import pytest
 import torch
 from torch import nn
 
-from kdlab.analysis import (agreement, cls_attention_grid, confusion_matrix, decision_grid, head_average,
-                            inference_latency, kl_divergence, reliability, temperature_sweep, temperature_view,
-                            verdict)
+from kdlab.evaluate import agreement
 from kdlab.models import ModelOutput
+from kdlab.viz.attention import cls_attention_grid, head_average
+from kdlab.viz.metrics import (
+    confusion_matrix,
+    decision_grid,
+    inference_latency,
+    kl_divergence,
+    reliability,
+    temperature_sweep,
+    temperature_view,
+)
+from kdlab.viz.summary import verdict
 
 
 def test_uniform_logits_have_entropy_log_c_and_dark_share_c_minus_one_over_c():
@@ -134,8 +143,8 @@ def test_inference_latency_is_a_positive_finite_number_of_milliseconds_and_quick
 def test_agreement_counts_matching_argmaxes():
     a = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
     b = torch.tensor([[2.0, 0.0], [3.0, 1.0], [1.0, 0.0], [0.0, 5.0]])
-    assert agreement(a, b) == pytest.approx(0.75)
-    assert agreement(a, torch.tensor([0, 1, 1, 1])) == pytest.approx(0.75)
+    assert agreement(a, b).item() == pytest.approx(0.75)
+    assert agreement(a, torch.tensor([0, 1, 1, 1])).item() == pytest.approx(0.75)
 
 
 def _summary(student, baseline):

@@ -8,11 +8,11 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kdlab.analysis import attention_term
-from kdlab.i18n import t as translate
-from kdlab.replay import load_run
-from kdlab.store import ACTIVE, RunStore
-from kdlab.train import predict
+from kdlab.evaluate import predict
+from kdlab.runs.loading import load_run
+from kdlab.runs.store import ACTIVE, RunStore
+from kdlab.viz.attention import attention_term
+from ui.text import t as translate
 
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 

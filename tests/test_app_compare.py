@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
-from kdlab.i18n import t as translate
+from ui.text import t as translate
+
 from .conftest import assert_clean, finished_run
 
 APP = "../app.py"

@@ -7,9 +7,10 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kdlab.analysis import loss_formula_latex, summary_table
 from kdlab.config import attention_kind, parse_knobs
-from kdlab.store import RunStore
+from kdlab.runs.store import RunStore
+from kdlab.viz.summary import loss_formula_latex, summary_table
+
 from .conftest import assert_clean
 
 APP = "../app.py"

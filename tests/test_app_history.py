@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
-from kdlab.store import RunStore
+from kdlab.runs.store import RunStore
 
 from .conftest import assert_clean, finished_runs
 

@@ -8,13 +8,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
-from kdlab.analysis import shifted_accuracy, unseen_class_recall
-from kdlab.i18n import t as translate
+from kdlab.evaluate import predict
 from kdlab.lessons import LESSONS, lesson
-from kdlab.replay import load_run
-from kdlab.settings import ServerSettings
-from kdlab.store import ACTIVE, RunStore
-from kdlab.train import predict
+from kdlab.runs.loading import load_run
+from kdlab.runs.store import ACTIVE, RunStore
+from kdlab.serve.settings import ServerSettings
+from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
+from ui.text import t as translate
+
 from .conftest import assert_clean, finished_run
 
 APP = "../app.py"

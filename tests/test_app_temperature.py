@@ -2,18 +2,18 @@
 teacher, trained once on the fly and cached), moving T moves the numbers the right way, and a run adds its student."""
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
-from kdlab.analysis import kl_divergence, temperature_view
-from kdlab.i18n import t as translate
-from kdlab.replay import load_run
-from kdlab.store import RunStore
-from kdlab.train import predict, prepare_teacher
+from kdlab.evaluate import predict
+from kdlab.runs.loading import load_run
+from kdlab.runs.store import RunStore
+from kdlab.teachers import load_teacher
+from kdlab.viz.metrics import kl_divergence, temperature_view
+from ui.text import t as translate
 
-from .conftest import assert_clean, finished_run, tiny_config
+from .conftest import assert_clean, finished_run, tiny_config, wait_for_teachers
 
 APP = "../app.py"
 PAGE = "app_pages/temperature.py"
@@ -36,8 +36,11 @@ def metric(at: AppTest, key: str, **values) -> float:
 
 @pytest.fixture(scope="module")
 def page() -> AppTest:
-    """The page opened with no run at all: it trains (or loads) the default teacher itself, once per session."""
-    return open_page()
+    """The page opened with no run at all: a worker process trains the default teacher (once per session) while
+    the page shows its progress, then the page draws from the cached teacher."""
+    at = open_page()
+    wait_for_teachers()
+    return at.run()
 
 
 def test_with_no_run_the_page_shows_the_default_teacher_and_says_there_is_no_student(page):
@@ -52,7 +55,7 @@ def test_the_numbers_shown_are_the_teachers_softmax_at_the_sliders_temperature(p
     page.number_input(key="temperature_sample").set_value(11).run()
     page.slider(key="temperature_t").set_value(6.0).run()
     assert_clean(page)
-    teacher, splits = prepare_teacher(RunConfig())
+    teacher, splits = load_teacher(RunConfig())
     view = temperature_view(predict(teacher.cpu(), splits.x_test[11:12]).logits[0], 6.0)
     assert metric(page, "temperature.entropy_t", t="6") == pytest.approx(view["entropy_t"], abs=1e-3)
     assert metric(page, "temperature.dark_t", t="6") == pytest.approx(100 * view["dark_knowledge_t"], abs=0.1)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kdlab.cli import main
-from kdlab.store import RunStore
+from kdlab.runs.store import RunStore
 
 REPO = Path(__file__).resolve().parents[1]
 QUICK = ["distill", "--dataset", "digits", "--teacher", "cnn-small", "--student", "mlp-small", "--teacher-epochs", "2"]

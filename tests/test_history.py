@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from kdlab import RunConfig
-from kdlab import history as hist
-from kdlab.store import RunRecord
+from kdlab.runs import tables as hist
+from kdlab.runs.store import RunRecord
 
 
 def config(**overrides) -> dict:
@@ -117,7 +117,7 @@ def test_is_2d_is_true_for_point_datasets_only():
 
 
 def test_run_overlay_draws_one_line_per_run_with_labelled_axes():
-    from kdlab.figures import run_overlay
+    from kdlab.viz.figures import run_overlay
 
     fig = run_overlay({"r1 · T=2 α=0.5": ([1, 2], [50.0, 60.0]), "r2 · T=4 α=0.9": ([1, 2], [55.0, 70.0])},
                       "test_accuracy", title="Student test accuracy per epoch")

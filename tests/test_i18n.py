@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from kdlab.i18n import LANGUAGES, TEXT, t
+from ui.text import LANGUAGES, TEXT, t
 
 
 @pytest.mark.parametrize("key", sorted(TEXT))

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from kdlab.jobs import JobRunner
-from kdlab.settings import ServerSettings
-from kdlab.store import ACTIVE, RunStore
+from kdlab.runs.store import ACTIVE, RunStore
+from kdlab.serve.jobs import JobRunner
+from kdlab.serve.settings import ServerSettings
 
 from .conftest import tiny_config
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kdlab.i18n import LANGUAGES, TEXT
 from kdlab.lessons import LESSONS, lesson
-from kdlab.settings import ServerSettings
+from kdlab.serve.settings import ServerSettings
+from ui.text import LANGUAGES, TEXT
 
 
 @pytest.mark.parametrize("entry", LESSONS, ids=[e.key for e in LESSONS])

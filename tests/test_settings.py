@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kdlab import RunConfig
-from kdlab.settings import ServerSettings
+from kdlab.serve.settings import ServerSettings
 
 
 def test_defaults_suit_one_laptop(tmp_path, monkeypatch):

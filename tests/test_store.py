@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from kdlab.cli import main
-from kdlab.store import RunStore, check_workspace
+from kdlab.runs.store import RunStore, check_workspace
 
 from .conftest import tiny_config
 

@@ -10,11 +10,14 @@ import secrets
 
 import streamlit as st
 
-from kdlab import i18n
-from kdlab.jobs import JobRunner
-from kdlab.replay import LoadedRun, load_run
-from kdlab.settings import ServerSettings
-from kdlab.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from kdlab.config import RunConfig
+from kdlab.evaluate import predict
+from kdlab.runs.loading import LoadedRun, load_run
+from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from kdlab.serve.jobs import JobRunner
+from kdlab.serve.settings import ServerSettings
+from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
+from ui import text as i18n
 
 RUNS_KEY = "kdlab_runs"  # ids of the runs this browser started (this session's, and earlier ones from the store)
 SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attention and Compare show
@@ -134,9 +137,75 @@ def select_run(run_id: str) -> None:
     _to_url("run", run_id)
 
 
-@st.cache_resource(max_entries=32)
+@st.fragment(run_every=1.0)
+def _teacher_progress(config: RunConfig) -> None:
+    """The progress of the worker training ``config``'s teacher; the whole page reruns once it is cached."""
+    jobs = runner()
+    job = jobs.teacher(config)
+    if job.status in ("ready", "failed"):
+        st.rerun()
+    place = jobs.queue_position(job.id)
+    done = min(max(jobs.progress(job.id) or 0.0, 0.0), 1.0)
+    text = (tr("common.teacher_queued", position=place) if place else
+            tr("common.training_teacher", teacher=config.teacher, dataset=config.dataset, percent=f"{100 * done:.0f}"))
+    st.progress(done, text=text)
+
+
+def await_teacher(config: RunConfig) -> None:
+    """Stop the page until ``config``'s teacher is cached: a worker process trains it (the server never trains)
+    while a progress bar shows how far it is; the page then draws itself again. A failed job is shown and stops."""
+    job = runner().teacher(config)
+    if job.status == "ready":
+        return
+    if job.status == "failed":
+        st.error(tr("common.teacher_failed", message=job.error or ""))
+        if st.button(tr("common.retry"), key="common_teacher_retry"):
+            runner().teacher(config, retry=True)
+            st.rerun()
+        st.stop()
+    _teacher_progress(config)
+    st.stop()
+
+
+def teacher_of(config: RunConfig):
+    """``config``'s teacher and data, read from the cache; when it is not cached yet, ``await_teacher`` first."""
+    key = str(teacher_path(config))
+    try:
+        return _cached_teacher(key, config)
+    except TeacherNotCached:
+        await_teacher(config)
+        return _cached_teacher(key, config)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_teacher(key: str, _config: RunConfig):
+    return load_teacher(_config)
+
+
+def loaded(run_id: str) -> LoadedRun:
+    """A finished run's models, read once per server; a teacher missing from the cache is trained by a worker
+    first (``await_teacher``)."""
+    try:
+        return _loaded(run_id)
+    except TeacherNotCached as missing:
+        await_teacher(missing.config)
+        return _loaded(run_id)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _loaded(run_id: str) -> LoadedRun:
     return load_run(runner().store, run_id)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def logits_of(key: str, _models: dict, _x_test) -> dict:
+    """Every model's test-set logits, computed once per server under ``key`` for every page that reads them:
+    moving a slider (T, a bias shift) only recomputes what is drawn from these."""
+    return {role: predict(model, _x_test).logits.float().cpu() for role, model in _models.items()}
+
+
+def run_logits(run: LoadedRun) -> dict:
+    return logits_of(run.run_id, run.models, run.splits.x_test)
 
 
 def selected_run() -> LoadedRun | None:
@@ -147,7 +216,7 @@ def selected_run() -> LoadedRun | None:
     for run_id in filter(None, candidates):
         try:
             if store.get(run_id).status == "finished":
-                return _loaded(run_id)
+                return loaded(run_id)
         except ValueError:  # deleted meanwhile
             continue
     return None

@@ -12,10 +12,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from kdlab import figures
-from kdlab.analysis import loss_formula_latex, summary_table, verdict
 from kdlab.config import RunConfig
-from kdlab.store import ACTIVE
+from kdlab.runs.store import ACTIVE
+from kdlab.viz import figures
+from kdlab.viz.summary import loss_formula_latex, summary_table, verdict
 from ui.common import lang, runner, tr
 
 # Redrawing the curves costs the browser and the server CPU that a run on the same cores misses: on 2 cores with
@@ -38,7 +38,7 @@ def loss_formula(config: RunConfig) -> str:
 
 
 def figure_labels() -> dict[str, str]:
-    """The translated axis titles, legends and titles for ``kdlab.figures``."""
+    """The translated axis titles, legends and titles for ``kdlab.viz.figures``."""
     return {key: tr(f"live.fig.{key}") for key in FIGURE_LABELS}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from . import Splits, register_dataset, stratified_split
+from .base import Splits, register_dataset, stratified_split
 
 
 @register_dataset("digits", modality="image", num_classes=10, summary="1,797 real 8x8 handwritten digits (bundled)")

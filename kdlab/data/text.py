@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from . import PAD, UNK, DataMissingError, Splits, register_dataset, stratified_split
+from .base import PAD, UNK, DataMissingError, Splits, register_dataset, stratified_split
 
 SENTIMENT = ["negative", "positive"]
 

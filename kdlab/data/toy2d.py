@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from . import Splits, register_dataset
+from .base import Splits, register_dataset
 
 
 def _points(name: str, x: torch.Tensor, y: torch.Tensor, class_names: list[str], seed: int) -> Splits:

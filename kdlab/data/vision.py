@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from . import DataMissingError, Splits, register_dataset
+from .base import DataMissingError, Splits, register_dataset
 
 
 def _torchvision_class(name: str) -> type:

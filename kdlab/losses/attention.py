@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ..models import ModelOutput, model_meta
-from . import register_loss
+from .base import register_loss
 
 
 def layer_pairs(n_student: int, n_teacher: int) -> list[tuple[int, int]]:
@@ -22,9 +23,15 @@ def layer_pairs(n_student: int, n_teacher: int) -> list[tuple[int, int]]:
     return [(i, math.ceil((i + 1) * n_teacher / n_student) - 1) for i in range(n_student)]
 
 
-def attention_map_loss(student: list[torch.Tensor], teacher: list[torch.Tensor]) -> torch.Tensor:
+def attention_map_loss(student: list[torch.Tensor], teacher: list[torch.Tensor],
+                       token_mask: torch.Tensor | None = None) -> torch.Tensor:
     """Mean over paired layers of MSE between ``[B, heads, Q, K]`` maps. Where head counts differ, both sides are
-    averaged over heads first: heads are not ordered, so only their mean is comparable."""
+    averaged over heads first: heads are not ordered, so only their mean is comparable.
+
+    ``token_mask`` (``[B, Q]``, True for real tokens) leaves padded queries out: their rows are the softmax of a
+    token that is not there, which is no knowledge, and on short texts padded to a long length they would be most
+    of the map. (Padded *keys* get exactly zero attention in both models, so they add nothing either way.)
+    """
     losses = []
     for i, j in layer_pairs(len(student), len(teacher)):
         s, t = student[i].float(), teacher[j].float()
@@ -33,7 +40,11 @@ def attention_map_loss(student: list[torch.Tensor], teacher: list[torch.Tensor])
                              f"the teacher {t.shape[-1]}; use the same patch size / sequence length")
         if s.shape[1] != t.shape[1]:
             s, t = s.mean(1, keepdim=True), t.mean(1, keepdim=True)
-        losses.append(F.mse_loss(s, t))
+        if token_mask is None:
+            losses.append(F.mse_loss(s, t))
+        else:
+            rows = token_mask[:, None, :, None].float()
+            losses.append(((s - t).pow(2) * rows).sum() / (rows.sum() * s.shape[1] * s.shape[-1]))
     return torch.stack(losses).mean()
 
 
@@ -55,9 +66,22 @@ class AttentionTransfer(nn.Module):
     def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
         super().__init__()
         self.kind = model_meta(config.student)["attention"]
-        self.needs = {"attentions"} if self.kind == "tokens" else {"activation_maps"}
+        self.field = "attentions" if self.kind == "tokens" else "activation_maps"
+        self.needs = {self.field}
+        student_maps, teacher_maps = getattr(student_probe, self.field), getattr(teacher_probe, self.field)
+        self.teacher_layers = [j for _, j in layer_pairs(len(student_maps), len(teacher_maps))]
+        self.average_heads = self.kind == "tokens" and student_maps[0].shape[1] != teacher_maps[0].shape[1]
+
+    def reduce(self, teacher: ModelOutput) -> ModelOutput:
+        """Only the teacher maps this term reads — one per student layer, in order, so that ``layer_pairs`` pairs
+        them one to one — and, where the head counts differ, their mean over heads (all the loss compares then).
+        The loss is unchanged; the memory drops by the share of unused layers (and heads)."""
+        maps = [getattr(teacher, self.field)[j] for j in self.teacher_layers]
+        if self.average_heads:
+            maps = [m.mean(1, keepdim=True) for m in maps]
+        return replace(teacher, **{self.field: maps})
 
     def forward(self, student: ModelOutput, teacher: ModelOutput) -> torch.Tensor:
         if self.kind == "tokens":
-            return attention_map_loss(student.attentions, teacher.attentions)
+            return attention_map_loss(student.attentions, teacher.attentions, student.token_mask)
         return activation_attention_loss(student.activation_maps, teacher.activation_maps)

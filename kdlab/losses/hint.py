@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..models import ModelOutput
-from . import register_loss
+from .base import register_loss
 
 
 def pooled(feature: torch.Tensor) -> torch.Tensor:

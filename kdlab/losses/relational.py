@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..models import ModelOutput
-from . import register_loss
+from .base import register_loss
 
 
 def distance_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import InputSpec, ModelOutput, register_model
+from .base import InputSpec, ModelOutput, register_model
 
 
 def activation_map(a: torch.Tensor) -> torch.Tensor:

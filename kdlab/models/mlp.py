@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from . import InputSpec, ModelOutput, register_model
+from .base import InputSpec, ModelOutput, register_model
 
 
 class MLP(nn.Module):

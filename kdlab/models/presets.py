@@ -2,7 +2,7 @@
 without knowing the knobs. One line each; ``build_model`` accepts a preset wherever it takes an architecture."""
 from __future__ import annotations
 
-from . import register_preset
+from .base import register_preset
 
 register_preset("mlp-large", "mlp", "MLP, 3 hidden layers of 512", hidden=512, depth=3)
 register_preset("mlp-small", "mlp", "MLP, 1 hidden layer of 32", hidden=32, depth=1)

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from . import InputSpec, ModelOutput, register_model
+from .base import InputSpec, ModelOutput, register_model
 
 
 class LSTMClassifier(nn.Module):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import InputSpec, ModelOutput, register_model
+from .base import InputSpec, ModelOutput, register_model
 from .cnn import activation_map
 
 

@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from . import InputSpec, ModelOutput, register_model
+from .base import InputSpec, ModelOutput, register_model
 
 
 class SelfAttention(nn.Module):
@@ -82,7 +82,8 @@ class Encoder(nn.Module):
             states.append(x)
         embedding = self.norm(x[:, 0])
         features = {"mid": states[(len(states) - 1) // 2], "embedding": embedding}
-        return ModelOutput(self.head(embedding), features, attentions=attentions)
+        return ModelOutput(self.head(embedding), features, attentions=attentions,
+                           token_mask=None if pad_mask is None else ~pad_mask)
 
 
 def default_patch(height: int, width: int) -> int:

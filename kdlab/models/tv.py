@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from . import InputSpec, register_model
+from .base import InputSpec, register_model
 from .resnet import StagedNet
 
 

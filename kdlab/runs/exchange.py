@@ -1,10 +1,13 @@
-"""Runs in and out of the store: metrics as CSV, a run as JSON, and importing a run trained elsewhere.
+"""Runs in and out of the store: metrics as CSV and a run as JSON (export), and a run trained elsewhere (import).
 
 Export is plain text a spreadsheet or a notebook reads. Import is the reverse trip for a run trained by the CLI on
 another machine (a GPU box): its config JSON and its weights file. Both are untrusted input, so the config goes
 through ``RunConfig.from_dict`` and the weights only through ``load_tensors`` (``weights_only=True``, never a
 plain unpickle); the numbers shown for an imported run are recomputed here on the test set, never taken on trust.
 Nothing is written to the store unless everything checks out.
+
+Import needs the run's teacher. The app server reads it from the cache (``load_teacher``, which raises
+``TeacherNotCached`` and never trains); the CLI may pass ``kdlab.train.prepare_teacher``, which trains it.
 """
 from __future__ import annotations
 
@@ -12,17 +15,22 @@ import csv
 import io
 import json
 import warnings
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Callable
 
 import torch
+from torch import nn
 
-from .config import RunConfig
-from .data import load_dataset
-from .models import InputSpec, build_model, parameter_count, size_bytes
-from .storage import load_tensors
+from ..config import RunConfig
+from ..config_io import config_document
+from ..data import Splits
+from ..evaluate import RunResult, agreement, phase_result, predict
+from ..models import InputSpec
+from ..teachers import load_teacher
+from ..tensor_files import load_tensors
+from .loading import rebuild_student
 from .store import RunStore, check_workspace
-from .train import PhaseResult, RunResult, per_class_accuracy, predict, prepare_teacher
 
 EVENT_COLUMNS = ("seq", "phase", "kind", "epoch", "step", "progress")
 WEIGHT_ROLES = ("student", "baseline")
@@ -55,30 +63,27 @@ def created_text(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp).isoformat(timespec="seconds")
 
 
-def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes, workspace: str) -> str:
+def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes, workspace: str,
+               teacher_for: Callable[[RunConfig], tuple[nn.Module, Splits]] = load_teacher) -> str:
     """Add a run trained elsewhere as ``finished``; returns its id. Raises ``ValueError`` (one sentence) for a
     bad workspace, config or weights file, and then writes nothing.
 
     ``config_data`` is the run's config (a dict or its JSON text, as ``kdlab runs export --what config`` writes
     it) or a whole run record (``runs show --json``, the History page's JSON download); ``weights`` the bytes
-    of a ``torch.save`` of ``{"student": state_dict, "baseline": state_dict}`` (the baseline is optional), as ``kdlab runs export --what weights`` writes them.
+    of a ``torch.save`` of ``{"student": state_dict, "baseline": state_dict}`` (the baseline is optional), as
+    ``kdlab runs export --what weights`` writes them. ``teacher_for(config)`` gives the teacher and the data.
     """
     workspace = check_workspace(workspace)
-    config = RunConfig.from_dict(_parse_config(config_data))
+    config = RunConfig.from_dict(config_document(config_data))
     states = _parse_weights(weights)
-    eval_config = RunConfig.from_dict({**config.to_dict(), "device": "cpu"})
-    splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=config.download,
-                          **config.dataset_kw)
-    models = {role: _fitted(config, InputSpec.of(splits), role, state) for role, state in states.items()}
-    teacher, splits = prepare_teacher(eval_config)  # the cached teacher, trained first if this server lacks it
-    teacher_logits = predict(teacher.cpu(), splits.x_test).logits.float()
-    phases = {role: _evaluate(model, predict(model, splits.x_test).logits, splits)
+    teacher, splits = teacher_for(replace(config, device="cpu"))
+    teacher = teacher.cpu().eval()
+    models = {role: rebuild_student(config, InputSpec.of(splits), role, state) for role, state in states.items()}
+    logits = {role: predict(model, splits.x_test).logits.float() for role, model in {"teacher": teacher, **models}.items()}
+    phases = {role: phase_result(model, logits[role], splits.y_test, splits.num_classes)
               for role, model in {"teacher": teacher, **models}.items()}
-    student_logits = predict(models["student"], splits.x_test).logits
-    agreement = (student_logits.argmax(1) == teacher_logits.argmax(1)).float().mean().item()
-    result = RunResult(config, "cpu", phases["teacher"], phases["student"], phases.get("baseline"),
-                       teacher_cached=None, agreement=agreement, splits=splits)
-    summary = {**result.summary(), "imported": True}
+    summary = {**_summary(config, phases, agreement(logits["student"], logits["teacher"]).item(), splits),
+               "imported": True}
     run_id = store.create(config.to_dict(), workspace, source="import", status="running")
     try:
         store.finish(run_id, summary, {role: model.state_dict() for role, model in models.items()})
@@ -88,21 +93,9 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
     return run_id
 
 
-def _parse_config(data: Any) -> Any:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("the config file is not UTF-8 text (expected the run's config JSON)") from None
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"the config is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") \
-                from None
-    if isinstance(data, dict) and {"id", "config", "summary"} <= set(data):
-        return data["config"]  # a whole run record, as `runs show --json` and the History download write it
-    return data
+def _summary(config: RunConfig, phases: dict, student_agreement: float, splits: Splits) -> dict:
+    return RunResult(config, "cpu", phases["teacher"], phases["student"], phases.get("baseline"),
+                     teacher_cached=None, agreement=student_agreement, splits=splits).summary()
 
 
 def _parse_weights(weights: bytes) -> dict[str, dict[str, torch.Tensor]]:
@@ -124,33 +117,3 @@ def _parse_weights(weights: bytes) -> dict[str, dict[str, torch.Tensor]]:
                                                   for k, v in state.items()):
             raise ValueError(f"the {role} weights are not a state dict (a mapping of parameter names to tensors)")
     return data
-
-
-def _fitted(config: RunConfig, spec: InputSpec, role: str, state: dict[str, torch.Tensor]) -> torch.nn.Module:
-    """A fresh ``config.student`` for this dataset with ``state`` loaded strictly, or a one-sentence ValueError."""
-    model = build_model(config.student, spec, config.seed, config.student_kw)
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state]
-    unexpected = [k for k in state if k not in expected]
-    reshaped = [k for k in expected if k in state and state[k].shape != expected[k].shape]
-    if missing or unexpected or reshaped:
-        problems = []
-        if missing:
-            problems.append(f"{len(missing)} missing (e.g. {missing[0]!r})")
-        if unexpected:
-            problems.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]!r})")
-        if reshaped:
-            k = reshaped[0]
-            problems.append(f"{len(reshaped)} of another shape (e.g. {k!r} is {list(state[k].shape)}, "
-                            f"expected {list(expected[k].shape)})")
-        raise ValueError(f"the {role} weights do not fit a {config.student!r} student for {config.dataset}: "
-                         f"{'; '.join(problems)} — check that the config is the one these weights were trained with")
-    model.load_state_dict(state, strict=True)
-    return model.eval()
-
-
-def _evaluate(model: torch.nn.Module, logits: torch.Tensor, splits) -> PhaseResult:
-    """Test accuracy, per-class accuracy and size; training time is unknown for an imported run (None)."""
-    accuracy = (logits.argmax(1) == splits.y_test).float().mean().item()
-    return PhaseResult(accuracy, per_class_accuracy(logits, splits.y_test, splits.num_classes),
-                       parameter_count(model), size_bytes(model), None, None)

@@ -10,7 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .export import created_text, import_run, metrics_csv, run_json
+from ..train import prepare_teacher
+from .exchange import created_text, import_run, metrics_csv, run_json
 from .store import ACTIVE, DEFAULT_WORKSPACE, RunRecord, RunStore
 
 EXPORTS = ("metrics", "config", "weights")
@@ -110,7 +111,8 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _import(store: RunStore, args: argparse.Namespace) -> int:
-    run_id = import_run(store, _read(args.config, "config"), _read(args.weights, "weights"), args.workspace)
+    run_id = import_run(store, _read(args.config, "config"), _read(args.weights, "weights"), args.workspace,
+                        teacher_for=prepare_teacher)  # the shell may train a missing teacher
     summary = store.get(run_id).summary
     print(f"imported as run {run_id}: student {_percent(summary['student_acc'])}, "
           f"teacher {_percent(summary['teacher_acc'])} (recomputed on the test set)")

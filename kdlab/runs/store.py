@@ -21,8 +21,8 @@ from typing import Any, Iterator
 
 import torch
 
-from .data import kdlab_home
-from .storage import load_tensors
+from ..data import kdlab_home
+from ..tensor_files import load_tensors
 
 ACTIVE = ("queued", "running")
 STATUSES = (*ACTIVE, "finished", "failed", "cancelled", "interrupted")

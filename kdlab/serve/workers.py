@@ -1,4 +1,5 @@
-"""Training processes: the app server never trains in its own process; each run trains in a worker process.
+"""Training processes: the app server never trains in its own process; each run, and each teacher a page needs
+before any run (``JobRunner.teacher``), trains in a worker process.
 
 Why processes and not threads: a run trained in a thread of the Streamlit server shares that process's GIL with
 every page rerun, figure build and websocket message; on 2 cores a watched run went ~75% slower than headless.
@@ -7,12 +8,16 @@ The server shares the cores out (all but one, kept for itself): a run alone gets
 starts each gets half (torch threads change between two steps), so concurrent runs never oversubscribe the cores.
 A worker writes events and results to the run store itself, exactly as the CLI does.
 
-Why ``python -m kdlab.workers`` and not ``multiprocessing``: spawn re-imports the parent's ``__main__`` in the
+Why ``python -m kdlab.serve.workers`` and not ``multiprocessing``: spawn re-imports the parent's ``__main__`` in the
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The
 server and a worker talk over a socket pair with ``multiprocessing.connection`` messages:
 
-    server -> worker   ("run", run_id, config_dict, threads)   ("threads", run_id, threads)   ("stop", run_id)
-    worker -> server   ("progress", run_id, fraction)  ("done", run_id)
+    server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes)   ("teacher", job_id, config_dict,
+                       threads, 0)   ("threads", id, threads)   ("stop", id)
+    worker -> server   ("progress", id, fraction)   ("done", id, error)
+
+A run records how it ended in the run store itself; a teacher job has no row there, so its error (None when the
+teacher is cached now) comes back in "done".
 
 If the server goes away, a worker stops its run at the next step (the run ends 'cancelled', with its events kept)
 and exits. POSIX only.
@@ -43,7 +48,7 @@ class Worker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kdlab.workers", str(theirs.fileno()), str(store_path)],
+                [sys.executable, "-m", "kdlab.serve.workers", str(theirs.fileno()), str(store_path)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
         except BaseException:
             ours.close()
@@ -52,12 +57,13 @@ class Worker:
             theirs.close()
         self.conn = Connection(ours.detach())
         self.send_lock = threading.Lock()
-        self.progress, self.threads = 0.0, 0
+        self.progress, self.threads, self.error = 0.0, 0, None
 
-    def begin(self, run_id: str, config: dict, threads: int) -> None:
-        """Hand the worker a run to train with ``threads`` torch threads (raises OSError if the process is gone)."""
-        self.progress, self.threads = 0.0, threads
-        self._send(("run", run_id, config, threads))
+    def begin(self, kind: str, job_id: str, config: dict, threads: int, cache_budget_bytes: int = 0) -> None:
+        """Hand the worker a job — ``"run"`` or ``"teacher"`` — to do with ``threads`` torch threads (raises OSError
+        if the process is gone)."""
+        self.progress, self.threads, self.error = 0.0, threads, None
+        self._send((kind, job_id, config, threads, cache_budget_bytes))
 
     def share_cores(self, run_id: str, threads: int) -> None:
         """Change the running run's torch threads (at its next step)."""
@@ -66,12 +72,13 @@ class Worker:
             self._message(("threads", run_id, threads))
 
     def wait(self, run_id: str) -> str | None:
-        """Block until the worker reports the run done — however it ended, the worker recorded that in the
-        store — and return None; else return why the process is gone."""
+        """Block until the worker reports the job done and return None (a run's end is in the store, a teacher
+        job's error in ``self.error``); else return why the process is gone."""
         try:
             while True:
                 kind, about, *value = self.conn.recv()
                 if kind == "done" and about == run_id:
+                    self.error = value[0]
                     return None
                 if kind == "progress" and about == run_id:
                     self.progress = value[0]
@@ -154,9 +161,10 @@ class ServerLink:
 
 def serve(fd: int, store_path: str) -> None:
     """A worker's main loop: train each run it is sent, in this process's main thread, until the server leaves."""
-    from .config import RunConfig
-    from .recording import run_recorded
-    from .store import RunStore
+    from ..config import RunConfig
+    from ..runs.recording import run_recorded
+    from ..runs.store import RunStore
+    from ..train import prepare_teacher
 
     store, link = RunStore(store_path), ServerLink(Connection(fd))
     while not link.orphaned:
@@ -164,16 +172,21 @@ def serve(fd: int, store_path: str) -> None:
             kind, run_id, *values = link.conn.recv()
         except (EOFError, OSError):
             return
-        if kind != "run":  # a message about a run that has already ended
+        if kind not in ("run", "teacher"):  # a message about a job that has already ended
             continue
-        config, threads = values
+        config, threads, cache_budget_bytes = values
         torch.set_num_threads(threads)
         link.start(run_id)
-        try:
-            run_recorded(store, run_id, RunConfig.from_dict(config), listeners=[link], stop=link)
-        except Exception:  # noqa: BLE001  (run_recorded stored why the run ended; the worker takes the next one)
-            pass
-        link.send("done")
+        error = None
+        try:  # the server validated the config where it entered; this only rebuilds it
+            if kind == "run":
+                run_recorded(store, run_id, RunConfig.from_dict(config, validate=False), listeners=[link],
+                             stop=link, cache_budget_bytes=cache_budget_bytes)
+            else:
+                prepare_teacher(RunConfig.from_dict(config, validate=False), listeners=[link], stop=link)
+        except Exception as err:  # noqa: BLE001  (a run stored why it ended; the worker takes the next job)
+            error = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        link.send("done", error)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .config import DEVICES, RunConfig
+import torch
+
+from ..config import DEVICES, RunConfig
+from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class ServerSettings:
     max_epochs: int = 200  # per run, student and teacher alike
     max_train_samples: int = 60_000  # the transfer set a run may train on
     devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
+    teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -43,7 +47,7 @@ class ServerSettings:
         if unknown:
             raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
         parsed = {}
-        for name in ("max_concurrent_runs", "max_epochs", "max_train_samples"):
+        for name in ("max_concurrent_runs", "max_epochs", "max_train_samples", "teacher_cache_mb"):
             if name in values:
                 try:
                     parsed[name] = int(values[name])
@@ -71,3 +75,18 @@ class ServerSettings:
         """Limit the student's transfer set to ``max_train_samples``."""
         limit = min(config.train_limit or self.max_train_samples, self.max_train_samples)
         return replace(config, train_limit=limit)
+
+    @property
+    def cache_budget_bytes(self) -> int:
+        return self.teacher_cache_mb * MIB
+
+    def device_choices(self, cuda_available: bool | None = None, mps_available: bool | None = None) -> list[str]:
+        """The devices a run may ask for here: those this server offers that this machine has. "auto" (GPU when
+        present, else CPU) and "cpu" always work; "cuda" and "mps" only with the hardware, so a page never offers a
+        GPU that would fail the run."""
+        if cuda_available is None:
+            cuda_available = torch.cuda.is_available()
+        if mps_available is None:
+            mps_available = torch.backends.mps.is_available()
+        present = {"auto": True, "cpu": True, "cuda": cuda_available, "mps": mps_available}
+        return [d for d in self.devices if present.get(d, False)] or ["cpu"]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
+from ..data import DATASETS
+
 # The config fields a history row shows, in order: what the run distilled from what, and the loss knobs.
 CONFIG_COLUMNS = ("dataset", "teacher", "student", "method", "temperature", "alpha", "beta", "gamma", "epochs")
 RESULT_COLUMNS = ("student_acc", "baseline_acc", "teacher_acc", "distill_seconds")
@@ -175,23 +177,4 @@ def tuning_maps(records, min_cells: int = 2) -> list[TuningMap]:
 
 def is_2d(config: dict) -> bool:
     """Whether a run's dataset is a 2-D toy set (modality "points"), whose decision boundaries can be drawn."""
-    from .data import DATASETS
-
     return config.get("dataset") in DATASETS and DATASETS.get(config["dataset"]).meta["modality"] == "points"
-
-
-def boundary_panels(loaded_runs: dict, resolution: int = 80) -> dict[str, dict]:
-    """Decision-boundary panels of the distilled students of 2-D runs, grouped by dataset (runs on one dataset
-    share their test points): ``{dataset: {"grids": {name: grid}, "points", "labels", "class_names"}}``.
-    ``loaded_runs`` maps a display name to a ``kdlab.replay.LoadedRun``; runs on other modalities are skipped."""
-    from .analysis import decision_grid
-
-    panels: dict[str, dict] = {}
-    for name, run in loaded_runs.items():
-        if run.splits.modality != "points":
-            continue
-        panel = panels.setdefault(run.config.dataset, {"grids": {}, "points": run.splits.x_test.numpy(),
-                                                        "labels": run.splits.y_test.numpy(),
-                                                        "class_names": run.splits.class_names})
-        panel["grids"][name] = decision_grid(run.models["student"], run.splits.x_test, resolution=resolution)
-    return panels

@@ -1,0 +1,65 @@
+"""Re-open a finished run: rebuild its models from the stored config and weights, and its teacher from the cache.
+
+A run record is self-describing (like nanoGPT's checkpoints): the config says which architectures and knobs, the
+weights fill them, so any page in any session can show a run that another process trained. Loading never trains:
+a teacher missing from the cache raises ``TeacherNotCached``, and the app asks a worker to train it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import torch
+from torch import nn
+
+from ..config import RunConfig
+from ..data import Splits
+from ..models import InputSpec, build_model
+from ..teachers import load_teacher
+from .store import RunStore
+
+
+@dataclass
+class LoadedRun:
+    run_id: str
+    config: RunConfig
+    summary: dict
+    splits: Splits
+    models: dict[str, nn.Module] = field(repr=False)  # "teacher", "student" and, when trained, "baseline"
+
+
+def rebuild_student(config: RunConfig, spec: InputSpec, role: str, state: dict[str, torch.Tensor]) -> nn.Module:
+    """A fresh ``config.student`` for this data with ``state`` loaded strictly, in eval mode; a one-sentence
+    ``ValueError`` naming the first mismatches when the weights do not fit (an upload may hold anything)."""
+    model = build_model(config.student, spec, config.seed, config.student_kw)
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    reshaped = [k for k in expected if k in state and state[k].shape != expected[k].shape]
+    if missing or unexpected or reshaped:
+        problems = []
+        if missing:
+            problems.append(f"{len(missing)} missing (e.g. {missing[0]!r})")
+        if unexpected:
+            problems.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]!r})")
+        if reshaped:
+            k = reshaped[0]
+            problems.append(f"{len(reshaped)} of another shape (e.g. {k!r} is {list(state[k].shape)}, "
+                            f"expected {list(expected[k].shape)})")
+        raise ValueError(f"the {role} weights do not fit a {config.student!r} student for {config.dataset}: "
+                         f"{'; '.join(problems)} — check that the config is the one these weights were trained with")
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
+def load_run(store: RunStore, run_id: str) -> LoadedRun:
+    """A finished run's models on the CPU; ``ValueError`` for an unknown or unfinished run, ``TeacherNotCached``
+    when its teacher must be trained first."""
+    record = store.get(run_id)
+    if record.status != "finished":
+        raise ValueError(f"run {run_id} is {record.status}, not finished")
+    config = replace(RunConfig.from_dict(record.config), device="cpu")
+    teacher, splits = load_teacher(config)
+    models = {"teacher": teacher}
+    for role, state in store.weights(run_id).items():
+        models[role] = rebuild_student(config, InputSpec.of(splits), role, state)
+    return LoadedRun(run_id, config, record.summary, splits, models)

@@ -1,0 +1,216 @@
+"""Background jobs: a queue in front of a fixed number of training processes, recording into the run store.
+
+The app never trains in its own process: it submits a config, gets a run id, and polls the store. A page that
+needs a teacher before any run (the Temperature page's default, re-opening or importing a run whose teacher is not
+cached) asks for it with ``teacher`` and shows the job's progress; it then reads the teacher from the cache. Each
+job gets a small thread that waits for a free worker process (``kdlab.serve.workers``; at most
+``max_concurrent_runs``, spawned on first need), hands it the job and waits for it to end. The worker writes a
+run's events and results to the store, so any page — in any browser, after any refresh — redraws from the store.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import uuid
+from dataclasses import dataclass
+
+from ..config import RunConfig
+from ..runs.store import ACTIVE, RunStore
+from ..teachers import teacher_path
+from .settings import ServerSettings
+from .workers import Worker
+
+
+def training_cores() -> int:
+    """The cores runs may use: all but one, which stays with the app server (and, on a laptop, the browser).
+    With that core training too, a watched run on 2 cores went 66% slower than headless instead of 29%."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+@dataclass
+class TeacherJob:
+    """Training one teacher for the pages: ``status`` is "queued", "running", "ready" or "failed" (``error`` says
+    why). Pages asking for the same teacher share one job."""
+
+    id: str
+    status: str
+    error: str | None = None
+
+
+class JobRunner:
+    """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
+
+    def __init__(self, store: RunStore, settings: ServerSettings = ServerSettings()):
+        self.store, self.settings = store, settings
+        self.cores = training_cores()
+        # LIFO, so a warm process is reused before a new one is spawned; None: a slot with no process yet
+        self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
+        for _ in range(settings.max_concurrent_runs):
+            self.idle.put(None)
+        self.lock = threading.Lock()
+        self.waiting: list[str] = []  # queued job ids (runs and teachers), oldest first
+        self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
+        self.running: dict[str, Worker] = {}
+        self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
+        self.closed = False
+        store.mark_interrupted()
+
+    def warm_up(self) -> None:
+        """Start one worker process now, so the first run does not wait for it to import torch (seconds)."""
+        try:
+            worker = self.idle.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            worker = self._usable(worker)
+        finally:  # the slot goes back even if no process could start
+            self.idle.put(worker)
+
+    def _usable(self, worker: Worker | None) -> Worker:
+        """``worker`` if its process is alive, else a new one (a dead one is cleaned up)."""
+        if worker is not None and worker.alive():
+            return worker
+        if worker is not None:
+            worker.close()
+        return Worker(self.store.path)
+
+    def submit(self, config: RunConfig, workspace: str, owner: str | None = None) -> str:
+        """Record a validated config as 'queued' and start it; raises ValueError for a config this server refuses.
+        ``owner``: the key of the browser that asked (``RunStore.owned``)."""
+        self.settings.check(config)
+        config = self.settings.cap_transfer(config)
+        run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
+        self._start(run_id, "run", config)
+        return run_id
+
+    def teacher(self, config: RunConfig, retry: bool = False) -> TeacherJob:
+        """The job that makes ``config``'s teacher available in the cache: "ready" at once when it is cached, else
+        queued on a worker process (or the job another page already started for the same teacher). A failed job
+        is returned as it is, so a page shows why, until ``retry``."""
+        key = str(teacher_path(config))
+        with self.lock:
+            job = self.teachers.get(key)
+            if job is not None and job.status in ("queued", "running"):
+                return job
+            if job is not None and job.status == "failed" and not retry:
+                return job
+            if teacher_path(config).exists():
+                return TeacherJob(key, "ready")
+            job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
+        self._start(job.id, "teacher", config)
+        return job
+
+    def _start(self, job_id: str, kind: str, config: RunConfig) -> None:
+        with self.lock:
+            self.waiting.append(job_id)
+        threading.Thread(target=self._run, args=(job_id, kind, config), name=f"kdlab-{job_id}", daemon=True).start()
+
+    def queue_position(self, job_id: str) -> int | None:
+        """1 for the next job to start; None once it runs (or if unknown)."""
+        with self.lock:
+            return self.waiting.index(job_id) + 1 if job_id in self.waiting else None
+
+    def progress(self, job_id: str) -> float | None:
+        """The fraction done of a running job, updated at every logged step; None when it is not running here."""
+        with self.lock:
+            worker = self.running.get(job_id)
+            return worker.progress if worker is not None else None
+
+    def stop(self, run_id: str) -> None:
+        """Ask a running run to stop after its current step; a queued one is cancelled at once."""
+        with self.lock:
+            if run_id in self.running:
+                self.running[run_id].stop(run_id)
+                return
+            if run_id not in self.waiting:
+                return
+            self.waiting.remove(run_id)  # the runs behind it move up now
+            self.cancelled.add(run_id)
+        self.store.set_status(run_id, "cancelled", "stopped before it started")
+
+    def close(self) -> None:
+        """End every worker process; a run in progress ends 'failed', a queued one never starts."""
+        with self.lock:
+            self.closed = True
+            busy = list(self.running.values())
+        for worker in busy:  # their job threads see the process end, record it, and close them
+            worker.process.terminate()
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                worker.close()
+
+    def _threads(self, runs: int) -> int:
+        return max(1, self.cores // runs)
+
+    def _share_cores(self) -> None:
+        """Each running job gets an equal share of ``cores``: all of them when alone (call with the lock held)."""
+        for job_id, worker in self.running.items():
+            worker.share_cores(job_id, self._threads(len(self.running)))
+
+    def _dropped(self, job_id: str) -> bool:
+        """Whether a queued job must not start (stopped, or the runner closed); forgets the stop. Call with the
+        lock held."""
+        dropped = job_id in self.cancelled or self.closed
+        self.cancelled.discard(job_id)
+        return dropped
+
+    def _run(self, job_id: str, kind: str, config: RunConfig) -> None:
+        worker = self.idle.get()  # blocks while every worker is busy: this is the queue
+        try:
+            worker = self._train(job_id, kind, config, worker)
+        finally:
+            self.idle.put(worker)
+
+    def _train(self, job_id: str, kind: str, config: RunConfig, worker: Worker | None) -> Worker | None:
+        """Do one job on ``worker`` (started first if needed); returns what goes back to the pool."""
+        failure, began = None, False
+        try:
+            with self.lock:
+                if self._dropped(job_id):  # stopped while queued: no process to start
+                    return worker
+            worker = self._usable(worker)
+            with self.lock:  # leaves 'waiting' and enters 'running' at once, so a Stop always finds it
+                if self._dropped(job_id):  # stopped while its process started
+                    return worker
+                self.waiting.remove(job_id)
+                budget = self.settings.cache_budget_bytes if kind == "run" else 0
+                worker.begin(kind, job_id, config.to_dict(), self._threads(len(self.running) + 1), budget)
+                self.running[job_id] = worker
+                began = True
+                self._share_cores()
+            failure = worker.wait(job_id)
+        except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the job)
+            failure = f"the training process could not take the job: {type(err).__name__}: {err}"
+        finally:
+            with self.lock:
+                self.running.pop(job_id, None)
+                if job_id in self.waiting:
+                    self.waiting.remove(job_id)
+                self._share_cores()
+                if kind == "teacher":
+                    error = failure or (worker.error if began else "the server closed before the job started")
+                    self._teacher_done(job_id, error)
+        if failure is None:
+            return worker
+        if kind == "run":
+            self._fail_run(job_id, failure)
+        if worker is not None:
+            worker.close()
+        return None
+
+    def _teacher_done(self, job_id: str, error: str | None) -> None:
+        for job in self.teachers.values():
+            if job.id == job_id:
+                job.status, job.error = ("failed", error) if error else ("ready", None)
+
+    def _fail_run(self, run_id: str, failure: str) -> None:
+        try:
+            if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died
+                self.store.set_status(run_id, "failed", failure)
+        except ValueError:  # the run was deleted meanwhile
+            pass

@@ -1,0 +1,87 @@
+"""A run in words and a formula: the numbers behind its verdict, its summary table, and the loss it minimised
+with its values filled in.
+"""
+from __future__ import annotations
+
+import math
+
+VERDICT_BAND_POINTS = 0.5
+
+
+def verdict(summary: dict, band_points: float = VERDICT_BAND_POINTS) -> dict:
+    """The numbers behind a one-line verdict on a run (``RunResult.summary()``; accuracies are fractions).
+
+    - ``gain_points = 100 (student_acc - baseline_acc)``: what distillation added over training the same small
+      model on hard labels alone (None without a baseline).
+    - ``kind``: ``"helped"`` above ``+band``, ``"hurt"`` below ``-band``, else ``"no_difference"`` (None without a
+      baseline). A gain within ±0.5 points is within seed-to-seed noise of a small test set, so it is not called.
+    - ``teacher_gap_points = 100 (teacher_acc - student_acc)``: what the compression still costs.
+    - ``param_ratio = teacher_params / student_params`` and ``size_ratio`` likewise for bytes: "k× smaller".
+    """
+    student, baseline, teacher = summary["student_acc"], summary.get("baseline_acc"), summary["teacher_acc"]
+    gain = None if baseline is None else round(100.0 * (student - baseline), 9)  # 0.805-0.8 must not exceed 0.5
+    if gain is None:
+        kind = None
+    elif gain > band_points:
+        kind = "helped"
+    elif gain < -band_points:
+        kind = "hurt"
+    else:
+        kind = "no_difference"
+
+    def ratio(big, small):
+        return big / small if big is not None and small else math.nan
+
+    return {"kind": kind, "gain_points": gain, "band_points": band_points,
+            "teacher_gap_points": round(100.0 * (teacher - student), 9),
+            "param_ratio": ratio(summary.get("teacher_params"), summary.get("student_params")),
+            "size_ratio": ratio(summary.get("teacher_size_bytes"), summary.get("student_size_bytes"))}
+
+
+def summary_table(summary: dict) -> list[dict]:
+    """One row per model of a finished run (teacher, baseline when trained, distilled student), in the units a table
+    shows: ``role``, ``accuracy_pct`` (test accuracy, %), ``params``, ``size_kb`` (parameters and buffers, KiB) and
+    ``seconds`` (training time; a cached teacher keeps the time it originally took). Putting the three side by side
+    is the whole point of distillation: the student should be nearly as accurate as the teacher, far smaller, and
+    more accurate than the baseline of the same size."""
+    seconds = {"teacher": "teacher_seconds", "baseline": "baseline_seconds", "student": "distill_seconds"}
+    rows = []
+    for role in ("teacher", "baseline", "student"):
+        if summary.get(f"{role}_acc") is None:
+            continue
+        size = summary.get(f"{role}_size_bytes")
+        rows.append({"role": role, "accuracy_pct": round(100.0 * summary[f"{role}_acc"], 2),
+                     "params": summary.get(f"{role}_params"),
+                     "size_kb": None if size is None else round(size / 1024, 1),
+                     "seconds": None if summary.get(seconds[role]) is None else round(summary[seconds[role]], 2)})
+    return rows
+
+
+def _coefficient(value: float) -> str:
+    """A loss weight as the formula shows it: whole numbers as such (0, 1, 10), slider fractions with two decimals
+    (0.10), more digits only when needed."""
+    value = round(float(value), 6) + 0.0  # 1 - 0.9 = 0.09999999999999998 -> 0.1; -0.0 -> 0.0
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:.4g}"
+
+
+def loss_formula_latex(temperature: float, alpha: float, beta: float, gamma: float,
+                       terms: dict[str, float] | None = None) -> str:
+    """The loss of a run as LaTeX with its values substituted, so a page shows exactly what the run minimises:
+    ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep (+ w·L_term ...)``.
+
+    The (1-α) coefficient is computed, T² is written as ``T^2`` with T filled in (the factor that keeps the soft
+    term's gradients as large as the hard term's as T grows), and zero weights stay visible as ``0``, so a learner
+    sees which terms are switched off.
+    """
+    t = f"{float(temperature):g}"
+    soft = rf"\mathrm{{KL}}\big(\mathrm{{softmax}}(t/{t})\,\|\,\mathrm{{softmax}}(s/{t})\big)"
+    parts = [rf"{_coefficient(1 - alpha)}\,\mathrm{{CE}}(y, s)",
+             rf"{_coefficient(alpha)}\cdot {t}^{{2}}\,{soft}",
+             rf"{_coefficient(beta)}\,\mathcal{{L}}_{{att}}",
+             rf"{_coefficient(gamma)}\,\mathcal{{L}}_{{rep}}"]
+    for name, weight in (terms or {}).items():
+        label = str(name).replace("_", r"\_")
+        parts.append(rf"{_coefficient(weight)}\,\mathcal{{L}}_{{\mathrm{{{label}}}}}")
+    return r"\mathcal{L} = " + " + ".join(parts)

@@ -1,0 +1,20 @@
+"""Every user-facing string of the app, in English and Simplified Chinese: one module per page, merged here.
+
+The core (``kdlab``) returns numbers and keys; the UI words them. Keys are prefixed with their page
+(``distill.alpha``); ``t(key, lang, **values)`` formats with ``str.format``. tests/test_i18n.py checks that both
+languages have every key and the same placeholders, and that no key is defined twice.
+"""
+from __future__ import annotations
+
+from . import attention, common, compare, distill, history, home, lessons, live, temperature
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+PAGES = (common, home, temperature, distill, attention, compare, lessons, history, live)
+
+TEXT: dict[str, dict[str, str]] = {key: entry for page in PAGES for key, entry in page.TEXT.items()}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    entry = TEXT[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,32 @@
+"""Texts every page shares: the title, navigation, language and workspace, roles and errors."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "app.title": {"en": "kdlab — knowledge distillation lab", "zh": "kdlab —— 知识蒸馏实验室"},
+    "common.language": {"en": "Language", "zh": "语言"},
+    "common.workspace": {"en": "Workspace", "zh": "工作区"},
+    "common.workspace_help": {"en": "Runs are grouped by workspace (a class, or your own name). It is kept in the URL.",
+                              "zh": "运行按工作区分组（一个班级或你自己的名字），并保存在网址中。"},
+    "common.error": {"en": "Something went wrong: {message}", "zh": "出错了：{message}"},
+    "common.teacher": {"en": "teacher", "zh": "教师"},
+    "common.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "common.baseline": {"en": "baseline student", "zh": "基线学生"},
+    "common.training_teacher": {"en": "Training the teacher {teacher} on {dataset} once, in a training process "
+                                      "(it is cached for every later run): {percent}%",
+                                "zh": "正在训练进程中训练 {dataset} 上的教师模型 {teacher}（仅一次，之后所有运行都会复用缓存）："
+                                      "{percent}%"},
+    "common.teacher_queued": {"en": "The teacher this page needs is queued behind other runs (position {position})…",
+                              "zh": "本页需要的教师模型正在排队等待其他训练任务（第 {position} 位）…"},
+    "common.teacher_failed": {"en": "The teacher this page needs could not be trained: {message}",
+                              "zh": "无法训练本页需要的教师模型：{message}"},
+    "common.retry": {"en": "Try again", "zh": "重试"},
+    "common.no_run": {"en": "No finished run yet: start one on the Distill page or the home page's quick demo.",
+                      "zh": "还没有完成的运行：请在“蒸馏”页面或首页的快速演示中开始一次。"},
+    "common.run_source": {"en": "Run", "zh": "运行"},
+    "nav.home": {"en": "Home", "zh": "首页"},
+    "nav.temperature": {"en": "Temperature", "zh": "温度"},
+    "nav.distill": {"en": "Distill", "zh": "蒸馏"},
+    "nav.attention": {"en": "Attention", "zh": "注意力"},
+    "nav.compare": {"en": "Compare", "zh": "对比"},
+    "nav.lessons": {"en": "Lessons", "zh": "课程"},
+    "nav.history": {"en": "History", "zh": "历史"},
+}

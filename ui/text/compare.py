@@ -1,0 +1,85 @@
+"""Texts of the Compare page: the table, per-class accuracy, confusion, calibration, boundaries."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "compare.title": {"en": "Compare teacher, baseline and distilled student", "zh": "对比教师、基线学生与蒸馏学生"},
+    "compare.intro": {
+        "en": "The three models of one run, measured on the same test set. The baseline and the distilled student are "
+              "the same small network from the same starting weights; only the loss differs, so every difference "
+              "between them is what distillation did.",
+        "zh": "同一次运行中的三个模型，在同一测试集上测量。基线学生和蒸馏学生是同一个小网络、从相同的初始权重出发，"
+              "只有损失函数不同，所以两者之间的每一处差别都是蒸馏带来的。"},
+    "compare.source": {"en": "Run {run_id}: {dataset}, {teacher} → {student}.",
+                       "zh": "运行 {run_id}：{dataset}，{teacher} → {student}。"},
+    "compare.measuring": {"en": "Evaluating the three models and timing them on the CPU…",
+                          "zh": "正在评估三个模型并在 CPU 上计时…"},
+    "compare.table_title": {"en": "Accuracy, calibration and cost", "zh": "准确率、校准与开销"},
+    "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率 (%)"},
+    "compare.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师一致率 (%)"},
+    "compare.col.ece": {"en": "ECE", "zh": "ECE"},
+    "compare.col.params": {"en": "parameters", "zh": "参数量"},
+    "compare.col.size_kb": {"en": "size (KiB)", "zh": "大小 (KiB)"},
+    "compare.col.latency_ms": {"en": "CPU latency (ms)", "zh": "CPU 延迟 (ms)"},
+    "compare.col_help.accuracy_pct": {"en": "share of the test samples whose predicted class is the true one.",
+                                      "zh": "预测类别等于真实类别的测试样本所占比例。"},
+    "compare.col_help.agreement_pct": {
+        "en": "share of the test samples where the model gives the teacher's answer, right or wrong (the teacher "
+              "agrees with itself: 100).",
+        "zh": "模型给出与教师相同答案（无论对错）的测试样本比例（教师与自己一致：100）。"},
+    "compare.col_help.ece": {
+        "en": "expected calibration error: the gap between how sure the model is and how often it is right, "
+              "averaged over confidence bins; 0 is perfectly calibrated.",
+        "zh": "期望校准误差：模型的自信程度与其实际正确率之间的差距，按置信度分箱加权平均；0 表示完全校准。"},
+    "compare.col_help.params": {"en": "number of trainable weights.", "zh": "可训练权重的数量。"},
+    "compare.col_help.size_kb": {"en": "memory of the weights and buffers (1 KiB = 1024 bytes), about the size of "
+                                       "the saved file.",
+                                 "zh": "权重与缓冲区占用的内存（1 KiB = 1024 字节），约等于保存文件的大小。"},
+    "compare.col_help.latency_ms": {
+        "en": "median time of one forward pass over a batch of {batch} test inputs on this server's CPU, measured "
+              "once per run; it varies with how busy the server is.",
+        "zh": "在本服务器 CPU 上对一批 {batch} 个测试输入做一次前向计算的时间中位数，每次运行只测一次；"
+              "服务器越忙，数值越大。"},
+    "compare.per_class_title": {"en": "Accuracy per class", "zh": "各类别的准确率"},
+    "compare.per_class_help": {"en": "A class where the distilled student beats the baseline is one where the "
+                                     "teacher's soft targets taught something the labels alone did not.",
+                               "zh": "蒸馏学生胜过基线学生的类别，说明教师的软目标教会了仅靠标签学不到的东西。"},
+    "compare.confusion_title": {"en": "Confusion matrices", "zh": "混淆矩阵"},
+    "compare.confusion_help": {
+        "en": "Rows: the true class; columns: the predicted class; each cell counts test samples. The diagonal holds "
+              "the hits; an off-diagonal cell shows two classes a model mixes up. A student that copies the "
+              "teacher's pattern of mistakes has learned its sense of which classes look alike.",
+        "zh": "行：真实类别；列：预测类别；每个格子是测试样本数。对角线是预测正确的样本；对角线以外的格子表示模型"
+              "混淆的两个类别。如果学生的错误模式与教师相似，说明它学到了教师对“哪些类别相像”的判断。"},
+    "compare.calibration_title": {"en": "Calibration", "zh": "校准"},
+    "compare.calibration_help": {
+        "en": "Each point is one confidence bin: its mean confidence (x) against its accuracy (y); bigger markers "
+              "hold more samples. On the dashed diagonal a model that says \"90% sure\" is right 90% of the time. "
+              "Below it the model is over-confident. Soft targets often make a student less over-confident than "
+              "its hard-label baseline.",
+        "zh": "每个点是一个置信度分箱：横轴为平均置信度，纵轴为该箱的准确率；点越大，样本越多。在虚线对角线上，"
+              "模型说“90% 确定”时正好有 90% 的时候是对的；低于对角线说明模型过于自信。软目标常常让学生比只用"
+              "硬标签训练的基线更少过度自信。"},
+    "compare.decision_title": {"en": "Decision boundaries", "zh": "决策边界"},
+    "compare.decision_help": {
+        "en": "The background colour is the class each model predicts at that point of the plane; the dots are the "
+              "test samples coloured by their true class. A student that follows the teacher's curves, not just "
+              "the labelled points, has learned the shape of the teacher's function.",
+        "zh": "背景颜色是每个模型在平面上该点预测的类别；圆点是测试样本，颜色为其真实类别。如果学生的边界贴合教师的"
+              "曲线，而不只是绕过有标签的点，说明它学到了教师函数的形状。"},
+    "compare.fig.class": {"en": "class", "zh": "类别"},
+    "compare.fig.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率 (%)"},
+    "compare.fig.teacher": {"en": "teacher", "zh": "教师"},
+    "compare.fig.baseline": {"en": "baseline student", "zh": "基线学生"},
+    "compare.fig.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "compare.fig.per_class_title": {"en": "Test accuracy per class", "zh": "各类别的测试准确率"},
+    "compare.fig.predicted": {"en": "predicted class", "zh": "预测类别"},
+    "compare.fig.true": {"en": "true class", "zh": "真实类别"},
+    "compare.fig.count": {"en": "samples", "zh": "样本数"},
+    "compare.fig.perfect_calibration": {"en": "perfectly calibrated", "zh": "完全校准"},
+    "compare.fig.ece": {"en": "ECE", "zh": "ECE"},
+    "compare.fig.confidence": {"en": "mean confidence", "zh": "平均置信度"},
+    "compare.fig.accuracy": {"en": "accuracy (fraction)", "zh": "准确率（比例）"},
+    "compare.fig.reliability_title": {"en": "Reliability diagram", "zh": "可靠性图"},
+    "compare.fig.feature_1": {"en": "x₁", "zh": "x₁"},
+    "compare.fig.feature_2": {"en": "x₂", "zh": "x₂"},
+    "compare.fig.decision_title": {"en": "Decision boundaries over the test data", "zh": "测试数据上的决策边界"},
+}
