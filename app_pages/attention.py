@@ -16,7 +16,7 @@ DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), 
     "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=100.0,
                       teacher_epochs=20, epochs=10, baseline=False)}
 PENDING = "attention_demo_run"
-MAPS = {"attentions", "activation_maps"}  # what predict must keep besides the logits
+MAPS = {"attentions", "activation_maps", "token_mask"}  # what predict must keep besides the logits
 FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y")
 
 

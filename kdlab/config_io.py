@@ -12,7 +12,8 @@ from typing import Any
 
 from .config import RunConfig, is_number, parse_knobs, require
 
-APP_QUERY_KEYS = ("lang", "ws", "run")  # the app's own URL keys (language, workspace, run shown): not config, left alone
+# the app's own URL keys (language, workspace, run shown): not config, left alone
+APP_QUERY_KEYS = ("lang", "ws", "run")
 LINK_EXCLUDED = ("data_root", "download")  # a link may not point the server at a folder or make it download
 _SHOWN_CHARS = 40  # a hostile value is quoted, but never at full length
 

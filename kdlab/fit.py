@@ -95,7 +95,8 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
     device, n = x.device, len(x)
     steps_per_epoch = math.ceil(n / batch_size)
     params = list(model.parameters()) + extra_params
-    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=1e-4, **({"fused": True} if device.type == "cuda" else {}))
+    fused = {"fused": True} if device.type == "cuda" else {}
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=1e-4, **fused)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
     order = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)  # dropout draws the same masks in the baseline and the distilled run

@@ -57,13 +57,14 @@ class ModelOutput:
 
     def keep(self, needs: set[str]) -> "ModelOutput":
         """Only the parts that the active loss terms read (``"attentions"``, ``"activation_maps"``,
-        ``"features/<name>"``): what the teacher cache must hold. The token mask is dropped: the student reads
-        the same input and brings its own."""
+        ``"features/<name>"``, ``"token_mask"``): what the teacher cache must hold. The teacher's cache never
+        needs the token mask: the student reads the same input and brings its own."""
         return ModelOutput(
             self.logits,
             {k: v for k, v in self.features.items() if f"features/{k}" in needs},
             self.attentions if "attentions" in needs else [],
             self.activation_maps if "activation_maps" in needs else [],
+            self.token_mask if "token_mask" in needs else None,
         )
 
 

@@ -78,15 +78,16 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
     states = _parse_weights(weights)
     teacher, splits = teacher_for(replace(config, device="cpu"))
     teacher = teacher.cpu().eval()
-    models = {role: rebuild_student(config, InputSpec.of(splits), role, state) for role, state in states.items()}
-    logits = {role: predict(model, splits.x_test).logits.float() for role, model in {"teacher": teacher, **models}.items()}
+    students = {role: rebuild_student(config, InputSpec.of(splits), role, state) for role, state in states.items()}
+    models = {"teacher": teacher, **students}
+    logits = {role: predict(model, splits.x_test).logits.float() for role, model in models.items()}
     phases = {role: phase_result(model, logits[role], splits.y_test, splits.num_classes)
-              for role, model in {"teacher": teacher, **models}.items()}
+              for role, model in models.items()}
     summary = {**_summary(config, phases, agreement(logits["student"], logits["teacher"]).item(), splits),
                "imported": True}
     run_id = store.create(config.to_dict(), workspace, source="import", status="running")
     try:
-        store.finish(run_id, summary, {role: model.state_dict() for role, model in models.items()})
+        store.finish(run_id, summary, {role: model.state_dict() for role, model in students.items()})
     except BaseException:
         store.delete(run_id)
         raise

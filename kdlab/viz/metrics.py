@@ -204,7 +204,8 @@ def comparison_rows(logits: dict, labels, models: dict, latency_ms: dict) -> lis
     for role, z in logits.items():
         rows.append({"role": role,
                      "accuracy_pct": round(100.0 * (_predictions(z) == truth).double().mean().item(), 2),
-                     "agreement_pct": None if teacher is None else round(100.0 * agreement(_tensor(z), _tensor(teacher)).item(), 2),
+                     "agreement_pct": None if teacher is None else
+                     round(100.0 * agreement(_tensor(z), _tensor(teacher)).item(), 2),
                      "ece": round(reliability(z, truth)["ece"], 4),
                      "params": parameter_count(models[role]),
                      "size_kb": round(size_bytes(models[role]) / 1024, 1),

@@ -8,35 +8,35 @@ TEXT: dict[str, dict[str, str]] = {
               "classifier reads only the CLS token, so its row shows what fed the answer. A CNN has no attention "
               "weights, so its activation map (the mean of squared activations over channels) plays that role. "
               "Attention transfer (β) trains the student to make its maps match the teacher's.",
-        "zh": "针对同一个输入，并排显示教师和学生“看”的位置。Transformer 的注意力矩阵中，每一行表示一个词元"
-              "（图像块或单词）从其他各个词元获取多少信息；分类器只读取 CLS 词元，所以 CLS 这一行显示了"
-              "哪些内容决定了答案。CNN 没有注意力权重，由激活图（各通道激活值平方的平均）起同样的作用。"
-              "注意力迁移（β）训练学生，使它的注意力图与教师的一致。"},
+        "zh": "针对同一个输入，并排显示教师和学生“看”的位置。Transformer 的注意力图中，每一行表示一个词元（图像块或单"
+              "词）从其他各个词元获取多少信息；分类器只读取 CLS 词元，所以 CLS 这一行显示了哪些内容决定了答案。CNN "
+              "没有注意力权重，由激活图（各通道激活值平方的平均）起同样的作用。注意力迁移（亦称注意力传递）以 β "
+              "为权重，训练学生使它的注意力图与教师的一致。"},
     "attention.no_run": {"en": "No finished run yet: start one below (or on the Distill page) to see attention maps.",
-                         "zh": "还没有完成的运行：请在下方（或在“蒸馏”页面）开始一次运行，以查看注意力图。"},
+                         "zh": "还没有已完成的实验：请在下方（或在“蒸馏”页面）开始一个实验，以查看注意力图。"},
     "attention.none_in_run": {
         "en": "Neither model of this run has attention maps; a run below has them in both.",
-        "zh": "本次运行的两个模型都没有注意力图；下方的运行中两个模型都有。"},
+        "zh": "本实验的两个模型都没有注意力图；下方的演示实验中，两个模型都有。"},
     "attention.demo_image": {"en": "Run: digits, vit-small → vit-tiny, β = 100",
-                             "zh": "运行：digits 数据集，vit-small → vit-tiny，β = 100"},
+                             "zh": "运行演示：digits 数据集，vit-small → vit-tiny，β = 100"},
     "attention.demo_text": {"en": "Run: reviews, transformer-small → transformer-tiny, β = 100",
-                            "zh": "运行：reviews 数据集，transformer-small → transformer-tiny，β = 100"},
+                            "zh": "运行演示：reviews 数据集，transformer-small → transformer-tiny，β = 100"},
     "attention.demo_help": {
         "en": "Trains a transformer teacher (once, then cached) and a smaller transformer student with attention "
               "transfer, on the CPU in a minute or two; the maps appear here when it finishes.",
-        "zh": "训练一个 Transformer 教师（仅一次，之后使用缓存）和一个带注意力迁移的较小 Transformer 学生，"
-              "在 CPU 上约需一到两分钟；完成后注意力图会显示在这里。"},
+        "zh": "训练一个 Transformer 教师模型（仅一次，之后使用缓存）和一个带注意力迁移的较小 Transformer 学生模型，在 "
+              "CPU 上约需一到两分钟；完成后注意力图会显示在这里。"},
     "attention.demo_running": {"en": "Run {run_id} is training: {percent}% done.",
-                               "zh": "运行 {run_id} 正在训练：已完成 {percent}%。"},
-    "attention.demo_ended": {"en": "The run ended as {status}: {message}", "zh": "该运行以“{status}”结束：{message}"},
+                               "zh": "实验 {run_id} 正在训练：已完成 {percent}%。"},
+    "attention.demo_ended": {"en": "The run ended as {status}: {message}", "zh": "该实验以“{status}”结束：{message}"},
     "attention.from_run": {"en": "Run {run_id}: {teacher} → {student} on {dataset}.",
-                           "zh": "运行 {run_id}：在 {dataset} 上，{teacher} → {student}。"},
+                           "zh": "实验 {run_id}：在 {dataset} 上，{teacher} → {student}。"},
     "attention.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
     "attention.sentence": {"en": "…or type a review", "zh": "……或者输入一条评论"},
     "attention.sentence_help": {
         "en": "Encoded with the run's vocabulary: words it never saw in training become <unk>. Leave empty to use "
               "the test sample.",
-        "zh": "使用该运行的词表编码：训练中没见过的单词会变成 <unk>。留空则使用测试样本。"},
+        "zh": "使用该实验的词表编码：训练中没见过的单词会变成 <unk>。留空则使用测试样本。"},
     "attention.sentence_placeholder": {"en": "e.g. the movie was not good but the ending was brilliant",
                                        "zh": "例如：the movie was not good but the ending was brilliant（评论须为英文）"},
     "attention.no_words": {"en": "No words found in that text; showing the test sample instead.",
@@ -61,8 +61,9 @@ TEXT: dict[str, dict[str, str]] = {
     "attention.cls_help": {
         "en": "The CLS row of the map, renormalised over the patches (or words) so it sums to 1: the share of what "
               "the classifier reads that comes from each one.",
-        "zh": "注意力矩阵中 CLS 那一行，在图像块（或单词）上重新归一化使总和为 1：表示分类器读取的信息中来自每一处的份额。"},
-    "attention.map_title": {"en": "The full attention map [query × key]", "zh": "完整的注意力矩阵 [查询 × 键]"},
+        "zh": "注意力图中 CLS 那一行，在图像块（或单词）上重新归一化，使总和为 1：表示分类器读取的信息中，"
+              "来自每一处的份额。"},
+    "attention.map_title": {"en": "The full attention map [query × key]", "zh": "完整的注意力图 [查询 × 键]"},
     "attention.map_help": {
         "en": "Row q: how token q splits its attention over all tokens (each row sums to 1). The average of the "
               "heads is the one map that compares models with different numbers of heads.",

@@ -6,19 +6,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The three models of one run, measured on the same test set. The baseline and the distilled student are "
               "the same small network from the same starting weights; only the loss differs, so every difference "
               "between them is what distillation did.",
-        "zh": "同一次运行中的三个模型，在同一测试集上测量。基线学生和蒸馏学生是同一个小网络、从相同的初始权重出发，"
-              "只有损失函数不同，所以两者之间的每一处差别都是蒸馏带来的。"},
+        "zh": "同一个实验中的三个模型，在同一测试集上评估。基线学生和蒸馏学生是同一个小网络、从相同的初始权重出发，"
+              "只有损失函数不同，所以两者之间的每一处差别都来自蒸馏。"},
     "compare.source": {"en": "Run {run_id}: {dataset}, {teacher} → {student}.",
-                       "zh": "运行 {run_id}：{dataset}，{teacher} → {student}。"},
+                       "zh": "实验 {run_id}：{dataset}，{teacher} → {student}。"},
     "compare.measuring": {"en": "Evaluating the three models and timing them on the CPU…",
                           "zh": "正在评估三个模型并在 CPU 上计时…"},
     "compare.table_title": {"en": "Accuracy, calibration and cost", "zh": "准确率、校准与开销"},
-    "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率 (%)"},
-    "compare.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师一致率 (%)"},
+    "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
+    "compare.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师的一致率（%）"},
     "compare.col.ece": {"en": "ECE", "zh": "ECE"},
     "compare.col.params": {"en": "parameters", "zh": "参数量"},
-    "compare.col.size_kb": {"en": "size (KiB)", "zh": "大小 (KiB)"},
-    "compare.col.latency_ms": {"en": "CPU latency (ms)", "zh": "CPU 延迟 (ms)"},
+    "compare.col.size_kb": {"en": "size (KiB)", "zh": "大小（KiB）"},
+    "compare.col.latency_ms": {"en": "CPU latency (ms)", "zh": "CPU 延迟（毫秒）"},
     "compare.col_help.accuracy_pct": {"en": "share of the test samples whose predicted class is the true one.",
                                       "zh": "预测类别等于真实类别的测试样本所占比例。"},
     "compare.col_help.agreement_pct": {
@@ -28,7 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.col_help.ece": {
         "en": "expected calibration error: the gap between how sure the model is and how often it is right, "
               "averaged over confidence bins; 0 is perfectly calibrated.",
-        "zh": "期望校准误差：模型的自信程度与其实际正确率之间的差距，按置信度分箱加权平均；0 表示完全校准。"},
+        "zh": "期望校准误差：模型的置信度与其实际准确率之间的差距，按置信度分箱加权平均；0 表示完全校准。"},
     "compare.col_help.params": {"en": "number of trainable weights.", "zh": "可训练权重的数量。"},
     "compare.col_help.size_kb": {"en": "memory of the weights and buffers (1 KiB = 1024 bytes), about the size of "
                                        "the saved file.",
@@ -36,8 +36,8 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.col_help.latency_ms": {
         "en": "median time of one forward pass over a batch of {batch} test inputs on this server's CPU, measured "
               "once per run; it varies with how busy the server is.",
-        "zh": "在本服务器 CPU 上对一批 {batch} 个测试输入做一次前向计算的时间中位数，每次运行只测一次；"
-              "服务器越忙，数值越大。"},
+        "zh": "在本服务器 CPU 上对一批 {batch} 个测试输入做一次前向计算的时间中位数，每个实验只测一次；服务器越忙，"
+              "数值越大。"},
     "compare.per_class_title": {"en": "Accuracy per class", "zh": "各类别的准确率"},
     "compare.per_class_help": {"en": "A class where the distilled student beats the baseline is one where the "
                                      "teacher's soft targets taught something the labels alone did not.",
@@ -56,17 +56,17 @@ TEXT: dict[str, dict[str, str]] = {
               "Below it the model is over-confident. Soft targets often make a student less over-confident than "
               "its hard-label baseline.",
         "zh": "每个点是一个置信度分箱：横轴为平均置信度，纵轴为该箱的准确率；点越大，样本越多。在虚线对角线上，"
-              "模型说“90% 确定”时正好有 90% 的时候是对的；低于对角线说明模型过于自信。软目标常常让学生比只用"
-              "硬标签训练的基线更少过度自信。"},
+              "模型说“有 90% 的把握”时，正好有 90% 的时候是对的；低于对角线说明模型过度自信。软目标常常能让学生不像只"
+              "用硬标签训练的基线学生那样过度自信。"},
     "compare.decision_title": {"en": "Decision boundaries", "zh": "决策边界"},
     "compare.decision_help": {
         "en": "The background colour is the class each model predicts at that point of the plane; the dots are the "
               "test samples coloured by their true class. A student that follows the teacher's curves, not just "
               "the labelled points, has learned the shape of the teacher's function.",
-        "zh": "背景颜色是每个模型在平面上该点预测的类别；圆点是测试样本，颜色为其真实类别。如果学生的边界贴合教师的"
-              "曲线，而不只是绕过有标签的点，说明它学到了教师函数的形状。"},
+        "zh": "背景颜色是每个模型在平面上该点预测的类别；圆点是测试样本，颜色为其真实类别。如果学生的边界贴合教师的曲"
+              "线，而不只是把有标签的样本点分开，说明它学到了教师函数的形状。"},
     "compare.fig.class": {"en": "class", "zh": "类别"},
-    "compare.fig.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率 (%)"},
+    "compare.fig.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
     "compare.fig.teacher": {"en": "teacher", "zh": "教师"},
     "compare.fig.baseline": {"en": "baseline student", "zh": "基线学生"},
     "compare.fig.student": {"en": "distilled student", "zh": "蒸馏学生"},

@@ -3,16 +3,16 @@
 TEXT: dict[str, dict[str, str]] = {
     "distill.share_hint": {"en": "🔗 To share these settings, copy the address bar URL: it holds every value of this "
                                  "form, so each student who opens the link starts from the same configuration.",
-                           "zh": "🔗 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，每个打开该链接的学生"
-                                 "都会从相同的配置开始。"},
+                           "zh": "🔗 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，"
+                                 "每位打开该链接的同学都会从相同的配置开始。"},
     "distill.link_problem": {"en": "Link setting not applied (the default is used): {message}",
                              "zh": "链接中的设置未生效（已改用默认值）：{message}"},
     "distill.upload_header": {"en": "Load settings from a config file (JSON)", "zh": "从配置文件（JSON）载入设置"},
     "distill.upload": {"en": "Config JSON", "zh": "配置 JSON 文件"},
     "distill.upload_help": {"en": "A run's config, or a whole run record (the History page's JSON download, or "
                                   "`kdlab runs show --json`). It fills the form; nothing runs until you press Run.",
-                            "zh": "一次运行的配置，或完整的运行记录（历史页面下载的 JSON，或 `kdlab runs show --json` 的输出）。"
-                                  "它只会填写表单；在你点击“运行”之前不会开始任何训练。"},
+                            "zh": "一个实验的配置，或完整的实验记录（“历史记录”页面下载的 JSON，或 `kdlab runs show "
+                                  "--json` 的输出）。它只会填写表单；在你点击“运行”之前不会开始任何训练。"},
     "distill.upload_invalid": {"en": "Cannot load this file, the form is unchanged: {message}",
                                "zh": "无法载入此文件，表单保持不变：{message}"},
     "distill.upload_done": {"en": "Loaded the settings from {name}.", "zh": "已从 {name} 载入设置。"},
@@ -24,9 +24,10 @@ TEXT: dict[str, dict[str, str]] = {
                             "the student from the same starting weights: a *baseline* on the true labels only, and a "
                             "*distilled* student that also learns from the teacher. Comparing the two shows what the "
                             "teacher added.",
-                      "zh": "选择一个数据集、一个大的**教师**和一个小的**学生**，决定损失函数如何权衡各项信号，然后点击"
-                            "**运行**。kdlab 会训练（或复用）教师，再从相同的初始权重训练两份学生：一份只用真实标签训练的"
-                            "*基线*，一份同时向教师学习的*蒸馏*学生。比较两者，就能看出教师带来了什么。"},
+                      "zh": "选择一个数据集、一个大的**教师模型**和一个小的**学生模型**，决定损失函数如何权衡各项信"
+                            "号，然后点击**运行**。kdlab 会先训练（或复用）教师，再从相同的初始权重出发，"
+                            "把同一个学生模型训练两次：一次只用真实标签，得到*基线学生*；一次同时向教师学习，"
+                            "得到*蒸馏学生*。比较两者，就能看出教师带来了什么。"},
     "distill.dataset": {"en": "Dataset", "zh": "数据集"},
     "distill.dataset_help": {"en": "Input type: {modality}. Only models that can read it are offered below.",
                              "zh": "输入类型：{modality}。下面只列出能读取这种输入的模型。"},
@@ -35,74 +36,82 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.modality_tokens": {"en": "text (word tokens)", "zh": "文本（词元）"},
     "distill.teacher": {"en": "Teacher", "zh": "教师模型"},
     "distill.teacher_help": {"en": "The large model to imitate. It is trained once and cached for every later run.",
-                             "zh": "被模仿的大模型。它只训练一次，之后的运行都会复用缓存。"},
+                             "zh": "被模仿的大模型。它只训练一次，之后的实验都会复用缓存。"},
     "distill.student": {"en": "Student", "zh": "学生模型"},
     "distill.student_help": {"en": "The small model that learns; the baseline is the same model trained on labels only.",
-                             "zh": "负责学习的小模型；基线是同一个模型，但只用标签训练。"},
-    "distill.knobs": {"en": "Size knobs (optional)", "zh": "尺寸参数（可选）"},
+                             "zh": "负责学习的小模型；基线学生是同一个模型，但只用标签训练。"},
+    "distill.knobs": {"en": "Size knobs (optional)", "zh": "规模设置（可选）"},
     "distill.knobs_help": {"en": "Override the preset's size as key=value pairs separated by commas, e.g. hidden=64,depth=1 "
                                  "for an MLP or width=16,stages=2 for a CNN.",
-                           "zh": "用逗号分隔的 key=value 覆盖预设的尺寸，例如 MLP 用 hidden=64,depth=1，CNN 用 width=16,stages=2。"},
+                           "zh": "用逗号分隔的 key=value 覆盖预设的模型规模，例如 MLP 用 hidden=64,depth=1，CNN 用 "
+                                 "width=16,stages=2。"},
     "distill.loss_header": {"en": "**Loss weights**", "zh": "**损失权重**"},
     "distill.temperature": {"en": "Temperature T", "zh": "温度 T"},
     "distill.temperature_help": {"en": "T divides the logits before the softmax: T = 1 is the teacher's usual, confident "
                                        "answer; a larger T flattens it and shows how likely the teacher finds each wrong "
                                        "class (the “dark knowledge”). The soft term is multiplied by T² because its "
                                        "gradients shrink like 1/T², so its weight stays comparable as T changes.",
-                                 "zh": "在 softmax 之前先把 logits 除以 T：T = 1 时是教师通常那种自信的回答；T 越大，分布越平缓，"
-                                       "能看出教师认为每个错误类别有多大可能（即“暗知识”）。软目标项要乘以 T²，因为它的梯度"
-                                       "按 1/T² 缩小，这样改变 T 时它的权重仍然可比。"},
-    "distill.alpha": {"en": "α — weight of the soft targets", "zh": "α —— 软目标的权重"},
-    "distill.alpha_help": {"en": "α weighs learning from the teacher's softened outputs; 1 − α weighs the true labels. "
-                                 "α = 0 trains on labels only, like the baseline.",
-                           "zh": "α 是向教师软化输出学习的权重；1 − α 是真实标签的权重。α = 0 时只用标签训练，与基线相同。"},
+                                 "zh": "在 softmax 之前先把 logits 除以 T：T = 1 时是教师通常那种自信的回答；T 越大，"
+                                       "分布越平缓，能看出教师认为每个错误类别有多大可能（即“暗知识”）。"
+                                       "蒸馏损失要乘以 T²，因为它的梯度按 1/T² 缩小；这样改变 T 时，它的权重仍"
+                                       "然可比。"},
+    "distill.alpha": {"en": "α — weight of the soft targets", "zh": "α —— 蒸馏损失的权重"},
+    "distill.alpha_help": {"en": "α weighs the distillation loss (learning from the teacher's soft targets); 1 − α "
+                                 "weighs the cross-entropy with the true labels: L = (1 − α)·CE + α·T²·KL + β·L_att + "
+                                 "γ·L_rep. α = 0 trains on labels only, like the baseline. Note: some articles use "
+                                 "the opposite convention and weight the hard-label term by α.",
+                           "zh": "α 是蒸馏损失（向教师的软目标学习）的权重，1 − α 是交叉熵损失（真实标签）的权重：L = "
+                                 "(1 − α)·CE + α·T²·KL + β·L_att + γ·L_rep。α = 0 时只用标签训练，与基线学生相同。"
+                                 "注意：有的文章约定相反，用 α 给真实标签那一项加权。"},
     "distill.beta": {"en": "β — attention transfer", "zh": "β —— 注意力迁移"},
     "distill.beta_help": {"en": "β pulls the student's attention maps towards the teacher's, so it looks where the "
                                 "teacher looks (0 = off).",
-                          "zh": "β 把学生的注意力图拉向教师的注意力图，让学生看教师所看的地方（0 表示关闭）。"},
+                          "zh": "β 让学生的注意力图向教师的注意力图靠拢，使学生关注教师所关注的地方（0 表示关闭）。"},
     "distill.beta_off": {"en": "β is off: {teacher} and {student} have no attention maps of the same kind to compare.",
                          "zh": "β 已关闭：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
-    "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示（提示）匹配"},
+    "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示蒸馏（特征蒸馏）"},
     "distill.gamma_help": {"en": "γ pulls a hidden feature of the student, through a learned projection, towards the "
                                  "teacher's (FitNets). It works for any pair (0 = off).",
-                           "zh": "γ 通过一个可学习的投影，把学生的某个隐藏特征拉向教师的对应特征（FitNets）。"
+                           "zh": "γ 通过一个可学习的投影，让学生的某个隐藏层特征逼近教师的对应特征（FitNets）。"
                                  "任何模型组合都可以使用（0 表示关闭）。"},
     "distill.training_header": {"en": "**Training**", "zh": "**训练**"},
-    "distill.epochs": {"en": "Epochs (each student)", "zh": "训练轮数（每个学生）"},
+    "distill.epochs": {"en": "Epochs (each student)", "zh": "训练轮数（每个学生模型）"},
     "distill.epochs_help": {"en": "Passes over the transfer set, for the baseline and the distilled student alike.",
-                            "zh": "遍历迁移集的次数，基线和蒸馏学生相同。"},
+                            "zh": "每一轮完整遍历一次迁移集；基线学生和蒸馏学生的训练轮数相同。"},
     "distill.lr": {"en": "Learning rate", "zh": "学习率"},
-    "distill.lr_help": {"en": "Step size of the optimiser for both students.", "zh": "两个学生所用优化器的步长。"},
+    "distill.lr_help": {"en": "Step size of the optimiser for both students.", "zh": "两个学生模型所用优化器的步长。"},
     "distill.batch_size": {"en": "Batch size", "zh": "批大小"},
     "distill.seed": {"en": "Seed", "zh": "随机种子"},
     "distill.seed_help": {"en": "Fixes the data split and the initial weights; the same seed gives the same run.",
-                          "zh": "固定数据划分和初始权重；相同的种子得到相同的运行结果。"},
+                          "zh": "固定数据划分和初始权重；相同的随机种子得到相同的实验结果。"},
     "distill.device": {"en": "Device", "zh": "设备"},
     "distill.device_auto": {"en": "auto", "zh": "自动"},
     "distill.device_cpu": {"en": "CPU", "zh": "CPU"},
     "distill.device_cuda": {"en": "GPU (CUDA)", "zh": "GPU（CUDA 显卡）"},
-    "distill.device_mps": {"en": "GPU (Apple MPS)", "zh": "GPU（Apple MPS 芯片）"},
+    "distill.device_mps": {"en": "GPU (Apple MPS)", "zh": "GPU（Apple MPS 后端）"},
     "distill.advanced": {"en": "Advanced: the teacher", "zh": "高级：教师设置"},
     "distill.teacher_epochs": {"en": "Teacher epochs", "zh": "教师训练轮数"},
     "distill.teacher_epochs_help": {"en": "A new value trains a new teacher once; it is then cached like the others.",
-                                    "zh": "换一个取值会重新训练一次教师，之后同样会被缓存。"},
+                                    "zh": "换一个取值会重新训练一次教师模型，之后同样会被缓存。"},
     "distill.transfer_header": {"en": "**Transfer set** (what the students train on)",
-                                "zh": "**迁移集**（学生用来训练的数据）"},
-    "distill.fraction": {"en": "Fraction of the training data", "zh": "训练数据的比例"},
-    "distill.fraction_help": {"en": "Less data makes the teacher's soft targets matter more: each example carries more "
-                                    "information than its hard label.",
-                              "zh": "数据越少，教师软目标的作用越大：每个样本携带的信息都比它的硬标签更多。"},
-    "distill.exclude": {"en": "Classes the students never see", "zh": "学生从未见过的类别"},
+                                "zh": "**迁移集**（学生模型用来训练的数据）"},
+    "distill.fraction": {"en": "Fraction of the training data", "zh": "使用训练数据的比例"},
+    "distill.fraction_help": {"en": "Less data makes the teacher's soft targets matter more: a soft target carries "
+                                    "more information per example than a hard label.",
+                              "zh": "数据越少，教师软目标的作用越大：对每个样本，软目标携带的信息都比硬标签更多。"},
+    "distill.exclude": {"en": "Classes the students never see", "zh": "学生模型从未见过的类别"},
     "distill.exclude_help": {"en": "Removed from the transfer set (the teacher still knows them): the distilled student "
                                    "can learn about them only from the teacher's soft targets on other examples.",
-                             "zh": "从迁移集中移除（教师仍然认识它们）：蒸馏学生只能从教师对其他样本给出的软目标中了解这些类别。"},
+                             "zh": "从迁移集中移除（教师模型仍然认识它们）：蒸馏学生只能从教师对其他样本给出的软目标中"
+                                   "了解这些类别。"},
     "distill.formula_help": {"en": "CE: cross-entropy with the true label y; KL: how far the student's softened "
                                    "distribution is from the teacher's; t, s: teacher and student logits.",
-                             "zh": "CE：与真实标签 y 的交叉熵；KL：学生软化后的分布与教师的相差多远；t、s：教师和学生的 logits。"},
+                             "zh": "CE：与真实标签 y 的交叉熵；KL：学生软化后的分布与教师软化后的分布之间的 KL "
+                                   "散度（两者相差多远）；t、s：教师和学生的 logits。"},
     "distill.run": {"en": "Run", "zh": "运行"},
     "distill.run_help": {"en": "Train in the background; you can leave this page and come back.",
                          "zh": "在后台训练；你可以离开此页面，稍后再回来。"},
     "distill.run_busy": {"en": "Your previous run is still going: stop it or wait for it to finish.",
-                         "zh": "你的上一次运行仍在进行：请先停止它或等待它结束。"},
+                         "zh": "你的上一个实验仍在进行：请先停止它，或等待它结束。"},
     "distill.invalid": {"en": "Cannot run: {message}", "zh": "无法运行：{message}"},
 }

@@ -8,10 +8,10 @@ TEXT: dict[str, dict[str, str]] = {
               "knowledge\". Attention transfer (β) and hint matching (γ) also pull the student's intermediate "
               "maps and features towards the teacher's. The result is often a student that is far smaller than "
               "the teacher yet more accurate than the same student trained on labels alone.",
-        "zh": "**知识蒸馏**训练一个小的*学生*网络去模仿一个大的*教师*网络。除了真实标签，学生还学习教师经温度 T "
-              "软化后的完整输出分布，它也揭示了教师如何给错误答案排序——即 Hinton 所说的“暗知识”。注意力迁移（β）"
-              "和特征提示匹配（γ）还会把学生的中间注意力图和特征拉向教师。结果往往是一个比教师小得多、"
-              "却比只用标签训练的同一学生更准确的模型。"},
+        "zh": "**知识蒸馏**训练一个小的*学生模型*去模仿一个大的*教师模型*。除了真实标签，学生还学习教师经温度 T "
+              "软化后的完整输出分布，即软目标（软标签）。软目标也揭示了教师如何给错误答案排序——这就是 Hinton "
+              "所说的“暗知识”。此外，β 项（注意力迁移）和 γ 项（表示蒸馏）让学生的中间注意力图和特征向教师靠拢。"
+              "结果往往是一个比教师小得多、却比只用标签训练的同一个学生模型更准确的模型。"},
     "home.formula": {"en": "The loss, with the current values:", "zh": "损失函数（代入当前取值）："},
     "home.quick_demo": {"en": "Quick demo: digits, cnn-large → mlp-small", "zh": "快速演示：digits 数据集，cnn-large → mlp-small"},
     "home.quick_demo_help": {"en": "Runs offline on a CPU in a few seconds; the results appear on every page.",

@@ -9,18 +9,18 @@ TEXT: dict[str, dict[str, str]] = {
               "probabilities of the wrong classes show, T < 1 sharpens it. Those small probabilities say which "
               "wrong classes the teacher finds similar — the \"dark knowledge\" a student learns from soft targets.",
         "zh": "网络的输出是一个 logits 向量 z，softmax 把它变成各类别的概率。在 softmax 之前把 logits 除以温度 T，"
-              "类别的排序不变，但答案看起来有多确定会改变：T = 1 是模型原本的答案，T > 1 会把分布压平，让错误类别"
-              "上的小概率显现出来，T < 1 则让分布更尖锐。这些小概率说明教师认为哪些错误类别彼此相似——"
+              "类别的排序保持不变，变的只是答案的确定程度：T = 1 是模型原本的答案；T > 1 会把分布压平，"
+              "让错误类别上的小概率显现出来；T < 1 则让分布更尖锐。这些小概率说明教师认为哪些错误类别与正确答案相近——"
               "这就是学生从软目标中学到的“暗知识”。"},
     "temperature.from_run": {"en": "Showing the teacher and the distilled student of run {run_id}.",
-                             "zh": "当前显示运行 {run_id} 的教师模型和蒸馏学生模型。"},
+                             "zh": "当前显示实验 {run_id} 的教师模型和蒸馏学生。"},
     "temperature.from_default": {
         "en": "No finished run yet: showing the default teacher (cnn-large trained on digits).",
-        "zh": "还没有完成的运行：当前显示默认的教师模型（在 digits 上训练的 cnn-large）。"},
+        "zh": "还没有已完成的实验：当前显示默认的教师模型（在 digits 上训练的 cnn-large）。"},
     "temperature.no_student": {
         "en": "There is no student yet, so only the teacher is shown; finish a run on the Distill page or the home "
               "page to compare a student with it.",
-        "zh": "还没有学生模型，因此只显示教师；在“蒸馏”页面或首页完成一次运行后，即可把学生与教师对比。"},
+        "zh": "还没有学生模型，因此只显示教师模型；在“蒸馏”页面或首页完成一个实验后，即可把学生与教师对比。"},
     "temperature.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
     "temperature.random": {"en": "🎲 Random sample", "zh": "🎲 随机样本"},
     "temperature.t": {"en": "Temperature T", "zh": "温度 T"},
@@ -35,27 +35,28 @@ TEXT: dict[str, dict[str, str]] = {
     "temperature.truth": {"en": "True class: {label}; {said}.", "zh": "真实类别：{label}；{said}。"},
     "temperature.at_one": {"en": "At T = 1 (the model's own answer)", "zh": "T = 1 时（模型原本的答案）"},
     "temperature.at_t": {"en": "At T = {t} (the soft targets)", "zh": "T = {t} 时（软目标）"},
-    "temperature.entropy_1": {"en": "Entropy at T = 1 (nats)", "zh": "T = 1 时的熵（nats）"},
-    "temperature.entropy_t": {"en": "Entropy at T = {t} (nats)", "zh": "T = {t} 时的熵（nats）"},
+    "temperature.entropy_1": {"en": "Entropy at T = 1 (nats)", "zh": "T = 1 时的熵（奈特）"},
+    "temperature.entropy_t": {"en": "Entropy at T = {t} (nats)", "zh": "T = {t} 时的熵（奈特）"},
     "temperature.dark_1": {"en": "Dark knowledge at T = 1", "zh": "T = 1 时的暗知识"},
     "temperature.dark_t": {"en": "Dark knowledge at T = {t}", "zh": "T = {t} 时的暗知识"},
     "temperature.entropy_help": {
         "en": "Entropy H = −Σ pᵢ ln pᵢ measures how spread out the probabilities are: 0 for a one-hot answer, at "
               "most ln {classes} = {max} nats when all {classes} classes are equally likely.",
-        "zh": "熵 H = −Σ pᵢ ln pᵢ 衡量概率分布有多分散：答案为独热（one-hot）时为 0，"
-              "{classes} 个类别等可能时达到最大值 ln {classes} = {max} nats。"},
+        "zh": "熵 H = −Σ pᵢ ln pᵢ 衡量概率分布有多分散：答案为独热（one-hot）时为 0，{classes} 个类别等可能时达到最大"
+              "值 ln {classes} = {max} 奈特。"},
     "temperature.dark_help": {
         "en": "Dark knowledge = 1 − p(predicted class): the probability on the other classes. It is what soft "
               "targets teach beyond the hard label, and it grows with T.",
         "zh": "暗知识 = 1 − p(预测类别)，即其余类别上的概率之和。它是软目标在硬标签之外教给学生的内容，并随 T 增大而增大。"},
-    "temperature.kl": {"en": "KL(teacher ‖ student) at T = {t} (nats)", "zh": "T = {t} 时的 KL(教师 ‖ 学生)（nats）"},
+    "temperature.kl": {"en": "KL(teacher ‖ student) at T = {t} (nats)", "zh": "T = {t} 时的 KL 散度 KL(教师 ‖ "
+                                                                              "学生)（奈特）"},
     "temperature.kl_help": {
         "en": "How many extra nats it costs to describe the teacher's softened answer with the student's: 0 when they "
               "agree. The soft-target loss is α·T²·KL; the factor T² = {t2} (here T²·KL = {weighted}) keeps its "
               "gradients as large as those of the hard-label term, because softening by T shrinks them by 1/T².",
-        "zh": "用学生的软化答案来描述教师的软化答案需要多付出的信息量（nats）：两者一致时为 0。软目标损失为 α·T²·KL；"
-              "乘以 T² = {t2}（此处 T²·KL = {weighted}）是为了让它的梯度与硬标签项保持同一量级，"
-              "因为按 T 软化会使梯度缩小为原来的 1/T²。"},
+        "zh": "用学生的软化答案来描述教师的软化答案，需要额外付出多少奈特的信息：两者一致时为 0。蒸馏损失为 α·T²·KL；"
+              "乘以 T² = {t2}（此处 T²·KL = {weighted}）是为了让它的梯度与交叉熵损失的梯度保持同一量级，因为按 T "
+              "软化会使梯度缩小为原来的 1/T²。"},
     "temperature.sweep_help": {
         "en": "The teacher's probability for each class as T goes from 0.5 to 20 (log scale); the dashed line is the "
               "current T. The order of the classes never changes — only the gaps between them shrink, towards 1/C.",
