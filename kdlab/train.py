@@ -27,7 +27,8 @@ from torch import nn
 
 from .config import RunConfig
 from .data import Splits, load_dataset, transfer_indices
-from .evaluate import PhaseResult, RunResult, agreement, autocast, phase_result, predict, resolve_device
+from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, phase_result, predict,
+                       resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
 from .losses import DistillationLoss
 from .models import InputSpec, ModelOutput, build_model
@@ -49,7 +50,7 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
         cached = facts is not None
         if not cached:
             def evaluate() -> dict[str, float]:
-                return {"test_acc": (predict(teacher, x_test).logits.argmax(1) == y_test).float().mean().item()}
+                return {"test_acc": accuracy(predict(teacher, x_test).logits, y_test).item()}
 
             fit(teacher, x_train, y_train, loss_fn=cross_entropy, extra_params=[], epochs=config.teacher_epochs,
                 batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase="teacher",
@@ -135,7 +136,7 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     def student_metrics(model: nn.Module) -> dict[str, float]:
         logits = predict(model, x_test).logits.float()
         kl = F.kl_div(F.log_softmax(logits, 1), F.log_softmax(teacher_test, 1), log_target=True, reduction="batchmean")
-        values = torch.stack([(logits.argmax(1) == y_test).float().mean(), agreement(logits, teacher_test), kl])
+        values = torch.stack([accuracy(logits, y_test), agreement(logits, teacher_test), kl])
         return dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
 
     def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list) -> PhaseResult:

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..evaluate import agreement, top1
+from ..evaluate import accuracy, agreement, top1
 from ..losses import softened
 from ..models import parameter_count, size_bytes
 
@@ -241,5 +241,5 @@ def shifted_accuracy(logits: torch.Tensor, labels: torch.Tensor, cls: int, shift
     for shift in shifts:
         shifted = _tensor(logits).float().clone()
         shifted[:, cls] += shift
-        accuracies.append((shifted.argmax(1) == truth).float().mean().item())
+        accuracies.append(accuracy(shifted, truth).item())
     return accuracies

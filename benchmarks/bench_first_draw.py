@@ -1,0 +1,73 @@
+"""The Temperature page's first draw on a fresh server with an empty teacher cache, in real Chromium.
+
+The page needs the default teacher (cnn-large on digits), which nobody has trained yet. The server must not train
+it in its own process: the page shows a progress bar at once while a worker process trains the teacher, other pages
+stay responsive meanwhile, and the page draws itself when the teacher is cached. Printed: seconds until the
+progress bar, until the page's metrics, the Distill page's title in a second tab opened while the teacher trains,
+and the CPU seconds the server process itself spent (its worker processes are counted apart).
+
+    python benchmarks/bench_first_draw.py [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app_harness import CHROMIUM, CHROMIUM_ARGS, AppServer, cpu_seconds, descendants, load_average  # noqa: E402
+
+PROGRESS = '[data-testid="stProgress"]'
+METRIC = '[data-testid="stMetric"]'
+
+
+def measure() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="kdlab-first-draw-") as home:
+        server = AppServer(Path(home))
+        started_in = server.start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                page = browser.new_page()
+                server_cpu = cpu_seconds(server.pid)
+                opened = time.monotonic()
+                page.goto(f"{server.url}/temperature")
+                page.wait_for_selector(PROGRESS, timeout=120_000)
+                progress_s = time.monotonic() - opened
+                other = browser.new_page()
+                other_opened = time.monotonic()
+                other.goto(f"{server.url}/distill")
+                other.get_by_text("Distill a student").first.wait_for(timeout=120_000)
+                other_s = time.monotonic() - other_opened
+                page.wait_for_selector(METRIC, timeout=300_000)
+                drawn_s = time.monotonic() - opened
+                workers = [p for p in descendants(server.pid) if p != server.pid]
+                result = {"server_start_s": round(started_in, 2), "progress_bar_s": round(progress_s, 2),
+                          "other_page_while_training_s": round(other_s, 2), "page_drawn_s": round(drawn_s, 2),
+                          "server_cpu_s": round(cpu_seconds(server.pid) - server_cpu, 2),
+                          "worker_cpu_s": round(sum(cpu_seconds(p) for p in workers), 2),
+                          "load_average": load_average()}
+                browser.close()
+        finally:
+            server.stop()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    result = measure()
+    if parser.parse_args().json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:30} {value}")
+
+
+if __name__ == "__main__":
+    main()
