@@ -2,8 +2,9 @@
 import streamlit as st
 
 from kdlab import RunConfig
-from ui.common import latest_run, sidebar, submit, tr
-from ui.live import live_run, loss_formula
+from kdlab.runs.store import StoreUnavailable
+from ui.common import latest_run, sidebar, store_problem, submit, tr
+from ui.live import is_active, live_run, loss_formula
 
 st.set_page_config(page_title="kdlab", page_icon=":material/science:", layout="wide")
 
@@ -13,10 +14,17 @@ def home() -> None:
     st.markdown(tr("home.intro"))
     st.markdown(tr("home.formula"))
     st.latex(loss_formula(st.session_state.get("distill_config", RunConfig())))
-    if st.button(tr("home.quick_demo"), help=tr("home.quick_demo_help"), type="primary", key="home_demo"):
-        submit(RunConfig())
+    busy = is_active(latest_run())
+    if st.button(tr("home.quick_demo"), help=tr("home.quick_demo_help"), type="primary", key="home_demo",
+                 disabled=busy or bool(store_problem())):
+        try:
+            submit(RunConfig())
+        except ValueError as err:
+            st.error(tr("common.error", message=str(err)))
+        else:
+            st.rerun()  # drawn again from the top, so the button is disabled while the demo trains
     if latest_run():
-        live_run(latest_run())
+        live_run(latest_run(), seen_active=busy)
 
 
 pages = [
@@ -31,4 +39,9 @@ pages = [
 ]
 navigation = st.navigation(pages)
 sidebar()
-navigation.run()
+if store_problem():  # one clear message; the pages that keep no run (home, Temperature) still work
+    st.error(tr("common.store_broken", message=store_problem()))
+try:
+    navigation.run()
+except StoreUnavailable:  # a page that needs the store stops here: the message above says why
+    pass

@@ -5,9 +5,11 @@ import streamlit as st
 
 from kdlab import DATASETS, RunConfig
 from kdlab.config import attention_kind, parse_knobs
-from kdlab.config_io import APP_QUERY_KEYS, clamp_to_bounds, config_from_json, config_from_query, config_to_query
+from kdlab.config_io import (APP_QUERY_KEYS, CONFIG_MAX_BYTES, clamp_to_bounds, config_from_json, config_from_query,
+                             config_to_query)
 from kdlab.data import class_names_of
 from kdlab.models import models_for
+from kdlab.serve.admission import admit
 from ui.common import latest_run, runner, submit, tr
 from ui.live import is_active, live_run, loss_formula
 
@@ -45,7 +47,11 @@ def upload_ui() -> None:
             st.error(seen_error)
         return
     try:
-        loaded, outside = clamp_to_bounds(config_from_json(file.getvalue()), bounds())
+        if file.size > CONFIG_MAX_BYTES:  # refused before a byte is parsed
+            raise ValueError(f"the file is {file.size:,} bytes; a run's config is a few KB")
+        uploaded = config_from_json(file.getvalue())
+        admit(uploaded, runner().settings, from_user_file=True)  # what this server would refuse to run
+        loaded, outside = clamp_to_bounds(uploaded, bounds())
     except ValueError as err:
         st.session_state["distill_upload_seen"] = (file.file_id, tr("distill.upload_invalid", message=err))
         st.error(st.session_state["distill_upload_seen"][1])
@@ -157,7 +163,7 @@ try:  # a bad knob or value is explained in one line, before and on Run
     config = replace(saved, dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
                      student_kw=parse_knobs(student_kw), dataset_kw=kept_kw, **weights, **transfer, **training)
     st.session_state["distill_config"] = config
-    runner().settings.check(config.validate())
+    admit(config, runner().settings)
 except ValueError as err:
     problem = str(err)
 st.latex(loss_formula(config or RunConfig(**weights)))

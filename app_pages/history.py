@@ -8,7 +8,8 @@ from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.viz import figures
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import SELECTED_KEY, loaded, runner, select_run, submit, teacher_of, tr, workspace
+from ui.common import (SELECTED_KEY, browser_key, loaded, runner, select_run, submit, teacher_of, tr,
+                       workspace)
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
@@ -96,7 +97,10 @@ def delete(run_id: str) -> None:
     """Button callback, so the table drawn after it no longer lists the run."""
     if not st.session_state.get(f"history_confirm_{run_id}"):
         return flash("warning", tr("history.delete_needs_confirm"))
-    store.delete(run_id)
+    try:
+        runner().delete(run_id, browser_key())
+    except ValueError as err:
+        return flash("error", tr("history.error", message=str(err)))
     clear_selection()
     flash("success", tr("history.deleted", run_id=run_id))
 
@@ -118,6 +122,8 @@ def actions_ui(record) -> None:
             flash("success", tr("history.rerun_started", run_id=new_id), rerun=True)
     if record.status in ACTIVE:
         remove.caption(tr("history.delete_active"))
+    elif record.owner != browser_key():
+        remove.caption(tr("history.delete_not_yours"))
     else:
         remove.checkbox(tr("history.confirm_delete", run_id=record.id), key=f"history_confirm_{record.id}")
         remove.button(tr("history.delete"), key="history_delete", on_click=delete, args=(record.id,))

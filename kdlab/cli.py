@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any, Sequence
 
@@ -15,6 +16,8 @@ from .fit import TrainEvent, TrainingDiverged
 from .runs.cli import add_runs_parser, command_runs
 from .runs.recording import run_recorded
 from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from .serve.admission import admit
+from .serve.settings import ServerSettings
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 from .train import run_distillation
 
@@ -87,10 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run the flags describe, admitted with this machine's server settings (``kdlab.toml``, ``KDLAB_*``):
+    the same one gate as the app's."""
     terms: dict[str, float] = {}
     for knobs in args.term:
         terms.update(knobs)
-    return RunConfig(
+    config = RunConfig(
         dataset=args.dataset, teacher=args.teacher, student=args.student, teacher_kw=args.teacher_kw,
         student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, alpha=args.alpha,
         beta=args.beta, gamma=args.gamma, terms=terms, hint_feature=args.hint_feature, epochs=args.epochs,
@@ -98,7 +103,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         seed=args.seed, device=args.device, train_fraction=args.train_fraction, train_limit=args.train_limit,
         exclude_classes=args.exclude_classes, data_root=args.data_root, download=args.download,
         baseline=not args.no_baseline,
-    ).validate()
+    )
+    return admit(config, ServerSettings.load())
 
 
 class EpochPrinter:
@@ -176,3 +182,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kdlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kdlab runs list | head -3`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0

@@ -9,7 +9,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .data import DATASETS
+from .data import DATASETS, check_dataset_knobs
 from .losses import LOSS_TERMS
 from .models import model_meta
 
@@ -71,6 +71,7 @@ class RunConfig:
                      f"it takes {', '.join(metas[role]['modalities'])}")
             require(isinstance(getattr(self, f"{role}_kw"), dict), f"{role}_kw must be a mapping of knob=value")
         require(isinstance(self.dataset_kw, dict), "dataset_kw must be a mapping of knob=value")
+        check_dataset_knobs(self.dataset, self.dataset_kw)
         _positive_number("temperature", self.temperature)
         require(is_number(self.alpha) and 0 <= self.alpha <= 1, f"alpha must be in [0, 1], got {self.alpha}")
         for name in ("beta", "gamma"):

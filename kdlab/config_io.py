@@ -166,10 +166,17 @@ def _problem(name: str, text: str, reason: Any) -> str:
     return f"{name}={_shown(text)}: {_shown(reason, 5 * _SHOWN_CHARS)}"
 
 
+CONFIG_MAX_BYTES = 256 * 1024  # a config is about 1 KB, a whole run record (with its summary) a few KB
+
+
 def config_document(data: Any) -> Any:
     """The config inside an uploaded document: JSON bytes or text, or already parsed; a whole run record
-    (``runs show --json``, the History page's download) gives its ``config``. ``ValueError`` for text that is not
-    JSON. What comes back still has to pass ``RunConfig.from_dict``."""
+    (``runs show --json``, the History page's download) gives its ``config``. ``ValueError`` for a document over
+    ``CONFIG_MAX_BYTES`` (checked before parsing), text that is not JSON, or JSON nested too deeply to be a config.
+    What comes back still has to pass ``RunConfig.from_dict``."""
+    if isinstance(data, (bytes, str)) and len(data) > CONFIG_MAX_BYTES:
+        raise ValueError(f"the config file is {len(data):,} bytes; a run's config is a few KB (at most "
+                         f"{CONFIG_MAX_BYTES:,} bytes are read)")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -181,6 +188,8 @@ def config_document(data: Any) -> Any:
         except json.JSONDecodeError as err:
             raise ValueError(f"the config is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") \
                 from None
+        except RecursionError:
+            raise ValueError("the config is JSON nested too deeply to be a run's config") from None
     if isinstance(data, dict) and {"id", "config", "summary"} <= set(data):
         return data["config"]
     return data

@@ -26,6 +26,14 @@ class RunCancelled(Exception):
     """Raised between two steps once the stop flag is set."""
 
 
+class RunInterrupted(RunCancelled):
+    """Raised by a stop flag whose server is gone: nobody can watch the run any more (it ends 'interrupted')."""
+
+
+class RunTimedOut(RuntimeError):
+    """Raised by a stop flag once the run has used the wall time its server allows (it ends 'failed')."""
+
+
 class TrainingDiverged(RuntimeError):
     """The loss became NaN or infinite."""
 
@@ -88,6 +96,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
         batch_size: int, lr: float, seed: int, phase: str, log_every: int, listeners: Listeners,
         evaluate: Callable[[], dict[str, float]]) -> None:
     """Adam with a cosine schedule over shuffled on-device batches. ``loss_fn(output, batch_index, labels)``.
+
+    ``listeners.stop`` is polled before every step: it returns True to cancel the run, or raises
+    ``RunInterrupted``/``RunTimedOut`` itself.
 
     A step event (the mean metrics since the last one: one host sync) goes out every ``log_every`` steps, and also
     whenever ``STEP_EVENT_SECONDS`` have passed, so that on a long epoch (CIFAR-10 on a CPU) the live loss curve

@@ -36,14 +36,16 @@ def app_jobs():
     return runner()
 
 
-def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline_s: float = 120) -> list[str]:
-    """Train the configs for real through the app's job runner and wait until the store says they are finished."""
+def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline_s: float = 120,
+                  owner: str | None = None) -> list[str]:
+    """Train the configs for real through the app's job runner and wait until the store says they are finished.
+    ``owner``: the browser key they are recorded under (the one that may delete them)."""
     import time
 
     from kdlab.runs.store import ACTIVE
 
     jobs = app_jobs()
-    ids = [jobs.submit(config, workspace) for config in configs]
+    ids = [jobs.submit(config, workspace, owner) for config in configs]
     deadline = time.monotonic() + deadline_s
     while any(jobs.store.get(i).status in ACTIVE for i in ids):
         assert time.monotonic() < deadline, f"the runs did not finish in {deadline_s} s"

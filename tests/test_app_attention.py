@@ -12,6 +12,7 @@ from kdlab.evaluate import predict
 from kdlab.runs.loading import load_run
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.viz.attention import attention_term
+from ui.common import plain
 from ui.text import t as translate
 
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
@@ -77,7 +78,7 @@ def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_
     assert_clean(at)
     at.text_input(key="attention_sentence").input("The plot was NOT boring, xyzzy!").run()
     assert_clean(at)
-    assert translate("attention.words", words="the plot was not boring <unk>") in [m.value for m in at.markdown]
+    assert translate("attention.words", words=plain("the plot was not boring <unk>")) in [m.value for m in at.markdown]
     assert len(charts(at)) == 4  # per model: attention over the words, and the full map
     assert float(at.metric[0].value) > 0
 
@@ -92,7 +93,7 @@ def test_with_no_run_it_says_so_and_a_one_click_run_starts_and_shows_its_progres
     run_id = at.session_state["kdlab_runs"][-1]
     assert at.session_state["attention_demo_run"] == run_id
     assert len(at.get("progress")) == 1 and run_id in at.get("progress")[0].proto.text
-    app_jobs().stop(run_id)  # a classroom-sized run: stop it rather than wait for it
+    app_jobs().stop(run_id, RunStore().get(run_id).owner)  # classroom-sized: stop it rather than wait
     deadline = time.monotonic() + 60
     while RunStore().get(run_id).status in ACTIVE:
         assert time.monotonic() < deadline, "the stopped run did not end"

@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from kdlab.config import attention_kind, parse_knobs
 from kdlab.runs.store import RunStore
 from kdlab.viz.summary import loss_formula_latex, summary_table
+from ui.common import plain
+from ui.text import t as translate
 
 from .conftest import assert_clean
 
@@ -117,7 +119,7 @@ def test_a_tiny_run_streams_then_shows_the_summary_table_curves_and_a_verdict():
     assert RunStore().get(run_id).status == "finished"
     table = at.dataframe[0].value
     assert list(table.index) == ["teacher", "baseline student", "distilled student"]
-    assert list(table.columns) == ["test accuracy (%)", "parameters", "size (KB)", "training time (s)"]
+    assert list(table.columns) == ["test accuracy (%)", "parameters", "size (KiB)", "training time (s)"]
     assert table["test accuracy (%)"].between(0, 100).all() and (table["parameters"] > 0).all()
     verdict = [m for m in messages(at) if "the baseline" in m and "parameters than the teacher" in m]
     assert len(verdict) == 1, messages(at)
@@ -226,7 +228,8 @@ def test_a_hostile_link_names_each_bad_setting_in_a_warning_and_applies_the_rest
     assert not at.warning  # said once, on opening
     zh = open_link(lang="zh", alpha="7")  # no rerun here: AppTest cannot re-read a radio with translated labels
     assert not zh.exception
-    assert [w.value for w in zh.warning] == ["链接中的设置未生效（已改用默认值）：alpha=7: alpha must be in [0, 1], got 7.0"]
+    assert [w.value for w in zh.warning] == [translate("distill.link_problem", "zh",
+                                                       message=plain("alpha=7: alpha must be in [0, 1], got 7.0"))]
 
 
 def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing():
@@ -234,11 +237,11 @@ def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing()
     uploader = at.get("file_uploader")[0]
     uploader.set_value(("bad.json", b"{not json", "application/json")).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: the config is not valid "
-                                           "JSON: Expecting property name enclosed in double quotes at line 1 column 2"]
+    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: " + plain(
+        "the config is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2")]
     at.get("file_uploader")[0].set_value(("typo.json", b'{"temprature": 3}', "application/json")).run()
-    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: unknown config field(s): "
-                                           "temprature"]
+    assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: " + plain(
+        "unknown config field(s): temprature")]
     assert at.slider(key="distill_temperature").value == 4.0
     record = {"id": "r1", "summary": {}, "config": {"temperature": 3.0, "alpha": 0.3, "student": "mlp-large"}}
     at.get("file_uploader")[0].set_value(("run.json", json.dumps(record).encode(), "application/json")).run()

@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.runs.store import RunStore
 
-from .conftest import assert_clean, finished_runs
+from .conftest import app_jobs, assert_clean, finished_runs
+
+BROWSER = "0123456789abcdef" * 2  # this test browser's key (its cookie)
 
 PAGE = "../app_pages/history.py"
 WORKSPACE = "history-test"
@@ -105,13 +107,13 @@ def test_one_selected_finished_run_offers_its_four_downloads(runs):
 
 
 def test_delete_needs_confirmation():
-    (run_id,) = finished_runs([RunConfig(**{**TINY, "epochs": 1})], "history-delete")
-    at = select(history("history-delete"), [run_id])
+    (run_id,) = finished_runs([RunConfig(**{**TINY, "epochs": 1})], "history-delete", owner=BROWSER)
+    at = select(history("history-delete", kdlab_browser=BROWSER), [run_id])
     at.button(key="history_delete").click().run()
     assert_clean(at)
     assert RunStore().get(run_id).status == "finished"  # not confirmed: still there
     assert at.warning and "nothing was deleted" in at.warning[0].value
-    at = select(history("history-delete"), [run_id])
+    at = select(history("history-delete", kdlab_browser=BROWSER), [run_id])
     at.checkbox(key=f"history_confirm_{run_id}").check()
     at.button(key="history_delete").click().run()
     assert_clean(at)
@@ -119,6 +121,17 @@ def test_delete_needs_confirmation():
         RunStore().get(run_id)
     assert any(run_id in s.value for s in at.success)
     assert RunStore().list("history-delete") == []
+
+
+def test_another_browser_can_neither_delete_nor_see_a_delete_button():
+    (run_id,) = finished_runs([RunConfig(**{**TINY, "epochs": 1})], "history-not-mine", owner=BROWSER)
+    at = select(history("history-not-mine", kdlab_browser="f" * 32), [run_id])
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == "history_delete"]
+    assert any("Only the browser that started" in c.value for c in at.caption)
+    with pytest.raises(ValueError, match="another browser"):
+        app_jobs().delete(run_id, "f" * 32)
+    assert RunStore().get(run_id).status == "finished"
 
 
 def test_an_empty_workspace_shows_a_hint_and_an_invalid_import_writes_nothing():

@@ -94,12 +94,18 @@ def test_runs_export_import_show_and_delete_round_trip(distilled, capsys, tmp_pa
     assert RunStore().list("class-7b") == []
 
 
-def test_a_run_that_fails_is_recorded_as_failed_with_its_reason(capsys, tmp_path):
+def test_a_run_whose_data_is_missing_is_refused_before_it_is_recorded(capsys, tmp_path):
     code, _, err = run_cli(capsys, "distill", "--dataset", "mnist", "--data-root", str(tmp_path), "--epochs", "1",
-                           "--workspace", "failures")
-    assert code == 2
+                           "--workspace", "missing-data")
+    assert code == 2 and err.startswith("kdlab: error: ") and str(tmp_path) in err and len(err.splitlines()) == 1
+    assert RunStore().list("missing-data") == []
+
+
+def test_a_run_that_fails_is_recorded_as_failed_with_its_reason(capsys):
+    code, _, err = run_cli(capsys, *QUICK, "--lr", "1e30", "--no-baseline", "--workspace", "failures")
+    assert code == 1
     (record,) = RunStore().list("failures")
-    assert record.status == "failed" and record.error and record.error in err
+    assert record.status == "failed" and "NaN/inf" in record.error and record.error in err
 
 
 BAD_INPUTS = {

@@ -14,6 +14,7 @@ from kdlab.serve.settings import ServerSettings
 from .conftest import tiny_config
 
 LONG = dict(epochs=200, batch_size=32)  # tens of seconds: long enough to be caught running
+OWNER = "0123456789abcdef0123456789abcdef"  # a browser key: the only one that may stop these runs
 
 
 @pytest.fixture
@@ -36,14 +37,14 @@ def ended(jobs: JobRunner, run_id: str) -> str:
 
 
 def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
-    first = jobs.submit(tiny_config(**LONG), "jobs")
+    first = jobs.submit(tiny_config(**LONG), "jobs", OWNER)
     wait_for(lambda: (jobs.progress(first) or 0) > 0, "progress from the worker")
     worker = jobs.running[first]
     assert worker.process.pid != os.getpid()
     assert 0 < jobs.progress(first) < 1
-    jobs.stop(first)
+    jobs.stop(first, OWNER)
     assert ended(jobs, first) == "cancelled"
-    second = jobs.submit(tiny_config(), "jobs")
+    second = jobs.submit(tiny_config(), "jobs", OWNER)
     assert ended(jobs, second) == "finished", jobs.store.get(second).error
     wait_for(lambda: second not in jobs.running and jobs.idle.qsize() == 1, "the worker back in the pool", 30)
     assert jobs.progress(second) is None  # not running any more
@@ -53,15 +54,15 @@ def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
 
 
 def test_stop_ends_a_running_run_and_cancels_a_queued_one_at_once(jobs):
-    running = jobs.submit(tiny_config(**LONG), "jobs")
+    running = jobs.submit(tiny_config(**LONG), "jobs", OWNER)
     wait_for(lambda: running in jobs.running, "the first run to get the only worker")
-    queued = jobs.submit(tiny_config(), "jobs")
+    queued = jobs.submit(tiny_config(), "jobs", OWNER)
     assert jobs.queue_position(queued) == 1
-    jobs.stop(queued)
+    jobs.stop(queued, OWNER)
     record = jobs.store.get(queued)
     assert (record.status, record.error) == ("cancelled", "stopped before it started")
     wait_for(lambda: (jobs.progress(running) or 0) > 0, "the first run to start")
-    jobs.stop(running)
+    jobs.stop(running, OWNER)
     assert ended(jobs, running) == "cancelled"
     assert jobs.store.get(running).error.startswith("stopped during the")
     assert jobs.store.events(running), "the events before the stop are kept"
@@ -72,12 +73,12 @@ def test_stop_ends_a_running_run_and_cancels_a_queued_one_at_once(jobs):
 
 
 def test_a_worker_killed_mid_run_fails_its_run_and_the_next_run_gets_a_new_worker(jobs):
-    doomed = jobs.submit(tiny_config(**LONG), "jobs")
+    doomed = jobs.submit(tiny_config(**LONG), "jobs", OWNER)
     wait_for(lambda: (jobs.progress(doomed) or 0) > 0, "the run to start")
     os.kill(jobs.running[doomed].process.pid, signal.SIGKILL)
     assert ended(jobs, doomed) == "failed"
     assert "ended unexpectedly" in jobs.store.get(doomed).error
-    after = jobs.submit(tiny_config(), "jobs")
+    after = jobs.submit(tiny_config(), "jobs", OWNER)
     assert ended(jobs, after) == "finished", jobs.store.get(after).error
 
 
@@ -93,16 +94,16 @@ def test_concurrent_runs_share_the_cores_and_a_run_left_alone_gets_them_all(tmp_
     jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=2))
     jobs.cores = 4  # as on a 5-core server, whatever this machine has
     try:
-        first = jobs.submit(tiny_config(**LONG), "jobs")
+        first = jobs.submit(tiny_config(**LONG), "jobs", OWNER)
         wait_for(lambda: first in jobs.running, "the first run to start")
         assert jobs.running[first].threads == 4
-        second = jobs.submit(tiny_config(**LONG), "jobs")
+        second = jobs.submit(tiny_config(**LONG), "jobs", OWNER)
         wait_for(lambda: second in jobs.running, "the second run to start")
         assert [jobs.running[r].threads for r in (first, second)] == [2, 2]
-        jobs.stop(second)
+        jobs.stop(second, OWNER)
         assert ended(jobs, second) == "cancelled"
         wait_for(lambda: jobs.running[first].threads == 4, "the first run to get the cores back", 10)
-        jobs.stop(first)
+        jobs.stop(first, OWNER)
         assert ended(jobs, first) == "cancelled"
     finally:
         jobs.close()

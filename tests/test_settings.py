@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kdlab import RunConfig
+from kdlab.serve.admission import admit
 from kdlab.serve.settings import ServerSettings
 
 
@@ -35,15 +36,15 @@ def test_bad_settings_are_named(values, message):
 def test_a_broken_toml_file_is_named(tmp_path):
     path = tmp_path / "kdlab.toml"
     path.write_text("[server\n")
-    with pytest.raises(ValueError, match="not valid TOML"):
+    with pytest.raises(ValueError, match="not a readable TOML file"):
         ServerSettings.load(path)
 
 
 def test_runs_beyond_the_caps_are_refused_or_trimmed():
     settings = ServerSettings(max_epochs=10, max_train_samples=100, devices=("auto", "cpu"))
     with pytest.raises(ValueError, match="epochs is capped at 10"):
-        settings.check(RunConfig(epochs=11, teacher_epochs=5))
+        admit(RunConfig(epochs=11, teacher_epochs=5), settings)
     with pytest.raises(ValueError, match="not offered"):
-        settings.check(RunConfig(device="cuda", epochs=5, teacher_epochs=5))
-    assert settings.cap_transfer(RunConfig()).train_limit == 100
-    assert settings.cap_transfer(RunConfig(train_limit=40)).train_limit == 40
+        admit(RunConfig(device="cuda", epochs=5, teacher_epochs=5), settings)
+    assert admit(RunConfig(epochs=5, teacher_epochs=5), settings).train_limit == 100
+    assert admit(RunConfig(epochs=5, teacher_epochs=5, train_limit=40), settings).train_limit == 40

@@ -13,7 +13,7 @@ import streamlit as st
 from kdlab.config import RunConfig
 from kdlab.evaluate import predict
 from kdlab.runs.loading import LoadedRun, load_run
-from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, check_workspace
 from kdlab.serve.jobs import JobRunner
 from kdlab.serve.settings import ServerSettings
 from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
@@ -26,15 +26,27 @@ SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attent
 URL_KEYS = {"lang": "kdlab_lang", "ws": "kdlab_workspace", "run": SELECTED_KEY}  # URL key -> session key
 BROWSER_COOKIE = "kdlab_browser"  # also its session_state key, for a browser whose cookie is not set yet
 BROWSER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")  # as RunStore.create writes them
+SHOWN_CHARS = 300  # a value shown in a sentence: a name, a number, a one-line message
+MARKUP = re.compile(r"[\\`*\[\]()<>!#|~$:]")  # what could turn text into a link, HTML, code or a formula
 
 
 def _from_url(name: str) -> str | None:
     """A value kept in the URL: the address bar wins (a pasted link, a refresh), else what this session had,
-    since moving to another page may drop the query string."""
+    since moving to another page may drop the query string. A run id that is not one (``RUN_ID``) is ignored: the
+    URL is user text."""
     value = st.query_params.get(name)
-    if value is not None:
+    if value is not None and (name != "run" or RUN_ID.match(value)):
         st.session_state[URL_KEYS[name]] = value
     return st.session_state.get(URL_KEYS[name])
+
+
+def plain(value, limit: int = SHOWN_CHARS) -> str:
+    """User text made safe to show in Markdown: cut to ``limit`` characters and every character that could make a
+    link, an image, HTML, code or a formula backslash-escaped, so it reads as typed and never renders as markup."""
+    text = "".join(c if c.isprintable() else "?" for c in str(value))
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return MARKUP.sub(r"\\\g<0>", text)
 
 
 def _to_url(name: str, value: str) -> None:
@@ -49,7 +61,9 @@ def lang() -> str:
 
 
 def tr(key: str, **values) -> str:
-    return i18n.t(key, lang(), **values)
+    """The translated text; every value filled in is data (a name, a number, a message that may echo a URL or an
+    upload), so it is passed through ``plain`` — the template's own Markdown stays Markdown."""
+    return i18n.t(key, lang(), **{k: v if isinstance(v, (int, float)) else plain(v) for k, v in values.items()})
 
 
 def workspace() -> str:
@@ -62,10 +76,20 @@ def workspace() -> str:
 @st.cache_resource
 def runner() -> JobRunner:
     """One per server process, shared by every session (it is thread-safe); its first training process starts
-    importing torch now, while the user reads the page."""
-    jobs = JobRunner(RunStore(), ServerSettings.load())
+    importing torch now, while the user reads the page. A run store that cannot be opened leaves a runner that
+    still trains teachers (``JobRunner.store_problem`` says why runs cannot be kept)."""
+    try:
+        store = RunStore()
+    except StoreUnavailable as err:
+        store = err
+    jobs = JobRunner(store, ServerSettings.load())
     jobs.warm_up()
     return jobs
+
+
+def store_problem() -> str | None:
+    """Why runs cannot be kept on this server (one sentence), or None when the run store works."""
+    return runner().store_problem
 
 
 def sidebar() -> None:
@@ -121,8 +145,11 @@ def remember_run(run_id: str) -> None:
 
 
 def session_runs() -> list[str]:
-    """This browser's runs, oldest first: kept in the session and, in a new session, read back from the store."""
+    """This browser's runs, oldest first: kept in the session and, in a new session, read back from the store
+    (none while the store is unavailable)."""
     if RUNS_KEY not in st.session_state:
+        if store_problem():
+            return []
         st.session_state[RUNS_KEY] = runner().store.owned(browser_key())
     return st.session_state[RUNS_KEY]
 
@@ -211,6 +238,8 @@ def run_logits(run: LoadedRun) -> dict:
 def selected_run() -> LoadedRun | None:
     """The run the analysis pages show: the one chosen (re-opened from History, or in the URL, so a refresh keeps
     it), else this session's latest finished run; None when there is none yet."""
+    if store_problem():
+        return None
     store = runner().store
     candidates = [_from_url("run"), *reversed(session_runs())]
     for run_id in filter(None, candidates):

@@ -16,7 +16,7 @@ from kdlab.config import RunConfig
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures
 from kdlab.viz.summary import loss_formula_latex, summary_table, verdict
-from ui.common import lang, runner, tr
+from ui.common import browser_key, lang, runner, tr
 
 # Redrawing the curves costs the browser and the server CPU that a run on the same cores misses: on 2 cores with
 # the browser on the same machine, a watched run went 26% slower than headless with everything redrawn every 1 s,
@@ -121,11 +121,18 @@ def _active(run_id: str, status: str, events: list[dict]) -> None:
         st.info(tr("live.queued", position=position) if position else tr("live.queued_soon"))
     else:
         phase = events[-1]["phase"] if events else "start"
-        st.info(tr("common.training_teacher") if phase == "teacher" else tr(f"live.running_{phase}"))
+        st.info(tr(f"live.running_{phase}"))
     progress = max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0)
     st.progress(min(max(progress, 0.0), 1.0), text=tr("live.progress", percent=f"{100 * progress:.0f}"))
-    if st.button(tr("live.stop"), key=f"live_stop_{run_id}", help=tr("live.stop_help")):
-        runner().stop(run_id)
+    steps = [e for e in events if e["kind"] == "step" and "total" in e["metrics"]]
+    if steps:  # within a second of the trainer, even when the curves wait for their next redraw or a long epoch
+        last = steps[-1]
+        st.caption(tr("live.latest_step", phase=tr(f"live.phase.{last['phase']}"), epoch=last["epoch"],
+                      step=last["step"], loss=f"{last['metrics']['total']:.4f}"))
+    if runner().store.get(run_id).owner != browser_key():  # a shared link: watch, not stop
+        st.caption(tr("live.not_yours"))
+    elif st.button(tr("live.stop"), key=f"live_stop_{run_id}", help=tr("live.stop_help")):
+        runner().stop(run_id, browser_key())
         st.caption(tr("live.stopping"))
 
 
@@ -156,6 +163,11 @@ def _finished(run_id: str, summary: dict, events: list[dict]) -> None:
     table.index = [tr(ROLE_KEYS[role]) for role in table.pop("role")]
     st.dataframe(table.rename(columns=columns))
     notes = [tr("live.teacher_cached")] if summary.get("teacher_cached") else []
+    held = summary.get("teacher_outputs") or {}
+    if held.get("mode") in ("reduced", "per_batch"):
+        notes.append(tr(f"live.teacher_outputs_{held['mode']}", **{k: f"{held[f'{k}_bytes'] / 2**20:,.0f}"
+                                                                   for k in ("full", "budget")},
+                        held=f"{held['bytes'] / 2**20:,.1f}"))
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
     _curves(run_id, events, summary.get("teacher_acc"))
     per_class = {role: summary["per_class_acc"].get(role) for role in ("teacher", "baseline", "student")}

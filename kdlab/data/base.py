@@ -5,6 +5,8 @@ moves them to the device once and slices batches there, which is most of kdlab's
 """
 from __future__ import annotations
 
+import inspect
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +50,47 @@ DatasetLoader = Callable[..., Splits]
 DATASETS: Registry[DatasetLoader] = Registry("dataset")
 
 
-def register_dataset(name: str, *, modality: str, num_classes: int, summary: str):
-    """Register ``loader(seed, data_root, download, **kw) -> Splits`` under ``name``."""
+SCALES = ("samples", "tokens")  # what a size knob counts; a server caps each (``kdlab.serve.admission``)
+LOADER_ARGUMENTS = ("seed", "data_root", "download")  # passed by ``load_dataset``, not knobs
+
+
+def register_dataset(name: str, *, modality: str, num_classes: int, summary: str, scale: dict | None = None):
+    """Register ``loader(seed, data_root, download, **kw) -> Splits`` under ``name``.
+
+    The loader's keyword parameters with defaults are its knobs (``check_dataset_knobs`` reads them); ``scale``
+    names the knobs that set its size and what they count (``{"n": "samples", "seq_len": "tokens"}``), so a server
+    can cap them.
+    """
     assert modality in MODALITIES, modality
-    return DATASETS.register(name, modality=modality, num_classes=num_classes, summary=summary)
+    assert all(kind in SCALES for kind in (scale or {}).values()), scale
+    return DATASETS.register(name, modality=modality, num_classes=num_classes, summary=summary, scale=scale or {})
+
+
+def dataset_knobs(name: str) -> dict[str, object]:
+    """The knobs of a dataset and their defaults, from its loader's signature."""
+    loader = DATASETS.get(name).factory
+    return {p.name: p.default for p in inspect.signature(loader).parameters.values()
+            if p.default is not inspect.Parameter.empty and p.name not in LOADER_ARGUMENTS}
+
+
+def check_dataset_knobs(name: str, knobs: dict) -> None:
+    """A ``ValueError`` naming the first knob the dataset does not have or whose value cannot be right: counts
+    (int knobs, and ``limit``) are whole numbers >= 1, amounts (float knobs such as noise) finite numbers >= 0."""
+    known = dataset_knobs(name)
+    for key, value in knobs.items():
+        if key not in known:
+            offer = f"its knobs are {', '.join(known)}" if known else "it has no knobs"
+            raise ValueError(f"dataset {name!r} has no knob {key!r}; {offer}")
+        default = known[key]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if isinstance(default, bool):
+            ok, want = isinstance(value, bool), "true or false"
+        elif isinstance(default, int) or default is None:
+            ok, want = number and float(value).is_integer() and value >= 1, "a whole number >= 1"
+        else:
+            ok, want = number and value >= 0, "a number >= 0"
+        if not ok:
+            raise ValueError(f"dataset knob {key} of {name!r} must be {want}, got {value!r}")
 
 
 class DataMissingError(ValueError):

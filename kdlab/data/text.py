@@ -126,7 +126,8 @@ _SHORTEST = min(len(s.split()) for s in SUBJECTS) + 2  # "the movie was good"
 
 
 @register_dataset("reviews", modality="tokens", num_classes=2,
-                  summary="synthetic movie reviews with negation and 'but' (generated)")
+                  summary="synthetic movie reviews with negation and 'but' (generated)",
+                  scale={"n": "samples", "seq_len": "tokens"})
 def reviews(seed: int, n: int = 2000, seq_len: int = 16, max_vocab: int = 20000, min_count: int = 1, **_) -> Splits:
     """``n`` reviews split 75/25 by class. A review longer than ``seq_len`` words is redrawn, never cut, so the
     words that decide its label are always in the input."""
@@ -153,7 +154,8 @@ def _read_imdb_split(folder: Path, limit: int | None, seed: int) -> tuple[list[s
 
 
 @register_dataset("imdb", modality="tokens", num_classes=2,
-                  summary="50,000 real IMDB movie reviews (aclImdb folder, manual download)")
+                  summary="50,000 real IMDB movie reviews (aclImdb folder, manual download)",
+                  scale={"limit": "samples", "seq_len": "tokens"})
 def imdb(seed: int, data_root: Path, seq_len: int = 256, max_vocab: int = 20000, min_count: int = 1,
          limit: int | None = None, **_) -> Splits:
     """The Large Movie Review Dataset (Maas et al., 2011) in its own layout, ``<root>/aclImdb/{train,test}/{pos,neg}``.

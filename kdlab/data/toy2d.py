@@ -17,7 +17,8 @@ def _points(name: str, x: torch.Tensor, y: torch.Tensor, class_names: list[str],
     return Splits(name, x[:cut], y[:cut], x[cut:], y[cut:], class_names, "points")
 
 
-@register_dataset("moons", modality="points", num_classes=2, summary="two interleaving half circles")
+@register_dataset("moons", modality="points", num_classes=2, summary="two interleaving half circles",
+                  scale={"n": "samples"})
 def moons(seed: int, n: int = 1000, noise: float = 0.15, **_) -> Splits:
     gen = torch.Generator().manual_seed(seed)
     half = n // 2
@@ -29,7 +30,8 @@ def moons(seed: int, n: int = 1000, noise: float = 0.15, **_) -> Splits:
     return _points("moons", x, y, ["upper", "lower"], seed)
 
 
-@register_dataset("circles", modality="points", num_classes=2, summary="a ring around a disc")
+@register_dataset("circles", modality="points", num_classes=2, summary="a ring around a disc",
+                  scale={"n": "samples"})
 def circles(seed: int, n: int = 1000, noise: float = 0.08, factor: float = 0.5, **_) -> Splits:
     gen = torch.Generator().manual_seed(seed)
     t = torch.rand(n, generator=gen) * 2 * math.pi
@@ -39,7 +41,8 @@ def circles(seed: int, n: int = 1000, noise: float = 0.08, factor: float = 0.5, 
     return _points("circles", x, y, ["outer", "inner"], seed)
 
 
-@register_dataset("spirals", modality="points", num_classes=3, summary="three interleaved spiral arms")
+@register_dataset("spirals", modality="points", num_classes=3, summary="three interleaved spiral arms",
+                  scale={"n": "samples"})
 def spirals(seed: int, n: int = 1200, noise: float = 0.2, **_) -> Splits:
     classes = 3
     gen = torch.Generator().manual_seed(seed)
@@ -51,7 +54,8 @@ def spirals(seed: int, n: int = 1200, noise: float = 0.2, **_) -> Splits:
     return _points("spirals", x, y, [f"arm {i}" for i in range(classes)], seed)
 
 
-@register_dataset("blobs", modality="points", num_classes=4, summary="Gaussian clusters, some overlapping")
+@register_dataset("blobs", modality="points", num_classes=4, summary="Gaussian clusters, some overlapping",
+                  scale={"n": "samples"})
 def blobs(seed: int, n: int = 1000, noise: float = 1.0, **_) -> Splits:
     centers = 4
     gen = torch.Generator().manual_seed(seed)

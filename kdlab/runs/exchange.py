@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import warnings
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from typing import Callable
@@ -24,9 +25,9 @@ from torch import nn
 
 from ..config import RunConfig
 from ..config_io import config_document
-from ..data import Splits
+from ..data import Splits, load_dataset
 from ..evaluate import RunResult, agreement, phase_result, predict
-from ..models import InputSpec
+from ..models import InputSpec, build_model
 from ..teachers import load_teacher
 from ..tensor_files import load_tensors
 from .loading import rebuild_student
@@ -34,6 +35,7 @@ from .store import RunStore, check_workspace
 
 EVENT_COLUMNS = ("seq", "phase", "kind", "epoch", "step", "progress")
 WEIGHT_ROLES = ("student", "baseline")
+ARCHIVE_SLACK = 256 * 1024  # the archive's pickled names and record headers, beyond the tensors' bytes
 
 
 def metrics_csv(store: RunStore, run_id: str) -> str:
@@ -64,17 +66,27 @@ def created_text(timestamp: float) -> str:
 
 
 def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes, workspace: str,
-               teacher_for: Callable[[RunConfig], tuple[nn.Module, Splits]] = load_teacher) -> str:
+               teacher_for: Callable[[RunConfig], tuple[nn.Module, Splits]] = load_teacher,
+               admit: Callable[[RunConfig], object] = RunConfig.validate) -> str:
     """Add a run trained elsewhere as ``finished``; returns its id. Raises ``ValueError`` (one sentence) for a
     bad workspace, config or weights file, and then writes nothing.
 
     ``config_data`` is the run's config (a dict or its JSON text, as ``kdlab runs export --what config`` writes
     it) or a whole run record (``runs show --json``, the History page's JSON download); ``weights`` the bytes
     of a ``torch.save`` of ``{"student": state_dict, "baseline": state_dict}`` (the baseline is optional), as
-    ``kdlab runs export --what weights`` writes them. ``teacher_for(config)`` gives the teacher and the data.
+    ``kdlab runs export --what weights`` writes them. ``teacher_for(config)`` gives the teacher and the data;
+    ``admit(config)`` raises ValueError for a config the caller refuses (the app: its server's caps).
+
+    The weights file is checked against the declared student before any of its tensors exists: its archive must
+    hold no more bytes than that student's state dicts (a small file must not unpack into gigabytes), then every
+    name and shape must match.
     """
     workspace = check_workspace(workspace)
     config = RunConfig.from_dict(config_document(config_data))
+    admit(config)
+    spec = InputSpec.of(load_dataset(config.dataset, seed=config.seed, data_root=config.data_root,
+                                     **config.dataset_kw))
+    _check_archive(weights, expected_bytes=len(WEIGHT_ROLES) * state_bytes(config, spec) + ARCHIVE_SLACK)
     states = _parse_weights(weights)
     teacher, splits = teacher_for(replace(config, device="cpu"))
     teacher = teacher.cpu().eval()
@@ -97,6 +109,27 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
 def _summary(config: RunConfig, phases: dict, student_agreement: float, splits: Splits) -> dict:
     return RunResult(config, "cpu", phases["teacher"], phases["student"], phases.get("baseline"),
                      teacher_cached=None, agreement=student_agreement, splits=splits).summary()
+
+
+def state_bytes(config: RunConfig, spec: InputSpec) -> int:
+    """Bytes of the state dict of ``config``'s student, from a copy built on the meta device (no memory)."""
+    with torch.device("meta"):
+        model = build_model(config.student, spec, config.seed, config.student_kw)
+    return sum(t.numel() * t.element_size() for t in model.state_dict().values())
+
+
+def _check_archive(weights: bytes, expected_bytes: int) -> None:
+    """A ``torch.save`` file is a zip of stored (never compressed) records: read its directory, not its data."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(weights)).infolist()
+    except zipfile.BadZipFile:
+        raise ValueError("the weights file is not a kdlab weights file (a torch.save archive)") from None
+    if any(entry.compress_type != zipfile.ZIP_STORED for entry in entries):
+        raise ValueError("the weights file has compressed entries, which torch.save never writes: refused unread")
+    held = sum(entry.file_size for entry in entries)
+    if held > expected_bytes:
+        raise ValueError(f"the weights file unpacks to {held:,} bytes, more than the declared student's weights "
+                         f"can take ({expected_bytes:,}): refused unread")
 
 
 def _parse_weights(weights: bytes) -> dict[str, dict[str, torch.Tensor]]:

@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 from ..config import RunConfig
 from ..evaluate import RunResult
-from ..fit import RunCancelled, StopFlag, TrainEvent, TrainingDiverged
+from ..fit import RunCancelled, RunInterrupted, RunTimedOut, StopFlag, TrainEvent, TrainingDiverged
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES
 from ..train import run_distillation
 from .store import RunStore
@@ -49,9 +49,10 @@ def run_recorded(store: RunStore, run_id: str, config: RunConfig, listeners=(), 
     """Run one distillation into an existing store record.
 
     Marks the run ``running``, streams its events through a ``StoreRecorder`` and, at the end, stores the summary
-    and the student/baseline weights (``RunStore.finish``). On any error — a stop, Ctrl-C, a bad value, a diverged
-    loss, a bug — the events so far are kept, the run becomes ``cancelled`` or ``failed`` with the reason, and the
-    error is re-raised for the caller to report.
+    and the student/baseline weights (``RunStore.finish``). On any error the events so far are kept and the run
+    ends with the reason: ``cancelled`` (a stop, Ctrl-C), ``interrupted`` (the server that watched it is gone) or
+    ``failed`` (a bad value, a diverged loss, the server's time limit, a bug); the error is re-raised for the
+    caller to report.
     """
     store.set_status(run_id, "running")
     recorder = StoreRecorder(store, run_id)
@@ -60,14 +61,17 @@ def run_recorded(store: RunStore, run_id: str, config: RunConfig, listeners=(), 
                                   cache_budget_bytes=cache_budget_bytes)
     except BaseException as err:
         recorder.flush()
-        cancelled = isinstance(err, (RunCancelled, KeyboardInterrupt))
+        if isinstance(err, RunInterrupted):
+            status = "interrupted"
+        else:
+            status = "cancelled" if isinstance(err, (RunCancelled, KeyboardInterrupt)) else "failed"
         if isinstance(err, KeyboardInterrupt):
             reason = "interrupted with Ctrl-C"
-        elif isinstance(err, (RunCancelled, ValueError, TrainingDiverged)):
+        elif isinstance(err, (RunCancelled, RunTimedOut, ValueError, TrainingDiverged)):
             reason = str(err)
         else:  # a bug must still end the run visibly, not leave it 'running'
             reason = f"{type(err).__name__}: {err}"
-        store.set_status(run_id, "cancelled" if cancelled else "failed", reason)
+        store.set_status(run_id, status, reason)
         raise
     recorder.flush()
     weights = {role: model.state_dict() for role, model in result.models.items() if role != "teacher"}

@@ -82,17 +82,33 @@ class RunRecord:
     config: dict[str, Any]
     summary: dict[str, Any] | None
     error: str | None
+    owner: str | None = None  # the key of the browser that started it; None for the CLI and imports
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "RunRecord":
         return cls(row["id"], row["workspace"], row["status"], row["source"], row["created"], row["updated"],
-                   json.loads(row["config"]), json.loads(row["summary"]) if row["summary"] else None, row["error"])
+                   json.loads(row["config"]), json.loads(row["summary"]) if row["summary"] else None, row["error"],
+                   row["owner"])
+
+
+class StoreUnavailable(ValueError):
+    """The run store cannot be opened, read or written (a KDLAB_HOME that is a file, read-only or full, or a
+    damaged runs.sqlite): one sentence that says where and what to do, never a traceback."""
+
+    def __init__(self, path: Path, reason: Exception):
+        self.path = path
+        text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
+        super().__init__(f"the run store {path} cannot be used ({text}); make KDLAB_HOME a writable folder with free "
+                         "space, or move a damaged runs.sqlite away")
 
 
 class RunStore:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else kdlab_home() / "runs.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreUnavailable(self.path, err) from None
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -109,15 +125,20 @@ class RunStore:
 
         ``synchronous="NORMAL"`` (events only): in WAL mode the commit skips the fsync; a crash of the process
         still loses nothing committed, a power cut may lose the last batches of curve points, never a result."""
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute(f"PRAGMA synchronous={synchronous}")
         try:
-            with db:
-                yield db
-        finally:
-            db.close()
+            db = sqlite3.connect(self.path, timeout=30)
+            try:
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA foreign_keys=ON")
+                db.execute(f"PRAGMA synchronous={synchronous}")
+                with db:
+                    yield db
+            finally:
+                db.close()
+        except sqlite3.IntegrityError:  # a bug of ours, not the store's state
+            raise
+        except (sqlite3.DatabaseError, OSError) as err:  # damaged, read-only, full, not a folder
+            raise StoreUnavailable(self.path, err) from None
 
     def create(self, config: dict, workspace: str = DEFAULT_WORKSPACE, source: str = "app",
                status: str = "queued", owner: str | None = None) -> str:
@@ -136,6 +157,12 @@ class RunStore:
         with self._connect() as db:
             rows = db.execute("SELECT id FROM runs WHERE owner = ? ORDER BY created, rowid", (owner,))
             return [row["id"] for row in rows]
+
+    def active_count(self, owner: str | None = None) -> int:
+        """Runs queued or running, of one browser or (``owner=None``) of everyone."""
+        query = f"SELECT COUNT(*) FROM runs WHERE status IN {ACTIVE}" + (" AND owner = ?" if owner else "")
+        with self._connect() as db:
+            return db.execute(query, (owner,) if owner else ()).fetchone()[0]
 
     def set_status(self, run_id: str, status: str, error: str | None = None) -> None:
         assert status in STATUSES, status

@@ -16,8 +16,9 @@ import uuid
 from dataclasses import dataclass
 
 from ..config import RunConfig
-from ..runs.store import ACTIVE, RunStore
+from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
+from .admission import admit
 from .settings import ServerSettings
 from .workers import Worker
 
@@ -41,8 +42,10 @@ class TeacherJob:
 class JobRunner:
     """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
 
-    def __init__(self, store: RunStore, settings: ServerSettings = ServerSettings()):
-        self.store, self.settings = store, settings
+    def __init__(self, store: RunStore | StoreUnavailable, settings: ServerSettings = ServerSettings()):
+        """``store``: the run store, or why it cannot be opened — then runs are refused (``store`` raises that
+        error, ``store_problem`` says it) but teachers still train, so pages that keep no run still work."""
+        self._store, self.settings = store, settings
         self.cores = training_cores()
         # LIFO, so a warm process is reused before a new one is spawned; None: a slot with no process yet
         self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
@@ -54,7 +57,18 @@ class JobRunner:
         self.running: dict[str, Worker] = {}
         self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
         self.closed = False
-        store.mark_interrupted()
+        if isinstance(store, RunStore):
+            store.mark_interrupted()
+
+    @property
+    def store(self) -> RunStore:
+        if isinstance(self._store, StoreUnavailable):
+            raise self._store
+        return self._store
+
+    @property
+    def store_problem(self) -> str | None:
+        return str(self._store) if isinstance(self._store, StoreUnavailable) else None
 
     def warm_up(self) -> None:
         """Start one worker process now, so the first run does not wait for it to import torch (seconds)."""
@@ -73,14 +87,22 @@ class JobRunner:
             return worker
         if worker is not None:
             worker.close()
-        return Worker(self.store.path)
+        return Worker(self._store.path)
 
     def submit(self, config: RunConfig, workspace: str, owner: str | None = None) -> str:
-        """Record a validated config as 'queued' and start it; raises ValueError for a config this server refuses.
-        ``owner``: the key of the browser that asked (``RunStore.owned``)."""
-        self.settings.check(config)
-        config = self.settings.cap_transfer(config)
-        run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
+        """Admit a config (``kdlab.serve.admission``), record it as 'queued' and start it; raises ValueError, in one
+        sentence, for a config this server refuses or a queue that is full. ``owner``: the key of the browser that
+        asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are capped."""
+        config = admit(config, self.settings)
+        with self.lock:  # the counts and the new row together, so two clicks at once cannot both slip under a cap
+            waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
+            if waiting >= self.settings.max_queued_runs:
+                raise ValueError(f"the queue is full ({waiting} runs waiting, the most this server takes); "
+                                 "try again when some have finished")
+            if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
+                raise ValueError(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
+                                 "running, the most this server allows; wait for one to finish or stop it")
+            run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
         self._start(run_id, "run", config)
         return run_id
 
@@ -117,8 +139,11 @@ class JobRunner:
             worker = self.running.get(job_id)
             return worker.progress if worker is not None else None
 
-    def stop(self, run_id: str) -> None:
-        """Ask a running run to stop after its current step; a queued one is cancelled at once."""
+    def stop(self, run_id: str, owner: str | None) -> None:
+        """Ask a running run to stop after its current step; a queued one is cancelled at once. Only the browser
+        that started the run may stop it: ``ValueError`` for anyone else."""
+        if owner is None or self.store.get(run_id).owner != owner:
+            raise ValueError(f"run {run_id} was started in another browser: only that browser can stop it")
         with self.lock:
             if run_id in self.running:
                 self.running[run_id].stop(run_id)
@@ -128,6 +153,15 @@ class JobRunner:
             self.waiting.remove(run_id)  # the runs behind it move up now
             self.cancelled.add(run_id)
         self.store.set_status(run_id, "cancelled", "stopped before it started")
+
+    def delete(self, run_id: str, owner: str | None) -> None:
+        """Delete a run that has ended, with its events and weights; only the browser that started it may."""
+        record = self.store.get(run_id)
+        if owner is None or record.owner != owner:
+            raise ValueError(f"run {run_id} was started in another browser: only that browser can delete it")
+        if record.status in ACTIVE:
+            raise ValueError(f"run {run_id} is still {record.status}; stop it before deleting it")
+        self.store.delete(run_id)
 
     def close(self) -> None:
         """End every worker process; a run in progress ends 'failed', a queued one never starts."""
@@ -179,7 +213,8 @@ class JobRunner:
                     return worker
                 self.waiting.remove(job_id)
                 budget = self.settings.cache_budget_bytes if kind == "run" else 0
-                worker.begin(kind, job_id, config.to_dict(), self._threads(len(self.running) + 1), budget)
+                worker.begin(kind, job_id, config.to_dict(), self._threads(len(self.running) + 1), budget,
+                             self.settings.max_run_seconds)
                 self.running[job_id] = worker
                 began = True
                 self._share_cores()

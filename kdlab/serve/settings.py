@@ -1,28 +1,37 @@
 """Server settings for a shared (classroom) deployment, from ``kdlab.toml`` and environment variables.
 
-Defaults suit one laptop. Environment variables win over the file, so a teacher can override one value when
-starting the server (``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``).
+Defaults suit a class of thirty on one CPU server; a laptop for one person may raise them. Environment variables
+win over the file, so a teacher can override one value when starting the server
+(``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``). ``kdlab.serve.admission`` applies them to every run.
 """
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import torch
 
-from ..config import DEVICES, RunConfig
+from ..config import DEVICES
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 
 @dataclass(frozen=True)
 class ServerSettings:
     max_concurrent_runs: int = 2  # runs training at once; more wait in a queue
+    max_queued_runs: int = 60  # runs waiting at once, all browsers together; more are refused
+    max_runs_per_browser: int = 2  # queued or running runs of one browser at once
     max_epochs: int = 200  # per run, student and teacher alike
-    max_train_samples: int = 60_000  # the transfer set a run may train on
-    devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
+    max_train_samples: int = 60_000  # the transfer set a run may train on (larger sets are cut to this)
+    max_dataset_samples: int = 20_000  # size knobs of generated datasets (n) and of imdb (limit)
+    max_sequence_length: int = 512  # tokens per text sample (seq_len)
+    max_batch_size: int = 1024
+    max_model_params: int = 20_000_000  # per model, teacher and student, counted before anything is allocated
+    max_run_seconds: int = 1800  # wall time of one run, teacher included; past it the run ends failed
+    max_upload_mb: int = 20  # a config or weights file uploaded to the app
     teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
+    devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -32,8 +41,8 @@ class ServerSettings:
         if path.exists():
             try:
                 values.update(tomllib.loads(path.read_text()).get("server", {}))
-            except tomllib.TOMLDecodeError as err:
-                raise ValueError(f"{path} is not valid TOML: {err}") from None
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as err:
+                raise ValueError(f"{path} is not a readable TOML file: {err}") from None
         for f in fields(cls):
             raw = os.environ.get(f"KDLAB_{f.name.upper()}")
             if raw is not None:
@@ -47,7 +56,7 @@ class ServerSettings:
         if unknown:
             raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
         parsed = {}
-        for name in ("max_concurrent_runs", "max_epochs", "max_train_samples", "teacher_cache_mb"):
+        for name in names - {"devices"}:
             if name in values:
                 try:
                     parsed[name] = int(values[name])
@@ -63,22 +72,13 @@ class ServerSettings:
             parsed["devices"] = devices
         return cls(**parsed)
 
-    def check(self, config: RunConfig) -> None:
-        """Refuse a run that is bigger than this server allows, in one sentence."""
-        for name in ("epochs", "teacher_epochs"):
-            if getattr(config, name) > self.max_epochs:
-                raise ValueError(f"{name} is capped at {self.max_epochs} on this server, got {getattr(config, name)}")
-        if config.device not in self.devices:
-            raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(self.devices)}")
-
-    def cap_transfer(self, config: RunConfig) -> RunConfig:
-        """Limit the student's transfer set to ``max_train_samples``."""
-        limit = min(config.train_limit or self.max_train_samples, self.max_train_samples)
-        return replace(config, train_limit=limit)
-
     @property
     def cache_budget_bytes(self) -> int:
         return self.teacher_cache_mb * MIB
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * MIB
 
     def device_choices(self, cuda_available: bool | None = None, mps_available: bool | None = None) -> list[str]:
         """The devices a run may ask for here: those this server offers that this machine has. "auto" (GPU when

@@ -12,18 +12,20 @@ Why ``python -m kdlab.serve.workers`` and not ``multiprocessing``: spawn re-impo
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The
 server and a worker talk over a socket pair with ``multiprocessing.connection`` messages:
 
-    server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes)   ("teacher", job_id, config_dict,
-                       threads, 0)   ("threads", id, threads)   ("stop", id)
+    server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes, max_seconds)
+                       ("teacher", job_id, config_dict, threads, 0, max_seconds)   ("threads", id, threads)
+                       ("stop", id)
     worker -> server   ("progress", id, fraction)   ("done", id, error)
 
 A run records how it ended in the run store itself; a teacher job has no row there, so its error (None when the
 teacher is cached now) comes back in "done".
 
-If the server goes away, a worker stops its run at the next step (the run ends 'cancelled', with its events kept)
-and exits. POSIX only.
+If the server goes away, a worker stops its run at the next step (the run ends 'interrupted', with its events
+kept) and exits. A job past its ``max_seconds`` stops too (a run ends 'failed', saying so). POSIX only.
 """
 from __future__ import annotations
 
+import math
 import os
 import socket
 import subprocess
@@ -34,6 +36,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import torch
+
+from ..fit import RunInterrupted, RunTimedOut
 
 PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within an epoch too)
 
@@ -59,11 +63,12 @@ class Worker:
         self.send_lock = threading.Lock()
         self.progress, self.threads, self.error = 0.0, 0, None
 
-    def begin(self, kind: str, job_id: str, config: dict, threads: int, cache_budget_bytes: int = 0) -> None:
-        """Hand the worker a job — ``"run"`` or ``"teacher"`` — to do with ``threads`` torch threads (raises OSError
-        if the process is gone)."""
+    def begin(self, kind: str, job_id: str, config: dict, threads: int, cache_budget_bytes: int,
+              max_seconds: int) -> None:
+        """Hand the worker a job — ``"run"`` or ``"teacher"`` — to do with ``threads`` torch threads within
+        ``max_seconds`` (raises OSError if the process is gone)."""
         self.progress, self.threads, self.error = 0.0, threads, None
-        self._send((kind, job_id, config, threads, cache_budget_bytes))
+        self._send((kind, job_id, config, threads, cache_budget_bytes, max_seconds))
 
     def share_cores(self, run_id: str, threads: int) -> None:
         """Change the running run's torch threads (at its next step)."""
@@ -123,23 +128,30 @@ class ServerLink:
 
     def __init__(self, conn: Connection):
         self.conn, self.run_id, self.stopped, self.orphaned, self.last_report = conn, None, False, False, 0.0
+        self.deadline, self.max_seconds = math.inf, 0
 
-    def start(self, run_id: str) -> None:
+    def start(self, run_id: str, max_seconds: int) -> None:
         self.run_id, self.stopped, self.last_report = run_id, False, 0.0
+        self.deadline, self.max_seconds = time.monotonic() + max_seconds, max_seconds
 
     def is_set(self) -> bool:
         """Polled by the trainer before every step: has the server asked this run to stop (or to change its
-        share of the cores)?"""
+        share of the cores)? Raises ``RunInterrupted`` once the server is gone and ``RunTimedOut`` past the
+        job's time limit."""
         while not self.orphaned and self.conn.poll():
             try:
                 kind, about, *value = self.conn.recv()
             except (EOFError, OSError):  # the server is gone: nobody can watch or stop this run any more
-                self.orphaned = self.stopped = True
+                self.orphaned = True
                 break
             if about == self.run_id:
                 self.stopped |= kind == "stop"
                 if kind == "threads":
                     torch.set_num_threads(value[0])
+        if self.orphaned:
+            raise RunInterrupted("the server stopped during this run")
+        if time.monotonic() > self.deadline:
+            raise RunTimedOut(f"the run took longer than this server's limit of {self.max_seconds} s and was stopped")
         return self.stopped
 
     def on_step(self, event) -> None:
@@ -156,7 +168,7 @@ class ServerLink:
             try:
                 self.conn.send((kind, self.run_id, *value))
             except OSError:
-                self.orphaned = self.stopped = True
+                self.orphaned = True
 
 
 def serve(fd: int, store_path: str) -> None:
@@ -166,7 +178,7 @@ def serve(fd: int, store_path: str) -> None:
     from ..runs.store import RunStore
     from ..train import prepare_teacher
 
-    store, link = RunStore(store_path), ServerLink(Connection(fd))
+    store, link = None, ServerLink(Connection(fd))  # the store is opened for the first run: a teacher needs none
     while not link.orphaned:
         try:
             kind, run_id, *values = link.conn.recv()
@@ -174,12 +186,13 @@ def serve(fd: int, store_path: str) -> None:
             return
         if kind not in ("run", "teacher"):  # a message about a job that has already ended
             continue
-        config, threads, cache_budget_bytes = values
+        config, threads, cache_budget_bytes, max_seconds = values
         torch.set_num_threads(threads)
-        link.start(run_id)
+        link.start(run_id, max_seconds)
         error = None
         try:  # the server validated the config where it entered; this only rebuilds it
             if kind == "run":
+                store = store or RunStore(store_path)
                 run_recorded(store, run_id, RunConfig.from_dict(config, validate=False), listeners=[link],
                              stop=link, cache_budget_bytes=cache_budget_bytes)
             else:

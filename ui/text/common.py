@@ -20,6 +20,9 @@ TEXT: dict[str, dict[str, str]] = {
     "common.teacher_failed": {"en": "The teacher this page needs could not be trained: {message}",
                               "zh": "无法训练本页需要的教师模型：{message}"},
     "common.retry": {"en": "Try again", "zh": "重试"},
+    "common.store_broken": {"en": "Runs cannot be kept on this server right now, so pages that show runs are off: "
+                                  "{message}",
+                            "zh": "本服务器目前无法保存实验，显示实验的页面暂不可用：{message}"},
     "common.no_run": {"en": "No finished run yet: start one on the Distill page or the home page's quick demo.",
                       "zh": "还没有已完成的实验：请在“蒸馏”页面开始一个实验，或运行首页的快速演示。"},
     "common.run_source": {"en": "Run", "zh": "实验"},

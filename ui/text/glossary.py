@@ -2,18 +2,19 @@
 
 Why: a class reads the app next to the Chinese articles on knowledge distillation. When one concept has several names
 (特征提示匹配, 表示匹配, 特征蒸馏 … for the γ term) students think they are different things, and 运行 as a
-noun collides with the 运行 button. So every KD concept the app names has exactly one Chinese term here, taken from the source
-articles where they have one, and tests/test_glossary.py fails when any Chinese text in ``ui/text`` uses a
-``forbidden`` variant, or when a unit or a ``{placeholder}`` differs between the English and the Chinese.
+noun collides with the 运行 button. So every KD concept the app names has exactly one Chinese term here, taken
+from the source articles where they have one, and tests/test_glossary.py fails when any Chinese text in ``ui/text``
+uses a ``forbidden`` variant, or when a unit or a ``{placeholder}`` differs between the English and the Chinese.
 
 Conventions decided here:
-- a run (one baseline + one distilled student) is 实验; 运行 is only the verb (the 运行 / 重新运行 buttons);
+- a run (one baseline + one distilled student) is 实验, never 训练任务; 运行 is only the verb (the 运行 / 重新运行
+  buttons);
 - epochs: 训练轮数 for the knob, the column and the chart axis, 轮 as the unit (“3 轮”, “每轮”);
 - the α·T²·KL term is 蒸馏损失 (the articles' name; their other name 软标签损失 is not used), what it learns from is
   软目标, first explained as 软目标（软标签）; α weights the soft term: L = (1 − α)·CE + α·T²·KL + β·L_att + γ·L_rep;
 - 教师 / 学生 are the short forms of 教师模型 / 学生模型 in labels; people in a class are 同学, never 学生;
-- information is measured in 奈特 (never “nats” in Chinese), sizes in KiB (never KB), times in 秒 / 毫秒, accuracy
-  differences in 百分点; a unit after a Chinese label is written in full-width brackets: 准确率（%）.
+- information is measured in 奈特 (never “nats” in Chinese), sizes in KiB / MiB (never KB / MB), times in 秒 /
+  毫秒, accuracy differences in 百分点; a unit after a Chinese label is written in full-width brackets: 准确率（%）.
 
 ``forbidden`` entries are regular expressions searched in every Chinese text after every ``allowed`` spelling (the
 source form with its alias in brackets, such as 表示蒸馏（特征蒸馏）) has been taken out.
@@ -80,8 +81,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("entropy", "熵", "熵", ("信息熵", "墒")),
     Term("KL divergence", "KL 散度", "KL 散度", ("KL散度", "相对熵", "KL ?距离")),
     Term("workspace", "工作区", "工作区", ("工作空间", "工作台")),
-    Term("a run (noun)", "实验", "实验", _RUN_AS_NOUN,
-         note="训练任务 only for a job waiting in the training queue; 运行 is the verb and the button"),
+    Term("a run (noun)", "实验", "实验", _RUN_AS_NOUN + ("训练任务",), note="运行 is the verb and the button"),
     Term("epochs", "训练轮数", "训练轮数", ("轮次", r"(?<!训练)轮数", "回合", "训练周期", "周期数"),
          note="the knob, column and axis; 轮 is the unit (3 轮, 每轮)"),
     Term("batch size", "批大小", "批大小", ("批量大小", "批次大小", "批尺寸", "批处理大小", "批次"),
@@ -101,6 +101,7 @@ GLOSSARY: tuple[Term, ...] = (
 # Every unit must occur as many times in the Chinese as in the English text of the same key.
 UNITS: tuple[Unit, ...] = (
     Unit("KiB", r"\bKiB\b", r"KiB"),
+    Unit("MiB", r"\bMiB\b", r"MiB"),
     Unit("percent", r"%", r"%"),
     Unit("nats", r"\bnats?\b", r"奈特"),
     Unit("milliseconds", r"\(ms\)|\bmilliseconds?\b", r"毫秒"),
@@ -112,6 +113,6 @@ UNITS: tuple[Unit, ...] = (
 )
 
 # Spellings no text may use in either language, and the Chinese unit in half-width brackets after a label.
-FORBIDDEN_UNITS_EN: tuple[str, ...] = (r"\bKB\b", r"\bkB\b")
-FORBIDDEN_UNITS_ZH: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"千字节", r"\bnats?\b", r"％",
+FORBIDDEN_UNITS_EN: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b")
+FORBIDDEN_UNITS_ZH: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b", r"千字节", r"兆字节", r"\bnats?\b", r"％",
                                        r"\((%|KiB|秒|毫秒|奈特|百分点)\)")

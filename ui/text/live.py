@@ -13,6 +13,26 @@ TEXT: dict[str, dict[str, str]] = {
     "live.running_student": {"en": "Distilling: the student learns from the labels and the teacher…",
                              "zh": "正在蒸馏：学生同时向标签和教师学习…"},
     "live.progress": {"en": "{percent}% done", "zh": "已完成 {percent}%"},
+    "live.not_yours": {"en": "This run was started in another browser: you can watch it, only that browser can stop "
+                             "it.",
+                       "zh": "这个实验是在另一个浏览器中开始的：你可以查看，但只有那个浏览器可以停止它。"},
+    "live.running_teacher": {"en": "Training the teacher once (it is cached for every later run)…",
+                             "zh": "正在训练教师模型（只训练一次，之后的所有实验都会复用缓存）…"},
+    "live.latest_step": {"en": "Latest: {phase}, epoch {epoch}, step {step}, loss {loss}",
+                         "zh": "最新：{phase}，第 {epoch} 轮，第 {step} 步，损失 {loss}"},
+    "live.phase.teacher": {"en": "teacher", "zh": "教师模型"},
+    "live.phase.baseline": {"en": "baseline student", "zh": "基线学生"},
+    "live.phase.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "live.teacher_outputs_reduced": {
+        "en": "The teacher's outputs would have taken {full} MiB, over this server's budget of {budget} MiB: only "
+              "what the loss terms read was kept ({held} MiB), which gives the same loss.",
+        "zh": "教师模型的输出需要 {full} MiB，超过了本服务器 {budget} MiB 的预算：只保留了损失项需要的部分（{held} MiB），"
+              "损失值不变。"},
+    "live.teacher_outputs_per_batch": {
+        "en": "The teacher's outputs would have taken {full} MiB, over this server's budget of {budget} MiB: the "
+              "teacher ran on every batch instead (slower, same loss).",
+        "zh": "教师模型的输出需要 {full} MiB，超过了本服务器 {budget} MiB 的预算：改为在每一批上重新运行教师模型（更"
+              "慢，损失值不变）。"},
     "live.stop": {"en": "Stop", "zh": "停止"},
     "live.stop_help": {"en": "Stop this run after the current step; what it has logged so far stays.",
                        "zh": "在当前这一步之后停止这个实验；已记录的内容会保留。"},

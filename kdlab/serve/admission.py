@@ -1,0 +1,80 @@
+"""One gate for every run that reaches the server: the form, a link, an upload, an import, a re-run, a lesson, the
+quick demo and the CLI all pass through ``admit``, so a config is checked once, where it enters, against the same
+caps.
+
+``admit`` validates the config (``RunConfig.validate``), then holds it to the server's caps (``ServerSettings``):
+epochs, batch size, the dataset's size knobs, the device, and the size of each model — counted by building the
+model on PyTorch's "meta" device, which allocates nothing, so a student of 40,000-unit layers is refused before it
+can take gigabytes, and a knob that cannot build a model (``hidden=abc``) is named before Run.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import lru_cache
+
+import torch
+
+from ..config import RunConfig
+from ..config_io import LINK_EXCLUDED
+from ..data import DATASETS, load_dataset
+from ..models import InputSpec, build_model, parameter_count
+from .settings import ServerSettings
+
+SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
+
+
+def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool = False) -> RunConfig:
+    """The config as this server will run it (its transfer set cut to ``max_train_samples``), or a ``ValueError``
+    in one sentence naming the first value it refuses. ``from_user_file``: an upload or an import, which may not
+    point the server at a folder or make it download (``data_root``, ``download``), as a link may not either."""
+    config.validate()
+    if from_user_file:
+        for name in LINK_EXCLUDED:
+            if getattr(config, name) != getattr(RunConfig(), name):
+                raise ValueError(f"an uploaded config may not set {name}; the server reads its data from its own "
+                                 "data folder")
+    for name in ("epochs", "teacher_epochs"):
+        _cap(name, getattr(config, name), settings.max_epochs)
+    _cap("batch_size", config.batch_size, settings.max_batch_size)
+    if config.device not in settings.devices:
+        raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(settings.devices)}")
+    for knob, kind in DATASETS.get(config.dataset).meta["scale"].items():
+        if config.dataset_kw.get(knob) is not None:
+            _cap(f"dataset knob {knob}", config.dataset_kw[knob], getattr(settings, SCALE_CAPS[kind]))
+    spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root)
+    for role in ("teacher", "student"):
+        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec), settings.max_model_params)
+    limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
+    return replace(config, train_limit=limit)
+
+
+def _cap(what: str, value: int | float, cap: int) -> None:
+    if value > cap:
+        raise ValueError(f"{what} is capped at {cap:,} on this server, got {value:,}")
+
+
+@lru_cache(maxsize=32)
+def input_spec(dataset: str, dataset_kw: str, data_root: str | None) -> InputSpec:
+    """What a model of this data must be built for (shape, classes, vocabulary); loads the data once per process.
+    ``DataMissingError`` (a ``ValueError``) when its files are not on this server."""
+    return InputSpec.of(load_dataset(dataset, data_root=data_root, **json.loads(dataset_kw)))
+
+
+def model_parameters(config: RunConfig, role: str, spec: InputSpec) -> int:
+    """The parameter count of the config's teacher or student, built on the meta device (no memory); a
+    ``ValueError`` naming the knobs when they cannot build it."""
+    name, knobs = getattr(config, role), getattr(config, f"{role}_kw")
+    bad = {k: v for k, v in knobs.items() if isinstance(v, str)}
+    if bad:
+        key, value = next(iter(bad.items()))
+        raise ValueError(f"{role} knob {key}={value!r} must be a number")
+    try:
+        with torch.device("meta"):
+            return parameter_count(build_model(name, spec, config.seed, knobs))
+    except ValueError:
+        raise
+    except Exception as err:  # noqa: BLE001  (any knob value an architecture cannot take)
+        shown = ",".join(f"{k}={v}" for k, v in knobs.items())
+        raise ValueError(f"{role} {name!r} cannot be built with {shown or 'its default knobs'}: "
+                         f"{str(err).splitlines()[0][:160]}") from None
