@@ -5,8 +5,14 @@ import streamlit as st
 
 from kdlab import DATASETS, RunConfig
 from kdlab.config import attention_kind, parse_knobs
-from kdlab.config_io import (APP_QUERY_KEYS, CONFIG_MAX_BYTES, clamp_to_bounds, config_from_json, config_from_query,
-                             config_to_query)
+from kdlab.config_io import (
+    APP_QUERY_KEYS,
+    CONFIG_MAX_BYTES,
+    clamp_to_bounds,
+    config_from_json,
+    config_from_query,
+    config_to_query,
+)
 from kdlab.data import class_names_of
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
@@ -58,10 +64,29 @@ def upload_ui() -> None:
         return
     st.session_state["distill_upload_seen"] = (file.file_id, None)
     for key in [key for key in st.session_state if key.startswith("distill_") and key not in KEEP]:
-        del st.session_state[key]  # the widgets re-seed from the loaded config
-    st.session_state["distill_config"] = loaded
+        del st.session_state[key]
+    st.session_state.update(form_state(loaded))  # set through the Session State API, so the browser's widgets
+    st.session_state["distill_config"] = loaded  # take the values too (a widget keeps its own value otherwise)
     st.session_state["distill_notes"] = [tr("distill.upload_problem", message=problem) for problem in outside]
     st.rerun()
+
+
+def form_state(config: RunConfig) -> dict:
+    """The value of every widget of the form below, by key, that shows ``config``."""
+    beta_on = attention_kind(config.teacher, config.student) is not None
+    return {"distill_dataset": config.dataset, "distill_teacher": config.teacher, "distill_student": config.student,
+            "distill_teacher_kw": knobs_text(config.teacher_kw), "distill_student_kw": knobs_text(config.student_kw),
+            "distill_temperature": float(config.temperature), "distill_alpha": float(config.alpha),
+            "distill_beta" if beta_on else "distill_beta_off": pick_value(WEIGHTS, config.beta) if beta_on else 0.0,
+            "distill_gamma": pick_value(WEIGHTS, config.gamma), "distill_epochs": config.epochs,
+            "distill_lr": pick_value(LEARNING_RATES, config.lr), "distill_seed": config.seed,
+            "distill_batch_size": pick_value(BATCH_SIZES, config.batch_size), "distill_device": config.device,
+            "distill_teacher_epochs": config.teacher_epochs, "distill_fraction": float(config.train_fraction),
+            f"distill_exclude_{config.dataset}": list(config.exclude_classes)}
+
+
+def knobs_text(knobs: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in knobs.items())
 
 
 @st.cache_data(show_spinner=False)
@@ -80,8 +105,8 @@ def pick_value(options, value):
 def model_ui(role: str, choices: list[str]) -> tuple[str, str]:
     name = st.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
                         key=f"distill_{role}", help=tr(f"distill.{role}_help"))
-    saved_knobs = ",".join(f"{k}={v}" for k, v in getattr(saved, f"{role}_kw").items())
-    knobs = st.text_input(tr("distill.knobs"), saved_knobs, key=f"distill_{role}_kw", help=tr("distill.knobs_help"),
+    knobs = st.text_input(tr("distill.knobs"), knobs_text(getattr(saved, f"{role}_kw")), key=f"distill_{role}_kw",
+                          help=tr("distill.knobs_help"),
                           placeholder="hidden=64,depth=1")
     return name, knobs
 

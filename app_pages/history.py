@@ -3,13 +3,14 @@ import pandas as pd
 import streamlit as st
 
 from kdlab import RunConfig
+from kdlab.config_io import CONFIG_MAX_BYTES
 from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, STATUSES
+from kdlab.serve.admission import admit
 from kdlab.viz import figures
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import (SELECTED_KEY, browser_key, loaded, runner, select_run, submit, teacher_of, tr,
-                       workspace)
+from ui.common import SELECTED_KEY, browser_key, loaded, runner, select_run, submit, teacher_of, tr, workspace
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
@@ -175,11 +176,16 @@ def import_ui() -> None:
             if config_file is None or weights_file is None:
                 st.warning(tr("history.import_missing"))
                 return
+            if config_file.size > CONFIG_MAX_BYTES:  # refused before a byte is parsed
+                st.error(tr("history.import_failed", message=f"the config file is {config_file.size:,} bytes; a "
+                                                             "run's config is a few KB"))
+                return
             st.session_state[PENDING_IMPORT] = (config_file.getvalue(), weights_file.getvalue())
         if PENDING_IMPORT not in st.session_state:
             return
         try:
-            run_id = import_run(store, *st.session_state[PENDING_IMPORT], workspace(), teacher_for=teacher_of)
+            run_id = import_run(store, *st.session_state[PENDING_IMPORT], workspace(), teacher_for=teacher_of,
+                                admit=lambda config: admit(config, runner().settings, from_user_file=True))
         except ValueError as err:
             flash("error", tr("history.import_failed", message=str(err)))
         else:

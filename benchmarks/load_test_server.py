@@ -44,6 +44,7 @@ from app_harness import (
     ROOT,
     AppServer,
     HealthProbe,
+    _children_map,
     cpu_seconds,
     descendants,
     kill_browsers,
@@ -110,19 +111,11 @@ def install_apptest_shims() -> None:
     Runtime.exists = classmethod(lambda cls: cls._instance is not None or last[0] is not None)
     # logger.level: Streamlit resets every logger's level from it when the config is parsed (first run)
     config.get_option = build_mock_config_get_option({"global.appTest": True, "logger.level": "error"})
-    app_test.patch_config_options = lambda overrides: _NullContext()
+    app_test.patch_config_options = lambda overrides: contextlib.nullcontext()
     app_test.LocalScriptRunner = _timed_runner_class()
     shared_cache = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared_cache
     streamlit_logger.set_log_level("error")  # "missing ScriptRunContext" from the session threads, ...
-
-
-class _NullContext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _timed_runner_class():
@@ -339,14 +332,14 @@ class Sampler:
         return self
 
     def groups(self) -> dict[str, list[int]]:
-        me = os.getpid()
+        me, kids = os.getpid(), _children_map()  # one scan of /proc: a process started meanwhile is in both trees
         server_pid = self.server.process.pid if self.server.process is not None else None
-        server_tree = set(descendants(server_pid)) if server_pid else set()
+        server_tree = set(descendants(server_pid, kids)) if server_pid else set()
         found = {name: [] for name in self.GROUPS}
         found["bench"].append(me)
         if server_pid:
             found["server"].append(server_pid)
-        for pid in descendants(me):
+        for pid in descendants(me, kids):
             if pid == me or pid == server_pid:
                 continue
             if is_worker(pid):
@@ -396,15 +389,20 @@ class Sampler:
 # ---- the run, the report ----
 
 def stop_workers(jobs) -> None:
-    """End this process's job runner and any worker process of ours it left (by pid)."""
+    """End this process's job runner and any worker process of ours it left (by pid), then give the runner's job
+    threads a moment to record how their runs ended (a run stopped here ends 'failed'), so that nothing writes to
+    KDLAB_HOME after it is removed."""
     if jobs is not None:
         with contextlib.suppress(Exception):
             jobs.close()
-    for pid in [p for p in descendants(os.getpid()) if p != os.getpid() and is_worker(p)]:
-        try:
+    deadline = time.monotonic() + 5
+    while (left := [p for p in descendants(os.getpid()) if p != os.getpid() and is_worker(p)]) and \
+            time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+    time.sleep(0.5)
 
 
 def stats(values: list[float]) -> dict:

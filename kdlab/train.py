@@ -27,8 +27,7 @@ from torch import nn
 
 from .config import RunConfig
 from .data import Splits, load_dataset, transfer_indices
-from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, phase_result, predict,
-                       resolve_device)
+from .evaluate import PhaseResult, RunResult, accuracy, agreement, autocast, phase_result, predict, resolve_device
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
 from .losses import DistillationLoss
 from .models import InputSpec, ModelOutput, build_model

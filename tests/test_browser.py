@@ -180,3 +180,29 @@ def test_a_new_session_right_after_run_still_shows_the_run_and_keeps_run_disable
     stop.click()
     page.get_by_text("The run was stopped (cancelled) before it finished.").wait_for(timeout=60_000)
     assert_no_problem(page, "distill after a reload mid-run")
+
+
+def test_an_uploaded_config_moves_the_widgets_in_the_browser_and_run_submits_it(page, server, tmp_path):
+    """The browser's widgets keep their own values unless the server sets them: after an upload, the sliders must
+    show the file's values, and the URL (what Run submits) must carry them."""
+    open_page(page, server, "distill")
+    config = tmp_path / "run.json"
+    config.write_text('{"temperature": 7.5, "alpha": 0.3, "epochs": 9}')
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(config))
+    page.wait_for_function("() => new URL(location.href).searchParams.get('temperature') === '7.5'", timeout=60_000)
+    settle(page)
+    sliders = {page.get_by_role("slider").nth(i).input_value() for i in range(2)}
+    assert sliders == {"7.5", "0.3"}, sliders
+    assert page.get_by_label("Epochs (each student)", exact=True).input_value() == "9"
+    assert_no_problem(page, "distill after an upload")
+
+
+def test_a_hostile_link_renders_no_link_and_echoes_nothing_long(page, server):
+    evil = "[see solutions](http://evil.example)"
+    page.goto(f"{server}/distill?lang=en&run={evil}&dataset={evil}&teacher={'x' * 30_000}")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('a[href*="evil.example"]').count() == 0
+    assert "see solutions" in main.inner_text()  # named in a warning, as text
+    assert "x" * 200 not in main.inner_text()  # cut short, never echoed whole

@@ -29,6 +29,7 @@ BROWSER_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")  # as RunStore.create writes them
 SHOWN_CHARS = 300  # a value shown in a sentence: a name, a number, a one-line message
 MARKUP = re.compile(r"[\\`*\[\]()<>!#|~$:]")  # what could turn text into a link, HTML, code or a formula
+AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|www)(?=[:.])|@")  # broken by a zero-width space after it
 
 
 def _from_url(name: str) -> str | None:
@@ -42,10 +43,13 @@ def _from_url(name: str) -> str | None:
 
 
 def plain(value, limit: int = SHOWN_CHARS) -> str:
-    """User text made safe to show in Markdown: cut to ``limit`` characters and every character that could make a
-    link, an image, HTML, code or a formula backslash-escaped, so it reads as typed and never renders as markup."""
+    """User text made safe to show in Markdown: cut to ``limit`` characters, every character that could make a
+    link, an image, HTML, code or a formula backslash-escaped, and a zero-width space after "http", "www" and "@"
+    (Markdown turns bare URLs and e-mail addresses into links whatever the escapes), so it reads as typed and
+    never renders as markup."""
     text = "".join(c if c.isprintable() else "?" for c in str(value))
     text = text if len(text) <= limit else text[:limit] + "…"
+    text = AUTOLINK.sub("\\g<0>\u200b", text)  # Markdown links bare URLs and e-mails in text, escaped or not
     return MARKUP.sub(r"\\\g<0>", text)
 
 

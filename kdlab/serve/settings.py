@@ -7,10 +7,10 @@ win over the file, so a teacher can override one value when starting the server
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import tomllib
 import torch
 
 from ..config import DEVICES
