@@ -1,6 +1,10 @@
 """Server settings: defaults for one laptop, a TOML file, environment overrides, and clear refusals."""
 from __future__ import annotations
 
+import json
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 
 from kdlab import RunConfig
@@ -48,3 +52,14 @@ def test_runs_beyond_the_caps_are_refused_or_trimmed():
         admit(RunConfig(device="cuda", epochs=5, teacher_epochs=5), settings)
     assert admit(RunConfig(epochs=5, teacher_epochs=5), settings).train_limit == 100
     assert admit(RunConfig(epochs=5, teacher_epochs=5, train_limit=40), settings).train_limit == 40
+
+
+def test_the_readme_lists_every_setting_with_its_default():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("[server]", 1)[1].split("```", 1)[0]
+    listed = dict(line.split("#")[0].split("=", 1) for line in block.strip().splitlines())
+    listed = {name.strip(): value.strip() for name, value in listed.items()}
+    for field in fields(ServerSettings):
+        default = getattr(ServerSettings(), field.name)
+        shown = json.dumps(list(default)) if isinstance(default, tuple) else str(default)
+        assert listed.get(field.name) == shown, (field.name, listed.get(field.name), shown)

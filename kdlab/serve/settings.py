@@ -29,7 +29,6 @@ class ServerSettings:
     max_batch_size: int = 1024
     max_model_params: int = 20_000_000  # per model, teacher and student, counted before anything is allocated
     max_run_seconds: int = 1800  # wall time of one run, teacher included; past it the run ends failed
-    max_upload_mb: int = 20  # a config or weights file uploaded to the app
     teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
     devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
 
@@ -75,10 +74,6 @@ class ServerSettings:
     @property
     def cache_budget_bytes(self) -> int:
         return self.teacher_cache_mb * MIB
-
-    @property
-    def max_upload_bytes(self) -> int:
-        return self.max_upload_mb * MIB
 
     def device_choices(self, cuda_available: bool | None = None, mps_available: bool | None = None) -> list[str]:
         """The devices a run may ask for here: those this server offers that this machine has. "auto" (GPU when
