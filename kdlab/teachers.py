@@ -80,9 +80,11 @@ def load_teacher(config: RunConfig) -> tuple[nn.Module, Splits]:
     Raises ``TeacherNotCached`` when it is not cached: the app then asks a worker process to train it
     (``JobRunner.teacher``), because the server process must never train.
     """
+    if not teacher_path(config).exists():  # said at once, before the data is read
+        raise TeacherNotCached(config)
     splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=False,
                           **config.dataset_kw)
     teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw)
-    if load_cached_teacher(teacher_path(config), teacher) is None:
+    if load_cached_teacher(teacher_path(config), teacher) is None:  # removed in between
         raise TeacherNotCached(config)
     return teacher.eval().requires_grad_(False), splits
