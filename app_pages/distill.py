@@ -182,13 +182,13 @@ with middle:
 with right:
     training = training_ui()
 
-config = problem = None
+config = admitted = problem = None
 try:  # a bad knob or value is explained in one line, before and on Run
     kept_kw = saved.dataset_kw if saved.dataset == dataset else {}  # replace: settings not in the form are kept
     config = replace(saved, dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
                      student_kw=parse_knobs(student_kw), dataset_kw=kept_kw, **weights, **transfer, **training)
     st.session_state["distill_config"] = config
-    admit(config, runner().settings)
+    admitted = admit(config, runner().settings)
 except ValueError as err:
     problem = str(err)
 st.latex(loss_formula(config or RunConfig(**weights)))
@@ -204,7 +204,7 @@ busy = is_active(latest)
 if st.button(tr("distill.run"), type="primary", key="distill_run", disabled=busy or problem is not None,
              help=tr("distill.run_busy") if busy else tr("distill.run_help")) and not problem:
     try:
-        submit(config)
+        submit(admitted)
     except ValueError as err:
         problem = str(err)
     else:

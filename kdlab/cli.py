@@ -104,7 +104,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         exclude_classes=args.exclude_classes, data_root=args.data_root, download=args.download,
         baseline=not args.no_baseline,
     )
-    return admit(config, ServerSettings.load())
+    return admit(config, ServerSettings.load()).config
 
 
 class EpochPrinter:

@@ -67,7 +67,7 @@ def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_
     run_id = at.session_state["lessons_runs"][CHEAPEST]
     assert at.session_state["kdlab_runs"][-1] == run_id  # remembered: it stays visible on every page
     submitted = RunStore().get(run_id).config
-    assert submitted == admit(lesson(CHEAPEST).config, ServerSettings.load()).to_dict()
+    assert submitted == admit(lesson(CHEAPEST).config, ServerSettings.load()).config.to_dict()
     assert wait_until_done(at, run_id) == "finished"
     assert_clean(at)
     assert at.dataframe, "the finished run's summary table is shown"

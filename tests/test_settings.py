@@ -50,8 +50,8 @@ def test_runs_beyond_the_caps_are_refused_or_trimmed():
         admit(RunConfig(epochs=11, teacher_epochs=5), settings)
     with pytest.raises(ValueError, match="not offered"):
         admit(RunConfig(device="cuda", epochs=5, teacher_epochs=5), settings)
-    assert admit(RunConfig(epochs=5, teacher_epochs=5), settings).train_limit == 100
-    assert admit(RunConfig(epochs=5, teacher_epochs=5, train_limit=40), settings).train_limit == 40
+    assert admit(RunConfig(epochs=5, teacher_epochs=5), settings).config.train_limit == 100
+    assert admit(RunConfig(epochs=5, teacher_epochs=5, train_limit=40), settings).config.train_limit == 40
 
 
 def test_the_readme_lists_every_setting_with_its_default():

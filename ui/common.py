@@ -14,6 +14,7 @@ from kdlab.config import RunConfig
 from kdlab.evaluate import predict
 from kdlab.runs.loading import LoadedRun, load_run
 from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, check_workspace
+from kdlab.serve.admission import Admitted
 from kdlab.serve.jobs import JobRunner
 from kdlab.serve.settings import ServerSettings
 from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
@@ -136,8 +137,9 @@ def keep_browser_key() -> None:
                         "SameSite=Strict';</script>", width="content", unsafe_allow_javascript=True)
 
 
-def submit(config) -> str:
-    """Start a run for this browser and remember it; raises ValueError for a config this server refuses."""
+def submit(config: RunConfig | Admitted) -> str:
+    """Start a run for this browser and remember it; raises ValueError for a config this server refuses (a
+    ``RunConfig`` is admitted on the way, an ``Admitted`` one is taken as it is)."""
     run_id = runner().submit(config, workspace(), browser_key())
     remember_run(run_id)
     return run_id

@@ -10,7 +10,7 @@ can take gigabytes, and a knob that cannot build a model (``hidden=abc``) is nam
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import torch
@@ -24,7 +24,15 @@ from .settings import ServerSettings
 SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
 
 
-def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool = False) -> RunConfig:
+@dataclass(frozen=True)
+class Admitted:
+    """A config that passed ``admit``, as this server will run it: passed on as it is (to ``JobRunner.submit``,
+    to a worker) and never validated again."""
+
+    config: RunConfig
+
+
+def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool = False) -> Admitted:
     """The config as this server will run it (its transfer set cut to ``max_train_samples``), or a ``ValueError``
     in one sentence naming the first value it refuses. ``from_user_file``: an upload or an import, which may not
     point the server at a folder or make it download (``data_root``, ``download``), as a link may not either."""
@@ -46,7 +54,7 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     for role in ("teacher", "student"):
         _cap(f"the {role}'s parameter count", model_parameters(config, role, spec), settings.max_model_params)
     limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
-    return replace(config, train_limit=limit)
+    return Admitted(replace(config, train_limit=limit))
 
 
 def _cap(what: str, value: int | float, cap: int) -> None:

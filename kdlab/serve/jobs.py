@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..config import RunConfig
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
-from .admission import admit
+from .admission import Admitted, admit
 from .settings import ServerSettings
 from .workers import Worker
 
@@ -89,11 +89,13 @@ class JobRunner:
             worker.close()
         return Worker(self._store.path)
 
-    def submit(self, config: RunConfig, workspace: str, owner: str | None = None) -> str:
-        """Admit a config (``kdlab.serve.admission``), record it as 'queued' and start it; raises ValueError, in one
-        sentence, for a config this server refuses or a queue that is full. ``owner``: the key of the browser that
-        asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are capped."""
-        config = admit(config, self.settings)
+    def submit(self, config: RunConfig | Admitted, workspace: str, owner: str | None = None) -> str:
+        """Record a run as 'queued' and start it; raises ValueError, in one sentence, for a config this server
+        refuses or a queue that is full. A ``RunConfig`` is admitted here (``kdlab.serve.admission``); an
+        ``Admitted`` one (a page that showed its problems before Run) is taken as it is. ``owner``: the key of the
+        browser that asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are
+        capped."""
+        config = (config if isinstance(config, Admitted) else admit(config, self.settings)).config
         with self.lock:  # the counts and the new row together, so two clicks at once cannot both slip under a cap
             waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
             if waiting >= self.settings.max_queued_runs:
