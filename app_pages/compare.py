@@ -12,7 +12,7 @@ LATENCY_BATCH = 256  # test inputs per timed forward pass
 FIGURE_LABELS = ("class", "accuracy_pct", "teacher", "baseline", "student", "per_class_title", "predicted", "true",
                  "count", "perfect_calibration", "ece", "confidence", "accuracy", "reliability_title", "feature_1",
                  "feature_2", "decision_title")
-COLUMNS = ("accuracy_pct", "agreement_pct", "ece", "params", "size_kb", "latency_ms")
+COLUMNS = ("accuracy_pct", "macro_f1_pct", "agreement_pct", "ece", "params", "size_kb", "latency_ms")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

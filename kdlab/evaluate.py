@@ -77,6 +77,27 @@ def agreement(a_logits: torch.Tensor, b_logits: torch.Tensor) -> torch.Tensor:
     return (top1(a_logits) == top1(b_logits)).float().mean()
 
 
+def macro_f1(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> float:
+    """The mean over classes of ``F1_c = 2·TP_c / (2·TP_c + FP_c + FN_c)`` (a class never predicted nor present
+    counts 0): unlike accuracy it weighs a rare class as much as a common one, which matters when a student never
+    saw a class."""
+    predicted = top1(logits)
+    hits = (predicted == labels).float()
+    true_positives = torch.zeros(num_classes, device=labels.device).index_add_(0, labels, hits)
+    predicted_count = torch.bincount(predicted, minlength=num_classes).float()
+    actual_count = torch.bincount(labels, minlength=num_classes).float()
+    denominator = (predicted_count + actual_count).clamp(min=1)
+    return (2 * true_positives / denominator).mean().item()
+
+
+def paired_counts(a_logits: torch.Tensor, b_logits: torch.Tensor, labels: torch.Tensor) -> dict[str, int]:
+    """On the same test images: how many only model A got right, and how many only B — all a paired test of the two
+    needs (``kdlab.stats.mcnemar_exact``)."""
+    a_right, b_right = top1(a_logits) == labels, top1(b_logits) == labels
+    counts = torch.stack([(a_right & ~b_right).sum(), (b_right & ~a_right).sum()]).tolist()
+    return {"only_student": counts[0], "only_baseline": counts[1], "images": len(labels)}
+
+
 def per_class_accuracy(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> list[float]:
     hits = (top1(logits) == labels).float()
     correct = torch.zeros(num_classes, device=labels.device).index_add_(0, labels, hits)
@@ -95,13 +116,15 @@ class PhaseResult:
     size_bytes: int
     seconds: float | None = None
     samples_per_second: float | None = None
+    macro_f1: float | None = None
 
 
 def phase_result(model: nn.Module, logits: torch.Tensor, labels: torch.Tensor, num_classes: int,
                  seconds: float | None = None, samples: int = 0) -> PhaseResult:
     speed = samples / seconds if samples and seconds else (None if seconds is None else 0.0)
     return PhaseResult(accuracy(logits, labels).item(), per_class_accuracy(logits, labels, num_classes),
-                       parameter_count(model), size_bytes(model), seconds, speed)
+                       parameter_count(model), size_bytes(model), seconds, speed,
+                       macro_f1(logits, labels, num_classes))
 
 
 @dataclass
@@ -116,6 +139,7 @@ class RunResult:
     setup_seconds: float | None = None  # loading data, building models, one-time warm-up of the process
     teacher_cache_seconds: float | None = None  # computing the teacher's outputs on the transfer set
     teacher_outputs: dict | None = None  # how they were held: ``TeacherOutputs.facts()``
+    paired: dict | None = None  # ``paired_counts`` of the distilled student against the baseline
     models: dict[str, nn.Module] = field(repr=False, default_factory=dict)
     splits: Splits | None = field(repr=False, default=None)
 
@@ -127,10 +151,12 @@ class RunResult:
         for name, p in phases.items():
             out[f"{name}_params"] = p.params if p else None
             out[f"{name}_size_bytes"] = p.size_bytes if p else None
+            out[f"{name}_macro_f1"] = p.macro_f1 if p else None
         out.update(distill_seconds=self.student.seconds, samples_per_second=self.student.samples_per_second,
                    baseline_seconds=self.baseline.seconds if self.baseline else None,
                    teacher_seconds=self.teacher.seconds, teacher_cached=self.teacher_cached,
                    setup_seconds=self.setup_seconds, teacher_cache_seconds=self.teacher_cache_seconds,
-                   teacher_outputs=self.teacher_outputs, agreement=self.agreement, device=self.device,
+                   teacher_outputs=self.teacher_outputs, paired=self.paired, agreement=self.agreement,
+                   device=self.device,
                    class_names=self.splits.class_names, config=self.config.to_dict())
         return out

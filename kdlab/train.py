@@ -23,11 +23,12 @@ import time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+from torch import Tensor, nn
 
 from .config import RunConfig
 from .data import Splits, load_dataset, transfer_indices
-from .evaluate import PhaseResult, RunResult, accuracy, agreement, autocast, phase_result, predict, resolve_device
+from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, paired_counts, phase_result, predict,
+                       resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
 from .losses import DistillationLoss
 from .models import InputSpec, ModelOutput, build_model
@@ -138,21 +139,23 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         values = torch.stack([accuracy(logits, y_test), agreement(logits, teacher_test), kl])
         return dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
 
-    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list) -> PhaseResult:
+    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list) -> tuple[PhaseResult, Tensor]:
+        """Train one student; its result and its test logits."""
         started = time.perf_counter()
         fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, phase=phase,
             evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
             lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events)
-        result = phase_result(model, predict(model, x_test).logits, y_test, splits.num_classes,
-                              time.perf_counter() - started, len(transfer) * config.epochs)
+        logits = predict(model, x_test).logits
+        result = phase_result(model, logits, y_test, splits.num_classes, time.perf_counter() - started,
+                              len(transfer) * config.epochs)
         events.call("on_phase_end", phase, result)
-        return result
+        return result, logits
 
-    baseline_result, models = None, {"teacher": teacher, "student": student}
+    baseline_result, baseline_logits, models = None, None, {"teacher": teacher, "student": student}
     if config.baseline:
         baseline = build_model(config.student, spec, config.seed, config.student_kw).to(device)
         baseline.load_state_dict(initial_weights)
-        baseline_result = trained(baseline, "baseline", cross_entropy, [])
+        baseline_result, baseline_logits = trained(baseline, "baseline", cross_entropy, [])
         models["baseline"] = baseline
 
     cache_started = time.perf_counter()
@@ -167,7 +170,8 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     def distill(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
         return loss(output, outputs.batch(index), labels)
 
-    student_result = trained(student, "student", distill, list(loss.parameters()))
-    student_agreement = agreement(predict(student, x_test).logits, teacher_test).item()
+    student_result, student_logits = trained(student, "student", distill, list(loss.parameters()))
+    paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_test)
     return RunResult(config, str(device), teacher_result, student_result, baseline_result, teacher_cached,
-                     student_agreement, setup_seconds, cache_seconds, outputs.facts(), models, splits)
+                     agreement(student_logits, teacher_test).item(), setup_seconds, cache_seconds, outputs.facts(),
+                     paired, models, splits)

@@ -21,7 +21,6 @@ from kdlab.viz.metrics import (
     temperature_sweep,
     temperature_view,
 )
-from kdlab.viz.summary import verdict
 
 
 def test_uniform_logits_have_entropy_log_c_and_dark_share_c_minus_one_over_c():
@@ -145,32 +144,6 @@ def test_agreement_counts_matching_argmaxes():
     b = torch.tensor([[2.0, 0.0], [3.0, 1.0], [1.0, 0.0], [0.0, 5.0]])
     assert agreement(a, b).item() == pytest.approx(0.75)
     assert agreement(a, torch.tensor([0, 1, 1, 1])).item() == pytest.approx(0.75)
-
-
-def _summary(student, baseline):
-    return dict(teacher_acc=0.95, student_acc=student, baseline_acc=baseline, teacher_params=1000,
-                student_params=100, teacher_size_bytes=4000, student_size_bytes=500)
-
-
-@pytest.mark.parametrize("student, baseline, kind", [
-    (0.805, 0.800, "no_difference"),  # exactly +0.5 points is inside the band
-    (0.795, 0.800, "no_difference"),  # exactly -0.5 points too
-    (0.806, 0.800, "helped"),
-    (0.794, 0.800, "hurt"),
-    (0.900, 0.900, "no_difference"),
-])
-def test_verdict_kind_at_the_band_edges(student, baseline, kind):
-    result = verdict(_summary(student, baseline))
-    assert result["kind"] == kind
-    assert result["gain_points"] == pytest.approx(100 * (student - baseline))
-
-
-def test_verdict_ratios_and_missing_baseline():
-    result = verdict(_summary(0.9, None))
-    assert result["kind"] is None and result["gain_points"] is None
-    assert result["param_ratio"] == pytest.approx(10.0)
-    assert result["size_ratio"] == pytest.approx(8.0)
-    assert result["teacher_gap_points"] == pytest.approx(5.0)
 
 
 def test_head_average_is_the_mean_over_heads_and_keeps_rows_summing_to_one():

@@ -52,8 +52,8 @@ def test_the_table_shows_accuracy_agreement_ece_size_and_cpu_latency_for_the_thr
     assert_clean(digits_page)
     table = digits_page.dataframe[0].value
     assert list(table.index) == [translate(f"common.{role}", "en") for role in ROLES]
-    assert list(table.columns) == [column(c) for c in ("accuracy_pct", "agreement_pct", "ece", "params", "size_kb",
-                                                       "latency_ms")]
+    assert list(table.columns) == [column(c) for c in ("accuracy_pct", "macro_f1_pct", "agreement_pct", "ece",
+                                                       "params", "size_kb", "latency_ms")]
     assert (table[column("latency_ms")] > 0).all()
     assert table[column("ece")].between(0, 1).all()
     assert table[column("agreement_pct")].iloc[0] == 100  # the teacher agrees with itself

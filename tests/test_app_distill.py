@@ -85,7 +85,8 @@ def test_the_summary_table_has_one_row_per_trained_model_in_display_units():
                    teacher_size_bytes=4096, student_size_bytes=512, teacher_seconds=3.0, distill_seconds=1.234)
     rows = summary_table(summary)
     assert [r["role"] for r in rows] == ["teacher", "student"]
-    assert rows[1] == {"role": "student", "accuracy_pct": 90.0, "params": 100, "size_kb": 0.5, "seconds": 1.23}
+    assert rows[1] == {"role": "student", "accuracy_pct": 90.0, "macro_f1_pct": None, "params": 100, "size_kb": 0.5,
+                       "seconds": 1.23}
 
 
 def test_the_home_page_shows_the_loss_with_default_values_and_the_quick_demo_button():
@@ -119,7 +120,7 @@ def test_a_tiny_run_streams_then_shows_the_summary_table_curves_and_a_verdict():
     assert RunStore().get(run_id).status == "finished"
     table = at.dataframe[0].value
     assert list(table.index) == ["teacher", "baseline student", "distilled student"]
-    assert list(table.columns) == ["test accuracy (%)", "parameters", "size (KiB)", "training time (s)"]
+    assert list(table.columns) == ["test accuracy (%)", "macro-F1 (%)", "parameters", "size (KiB)", "training time (s)"]
     assert table["test accuracy (%)"].between(0, 100).all() and (table["parameters"] > 0).all()
     verdict = [m for m in messages(at) if "the baseline" in m and "parameters than the teacher" in m]
     assert len(verdict) == 1, messages(at)

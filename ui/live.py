@@ -157,7 +157,8 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
 
 def _finished(run_id: str, summary: dict, events: list[dict]) -> None:
     _verdict(summary)
-    columns = {"accuracy_pct": tr("live.col_accuracy"), "params": tr("live.col_params"),
+    columns = {"accuracy_pct": tr("live.col_accuracy"), "macro_f1_pct": tr("live.col_macro_f1"),
+               "params": tr("live.col_params"),
                "size_kb": tr("live.col_size"), "seconds": tr("live.col_time")}
     table = pd.DataFrame(summary_table(summary))
     table.index = [tr(ROLE_KEYS[role]) for role in table.pop("role")]
@@ -196,7 +197,9 @@ def _verdict(summary: dict) -> None:
     if v["kind"] is None:
         text = tr("live.verdict_no_baseline", acc=f"{100 * summary['student_acc']:.1f}", size=size, gap=behind)
     else:
-        text = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", band=f"{v['band_points']:g}",
+        p_value = "–" if v["p_value"] is None else (f"{v['p_value']:.3f}" if v["p_value"] >= 0.001 else "< 0.001")
+        text = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", p=p_value,
+                  better=v["only_student"] or 0, worse=v["only_baseline"] or 0, images=v["images"] or 0,
                   size=size, gap=behind)
     show = {"helped": st.success, "hurt": st.warning}.get(v["kind"], st.info)
     show(text.strip())

@@ -26,7 +26,7 @@ from torch import nn
 from ..config import RunConfig
 from ..config_io import config_document
 from ..data import Splits, load_dataset
-from ..evaluate import RunResult, agreement, phase_result, predict
+from ..evaluate import RunResult, agreement, paired_counts, phase_result, predict
 from ..models import InputSpec, build_model
 from ..teachers import load_teacher
 from ..tensor_files import load_tensors
@@ -95,7 +95,9 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
     logits = {role: predict(model, splits.x_test).logits.float() for role, model in models.items()}
     phases = {role: phase_result(model, logits[role], splits.y_test, splits.num_classes)
               for role, model in models.items()}
-    summary = {**_summary(config, phases, agreement(logits["student"], logits["teacher"]).item(), splits),
+    paired = (paired_counts(logits["student"], logits["baseline"], splits.y_test) if "baseline" in logits
+              else None)
+    summary = {**_summary(config, phases, agreement(logits["student"], logits["teacher"]).item(), paired, splits),
                "imported": True}
     run_id = store.create(config.to_dict(), workspace, source="import", status="running")
     try:
@@ -106,9 +108,9 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
     return run_id
 
 
-def _summary(config: RunConfig, phases: dict, student_agreement: float, splits: Splits) -> dict:
+def _summary(config: RunConfig, phases: dict, student_agreement: float, paired: dict | None, splits: Splits) -> dict:
     return RunResult(config, "cpu", phases["teacher"], phases["student"], phases.get("baseline"),
-                     teacher_cached=None, agreement=student_agreement, splits=splits).summary()
+                     teacher_cached=None, agreement=student_agreement, paired=paired, splits=splits).summary()
 
 
 def state_bytes(config: RunConfig, spec: InputSpec) -> int:

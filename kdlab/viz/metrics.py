@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..evaluate import accuracy, agreement, top1
+from ..evaluate import accuracy, agreement, macro_f1, top1
 from ..losses import softened
 from ..models import parameter_count, size_bytes
 
@@ -192,7 +192,8 @@ def inference_latency(model: nn.Module, example_input, repeats: int = 30, warmup
 def comparison_rows(logits: dict, labels, models: dict, latency_ms: dict) -> list[dict]:
     """One row per model (in the order of ``logits``) of the Compare table, in the units it shows.
 
-    ``role``; ``accuracy_pct`` (test accuracy, %); ``agreement_pct`` (top-1 agreement with the teacher, %: a student
+    ``role``; ``accuracy_pct`` (test accuracy, %); ``macro_f1_pct`` (the mean per-class F1, %: a class the model
+    misses counts as much as a common one); ``agreement_pct`` (top-1 agreement with the teacher, %: a student
     can copy the teacher's mistakes, which accuracy alone hides; 100 for the teacher itself); ``ece`` (expected
     calibration error, ``reliability``: 0 when its confidence matches its accuracy); ``params``; ``size_kb``
     (parameters and buffers, KiB); ``latency_ms`` (median CPU milliseconds for one batch, ``inference_latency``).
@@ -200,10 +201,12 @@ def comparison_rows(logits: dict, labels, models: dict, latency_ms: dict) -> lis
     student.
     """
     truth, teacher = _tensor(labels).long(), logits.get("teacher")
+    classes = max(int(truth.max()) + 1, _tensor(next(iter(logits.values()))).shape[-1])
     rows = []
     for role, z in logits.items():
         rows.append({"role": role,
                      "accuracy_pct": round(100.0 * (_predictions(z) == truth).double().mean().item(), 2),
+                     "macro_f1_pct": round(100.0 * macro_f1(_tensor(z), truth, classes), 2),
                      "agreement_pct": None if teacher is None else
                      round(100.0 * agreement(_tensor(z), _tensor(teacher)).item(), 2),
                      "ece": round(reliability(z, truth)["ece"], 4),

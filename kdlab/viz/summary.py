@@ -5,34 +5,37 @@ from __future__ import annotations
 
 import math
 
-VERDICT_BAND_POINTS = 0.5
+from ..stats import paired_verdict
+
+KINDS = {"better": "helped", "worse": "hurt", "no_difference": "no_difference"}
 
 
-def verdict(summary: dict, band_points: float = VERDICT_BAND_POINTS) -> dict:
-    """The numbers behind a one-line verdict on a run (``RunResult.summary()``; accuracies are fractions).
+def verdict(summary: dict) -> dict:
+    """The numbers behind a verdict on a run (``RunResult.summary()``; accuracies are fractions).
 
     - ``gain_points = 100 (student_acc - baseline_acc)``: what distillation added over training the same small
       model on hard labels alone (None without a baseline).
-    - ``kind``: ``"helped"`` above ``+band``, ``"hurt"`` below ``-band``, else ``"no_difference"`` (None without a
-      baseline). A gain within ±0.5 points is within seed-to-seed noise of a small test set, so it is not called.
+    - ``kind``: from McNemar's exact test on the test images where exactly one of the two students is right
+      (``kdlab.stats``): ``"helped"`` or ``"hurt"`` when chance explains the gap less than 1 time in 20, else
+      ``"no_difference"``; ``"untested"`` for a run recorded before its paired counts were kept; None without a
+      baseline. One image of digits' 360 is 0.28 points, so a gap of a point or two is often chance.
+    - ``p_value``, ``only_student``, ``only_baseline``, ``images``: the test and the counts behind it.
     - ``teacher_gap_points = 100 (teacher_acc - student_acc)``: what the compression still costs.
     - ``param_ratio = teacher_params / student_params`` and ``size_ratio`` likewise for bytes: "k× smaller".
     """
     student, baseline, teacher = summary["student_acc"], summary.get("baseline_acc"), summary["teacher_acc"]
-    gain = None if baseline is None else round(100.0 * (student - baseline), 9)  # 0.805-0.8 must not exceed 0.5
-    if gain is None:
-        kind = None
-    elif gain > band_points:
-        kind = "helped"
-    elif gain < -band_points:
-        kind = "hurt"
-    else:
-        kind = "no_difference"
+    gain = None if baseline is None else round(100.0 * (student - baseline), 9)
+    paired = summary.get("paired") or {}
+    kind, p_value = (None, None) if gain is None else ("untested", None)
+    if gain is not None and paired:
+        tested, p_value = paired_verdict(paired["only_student"], paired["only_baseline"])
+        kind = KINDS[tested]
 
     def ratio(big, small):
         return big / small if big is not None and small else math.nan
 
-    return {"kind": kind, "gain_points": gain, "band_points": band_points,
+    return {"kind": kind, "gain_points": gain, "p_value": p_value, "only_student": paired.get("only_student"),
+            "only_baseline": paired.get("only_baseline"), "images": paired.get("images"),
             "teacher_gap_points": round(100.0 * (teacher - student), 9),
             "param_ratio": ratio(summary.get("teacher_params"), summary.get("student_params")),
             "size_ratio": ratio(summary.get("teacher_size_bytes"), summary.get("student_size_bytes"))}
@@ -40,7 +43,8 @@ def verdict(summary: dict, band_points: float = VERDICT_BAND_POINTS) -> dict:
 
 def summary_table(summary: dict) -> list[dict]:
     """One row per model of a finished run (teacher, baseline when trained, distilled student), in the units a table
-    shows: ``role``, ``accuracy_pct`` (test accuracy, %), ``params``, ``size_kb`` (parameters and buffers, KiB) and
+    shows: ``role``, ``accuracy_pct`` (test accuracy, %), ``macro_f1_pct`` (the mean of the per-class F1 scores, %;
+    None for a run recorded before it was kept), ``params``, ``size_kb`` (parameters and buffers, KiB) and
     ``seconds`` (training time; a cached teacher keeps the time it originally took). Putting the three side by side
     is the whole point of distillation: the student should be nearly as accurate as the teacher, far smaller, and
     more accurate than the baseline of the same size."""
@@ -50,7 +54,9 @@ def summary_table(summary: dict) -> list[dict]:
         if summary.get(f"{role}_acc") is None:
             continue
         size = summary.get(f"{role}_size_bytes")
+        f1 = summary.get(f"{role}_macro_f1")
         rows.append({"role": role, "accuracy_pct": round(100.0 * summary[f"{role}_acc"], 2),
+                     "macro_f1_pct": None if f1 is None else round(100.0 * f1, 2),
                      "params": summary.get(f"{role}_params"),
                      "size_kb": None if size is None else round(size / 1024, 1),
                      "seconds": None if summary.get(seconds[role]) is None else round(summary[seconds[role]], 2)})

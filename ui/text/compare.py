@@ -14,6 +14,13 @@ TEXT: dict[str, dict[str, str]] = {
                           "zh": "正在评估三个模型并在 CPU 上计时…"},
     "compare.table_title": {"en": "Accuracy, calibration and cost", "zh": "准确率、校准与开销"},
     "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
+    "compare.col.macro_f1_pct": {"en": "macro-F1 (%)", "zh": "宏平均 F1（%）"},
+    "compare.col_help.macro_f1_pct": {
+        "en": "the F1 score of each class (the balance of how often the model is right when it names that class and "
+              "how many of that class it finds), averaged over the classes: a rare class weighs as much as a common "
+              "one.",
+        "zh": "每个类别的 F1 分数（模型说出该类别时答对的比例与找出该类别样本的比例之间的平衡），再对所有类别求平均："
+              "少见类别与常见类别同样重要。"},
     "compare.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师的一致率（%）"},
     "compare.col.ece": {"en": "ECE", "zh": "ECE"},
     "compare.col.params": {"en": "parameters", "zh": "参数量"},

@@ -54,17 +54,34 @@ TEXT: dict[str, dict[str, str]] = {
                         "zh": "准确率在留出的测试集上测得；大小 = 内存中的参数和缓冲区；训练设备：{device}。"},
     "live.teacher_cached": {"en": "The teacher came from the cache: its time is how long it took when first trained.",
                             "zh": "教师来自缓存：它的时间是第一次训练时所用的时间。"},
-    "live.verdict_helped": {"en": "Distillation helped: the distilled student beat the baseline by {gain} points. "
-                                  "{size} {gap}",
-                            "zh": "蒸馏有效：蒸馏学生比基线高出 {gain} 个百分点。{size}{gap}"},
-    "live.verdict_no_difference": {"en": "No clear difference: the distilled student and the baseline are {gain} points "
-                                         "apart, within ±{band}, which seed-to-seed noise alone can explain. {size} {gap}",
-                                   "zh": "没有明显差别：蒸馏学生与基线相差 {gain} 个百分点，在 ±{band} 以内，"
-                                         "仅随机种子不同就可能造成这样的差异。{size}{gap}"},
-    "live.verdict_hurt": {"en": "Distillation hurt here: the distilled student is {gain} points below the baseline. "
-                                "{size} {gap} Try another T or α, or more epochs.",
-                          "zh": "这次蒸馏起了反作用：蒸馏学生比基线低 {gain} 个百分点。{size}{gap}"
-                                "可以换一个 T 或 α，或增加训练轮数再试。"},
+    "live.verdict_helped": {
+        "en": "Distillation helped: the distilled student is {gain} points above the baseline, more than chance "
+              "explains. On the same {images} test samples, {better} were right only for the distilled student and "
+              "{worse} only for the baseline (McNemar's exact test, p = {p}). {size} {gap}",
+        "zh": "蒸馏有效：蒸馏学生比基线学生高 {gain} 个百分点，超出了偶然能解释的范围。在同样的 {images} 个测试样本上，"
+              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）。{size}{gap}"},
+    "live.verdict_no_difference": {
+        "en": "No measurable difference: the distilled student and the baseline are {gain} points apart, which "
+              "chance alone can explain. On the same {images} test samples, {better} were right only for the "
+              "distilled student and {worse} only for the baseline (McNemar's exact test, p = {p}); one run cannot "
+              "tell a gap this small from noise — compare several seeds. {size} {gap}",
+        "zh": "没有可测出的差别：蒸馏学生与基线学生相差 {gain} 个百分点，仅凭偶然就可能出现。在同样的 {images} 个测试样本上，"
+              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）；"
+              "一次实验分辨不出这么小的差距，请比较几个随机种子。{size}{gap}"},
+    "live.verdict_hurt": {
+        "en": "Distillation hurt here: the distilled student is {gain} points below the baseline, more than chance "
+              "explains. On the same {images} test samples, {better} were right only for the distilled student and "
+              "{worse} only for the baseline (McNemar's exact test, p = {p}). {size} {gap} Try another T or α, or "
+              "more epochs.",
+        "zh": "这次蒸馏起了反作用：蒸馏学生比基线学生低 {gain} 个百分点，超出了偶然能解释的范围。在同样的 {images} 个测试样本上，"
+              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）。{size}{gap}"
+              "可以换一个 T 或 α，或增加训练轮数再试。"},
+    "live.verdict_untested": {
+        "en": "The distilled student and the baseline are {gain} points apart; this run was recorded before kdlab "
+              "kept what a paired test needs, so whether that is more than chance is not known. {size} {gap}",
+        "zh": "蒸馏学生与基线学生相差 {gain} 个百分点；这次实验记录时 kdlab 还没有保存配对检验所需的数据，"
+              "无法判断这是否超出偶然。{size}{gap}"},
+    "live.col_macro_f1": {"en": "macro-F1 (%)", "zh": "宏平均 F1（%）"},
     "live.verdict_no_baseline": {"en": "The distilled student reached {acc}% test accuracy (no baseline was trained to "
                                        "compare with). {size} {gap}",
                                  "zh": "蒸馏学生的测试准确率为 {acc}%（本次没有训练基线，无法比较）。{size}{gap}"},
