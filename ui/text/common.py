@@ -25,7 +25,6 @@ TEXT: dict[str, dict[str, str]] = {
                             "zh": "本服务器目前无法保存实验，显示实验的页面暂不可用：{message}"},
     "common.no_run": {"en": "No finished run yet: start one on the Distill page or the home page's quick demo.",
                       "zh": "还没有已完成的实验：请在“蒸馏”页面开始一个实验，或运行首页的快速演示。"},
-    "common.run_source": {"en": "Run", "zh": "实验"},
     "nav.home": {"en": "Home", "zh": "首页"},
     "nav.temperature": {"en": "Temperature", "zh": "温度"},
     "nav.distill": {"en": "Distill", "zh": "蒸馏"},
