@@ -7,11 +7,12 @@ import streamlit as st
 from kdlab import RunConfig
 from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
-from kdlab.viz.metrics import kl_divergence, temperature_sweep, temperature_view
+from kdlab.viz.metrics import kl_divergence, logit_scale, temperature_sweep, temperature_view
 from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
-FIGURE_LABELS = ("class", "probability", "temperature", "sweep_title")
+SCALE_SWEEP = np.geomspace(0.5, 100.0, 80)  # wide enough to reach the T where a steep teacher's targets go flat
+FIGURE_LABELS = ("class", "probability", "temperature", "sweep_title", "information", "information_title")
 
 
 def source():
@@ -50,10 +51,29 @@ def sample_figures(key: tuple, splits, index: int, logits: dict, views: dict, t:
                 "bars_t": figures.probability_bars(names, series(views, "t"), labels=labels)}
         if splits.modality == "image":
             held["image"] = figures.image_thumbnail(splits.x_test[index].numpy())
+        held["scales"] = {role: logit_scale(z, SCALE_SWEEP) for role, z in logits.items()}
+        curves = {tr(f"common.{role}"): scale["information"] for role, scale in held["scales"].items()}
+        held["information"] = figures.information_curves(SCALE_SWEEP, curves, t, labels=labels)
         st.session_state["temperature_figures"] = held
     figures.set_probabilities(held["bars_t"], series(views, "t"), title=tr("temperature.at_t", t=f"{t:g}"))
     figures.move_temperature_marker(held["sweep"], t)
+    figures.move_temperature_marker(held["information"], t)
     return held
+
+
+def scale_ui(held: dict, t: float) -> None:
+    """Why the right T depends on the teacher: the spread of each model's logits, the T beyond which its soft
+    targets are all but uniform, and the information left in them as T grows."""
+    st.subheader(tr("temperature.scale_title"))
+    st.markdown(tr("temperature.scale_intro"))
+    for column, (role, scale) in zip(st.columns(len(held["scales"])), held["scales"].items()):
+        column.metric(tr("temperature.scale_std", model=tr(f"common.{role}")), f"{scale['std']:.2f}",
+                      help=tr("temperature.scale_std_help"))
+        flat = scale["flat_from"]
+        column.metric(tr("temperature.scale_flat", model=tr(f"common.{role}")),
+                      "> 100" if flat is None else f"≈ {flat:.1f}", help=tr("temperature.scale_flat_help"))
+    st.plotly_chart(held["information"], width="stretch", key="temperature_information")
+    st.caption(tr("temperature.scale_help", t=f"{t:g}"))
 
 
 def series(views: dict, suffix: str) -> dict:
@@ -115,3 +135,4 @@ if "student" in views:
 
 st.plotly_chart(held["sweep"], width="stretch", key="temperature_sweep")
 st.caption(tr("temperature.sweep_help"))
+scale_ui(held, t)

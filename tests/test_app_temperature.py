@@ -2,6 +2,7 @@
 teacher, trained once on the fly and cached), moving T moves the numbers the right way, and a run adds its student."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -47,8 +48,8 @@ def test_with_no_run_the_page_shows_the_default_teacher_and_says_there_is_no_stu
     assert_clean(page)
     assert page.caption[0].value == translate("temperature.from_default")
     assert [i.value for i in page.info] == [translate("temperature.no_student")]
-    assert len(page.metric) == 4  # entropy and dark knowledge at T = 1 and at T, teacher only
-    assert len(page.get("plotly_chart")) == 4  # the digit, the bars at T = 1 and at T, the sweep
+    assert len(page.metric) == 6  # entropy and dark knowledge at T = 1 and at T, and the logit scale (2)
+    assert len(page.get("plotly_chart")) == 5  # the digit, the bars at T = 1 and at T, the sweep, the scale
 
 
 def test_the_numbers_shown_are_the_teachers_softmax_at_the_sliders_temperature(page):
@@ -83,7 +84,7 @@ def test_the_random_button_shows_another_sample_without_error(page):
     assert_clean(page)
     index = page.number_input(key="temperature_sample").value
     assert 0 <= index < 360
-    assert len(page.get("plotly_chart")) == 4
+    assert len(page.get("plotly_chart")) == 5
 
 
 def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
@@ -93,10 +94,24 @@ def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
     assert_clean(at)
     assert not at.info
     assert at.caption[0].value == translate("temperature.from_run", run_id=run_id)
-    assert len(at.metric) == 9  # four per model, and the KL
+    assert len(at.metric) == 13  # four per model, the KL, and the logit scale of each model (2 + 2)
     at.slider(key="temperature_t").set_value(config.temperature).run()
     result = load_run(RunStore(), run_id)
     logits = {role: predict(result.models[role].cpu(), result.splits.x_test[:1]).logits[0]
               for role in ("teacher", "student")}
     expected = kl_divergence(logits["teacher"], logits["student"], config.temperature)
     assert metric(at, "temperature.kl", t=f"{config.temperature:g}") == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_logit_scale_is_shown_and_a_steeper_teacher_stays_informative_longer(page):
+    from kdlab.teachers import load_teacher
+    from kdlab.viz.metrics import logit_scale
+
+    teacher, splits = load_teacher(RunConfig())
+    logits = predict(teacher, splits.x_test).logits.float()
+    scale = logit_scale(logits, np.geomspace(0.5, 100.0, 80))
+    assert metric(page, "temperature.scale_std", model="teacher") == pytest.approx(scale["std"], abs=0.01)
+    steeper = logit_scale(3 * logits, np.geomspace(0.5, 100.0, 80))
+    assert steeper["std"] == pytest.approx(3 * scale["std"], rel=1e-6)
+    assert steeper["flat_from"] is None or steeper["flat_from"] > 2 * scale["flat_from"]
+    assert "temperature_information" in {chart.key for chart in page.get("plotly_chart")}

@@ -27,6 +27,7 @@ DEFAULT_LABELS = {
     "per_class_title": "Accuracy per class", "reliability_title": "Reliability diagram",
     "decision_title": "Decision boundaries", "attention_title": "Attention map", "overlay_title": "Where it looks",
     "token_title": "Attention over the tokens", "tuning_title": "Test accuracy over T × α",
+    "information": "information left (nats)", "information_title": "What the soft targets still say as T grows",
 }
 LOSS_COMPONENTS = ("ce", "soft", "attention", "representation", "relational", "total")
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
@@ -86,6 +87,26 @@ def temperature_sweep_lines(temperatures, probs, class_names, current_t: float, 
     text, probs = _text(labels), np.asarray(probs, dtype=float)
     fig = go.Figure([go.Scatter(x=list(temperatures), y=probs[:, c], name=str(name), mode="lines",
                                 line=dict(color=_color(c), width=2.5)) for c, name in enumerate(class_names)])
+    _temperature_axis(fig, temperatures, current_t)
+    fig.update_yaxes(range=[0, 1.02])
+    return _style(fig, title or text["sweep_title"], text["temperature"], text["probability"])
+
+
+def information_curves(temperatures, curves: dict, current_t: float, *, title: str | None = None,
+                       labels: dict | None = None) -> go.Figure:
+    """One line per model (``{name: values}``) of the information left in its soft targets over a log-scaled
+    temperature axis, with the current-T marker (``move_temperature_marker`` moves it)."""
+    text = _text(labels)
+    fig = go.Figure([go.Scatter(x=list(temperatures), y=list(values), name=str(name), mode="lines",
+                                line=dict(color=_color(i), width=2.5))
+                     for i, (name, values) in enumerate(curves.items())])
+    _temperature_axis(fig, temperatures, current_t)
+    fig.update_yaxes(rangemode="tozero")
+    return _style(fig, title or text["information_title"], text["temperature"], text["information"])
+
+
+def _temperature_axis(fig: go.Figure, temperatures, current_t: float) -> None:
+    """A log-scaled T axis with a dashed marker at the current T (the figure's first shape and annotation)."""
     fig.add_vline(x=current_t, line=dict(color="black", dash="dash"))
     # on a log axis, ranges and annotations are placed in log10 units (shapes in data units)
     fig.add_annotation(x=np.log10(current_t), y=1, yref="paper", yanchor="bottom", text=f"T = {current_t:g}",
@@ -93,8 +114,6 @@ def temperature_sweep_lines(temperatures, probs, class_names, current_t: float, 
     low, high = min(temperatures), max(temperatures)
     fig.update_xaxes(type="log", range=np.log10([low, high]),
                      tickvals=[t for t in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if low <= t <= high])
-    fig.update_yaxes(range=[0, 1.02])
-    return _style(fig, title or text["sweep_title"], text["temperature"], text["probability"])
 
 
 def _whole_epochs(fig: go.Figure, epochs) -> None:
@@ -347,8 +366,8 @@ def set_probabilities(fig: go.Figure, series: dict, *, title: str | None = None)
 
 
 def move_temperature_marker(fig: go.Figure, current_t: float) -> go.Figure:
-    """Move the current-T marker of a ``temperature_sweep_lines`` figure in place (its one shape and its label;
-    on the log axis the label's x is ``log10 T``)."""
+    """Move the current-T marker of a ``temperature_sweep_lines`` or ``information_curves`` figure in place (its
+    one shape and its label; on the log axis the label's x is ``log10 T``)."""
     fig.layout.shapes[0].update(x0=current_t, x1=current_t)
     fig.layout.annotations[0].update(x=float(np.log10(current_t)), text=f"T = {current_t:g}")
     return fig

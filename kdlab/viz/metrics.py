@@ -7,6 +7,7 @@ arrays, ready for ``kdlab.viz.figures`` or a table. Nothing here draws.
 from __future__ import annotations
 
 import copy
+import math
 import statistics
 import time
 
@@ -60,6 +61,33 @@ def kl_divergence(p_logits, q_logits, temperature: float = 1.0) -> float:
     log_q = torch.log_softmax(_tensor(q_logits).double() / temperature, -1)
     per_sample = (log_p.exp() * (log_p - log_q)).sum(-1)
     return per_sample.mean().item()
+
+
+def information_left(logits, temperatures) -> np.ndarray:
+    """``[len(temperatures)]``: the mean over samples of ``ln C - H(softmax(z / T))``, in nats.
+
+    It is the KL divergence of the softened answer from the uniform distribution: ``ln C`` for a one-hot answer,
+    0 for a uniform one, which tells a student nothing at all. How fast it falls as T grows depends on the spread
+    of the logits, so the T that suits one teacher leaves another's soft targets empty.
+    """
+    z = _tensor(logits).double()
+    t = torch.as_tensor(list(temperatures), dtype=torch.float64)[:, None, None]
+    probs = torch.softmax(z[None] / t, -1)
+    return (math.log(z.shape[-1]) - entropy(probs)).mean(-1).numpy()
+
+
+def logit_scale(logits, temperatures, fraction: float = 0.05) -> dict:
+    """How spread out a model's logits are, and from which T on its soft targets are as good as uniform.
+
+    ``std``: the median over samples of the standard deviation of one sample's logits. ``flat_from``: the smallest
+    of ``temperatures`` at which the information left (``information_left``) is at most ``fraction`` of its maximum
+    ``ln C`` — beyond it the soft targets hardly say more than "all classes alike" (None if it never gets there).
+    ``information``: ``information_left`` at each of ``temperatures``, for a chart.
+    """
+    z = _tensor(logits).double()
+    left = information_left(z, temperatures)
+    flat = [t for t, value in zip(temperatures, left) if value <= fraction * math.log(z.shape[-1])]
+    return {"std": z.std(-1).median().item(), "flat_from": float(min(flat)) if flat else None, "information": left}
 
 
 def temperature_sweep(logits_1d, temperatures) -> np.ndarray:

@@ -62,6 +62,36 @@ TEXT: dict[str, dict[str, str]] = {
               "current T. The order of the classes never changes — only the gaps between them shrink, towards 1/C.",
         "zh": "随着 T 从 0.5 增加到 20（对数坐标），教师对每个类别给出的概率；虚线为当前的 T。类别的排序始终不变，"
               "只是它们之间的差距不断缩小，最终趋于 1/C。"},
+    "temperature.scale_title": {"en": "Why the right T depends on the teacher",
+                                "zh": "为什么合适的温度取决于教师模型"},
+    "temperature.scale_intro": {
+        "en": "Dividing by T shrinks the gaps between the logits. A model whose logits are spread far apart needs a "
+              "large T before its wrong-class probabilities show; a model with close logits is flattened to almost "
+              "uniform by the same T, and uniform soft targets teach nothing. So the T that suits one teacher can "
+              "leave another's soft targets empty. Logit standardization (Sun et al., CVPR 2024) divides each "
+              "sample's logits by their own spread first, so that one T fits every teacher.",
+        "zh": "除以 T 会缩小各 logit 之间的差距。logit 彼此相距很远的模型，需要较大的 T 才能显出错误类别的概率；"
+              "logit 彼此接近的模型，同样的 T 就会把它压平到几乎均匀，而均匀的软目标什么也教不了。"
+              "所以适合一个教师模型的 T，可能让另一个教师模型的软目标变得空洞。logit 标准化（Sun 等，CVPR 2024）"
+              "先用每个样本自己的 logit 分散程度去除它的 logit，使同一个 T 适用于所有教师模型。"},
+    "temperature.scale_std": {"en": "{model}: logit spread", "zh": "{model}：logit 分散程度"},
+    "temperature.scale_std_help": {
+        "en": "The standard deviation of one sample's logits, the median over the test set.",
+        "zh": "单个样本各 logit 的标准差，取测试集上的中位数。"},
+    "temperature.scale_flat": {"en": "{model}: soft targets nearly uniform from T", "zh": "{model}：软目标接近均匀的起始 T"},
+    "temperature.scale_flat_help": {
+        "en": "The smallest T at which the information left in the soft targets is at most 5% of its maximum ln C: "
+              "beyond it they hardly say more than \"all classes alike\".",
+        "zh": "软目标中剩余信息不超过其最大值 ln C 的 5% 的最小 T：超过它，软目标几乎只说“所有类别都一样”。"},
+    "temperature.scale_help": {
+        "en": "Information left = ln C − H, the KL divergence of the softened answer from uniform, averaged over "
+              "the test set, in nats: ln C for a one-hot answer, 0 for a uniform one. The dashed line is the "
+              "current T = {t}.",
+        "zh": "剩余信息 = ln C − H，即软化后的答案相对均匀分布的 KL 散度，在测试集上取平均，单位为奈特："
+              "独热答案为 ln C，均匀答案为 0。虚线是当前的 T = {t}。"},
+    "temperature.fig.information": {"en": "information left (nats)", "zh": "剩余信息（奈特）"},
+    "temperature.fig.information_title": {"en": "What the soft targets still say as T grows",
+                                          "zh": "随着 T 增大，软目标还剩下多少信息"},
     "temperature.fig.class": {"en": "class", "zh": "类别"},
     "temperature.fig.probability": {"en": "probability", "zh": "概率"},
     "temperature.fig.temperature": {"en": "temperature T", "zh": "温度 T"},
