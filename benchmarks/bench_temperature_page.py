@@ -3,8 +3,8 @@
 Drives the real app through Streamlit's AppTest (app.py's navigation, the sidebar, the page) in this process and
 times ``at.slider("temperature_t").set_value(v).run()``: one full script rerun, as a browser's slider move causes,
 plus AppTest's own small overhead. The page and its cached test-set logits are warmed up first (the first visit
-waits while a worker trains the teacher, or loads it; a new sample builds its charts once); then T moves through ``--moves`` values, each
-different from the one before, and the median and 90th percentile of the wall time are printed, with the CPU time
+waits while a worker trains the teacher, or loads it; a new sample builds its charts once); then T moves through
+``--moves`` values, each different from the one before, and the median and 90th percentile of the wall time are printed, with the CPU time
 of this process per move (on a busy machine the wall time includes waiting for a core; the CPU time does not).
 
     python benchmarks/bench_temperature_page.py                 # the default teacher, no run yet
