@@ -17,7 +17,7 @@ DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), 
                       teacher_epochs=20, epochs=10, baseline=False)}
 PENDING = "attention_demo_run"
 MAPS = {"attentions", "activation_maps", "token_mask"}  # what predict must keep besides the logits
-FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y")
+FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y", "input_title", "map_title")
 
 
 @st.fragment(run_every=1.0)
@@ -80,7 +80,7 @@ def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dic
                              key=f"attention_{role}_stage_{run_id}")
         heat = maps[stage][0].numpy()
         title = tr("attention.stage_title", stage=stage + 1, h=heat.shape[0], w=heat.shape[1])
-        st.plotly_chart(figures.image_overlay(x[0].numpy(), heat, title, labels=labels), width="stretch",
+        st.plotly_chart(figures.image_and_map(x[0].numpy(), heat, title, labels=labels), width="stretch",
                         key=f"attention_{role}_overlay")
         st.caption(tr("attention.spatial_help"))
     else:
@@ -93,7 +93,7 @@ def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dic
         amap = attention_map(output.attentions, layer, None if head < 0 else head)
         if splits.modality == "image":
             grid = patch_grid(amap.shape[-1] - 1, tuple(x.shape[-2:]))
-            st.plotly_chart(figures.image_overlay(x[0].numpy(), cls_attention_grid(amap, grid),
+            st.plotly_chart(figures.image_and_map(x[0].numpy(), cls_attention_grid(amap, grid),
                                                   tr("attention.cls_title"), labels=labels),
                             width="stretch", key=f"attention_{role}_overlay")
             names = ["CLS"] + [f"p{i + 1}" for i in range(amap.shape[-1] - 1)]

@@ -174,14 +174,15 @@ def test_attention_heatmap_keeps_repeated_tokens_apart():
 
 
 @pytest.mark.parametrize("image", [np.arange(64.0).reshape(8, 8), np.ones((3, 8, 8))])
-def test_image_overlay_upsamples_the_heat_to_the_image_in_blocks(image):
+def test_image_and_map_shows_the_grey_image_beside_the_map_on_a_scale_from_zero(image):
     heat = np.array([[1.0, 2.0], [3.0, 4.0]])
-    fig = figures.image_overlay(image, heat, labels={"pixel_x": "列 (像素)"})
+    fig = figures.image_and_map(image, heat, labels={"pixel_x": "列 (像素)"})
     assert_titled(fig)
     assert len(fig.data) == 2
-    grey, upsampled = np.asarray(fig.data[0].z), np.asarray(fig.data[1].z)
-    assert grey.shape == upsampled.shape == (8, 8) and 0 <= grey.min() and grey.max() <= 1
-    assert upsampled[0, 0] == upsampled[3, 3] == 1.0 and upsampled[4, 4] == 4.0 and upsampled[0, 7] == 2.0
+    grey, shown = np.asarray(fig.data[0].z), np.asarray(fig.data[1].z)
+    assert grey.shape == (8, 8) and 0 <= grey.min() and grey.max() <= 1 and fig.data[0].showscale is False
+    np.testing.assert_array_equal(shown, heat)  # one cell per patch, not blocks over the picture
+    assert fig.data[1].zmin == 0 and fig.data[1].zmax == 4.0 and fig.data[1].xaxis == "x2"
     assert fig.layout.xaxis.title.text == "列 (像素)"
 
 

@@ -28,6 +28,7 @@ DEFAULT_LABELS = {
     "decision_title": "Decision boundaries", "attention_title": "Attention map", "overlay_title": "Where it looks",
     "token_title": "Attention over the tokens", "tuning_title": "Test accuracy over T × α",
     "information": "information left (nats)", "information_title": "What the soft targets still say as T grows",
+    "input_title": "input", "map_title": "map",
 }
 LOSS_COMPONENTS = ("ce", "soft", "attention", "representation", "relational", "total")
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
@@ -292,18 +293,27 @@ def attention_heatmap(matrix, x_labels, y_labels, title: str | None = None, *, l
     return _style(fig, title or text["attention_title"], text["key"], text["query"], height=520)
 
 
-def image_overlay(image, heat, title: str | None = None, *, opacity: float = 0.5,
-                  labels: dict | None = None) -> go.Figure:
-    """The image in grey with ``heat`` ([h, w], e.g. a ViT's CLS attention over patches or a CNN's activation map)
-    upsampled to the image size by nearest neighbour (one block per patch) and laid over it, half transparent."""
+def image_and_map(image, heat, title: str | None = None, *, labels: dict | None = None) -> go.Figure:
+    """The image in grey and, beside it, ``heat`` ([h, w], e.g. a ViT's CLS attention over patches or a CNN's
+    activation map) at its own resolution, one cell per patch or position, on a colour bar that starts at zero.
+
+    Side by side rather than overlaid: a 2×2 map laid over a digit in colour hid both (a reader could tell neither
+    the strokes nor the weights), and a scale from zero shows how much more one cell gets than another."""
     text, grey, heat = _text(labels), _grey(image), np.asarray(heat, dtype=float)
-    rows = np.arange(grey.shape[0]) * heat.shape[0] // grey.shape[0]
-    cols = np.arange(grey.shape[1]) * heat.shape[1] // grey.shape[1]
-    fig = go.Figure([go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"),
-                     go.Heatmap(z=heat[rows][:, cols], colorscale="Inferno", opacity=opacity,
-                                colorbar=dict(title=dict(text=text["attention_weight"])))])
-    _image_axes(fig, text)
-    return _style(fig, title or text["overlay_title"], None, None, height=480)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["input_title"], text["map_title"]),
+                        horizontal_spacing=0.12)
+    fig.add_trace(go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"), 1, 1)
+    fig.add_trace(go.Heatmap(z=heat, colorscale="Viridis", zmin=0.0, zmax=max(float(heat.max()), 1e-12),
+                             colorbar=dict(title=dict(text=text["attention_weight"]))), 1, 2)
+    for column in (1, 2):
+        fig.update_xaxes(showgrid=False, constrain="domain", row=1, col=column)
+        fig.update_yaxes(showgrid=False, autorange="reversed", scaleanchor=f"x{'' if column == 1 else 2}",
+                         constrain="domain", row=1, col=column)
+    fig.update_xaxes(title_text=text["pixel_x"], row=1, col=1)
+    fig.update_yaxes(title_text=text["pixel_y"], row=1, col=1)
+    fig.update_xaxes(dtick=1, row=1, col=2)  # one tick per cell of the map
+    fig.update_yaxes(dtick=1, row=1, col=2)
+    return _style(fig, title or text["overlay_title"], None, None, height=420)
 
 
 def token_attention(tokens, weights, *, title: str | None = None, labels: dict | None = None) -> go.Figure:

@@ -85,6 +85,8 @@ TEXT: dict[str, dict[str, str]] = {
               "same relative depth. 0 = the same spatial pattern; training adds β·L_att.",
         "zh": "L_att 是学生与教师激活图（各自归一化为单位长度，较大的图先池化到较小的尺寸）之差的平方的平均，"
               "按相同相对深度的阶段配对。0 表示空间分布完全相同；训练时损失中加上 β·L_att。"},
+    "attention.fig.input_title": {"en": "input", "zh": "输入"},
+    "attention.fig.map_title": {"en": "where it looks", "zh": "关注的位置"},
     "attention.fig.key": {"en": "key (attended to)", "zh": "键（被关注者）"},
     "attention.fig.query": {"en": "query (attending)", "zh": "查询（关注者）"},
     "attention.fig.attention_weight": {"en": "attention weight", "zh": "注意力权重"},
