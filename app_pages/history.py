@@ -53,9 +53,16 @@ def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str
     return [rows[i]["id"] for i in event.selection.rows if i < len(rows)]
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def boundary_panels(run_ids: tuple[str, ...], names: tuple[str, ...]) -> dict:
-    return boundary_panels_of({name: loaded(run_id) for run_id, name in zip(run_ids, names)})
+    """The runs are loaded first, outside the cache: one whose teacher must be trained shows its progress (widgets
+    cannot be drawn inside a cached function)."""
+    runs = {name: loaded(run_id) for run_id, name in zip(run_ids, names)}
+    return _panels(run_ids, names, runs)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _panels(run_ids: tuple[str, ...], names: tuple[str, ...], _runs: dict) -> dict:
+    return boundary_panels_of(_runs)
 
 
 def compare_ui(records: list) -> None:
@@ -183,9 +190,13 @@ def import_ui() -> None:
             st.session_state[PENDING_IMPORT] = (config_file.getvalue(), weights_file.getvalue())
         if PENDING_IMPORT not in st.session_state:
             return
+        if st.button(tr("history.import_cancel"), key="history_import_cancel"):  # e.g. its teacher cannot train
+            del st.session_state[PENDING_IMPORT]
+            st.rerun()
         try:
             run_id = import_run(store, *st.session_state[PENDING_IMPORT], workspace(), teacher_for=teacher_of,
-                                admit=lambda config: admit(config, runner().settings, from_user_file=True))
+                                admit=lambda config: admit(config, runner().settings, from_user_file=True),
+                                owner=browser_key())
         except ValueError as err:
             flash("error", tr("history.import_failed", message=str(err)))
         else:

@@ -37,15 +37,16 @@ def autocast(device: torch.device):
 
 @torch.no_grad()
 def predict(model: nn.Module, x: torch.Tensor, keep: set[str] = frozenset(),
-            reduce: Callable[[ModelOutput], ModelOutput] | None = None) -> ModelOutput:
+            reduce: Callable[[ModelOutput], ModelOutput] | None = None, chunk: int | None = None) -> ModelOutput:
     """Eval-mode outputs over a whole tensor in chunks, keeping only the parts named in ``keep`` and passing each
     chunk through ``reduce`` (a loss term's way of keeping less, see ``kdlab.teacher_outputs``).
 
     The outputs are written into tensors allocated once at their full size, so the peak memory is the result plus
-    one chunk, not twice the result as concatenating the chunks would cost.
+    one chunk, not twice the result as concatenating the chunks would cost. ``chunk``: samples per forward pass
+    (default ``EVAL_BATCH`` for the device).
     """
     model.eval()
-    chunk = EVAL_BATCH[x.device.type]
+    chunk = chunk or EVAL_BATCH[x.device.type]
     reduce = reduce or (lambda output: output)
     with autocast(x.device):
         first = reduce(model(x[:chunk]).keep(keep))

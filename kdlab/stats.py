@@ -22,8 +22,10 @@ def mcnemar_exact(only_a: int, only_b: int) -> float:
     n, k = only_a + only_b, min(only_a, only_b)
     if n == 0:
         return 1.0
-    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-    return min(1.0, 2 * tail)
+    # log C(n, i) - n·ln 2 for i = 0..k, summed in log space: exact enough, and fast for tens of thousands of images
+    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2) for i in range(k + 1)]
+    top = max(logs)
+    return min(1.0, 2 * math.exp(top) * sum(math.exp(value - top) for value in logs))
 
 
 def paired_verdict(only_student: int, only_baseline: int) -> tuple[str, float]:

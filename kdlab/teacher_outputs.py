@@ -20,7 +20,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .evaluate import autocast, predict
+from .evaluate import EVAL_BATCH, autocast, predict
 from .models import ModelOutput
 
 MIB = 2**20
@@ -73,7 +73,9 @@ def teacher_outputs(teacher: nn.Module, x: torch.Tensor, needs: set[str],
     if full <= budget_bytes:
         return TeacherOutputs("cached", full, cached=predict(teacher, x, needs), **facts)
     if reduced <= budget_bytes:
-        return TeacherOutputs("reduced", reduced, cached=predict(teacher, x, needs, reduce), **facts)
+        # one chunk's full outputs exist before they are reduced: keep that to a tenth of the budget too
+        chunk = max(1, min(EVAL_BATCH[x.device.type], int(budget_bytes / 10 / per_sample)))
+        return TeacherOutputs("reduced", reduced, cached=predict(teacher, x, needs, reduce, chunk), **facts)
     return TeacherOutputs("per_batch", 0, cached=None, **facts)
 
 

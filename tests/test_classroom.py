@@ -135,9 +135,11 @@ def test_a_weights_file_that_unpacks_beyond_the_declared_student_is_refused_unre
 
 
 @pytest.mark.parametrize("change, message", [
-    (dict(student_kw={"hidden": 40_000, "depth": 3}), "student's parameter count is capped"),
+    (dict(student_kw={"hidden": 4_000, "depth": 3}), "student's parameter count is capped"),
+    (dict(student_kw={"hidden": 40_000, "depth": 3}), "student knob hidden is capped"),
     (dict(dataset="moons", teacher="mlp-large", dataset_kw={"n": 2_000_000}), "dataset knob n is capped"),
     (dict(batch_size=100_000), "batch_size is capped"),
+    (dict(student="mlp", student_kw={"depth": 1_000_000}), "student knob depth is capped"),  # not a million layers
     (dict(epochs=10_000), "epochs is capped"),
     (dict(dataset="reviews", teacher="transformer-small", student="transformer-tiny",
           dataset_kw={"seq_len": 100_000}), "dataset knob seq_len is capped"),
@@ -311,3 +313,24 @@ def test_a_server_killed_mid_run_leaves_its_run_interrupted(tmp_path):
         process.wait(timeout=30)
     assert wait_until_ended(run_id, store) == "interrupted"
     assert "server stopped" in store.get(run_id).error
+
+
+def test_workers_find_kdlab_whatever_folder_the_server_was_started_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # `streamlit run /path/to/app.py` from elsewhere
+    jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"))
+    try:
+        run_id = jobs.submit(tiny_config(), "elsewhere", ME)
+        assert wait_until_ended(run_id, jobs.store) == "finished", jobs.store.get(run_id).error
+    finally:
+        jobs.close()
+
+
+def test_a_run_imported_in_the_app_belongs_to_the_browser_that_imported_it():
+    run_id = finished_run(tiny_config(), "classroom-owner-export")
+    store = RunStore()
+    imported = import_run(store, store.get(run_id).config, store.weights_bytes(run_id), "classroom-owner", owner=ME)
+    assert store.get(imported).owner == ME
+    with pytest.raises(ValueError, match="another browser"):
+        app_jobs().delete(imported, OTHER)
+    app_jobs().delete(imported, ME)
+    assert store.list("classroom-owner") == []

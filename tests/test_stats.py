@@ -68,3 +68,13 @@ def test_macro_f1_by_hand():
     # class 0: TP 2, FP 0, FN 1 -> F1 4/5; class 1: TP 1, FP 1, FN 0 -> F1 2/3
     assert macro_f1(logits, labels, 2) == pytest.approx((4 / 5 + 2 / 3) / 2)
     assert macro_f1(logits, labels, 3) == pytest.approx((4 / 5 + 2 / 3 + 0) / 3)  # a class never seen counts 0
+
+
+def test_mcnemar_on_tens_of_thousands_of_images_matches_the_normal_approximation():
+    """IMDb-sized: 25,000 discordant reviews. The exact tail, computed in log space, agrees with the continuity-
+    corrected normal approximation, which is excellent at this n."""
+    only_a, only_b = 12_300, 12_700
+    n = only_a + only_b
+    z = (abs(only_a - only_b) - 1) / math.sqrt(n)
+    normal = math.erfc(z / math.sqrt(2))
+    assert mcnemar_exact(only_a, only_b) == pytest.approx(normal, rel=0.02)

@@ -123,3 +123,21 @@ def test_step_events_reach_the_store_within_a_second_on_a_long_epoch(tmp_path):
     steps = [e for e in seen_before_epoch_end if e["kind"] == "step"]
     assert len(steps) >= 3, steps  # about one every half second, each flushed to the store as it came
     assert all(e["epoch"] == 1 for e in steps)
+
+
+def test_a_student_deeper_than_its_teacher_keeps_each_teacher_layer_once():
+    splits = load_dataset("reviews", seed=0, n=200, seq_len=16)
+    spec = InputSpec.of(splits)
+    teacher = build_model("transformer", spec, 0, {"dim": 32, "depth": 2, "heads": 2}).eval().requires_grad_(False)
+    student = build_model("transformer", spec, 1, {"dim": 32, "depth": 4, "heads": 4}).eval()
+    x, y = splits.x_train, splits.y_train
+    config = RunConfig(dataset="reviews", teacher="transformer", student="transformer", beta=1.0).validate()
+    with torch.no_grad():
+        loss = DistillationLoss(config, student(x[:2]), teacher(x[:2]))
+        reduced = loss.reduce(teacher(x[:8]).keep(loss.needs))
+        assert len(reduced.attentions) == 2  # not one copy per student layer
+        index = torch.arange(8)
+        full = predict(teacher, x, loss.needs).map(lambda t: t[index])
+        expected = loss(student(x[index]), full, y[index])["attention"]
+        got = loss(student(x[index]), reduced, y[index])["attention"]
+    assert got.item() == pytest.approx(expected.item(), rel=1e-6)

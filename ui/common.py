@@ -38,7 +38,7 @@ def _from_url(name: str) -> str | None:
     since moving to another page may drop the query string. A run id that is not one (``RUN_ID``) is ignored: the
     URL is user text."""
     value = st.query_params.get(name)
-    if value is not None and (name != "run" or RUN_ID.match(value)):
+    if value is not None and (name != "run" or RUN_ID.fullmatch(value)):
         st.session_state[URL_KEYS[name]] = value
     return st.session_state.get(URL_KEYS[name])
 

@@ -69,12 +69,16 @@ class AttentionTransfer(nn.Module):
         self.field = "attentions" if self.kind == "tokens" else "activation_maps"
         self.needs = {self.field}
         student_maps, teacher_maps = getattr(student_probe, self.field), getattr(teacher_probe, self.field)
-        self.teacher_layers = [j for _, j in layer_pairs(len(student_maps), len(teacher_maps))]
+        # the teacher layers some student layer learns from, each once and in order: ``layer_pairs`` over them pairs
+        # every student layer with the same teacher layer as over all of them (fewer student layers: one each;
+        # more: every teacher layer is used)
+        self.teacher_layers = sorted({j for _, j in layer_pairs(len(student_maps), len(teacher_maps))})
         self.average_heads = self.kind == "tokens" and student_maps[0].shape[1] != teacher_maps[0].shape[1]
 
     def reduce(self, teacher: ModelOutput) -> ModelOutput:
-        """Only the teacher maps this term reads — one per student layer, in order, so that ``layer_pairs`` pairs
-        them one to one — and, where the head counts differ, their mean over heads (all the loss compares then).
+        """Only the teacher maps this term reads — each paired layer once, in order, so that ``layer_pairs`` pairs
+        them with the student's exactly as before — and, where the head counts differ, their mean over heads (all
+        the loss compares then).
         The loss is unchanged; the memory drops by the share of unused layers (and heads)."""
         maps = [getattr(teacher, self.field)[j] for j in self.teacher_layers]
         if self.average_heads:

@@ -67,7 +67,7 @@ def created_text(timestamp: float) -> str:
 
 def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes, workspace: str,
                teacher_for: Callable[[RunConfig], tuple[nn.Module, Splits]] = load_teacher,
-               admit: Callable[[RunConfig], object] = RunConfig.validate) -> str:
+               admit: Callable[[RunConfig], object] = RunConfig.validate, owner: str | None = None) -> str:
     """Add a run trained elsewhere as ``finished``; returns its id. Raises ``ValueError`` (one sentence) for a
     bad workspace, config or weights file, and then writes nothing.
 
@@ -75,7 +75,8 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
     it) or a whole run record (``runs show --json``, the History page's JSON download); ``weights`` the bytes
     of a ``torch.save`` of ``{"student": state_dict, "baseline": state_dict}`` (the baseline is optional), as
     ``kdlab runs export --what weights`` writes them. ``teacher_for(config)`` gives the teacher and the data;
-    ``admit(config)`` raises ValueError for a config the caller refuses (the app: its server's caps).
+    ``admit(config)`` raises ValueError for a config the caller refuses (the app: its server's caps); ``owner``
+    is the browser that imported it (the one that may delete it).
 
     The weights file is checked against the declared student before any of its tensors exists: its archive must
     hold no more bytes than that student's state dicts (a small file must not unpack into gigabytes), then every
@@ -99,7 +100,7 @@ def import_run(store: RunStore, config_data: dict | str | bytes, weights: bytes,
               else None)
     summary = {**_summary(config, phases, agreement(logits["student"], logits["teacher"]).item(), paired, splits),
                "imported": True}
-    run_id = store.create(config.to_dict(), workspace, source="import", status="running")
+    run_id = store.create(config.to_dict(), workspace, source="import", status="running", owner=owner)
     try:
         store.finish(run_id, summary, {role: model.state_dict() for role, model in students.items()})
     except BaseException:

@@ -50,9 +50,11 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     for knob, kind in DATASETS.get(config.dataset).meta["scale"].items():
         if config.dataset_kw.get(knob) is not None:
             _cap(f"dataset knob {knob}", config.dataset_kw[knob], getattr(settings, SCALE_CAPS[kind]))
-    spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root)
+    spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root,
+                      config.download)
     for role in ("teacher", "student"):
-        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec), settings.max_model_params)
+        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec, settings.max_model_knob),
+             settings.max_model_params)
     limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
     return Admitted(replace(config, train_limit=limit))
 
@@ -63,13 +65,14 @@ def _cap(what: str, value: int | float, cap: int) -> None:
 
 
 @lru_cache(maxsize=32)
-def input_spec(dataset: str, dataset_kw: str, data_root: str | None) -> InputSpec:
-    """What a model of this data must be built for (shape, classes, vocabulary); loads the data once per process.
-    ``DataMissingError`` (a ``ValueError``) when its files are not on this server."""
-    return InputSpec.of(load_dataset(dataset, data_root=data_root, **json.loads(dataset_kw)))
+def input_spec(dataset: str, dataset_kw: str, data_root: str | None, download: bool = False) -> InputSpec:
+    """What a model of this data must be built for (shape, classes, vocabulary); loads the data once per process
+    (downloading it first when the config asks to: only the CLI can). ``DataMissingError`` (a ``ValueError``)
+    when its files are not on this server."""
+    return InputSpec.of(load_dataset(dataset, data_root=data_root, download=download, **json.loads(dataset_kw)))
 
 
-def model_parameters(config: RunConfig, role: str, spec: InputSpec) -> int:
+def model_parameters(config: RunConfig, role: str, spec: InputSpec, max_knob: int) -> int:
     """The parameter count of the config's teacher or student, built on the meta device (no memory); a
     ``ValueError`` naming the knobs when they cannot build it."""
     name, knobs = getattr(config, role), getattr(config, f"{role}_kw")
@@ -77,6 +80,9 @@ def model_parameters(config: RunConfig, role: str, spec: InputSpec) -> int:
     if bad:
         key, value = next(iter(bad.items()))
         raise ValueError(f"{role} knob {key}={value!r} must be a number")
+    for key, value in knobs.items():  # before building: a million layers take minutes and gigabytes even on "meta"
+        if isinstance(value, int) and not isinstance(value, bool):
+            _cap(f"{role} knob {key}", value, max_knob)
     try:
         with torch.device("meta"):
             return parameter_count(build_model(name, spec, config.seed, knobs))

@@ -13,7 +13,7 @@ import os
 import queue
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import RunConfig
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
@@ -51,14 +51,18 @@ class JobRunner:
         self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         for _ in range(settings.max_concurrent_runs):
             self.idle.put(None)
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the queue's lists; held only for quick changes, never across a store call
+        self.submit_lock = threading.Lock()  # one submission at a time: its caps are checked, then it is queued
         self.waiting: list[str] = []  # queued job ids (runs and teachers), oldest first
         self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
         self.running: dict[str, Worker] = {}
         self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
         self.closed = False
         if isinstance(store, RunStore):
-            store.mark_interrupted()
+            try:
+                store.mark_interrupted()
+            except StoreUnavailable as err:  # opened, but not writable (read-only, full, locked for long)
+                self._store = err
 
     @property
     def store(self) -> RunStore:
@@ -96,8 +100,11 @@ class JobRunner:
         browser that asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are
         capped."""
         config = (config if isinstance(config, Admitted) else admit(config, self.settings)).config
-        with self.lock:  # the counts and the new row together, so two clicks at once cannot both slip under a cap
-            waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
+        # the counts, the new row and its place in the queue together, so that two clicks at once cannot both slip
+        # under a cap; a lock of its own, so that store writes here never hold up the pages' progress polls
+        with self.submit_lock:
+            with self.lock:
+                waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
             if waiting >= self.settings.max_queued_runs:
                 raise ValueError(f"the queue is full ({waiting} runs waiting, the most this server takes); "
                                  "try again when some have finished")
@@ -105,6 +112,8 @@ class JobRunner:
                 raise ValueError(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
                                  "running, the most this server allows; wait for one to finish or stop it")
             run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
+            with self.lock:
+                self.waiting.append(run_id)
         self._start(run_id, "run", config)
         return run_id
 
@@ -113,6 +122,8 @@ class JobRunner:
         queued on a worker process (or the job another page already started for the same teacher). A failed job
         is returned as it is, so a page shows why, until ``retry``."""
         key = str(teacher_path(config))
+        # where the teacher trains does not change it (the cache key has no device): the fastest this server offers
+        config = replace(config, device="auto" if "auto" in self.settings.devices else "cpu")
         with self.lock:
             job = self.teachers.get(key)
             if job is not None and job.status in ("queued", "running"):
@@ -122,12 +133,12 @@ class JobRunner:
             if teacher_path(config).exists():
                 return TeacherJob(key, "ready")
             job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
+            self.waiting.append(job.id)
         self._start(job.id, "teacher", config)
         return job
 
     def _start(self, job_id: str, kind: str, config: RunConfig) -> None:
-        with self.lock:
-            self.waiting.append(job_id)
+        """Start the thread that waits for a worker for a job the caller has just put in ``waiting``."""
         threading.Thread(target=self._run, args=(job_id, kind, config), name=f"kdlab-{job_id}", daemon=True).start()
 
     def queue_position(self, job_id: str) -> int | None:
@@ -233,6 +244,8 @@ class JobRunner:
                     error = failure or (worker.error if began else "the server closed before the job started")
                     self._teacher_done(job_id, error)
         if failure is None:
+            if kind == "run" and worker.error:  # e.g. the store refused a write before the run could record it
+                self._fail_run(job_id, worker.error)
             return worker
         if kind == "run":
             self._fail_run(job_id, failure)
@@ -249,5 +262,7 @@ class JobRunner:
         try:
             if self.store.get(run_id).status in ACTIVE:  # else the worker stored the run's end before it died
                 self.store.set_status(run_id, "failed", failure)
+        except StoreUnavailable:  # nothing can be recorded now; the pages say why
+            pass
         except ValueError:  # the run was deleted meanwhile
             pass

@@ -28,6 +28,7 @@ class ServerSettings:
     max_sequence_length: int = 512  # tokens per text sample (seq_len)
     max_batch_size: int = 1024
     max_model_params: int = 20_000_000  # per model, teacher and student, counted before anything is allocated
+    max_model_knob: int = 4096  # any whole-number model knob (layers, width): a layer is built even on "meta"
     max_run_seconds: int = 1800  # wall time of one run, teacher included; past it the run ends failed
     teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
     devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)

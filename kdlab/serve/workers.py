@@ -48,7 +48,7 @@ class Worker:
 
     def __init__(self, store_path: str | Path):
         ours, theirs = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parent.parent)  # kdlab importable whatever the server's cwd
+        package_root = str(Path(__file__).resolve().parents[2])  # kdlab importable whatever the server's cwd
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         try:
             self.process = subprocess.Popen(

@@ -91,6 +91,7 @@ TEXT: dict[str, dict[str, str]] = {
     "history.delete_needs_confirm": {"en": "Tick the confirmation box first: nothing was deleted.",
                                      "zh": "请先勾选确认框：没有删除任何内容。"},
     "history.deleted": {"en": "Run {run_id} deleted.", "zh": "已删除实验 {run_id}。"},
+    "history.import_cancel": {"en": "Cancel the import", "zh": "取消导入"},
     "history.delete_not_yours": {"en": "Only the browser that started this run can delete it.",
                                  "zh": "只有开始这个实验的浏览器才能删除它。"},
     "history.delete_active": {"en": "A queued or running run cannot be deleted: stop it first.",
