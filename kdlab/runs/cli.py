@@ -10,6 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ..serve.admission import admit
+from ..serve.settings import ServerSettings
 from ..train import prepare_teacher
 from .exchange import created_text, import_run, metrics_csv, run_json
 from .store import ACTIVE, DEFAULT_WORKSPACE, RunRecord, RunStore
@@ -111,8 +113,10 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _import(store: RunStore, args: argparse.Namespace) -> int:
+    settings = ServerSettings.load()  # the same gate as the app's and `kdlab distill`'s
     run_id = import_run(store, _read(args.config, "config"), _read(args.weights, "weights"), args.workspace,
-                        teacher_for=prepare_teacher)  # the shell may train a missing teacher
+                        teacher_for=prepare_teacher,  # the shell may train a missing teacher
+                        admit=lambda config: admit(config, settings))
     summary = store.get(run_id).summary
     print(f"imported as run {run_id}: student {_percent(summary['student_acc'])}, "
           f"teacher {_percent(summary['teacher_acc'])} (recomputed on the test set)")
