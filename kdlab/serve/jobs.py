@@ -231,6 +231,8 @@ class JobRunner:
                 self.running[job_id] = worker
                 began = True
                 self._share_cores()
+                if kind == "teacher":
+                    self._teacher_status(job_id, "running", None)
             failure = worker.wait(job_id)
         except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the job)
             failure = f"the training process could not take the job: {type(err).__name__}: {err}"
@@ -242,7 +244,7 @@ class JobRunner:
                 self._share_cores()
                 if kind == "teacher":
                     error = failure or (worker.error if began else "the server closed before the job started")
-                    self._teacher_done(job_id, error)
+                    self._teacher_status(job_id, "failed" if error else "ready", error)
         if failure is None:
             if kind == "run" and worker.error:  # e.g. the store refused a write before the run could record it
                 self._fail_run(job_id, worker.error)
@@ -253,10 +255,11 @@ class JobRunner:
             worker.close()
         return None
 
-    def _teacher_done(self, job_id: str, error: str | None) -> None:
+    def _teacher_status(self, job_id: str, status: str, error: str | None) -> None:
+        """Set a teacher job's status (call with the lock held)."""
         for job in self.teachers.values():
             if job.id == job_id:
-                job.status, job.error = ("failed", error) if error else ("ready", None)
+                job.status, job.error = status, error
 
     def _fail_run(self, run_id: str, failure: str) -> None:
         try:
