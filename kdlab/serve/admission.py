@@ -84,11 +84,18 @@ def model_parameters(config: RunConfig, role: str, spec: InputSpec, max_knob: in
         if isinstance(value, int) and not isinstance(value, bool):
             _cap(f"{role} knob {key}", value, max_knob)
     try:
-        with torch.device("meta"):
-            return parameter_count(build_model(name, spec, config.seed, knobs))
+        return _meta_parameters(name, json.dumps(knobs, sort_keys=True), spec)
     except ValueError:
         raise
     except Exception as err:  # noqa: BLE001  (any knob value an architecture cannot take)
         shown = ",".join(f"{k}={v}" for k, v in knobs.items())
         raise ValueError(f"{role} {name!r} cannot be built with {shown or 'its default knobs'}: "
                          f"{str(err).splitlines()[0][:160]}") from None
+
+
+@lru_cache(maxsize=256)
+def _meta_parameters(name: str, knobs: str, spec: InputSpec) -> int:
+    """Parameters of a model built on the meta device, once per architecture, knobs and data: the Distill page
+    admits its form on every rerun, and a ResNet takes a second to build even there."""
+    with torch.device("meta"):
+        return parameter_count(build_model(name, spec, 0, json.loads(knobs)))
