@@ -10,9 +10,11 @@ import os
 import sys
 from typing import Any, Sequence
 
-from .config import DEVICES, RunConfig
+from .config import DEVICES, FUSIONS, RunConfig
 from .config import parse_knobs as config_parse_knobs
 from .fit import TrainEvent, TrainingDiverged
+from .losses import terms
+from .methods import add_methods_parser, command_compare_methods
 from .runs.cli import add_runs_parser, command_runs
 from .runs.recording import run_recorded
 from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
@@ -48,43 +50,77 @@ def parse_classes(text: str) -> tuple[int, ...]:
         raise CliError(f"--exclude-classes takes class indices like 3,5; got {text!r}") from None
 
 
+def parse_term_knob(text: str) -> tuple[str, dict[str, Any]]:
+    """``"dkd:nckd=8,tckd=1"`` -> ``("dkd", {"nckd": 8, "tckd": 1})``."""
+    name, sep, knobs = text.partition(":")
+    if not (sep and name.strip()):
+        raise CliError(f"--term-kw takes NAME:key=value, e.g. dkd:nckd=8; got {text!r}")
+    return name.strip(), parse_knobs(knobs)
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def parse_numbers(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(n) for n in text.split(",") if n.strip())
+    except ValueError:
+        raise CliError(f"expected numbers separated by commas, e.g. 2,1; got {text!r}") from None
+
+
+def add_run_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags of one run's config, shared by every command that runs distillations (``config_from_args``)."""
+    d = DEFAULTS
+    parser.add_argument("--dataset", default=d.dataset)
+    parser.add_argument("--teacher", default=d.teacher, help="a model or preset name (see `kdlab list`)")
+    parser.add_argument("--teachers", type=parse_names, default=None,
+                        help="several teachers, e.g. cnn-large,mlp-large: their soft targets are fused; feature terms "
+                             "follow the first (overrides --teacher)")
+    parser.add_argument("--fusion", default=d.fusion, help=f"how teachers combine: {', '.join(FUSIONS)}")
+    parser.add_argument("--teacher-weights", type=parse_numbers, default=(), help="for --fusion weights, e.g. 2,1")
+    parser.add_argument("--student", default=d.student)
+    parser.add_argument("--teacher-kw", type=parse_knobs, default={}, help="knobs, e.g. width=16,stages=2")
+    parser.add_argument("--student-kw", type=parse_knobs, default={}, help="knobs, e.g. hidden=64,depth=1")
+    parser.add_argument("--dataset-kw", type=parse_knobs, default={}, help="knobs, e.g. n=500,noise=0.3")
+    parser.add_argument("--temperature", "-T", type=float, default=d.temperature)
+    for spec in terms():  # the convention's named weights: α, β, γ
+        if spec.weight and not spec.complement:
+            parser.add_argument(f"--{spec.weight}", type=float, default=getattr(d, spec.weight),
+                                help=f"weight of {spec.label['en']}")
+    own = ", ".join(spec.name for spec in terms() if spec.weight is None)
+    parser.add_argument("--term", action="append", type=parse_knobs, default=[],
+                        help=f"a further loss term and its weight, e.g. dkd=1 (terms: {own})")
+    parser.add_argument("--term-kw", action="append", type=parse_term_knob, default=[],
+                        help="a loss term's knobs, e.g. dkd:nckd=8 (see `kdlab list`)")
+    parser.add_argument("--epochs", type=int, default=d.epochs)
+    parser.add_argument("--teacher-epochs", type=int, default=d.teacher_epochs)
+    parser.add_argument("--batch-size", type=int, default=d.batch_size)
+    parser.add_argument("--lr", type=float, default=d.lr)
+    parser.add_argument("--teacher-lr", type=float, default=d.teacher_lr)
+    parser.add_argument("--seed", type=int, default=d.seed)
+    parser.add_argument("--device", default=d.device, help=f"one of {', '.join(DEVICES)}")
+    parser.add_argument("--train-fraction", type=float, default=d.train_fraction)
+    parser.add_argument("--train-limit", type=int, default=None)
+    parser.add_argument("--exclude-classes", type=parse_classes, default=())
+    parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
+    parser.add_argument("--download", action="store_true", help="download torchvision datasets if missing")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain-CE baseline student")
+    parser.add_argument("--teacher-cache-mb", type=int, default=DEFAULT_BUDGET_BYTES // MIB,
+                        help="memory for the teacher's cached outputs; beyond it they are reduced or recomputed")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kdlab", description="Knowledge distillation lab: train a teacher, distil a student.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     distill = commands.add_parser("distill", help="train a teacher, a baseline and a distilled student")
-    d = DEFAULTS
-    distill.add_argument("--dataset", default=d.dataset)
-    distill.add_argument("--teacher", default=d.teacher, help="a model or preset name (see `kdlab list`)")
-    distill.add_argument("--student", default=d.student)
-    distill.add_argument("--teacher-kw", type=parse_knobs, default={}, help="knobs, e.g. width=16,stages=2")
-    distill.add_argument("--student-kw", type=parse_knobs, default={}, help="knobs, e.g. hidden=64,depth=1")
-    distill.add_argument("--dataset-kw", type=parse_knobs, default={}, help="knobs, e.g. n=500,noise=0.3")
-    distill.add_argument("--temperature", "-T", type=float, default=d.temperature)
-    distill.add_argument("--alpha", type=float, default=d.alpha, help="weight of the soft-target term")
-    distill.add_argument("--beta", type=float, default=d.beta, help="weight of attention transfer")
-    distill.add_argument("--gamma", type=float, default=d.gamma, help="weight of representation (hint) matching")
-    distill.add_argument("--term", action="append", type=parse_knobs, default=[],
-                         help="a further loss term and its weight, e.g. relational=1.0")
-    distill.add_argument("--hint-feature", default=d.hint_feature)
-    distill.add_argument("--epochs", type=int, default=d.epochs)
-    distill.add_argument("--teacher-epochs", type=int, default=d.teacher_epochs)
-    distill.add_argument("--batch-size", type=int, default=d.batch_size)
-    distill.add_argument("--lr", type=float, default=d.lr)
-    distill.add_argument("--teacher-lr", type=float, default=d.teacher_lr)
-    distill.add_argument("--seed", type=int, default=d.seed)
-    distill.add_argument("--device", default=d.device, help=f"one of {', '.join(DEVICES)}")
-    distill.add_argument("--train-fraction", type=float, default=d.train_fraction)
-    distill.add_argument("--train-limit", type=int, default=None)
-    distill.add_argument("--exclude-classes", type=parse_classes, default=())
-    distill.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
-    distill.add_argument("--download", action="store_true", help="download torchvision datasets if missing")
-    distill.add_argument("--no-baseline", action="store_true", help="skip the plain-CE baseline student")
+    add_run_flags(distill)
     distill.add_argument("--json", action="store_true", help="print the results as one JSON line at the end")
     distill.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="the run store workspace to record into")
     distill.add_argument("--no-record", action="store_true", help="do not record this run in the run store")
-    distill.add_argument("--teacher-cache-mb", type=int, default=DEFAULT_BUDGET_BYTES // MIB,
-                         help="memory for the teacher's cached outputs; beyond it they are reduced or recomputed")
-    commands.add_parser("list", help="list datasets, models, presets and loss terms")
+    listing = commands.add_parser("list", help="list datasets, models, presets and loss terms")
+    listing.add_argument("--json", action="store_true", help="print everything as one JSON object")
+    add_methods_parser(commands, add_run_flags)
     add_runs_parser(commands)
     return parser
 
@@ -92,19 +128,30 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run the flags describe, admitted with this machine's server settings (``kdlab.toml``, ``KDLAB_*``):
     the same one gate as the app's."""
-    terms: dict[str, float] = {}
+    terms_: dict[str, float] = {}
     for knobs in args.term:
-        terms.update(knobs)
+        terms_.update(knobs)
+    terms_kw: dict[str, dict[str, Any]] = {}
+    for name, knobs in args.term_kw:
+        terms_kw.setdefault(name, {}).update(knobs)
+    teachers = args.teachers or (args.teacher,)
+    weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
     config = RunConfig(
-        dataset=args.dataset, teacher=args.teacher, student=args.student, teacher_kw=args.teacher_kw,
-        student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, alpha=args.alpha,
-        beta=args.beta, gamma=args.gamma, terms=terms, hint_feature=args.hint_feature, epochs=args.epochs,
-        teacher_epochs=args.teacher_epochs, batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr,
-        seed=args.seed, device=args.device, train_fraction=args.train_fraction, train_limit=args.train_limit,
-        exclude_classes=args.exclude_classes, data_root=args.data_root, download=args.download,
-        baseline=not args.no_baseline,
+        dataset=args.dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
+        teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
+        student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, **weights,
+        terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
+        batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
+        train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
+        data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
     )
     return admit(config, ServerSettings.load()).config
+
+
+def cache_budget(args: argparse.Namespace) -> int:
+    if args.teacher_cache_mb < 1:
+        raise CliError(f"--teacher-cache-mb must be >= 1, got {args.teacher_cache_mb}")
+    return args.teacher_cache_mb * MIB
 
 
 class EpochPrinter:
@@ -121,10 +168,7 @@ class EpochPrinter:
 def command_distill(args: argparse.Namespace) -> int:
     """Distil and print the results; unless ``--no-record``, the run (events, summary, weights) goes into the run
     store like an app run, and ends there as failed/cancelled if it does not finish."""
-    config = config_from_args(args)
-    if args.teacher_cache_mb < 1:
-        raise CliError(f"--teacher-cache-mb must be >= 1, got {args.teacher_cache_mb}")
-    budget = args.teacher_cache_mb * MIB
+    config, budget = config_from_args(args), cache_budget(args)
     if args.no_record:
         run_id, result = None, run_distillation(config, listeners=[EpochPrinter()], cache_budget_bytes=budget)
     else:
@@ -144,29 +188,46 @@ def command_distill(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_list(args: argparse.Namespace) -> int:
+def catalog() -> dict[str, list[dict]]:
+    """Everything that exists, from the registries: what ``kdlab list`` prints and ``list --json`` returns."""
     from .data import DATASETS
-    from .losses import LOSS_TERMS
     from .models import MODELS, PRESETS
 
-    sections = [
-        ("datasets", [(n, f"[{e.meta['modality']}, {e.meta['num_classes']} classes] {e.meta['summary']}")
-                      for n, e in ((n, DATASETS.get(n)) for n in DATASETS.names())]),
-        ("models", [(n, f"[{', '.join(e.meta['modalities'])}] {e.meta['summary']}")
-                    for n, e in ((n, MODELS.get(n)) for n in MODELS.names())]),
-        ("presets", [(n, f"{e.factory[0]} {e.factory[1]}  {e.meta['summary']}")
-                     for n, e in ((n, PRESETS.get(n)) for n in PRESETS.names())]),
-        ("loss terms", [(n, f"{e.meta['summary']} ({e.meta['paper']})")
-                        for n, e in ((n, LOSS_TERMS.get(n)) for n in LOSS_TERMS.names())]),
-    ]
-    for title, rows in sections:
+    return {
+        "datasets": [{"name": n, **{k: DATASETS.get(n).meta[k] for k in ("modality", "num_classes", "summary")}}
+                     for n in DATASETS.names()],
+        "models": [{"name": n, "modalities": list(MODELS.get(n).meta["modalities"]), "summary": MODELS.get(n).meta[
+            "summary"]} for n in MODELS.names()],
+        "presets": [{"name": n, "model": PRESETS.get(n).factory[0], "knobs": PRESETS.get(n).factory[1],
+                     "summary": PRESETS.get(n).meta["summary"]} for n in PRESETS.names()],
+        "loss_terms": [spec.describe() for spec in terms()],
+    }
+
+
+def command_list(args: argparse.Namespace) -> int:
+    everything = catalog()
+    if args.json:
+        print(json.dumps(everything, ensure_ascii=False))
+        return 0
+    rows = {
+        "datasets": [(d["name"], f"[{d['modality']}, {d['num_classes']} classes] {d['summary']}")
+                     for d in everything["datasets"]],
+        "models": [(m["name"], f"[{', '.join(m['modalities'])}] {m['summary']}") for m in everything["models"]],
+        "presets": [(p["name"], f"{p['model']} {p['knobs']}  {p['summary']}") for p in everything["presets"]],
+        "loss terms": [(t["name"], f"[{t['knowledge']}, weight {t['weight']}, method {t['method']}] "
+                                   f"{t['explain']['en']} ({t['paper']})"
+                        + "".join(f"\n{'':24}{key}={k['default']}: {k['help']['en']}" for key, k in t["knobs"].items()))
+                       for t in everything["loss_terms"]],
+    }
+    for title, entries in rows.items():
         print(f"{title}:")
-        for name, text in rows:
+        for name, text in entries:
             print(f"  {name:20} {text}")
     return 0
 
 
-COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs}
+COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs,
+            "compare-methods": command_compare_methods}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,15 +6,16 @@ so a bad value gets the same one-sentence ``ValueError`` everywhere.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .data import DATASETS, check_dataset_knobs
-from .losses import LOSS_TERMS
+from .losses import LOSS_TERMS, term, terms
 from .models import model_meta
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
-HINT_FEATURES = ("embedding", "mid")
+FUSIONS = ("mean", "weights", "confidence")  # how several teachers' soft targets combine (``TermInputs``)
+MAX_TEACHERS = 4
 
 
 @dataclass
@@ -25,8 +26,11 @@ class RunConfig:
     """
 
     dataset: str = "digits"
-    teacher: str = "cnn-large"
+    teacher: str = "cnn-large"  # the first teacher: feature terms (β, γ, …) follow it
     student: str = "mlp-small"
+    extra_teachers: tuple[str, ...] = ()  # more teachers (default knobs) whose soft targets are fused with its
+    fusion: str = "mean"  # "mean" of the softened answers, fixed "weights", or per-sample "confidence" (CA-MKD)
+    teacher_weights: tuple[float, ...] = ()  # one per teacher, for fusion="weights"
     teacher_kw: dict[str, Any] = field(default_factory=dict)
     student_kw: dict[str, Any] = field(default_factory=dict)
     dataset_kw: dict[str, Any] = field(default_factory=dict)
@@ -35,7 +39,7 @@ class RunConfig:
     beta: float = 0.0
     gamma: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)  # further loss terms by name, e.g. {"relational": 1.0}
-    hint_feature: str = "embedding"  # which named feature γ matches
+    terms_kw: dict[str, dict[str, Any]] = field(default_factory=dict)  # their knobs, e.g. {"dkd": {"nckd": 8.0}}
     epochs: int = 20
     teacher_epochs: int = 20
     batch_size: int = 64
@@ -51,10 +55,14 @@ class RunConfig:
     baseline: bool = True
     log_every: int = 10  # steps between live metric events
 
-    def term_weights(self) -> dict[str, float]:
-        """Weights of the registered loss terms beyond CE and soft targets (zero-weight terms are dropped)."""
-        weights = {"attention": self.beta, "representation": self.gamma, **self.terms}
-        return {name: w for name, w in weights.items() if w > 0}
+    @property
+    def teachers(self) -> tuple[str, ...]:
+        return (self.teacher, *self.extra_teachers)
+
+    def teacher_config(self, name: str) -> "RunConfig":
+        """This run as seen by one of its teachers (the teacher cache key): the first keeps its knobs, the others
+        have theirs at the defaults."""
+        return self if name == self.teacher else replace(self, teacher=name, teacher_kw={}, extra_teachers=())
 
     def validate(self) -> "RunConfig":
         """Raise ``ValueError`` with a message a student understands for the first bad value; return self."""
@@ -71,26 +79,14 @@ class RunConfig:
                      f"it takes {', '.join(metas[role]['modalities'])}")
             require(isinstance(getattr(self, f"{role}_kw"), dict), f"{role}_kw must be a mapping of knob=value")
         require(isinstance(self.dataset_kw, dict), "dataset_kw must be a mapping of knob=value")
+        self._validate_teachers(data_meta["modality"])
         check_dataset_knobs(self.dataset, self.dataset_kw)
         _positive_number("temperature", self.temperature)
         require(is_number(self.alpha) and 0 <= self.alpha <= 1, f"alpha must be in [0, 1], got {self.alpha}")
         for name in ("beta", "gamma"):
             value = getattr(self, name)
             require(is_number(value) and value >= 0, f"{name} must be >= 0, got {value}")
-        require(isinstance(self.terms, dict), "terms must be a mapping of loss term name to weight")
-        for name, weight in self.terms.items():
-            require(name not in ("attention", "representation"),
-                     f"set the {name} weight with {'beta' if name == 'attention' else 'gamma'}, not terms")
-            require(name in LOSS_TERMS, f"unknown loss term {name!r}; choose one of: "
-                     f"{', '.join(n for n in LOSS_TERMS.names() if n not in ('attention', 'representation'))}")
-            require(is_number(weight) and weight >= 0, f"weight of loss term {name!r} must be >= 0, got {weight}")
-        if self.beta > 0:
-            require(attention_kind(self.teacher, self.student) is not None,
-                     f"beta > 0 needs attention maps of the same kind from both models, but teacher {self.teacher!r} "
-                     f"has {_describe_attention(metas['teacher'])} and student {self.student!r} has "
-                     f"{_describe_attention(metas['student'])}; set beta to 0")
-        require(self.hint_feature in HINT_FEATURES,
-                 f"hint_feature must be one of {', '.join(HINT_FEATURES)}, got {self.hint_feature!r}")
+        self._validate_terms()
         for name in ("epochs", "teacher_epochs", "batch_size", "log_every"):
             value = getattr(self, name)
             require(isinstance(value, int) and not isinstance(value, bool) and value >= 1,
@@ -112,9 +108,54 @@ class RunConfig:
         require(len(set(self.exclude_classes)) < n_classes, "exclude_classes leaves no class to train the student on")
         return self
 
+    def _validate_teachers(self, modality: str) -> None:
+        require(isinstance(self.extra_teachers, tuple) and all(isinstance(t, str) for t in self.extra_teachers),
+                "extra_teachers must be a list of model names")
+        require(len(self.teachers) <= MAX_TEACHERS,
+                f"a run has at most {MAX_TEACHERS} teachers, got {len(self.teachers)}")
+        require(len(set(self.teachers)) == len(self.teachers), "each teacher may be named once")
+        for name in self.extra_teachers:
+            meta = model_meta(name)
+            require(modality in meta["modalities"], f"teacher {name!r} does not take {modality} input "
+                    f"({self.dataset}); it takes {', '.join(meta['modalities'])}")
+        require(self.fusion in FUSIONS, f"fusion must be one of {', '.join(FUSIONS)}, got {self.fusion!r}")
+        if self.fusion == "weights":
+            require(len(self.teacher_weights) == len(self.teachers),
+                    f"fusion=weights needs one weight per teacher ({len(self.teachers)}), got "
+                    f"{len(self.teacher_weights)}")
+            require(all(is_number(w) and w >= 0 for w in self.teacher_weights) and sum(self.teacher_weights) > 0,
+                    "teacher_weights must be numbers >= 0, not all zero")
+        else:
+            require(not self.teacher_weights, "teacher_weights are used only with fusion=weights")
+
+    def _validate_terms(self) -> None:
+        """Every loss term's weight, knobs and pair, from the registry (``kdlab.losses``)."""
+        require(isinstance(self.terms, dict), "terms must be a mapping of loss term name to weight")
+        own = [spec.name for spec in terms() if spec.weight is None]
+        for name, weight in self.terms.items():
+            require(name in LOSS_TERMS, f"unknown loss term {name!r}; choose one of: {', '.join(own)}")
+            spec = term(name)
+            require(spec.weight is None, f"set the {name} weight with {spec.weight}, not terms")
+            require(is_number(weight) and weight >= 0, f"weight of loss term {name!r} must be >= 0, got {weight}")
+        for spec in terms():
+            if not spec.complement and spec.weight_in(self) > 0:
+                problem = spec.supports(self.teacher, self.student)
+                require(problem is None, f"{problem}; set {spec.weight or f'the {spec.name} weight'} to 0")
+        require(isinstance(self.terms_kw, dict), "terms_kw must be a mapping of loss term name to its knobs")
+        for name, knobs in self.terms_kw.items():
+            require(name in LOSS_TERMS, f"terms_kw: unknown loss term {name!r}")
+            spec = term(name)
+            require(isinstance(knobs, dict), f"terms_kw[{name!r}] must be a mapping of knob=value")
+            for key, value in knobs.items():
+                require(key in spec.knobs, f"loss term {name!r} has no knob {key!r}; its knobs: "
+                        f"{', '.join(spec.knobs) or 'none'}")
+                spec.knobs[key].check(name, key, value)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["exclude_classes"] = list(self.exclude_classes)
+        for name, value in data.items():
+            if isinstance(value, tuple):
+                data[name] = list(value)
         return data
 
     @classmethod
@@ -125,17 +166,16 @@ class RunConfig:
         processes): validation happens once, where a config enters."""
         if not isinstance(data, dict):
             raise ValueError(f"a run config must be a JSON object, got {type(data).__name__}")
+        values = _migrated(data)
         known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
+        unknown = sorted(set(values) - set(known))
         require(not unknown, f"unknown config field(s): {', '.join(unknown)}")
-        values = dict(data)
-        if "exclude_classes" in values:
-            require(isinstance(values["exclude_classes"], (list, tuple)),
-                    "exclude_classes must be a list of class indices")
-            values["exclude_classes"] = tuple(values["exclude_classes"])
         for name, value in values.items():
             default = getattr(cls(), name)
-            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(default, tuple):
+                require(isinstance(value, (list, tuple)), f"{name} must be a list")
+                values[name] = tuple(value)
+            elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 values[name] = float(value)
             elif default is not None and not isinstance(value, type(default)):
                 raise ValueError(f"{name} must be {type(default).__name__}, got {value!r}")
@@ -143,11 +183,17 @@ class RunConfig:
         return config.validate() if validate else config
 
 
-def attention_kind(teacher: str, student: str) -> str | None:
-    """The kind of attention map ("tokens" or "spatial") both models expose, or None when β has nothing to compare:
-    attention transfer matches the teacher's maps to the student's, so both must have maps, of the same kind."""
-    kinds = {model_meta(teacher)["attention"], model_meta(student)["attention"]}
-    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+def _migrated(data: dict[str, Any]) -> dict[str, Any]:
+    """A config as stored by an earlier kdlab, in today's fields: ``hint_feature`` is now the ``feature`` knob of
+    the representation term. Runs recorded before stay readable."""
+    values = dict(data)
+    if "hint_feature" in values:
+        feature = values.pop("hint_feature")
+        if feature != "embedding":
+            kw = {**values.get("terms_kw", {})}
+            kw["representation"] = {**kw.get("representation", {}), "feature": feature}
+            values["terms_kw"] = kw
+    return values
 
 
 def parse_knobs(text: str) -> dict[str, Any]:
@@ -186,6 +232,3 @@ def is_number(value: Any) -> bool:
 def _positive_number(name: str, value: Any) -> None:
     require(is_number(value) and value > 0, f"{name} must be > 0, got {value}")
 
-
-def _describe_attention(meta: dict) -> str:
-    return {"tokens": "softmax attention maps", "spatial": "spatial activation maps", None: "none"}[meta["attention"]]

@@ -141,6 +141,8 @@ class RunResult:
     teacher_cache_seconds: float | None = None  # computing the teacher's outputs on the transfer set
     teacher_outputs: dict | None = None  # how they were held: ``TeacherOutputs.facts()``
     paired: dict | None = None  # ``paired_counts`` of the distilled student against the baseline
+    teachers: list[dict] | None = None  # per teacher: name, acc, macro_f1, params, cached, agreement with the student
+    ensemble_acc: float | None = None  # accuracy of the teachers' mean answer (the first teacher's alone for one)
     models: dict[str, nn.Module] = field(repr=False, default_factory=dict)
     splits: Splits | None = field(repr=False, default=None)
 
@@ -158,6 +160,7 @@ class RunResult:
                    teacher_seconds=self.teacher.seconds, teacher_cached=self.teacher_cached,
                    setup_seconds=self.setup_seconds, teacher_cache_seconds=self.teacher_cache_seconds,
                    teacher_outputs=self.teacher_outputs, paired=self.paired, agreement=self.agreement,
+                   teachers=self.teachers, ensemble_acc=self.ensemble_acc,
                    device=self.device,
                    class_names=self.splits.class_names, config=self.config.to_dict())
         return out

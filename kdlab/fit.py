@@ -89,13 +89,14 @@ class _Window:
         return metrics
 
 
-LossFn = Callable[[ModelOutput, torch.Tensor, torch.Tensor], dict[str, torch.Tensor]]
+LossFn = Callable[[ModelOutput, torch.Tensor, torch.Tensor, float], dict[str, torch.Tensor]]
 
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, extra_params: list, epochs: int,
         batch_size: int, lr: float, seed: int, phase: str, log_every: int, listeners: Listeners,
         evaluate: Callable[[], dict[str, float]]) -> None:
-    """Adam with a cosine schedule over shuffled on-device batches. ``loss_fn(output, batch_index, labels)``.
+    """Adam with a cosine schedule over shuffled on-device batches. ``loss_fn(output, batch_index, labels,
+    progress)``, ``progress`` being the fraction of this phase's steps already done (a warm-up reads it).
 
     ``listeners.stop`` is polled before every step: it returns True to cancel the run, or raises
     ``RunInterrupted``/``RunTimedOut`` itself.
@@ -111,7 +112,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
     order = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)  # dropout draws the same masks in the baseline and the distilled run
-    window, epoch_window, step = _Window(), _Window(), 0
+    window, epoch_window, step, total_steps = _Window(), _Window(), 0, epochs * steps_per_epoch
     listeners.call("on_phase_start", phase)
     last_event = time.monotonic()
     for epoch in range(1, epochs + 1):
@@ -124,7 +125,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
             labels = y[index]
             with autocast(device):
                 output = model(x[index])
-            parts = loss_fn(output, index, labels)
+            parts = loss_fn(output, index, labels, step / total_steps)
             optimizer.zero_grad(set_to_none=True)
             parts["total"].backward()
             optimizer.step()
@@ -150,6 +151,7 @@ def _checked(metrics: dict[str, float], phase: str, epoch: int) -> dict[str, flo
     return metrics
 
 
-def cross_entropy(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
+def cross_entropy(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor,
+                  progress: float = 0.0) -> dict[str, torch.Tensor]:
     ce = F.cross_entropy(output.logits.float(), labels)
     return {"ce": ce, "total": ce}

@@ -39,9 +39,10 @@ PHASES = ("teacher", "baseline", "student")
 
 
 def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, y_test,
-                   events: Listeners) -> tuple[nn.Module, PhaseResult, bool]:
+                   events: Listeners, phase: str = "teacher") -> tuple[nn.Module, PhaseResult, bool]:
     """The cached teacher for this config, or a freshly trained one that is then cached (under a lock, so that
-    concurrent runs wait for one training instead of each training their own)."""
+    concurrent runs wait for one training instead of each training their own). ``phase`` names its events: a
+    run's further teachers train as ``teacher:NAME``."""
     path = teacher_path(config)
     teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw).to(x_train.device)
     with teacher_lock(path):
@@ -53,13 +54,13 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
                 return {"test_acc": accuracy(predict(teacher, x_test).logits, y_test).item()}
 
             fit(teacher, x_train, y_train, loss_fn=cross_entropy, extra_params=[], epochs=config.teacher_epochs,
-                batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase="teacher",
+                batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase=phase,
                 log_every=config.log_every, listeners=events, evaluate=evaluate)
             facts = {"seconds": time.perf_counter() - started}
             store_teacher(path, teacher, facts)
     teacher.eval().requires_grad_(False)
     result = phase_result(teacher, predict(teacher, x_test).logits, y_test, splits.num_classes, facts["seconds"])
-    events.call("on_phase_end", "teacher", result)
+    events.call("on_phase_end", phase, result)
     return teacher, result, cached
 
 
@@ -70,10 +71,9 @@ def _load(config: RunConfig) -> tuple[torch.device, Splits]:
 
 
 def _teacher_steps(config: RunConfig, splits: Splits) -> int:
-    """Steps the teacher phase will take: none when the teacher is cached."""
-    if teacher_path(config).exists():
-        return 0
-    return math.ceil(len(splits.x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs
+    """Steps the teacher phases will take: none for a teacher in the cache."""
+    uncached = [name for name in config.teachers if not teacher_path(config.teacher_config(name)).exists()]
+    return math.ceil(len(splits.x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs * len(uncached)
 
 
 def prepare_teacher(config: RunConfig, listeners=(), stop: StopFlag | None = None) -> tuple[nn.Module, Splits]:
@@ -129,6 +129,9 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
 
     teacher, teacher_result, teacher_cached = obtain_teacher(config, splits, x_train, y_train, x_test, y_test, events)
     teacher_test = predict(teacher, x_test).logits.float()
+    more = [obtain_teacher(config.teacher_config(name), splits, x_train, y_train, x_test, y_test, events,
+                           phase=f"teacher:{name}") for name in config.extra_teachers]
+    more_test = [predict(model, x_test).logits.float() for model, _, _ in more]
 
     student = build_model(config.student, spec, config.seed, config.student_kw).to(device)
     initial_weights = copy.deepcopy(student.state_dict())
@@ -164,14 +167,22 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     torch.manual_seed(config.seed + 1)  # the learned projections' initial weights
     loss = DistillationLoss(config, probe_student, probe_teacher).to(device)
     outputs = teacher_outputs(teacher, x_transfer, loss.needs, loss.reduce, cache_budget_bytes)
+    more_logits = [predict(model, x_transfer).logits.float() for model, _, _ in more]  # [N, C] each: always fits
     events.call("on_note", outputs.describe())
     cache_seconds = time.perf_counter() - cache_started
 
-    def distill(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
-        return loss(output, outputs.batch(index), labels)
+    def distill(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor,
+                progress: float) -> dict[str, torch.Tensor]:
+        return loss(output, outputs.batch(index), labels, progress, [logits[index] for logits in more_logits])
 
     student_result, student_logits = trained(student, "student", distill, list(loss.parameters()))
     paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_test)
+    all_test = [teacher_test, *more_test]
+    teachers = [{"name": name, "acc": result.test_acc, "macro_f1": result.macro_f1, "params": result.params,
+                 "cached": cached, "agreement": agreement(student_logits, logits).item()}
+                for name, (_, result, cached), logits in zip(config.teachers, [(teacher, teacher_result,
+                                                                                  teacher_cached), *more], all_test)]
+    ensemble = accuracy(torch.stack([F.softmax(t, 1) for t in all_test]).mean(0), y_test).item()
     return RunResult(config, str(device), teacher_result, student_result, baseline_result, teacher_cached,
                      agreement(student_logits, teacher_test).item(), setup_seconds, cache_seconds, outputs.facts(),
-                     paired, models, splits)
+                     paired, teachers, ensemble, models, splits)

@@ -1,8 +1,10 @@
-"""Loss terms: the registry and ``DistillationLoss`` (``base``), and one module per method, each registering on
-import."""
-from .base import LOSS_TERMS, DistillationLoss, register_loss
+"""Loss terms: the registry and ``DistillationLoss`` (``base``), and one module per method, each registering its
+term on import. Adding a method is one module here plus its line below; the order of the lines is the order of the
+formula, the curves and the controls."""
+from .base import LOSS_TERMS, DistillationLoss, Knob, LossTerm, TermInputs, register_function, register_term, term, terms
 from .soft import soft_target_loss, softened
 
-from . import attention, hint, relational  # noqa: E402,F401  (registers the terms)
+from . import soft, attention, hint, relational  # noqa: E402,F401,I001  (registers the terms, in this order)
 
-__all__ = ["LOSS_TERMS", "DistillationLoss", "register_loss", "soft_target_loss", "softened"]
+__all__ = ["LOSS_TERMS", "DistillationLoss", "Knob", "LossTerm", "TermInputs", "register_function", "register_term",
+           "term", "terms", "soft_target_loss", "softened"]

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..models import ModelOutput, model_meta
-from .base import register_loss
+from .base import TermInputs, register_term
 
 
 def layer_pairs(n_student: int, n_teacher: int) -> list[tuple[int, int]]:
@@ -61,7 +61,23 @@ def activation_attention_loss(student: list[torch.Tensor], teacher: list[torch.T
     return torch.stack(losses).mean()
 
 
-@register_loss("attention", summary="match attention maps (β)", paper="Zagoruyko & Komodakis 2017")
+def attention_pair_problem(teacher: str, student: str) -> str | None:
+    """Why β cannot compare these two models' attention, or None: both need maps, and of the same kind."""
+    kinds = {name: model_meta(name)["attention"] for name in (teacher, student)}
+    if None not in kinds.values() and len(set(kinds.values())) == 1:
+        return None
+    words = {"tokens": "softmax attention maps", "spatial": "spatial activation maps", None: "no attention maps"}
+    return (f"attention transfer needs attention maps of the same kind from both models, but teacher {teacher!r} has "
+            f"{words[kinds[teacher]]} and student {student!r} has {words[kinds[student]]}")
+
+
+@register_term(
+    "attention", weight="beta", weight_symbol=r"\beta", default_weight=100.0, symbol=r"\mathcal{L}_{att}",
+    label={"en": "attention transfer", "zh": "注意力迁移"},
+    explain={"en": "make the student look where the teacher looks: match attention maps layer by layer",
+             "zh": "让学生看教师所看之处：逐层匹配注意力图"},
+    paper="Zagoruyko & Komodakis, ICLR 2017, Paying More Attention to Attention", knowledge="features",
+    reads=("attention maps",), method="at", supports=attention_pair_problem)
 class AttentionTransfer(nn.Module):
     def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
         super().__init__()
@@ -85,7 +101,8 @@ class AttentionTransfer(nn.Module):
             maps = [m.mean(1, keepdim=True) for m in maps]
         return replace(teacher, **{self.field: maps})
 
-    def forward(self, student: ModelOutput, teacher: ModelOutput) -> torch.Tensor:
+    def forward(self, inputs: TermInputs) -> torch.Tensor:
+        student, teacher = inputs.student, inputs.teacher
         if self.kind == "tokens":
             return attention_map_loss(student.attentions, teacher.attentions, student.token_mask)
         return activation_attention_loss(student.activation_maps, teacher.activation_maps)

@@ -1,15 +1,24 @@
-"""Distillation losses: pure functions plus a registry of weighted terms, combined by ``DistillationLoss``.
+"""The loss-term registry and ``DistillationLoss = Σ weight · term``.
 
 ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep + Σ w·L_term``
 
-A term is an ``nn.Module`` built from ``(config, student_probe, teacher_probe)`` — the probes are the two models'
-outputs on one batch, so a term can size a learned projection — with a ``needs`` set naming the teacher outputs it
-reads (what the teacher cache must keep) and, optionally, a ``reduce(teacher_output)`` that keeps only
-what it reads. Adding a method is one class plus one ``@register_loss`` line.
+Every term — cross-entropy and the classic soft targets included — is registered once with everything the rest of
+kdlab needs to know about it: the config weight it reads, its symbol in the formula, its name and one-line
+explanation in English and 简体中文, its paper, the kind of knowledge it moves, the model pairs it supports and its
+own knobs. Config validation, the CLI, ``kdlab list``, the formula, the live curves, the History columns and the
+Distill page's controls are all generated from this registry, so adding a method is one module in this package.
+
+A term is built per run from ``(config, student_probe, teacher_probe, **knobs)`` — the probes are both models'
+outputs on a small batch, so a term can size a learned projection — into an ``nn.Module`` whose ``forward`` takes
+one ``TermInputs`` and returns a scalar. A stateless method registers a plain function ``f(inputs, **knobs)``
+instead (``register_function``). A module may name the teacher outputs it reads (``needs``), keep only those
+(``reduce``) and report extra curves (``curves()``, e.g. a learned temperature).
 """
 from __future__ import annotations
 
-from typing import Callable
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
 
 import torch
 import torch.nn.functional as F
@@ -17,50 +26,209 @@ from torch import nn
 
 from ..models import ModelOutput
 from ..registry import Registry
-from .soft import soft_target_loss
+from .fusion import confidence_weights, fused_probs
 
-LossTermFactory = Callable[..., nn.Module]
-LOSS_TERMS: Registry[LossTermFactory] = Registry("loss term")
+KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves from teacher to student
+WEIGHT_FIELDS = ("alpha", "beta", "gamma")  # the convention's named weights; every other term's is config.terms[name]
+WEIGHT_CHOICES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0, 30000.0)
 
 
-def register_loss(name: str, *, summary: str, paper: str):
-    return LOSS_TERMS.register(name, summary=summary, paper=paper)
+@dataclass(frozen=True)
+class Knob:
+    """A method-specific setting: a number in ``[low, high]`` (an integer when ``integer``) or one of ``choices``."""
+
+    default: Any
+    help: dict[str, str]
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = ()
+    integer: bool = False
+
+    def check(self, term: str, key: str, value: Any) -> None:
+        where = f"knob {key} of loss term {term!r}"
+        if self.choices:
+            if value not in self.choices:
+                raise ValueError(f"{where} must be one of {', '.join(self.choices)}, got {value!r}")
+            return
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not numeric or (self.integer and value != int(value)):
+            raise ValueError(f"{where} must be {'an integer' if self.integer else 'a number'}, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise ValueError(f"{where} must be in [{self.low:g}, {self.high:g}], got {value:g}")
+
+
+def always(teacher: str, student: str) -> str | None:
+    """A term that works for any teacher–student pair (returns why not, or None)."""
+    return None
+
+
+@dataclass(frozen=True)
+class LossTerm:
+    """Everything kdlab knows about one registered term (see the module docstring)."""
+
+    name: str
+    build: Callable[..., nn.Module]
+    symbol: str  # LaTeX of the loss; ``{T}`` is replaced by the run's temperature
+    label: dict[str, str]
+    explain: dict[str, str]
+    paper: str
+    knowledge: str
+    reads: tuple[str, ...]  # which model outputs it compares, in words ("logits", "features/embedding")
+    method: str  # its short name in method comparisons: "kd", "dkd", "at", "fitnet", ...
+    weight: str | None = None  # "alpha", "beta" or "gamma"; None: ``config.terms[name]``
+    complement: bool = False  # weighted by 1 - config.<weight> (cross-entropy: 1 - α)
+    weight_symbol: str = ""
+    default_weight: float = 1.0
+    weight_choices: tuple[float, ...] = WEIGHT_CHOICES
+    supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
+    knobs: dict[str, Knob] = field(default_factory=dict)
+
+    def weight_in(self, config) -> float:
+        value = config.terms.get(self.name, 0.0) if self.weight is None else getattr(config, self.weight)
+        return 1 - value if self.complement else value
+
+    @property
+    def symbol_of_weight(self) -> str:
+        return self.weight_symbol or rf"w_{{\mathrm{{{self.name}}}}}"
+
+    def knobs_in(self, config) -> dict[str, Any]:
+        """This term's knobs for a run: the defaults, overridden by ``config.terms_kw[name]``."""
+        return {key: knob.default for key, knob in self.knobs.items()} | config.terms_kw.get(self.name, {})
+
+    def describe(self) -> dict[str, Any]:
+        """This term as plain data (``kdlab list --json``)."""
+        return {"name": self.name, "method": self.method, "weight": self.weight_name, "default_weight":
+                self.default_weight, "knowledge": self.knowledge, "reads": list(self.reads), "paper": self.paper,
+                "label": self.label, "explain": self.explain, "symbol": self.symbol,
+                "knobs": {key: {k: v for k, v in asdict(knob).items() if v not in (None, ())}
+                          for key, knob in self.knobs.items()}}
+
+    @property
+    def weight_name(self) -> str:
+        """How the config names this term's weight: ``alpha`` (``1 - alpha`` for CE), ``beta``, ``terms.NAME``."""
+        if self.weight is None:
+            return f"terms.{self.name}"
+        return f"1 - {self.weight}" if self.complement else self.weight
+
+    def text(self, what: str, lang: str) -> str:
+        return getattr(self, what).get(lang) or getattr(self, what)["en"]
+
+
+LOSS_TERMS: Registry[LossTerm] = Registry("loss term")
+
+
+def register_term(name: str, **meta: Any) -> Callable:
+    """Register an ``nn.Module`` class built from ``(config, student_probe, teacher_probe, **knobs)``."""
+    def decorate(build: Callable) -> Callable:
+        if meta.get("knowledge") not in KNOWLEDGE:
+            raise ValueError(f"loss term {name!r}: knowledge must be one of {', '.join(KNOWLEDGE)}")
+        LOSS_TERMS.register(name, spec=LossTerm(name, build, **meta))(build)
+        return build
+
+    return decorate
+
+
+def register_function(name: str, needs: frozenset[str] = frozenset(), **meta: Any) -> Callable:
+    """Register a stateless term ``f(inputs: TermInputs, **knobs) -> scalar``; ``needs``: the teacher outputs
+    beyond logits it reads (``"features/embedding"``), which the teacher cache must keep."""
+    def decorate(function: Callable) -> Callable:
+        def build(config, student_probe, teacher_probe, **knobs) -> nn.Module:
+            return FunctionTerm(function, knobs, set(needs))
+
+        register_term(name, **meta)(build)
+        return function
+
+    return decorate
+
+
+def term(name: str) -> LossTerm:
+    """The registered term ``name`` (a ``ValueError`` listing the known ones otherwise)."""
+    return LOSS_TERMS.get(name).meta["spec"]
+
+
+def terms() -> list[LossTerm]:
+    """Every registered term, in registration order (the order of the formula, the curves and the controls)."""
+    return [term(name) for name in LOSS_TERMS.names()]
+
+
+class FunctionTerm(nn.Module):
+    def __init__(self, function: Callable, knobs: dict[str, Any], needs: set[str]):
+        super().__init__()
+        self.function, self.knobs, self.needs = function, knobs, needs
+
+    def forward(self, inputs: "TermInputs") -> torch.Tensor:
+        return self.function(inputs, **self.knobs)
+
+
+@dataclass
+class TermInputs:
+    """What a term sees at one step. ``teacher`` is the first teacher (feature terms follow it); logit terms read
+    the fused distribution of every teacher through ``teacher_log_probs``."""
+
+    student: ModelOutput
+    teacher: ModelOutput
+    teacher_logits: list[torch.Tensor]  # one [B, C] per teacher, the first being ``teacher.logits``
+    labels: torch.Tensor
+    progress: float  # fraction of the student phase done, 0..1 (for warm-ups and schedules)
+    temperature: float
+    fusion: str = "mean"  # how several teachers' soft targets combine: "mean", "weights" or "confidence"
+    teacher_weights: tuple[float, ...] = ()
+
+    def teacher_log_probs(self, temperature: float | torch.Tensor,
+                          transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
+        """log of the teachers' fused ``softmax(transform(t)/T)``; one teacher: exactly ``log_softmax(t/T)``."""
+        logits = [transform(t.float()) if transform else t.float() for t in self.teacher_logits]
+        log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
+        if len(log_probs) == 1:
+            return log_probs[0]
+        return fused_probs([p.exp() for p in log_probs], self.fusion_weights()).clamp_min(1e-12).log()
+
+    def fusion_weights(self) -> torch.Tensor:
+        k = len(self.teacher_logits)
+        if self.fusion == "confidence":
+            return confidence_weights(self.teacher_logits, self.labels)
+        if self.fusion == "weights":
+            return torch.tensor(self.teacher_weights, device=self.labels.device, dtype=torch.float32)
+        return torch.full((k,), 1.0 / k, device=self.labels.device)
 
 
 class DistillationLoss(nn.Module):
-    """The whole objective. ``forward`` returns every component separately (unweighted) plus ``"total"``."""
+    """The whole objective, ``Σ weight · term`` over the terms with a non-zero weight. ``forward`` returns every
+    component separately (unweighted), any extra curves the terms report, and ``"total"``."""
 
     def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
         super().__init__()
-        self.alpha, self.temperature = config.alpha, config.temperature
-        self.weights = config.term_weights()
+        self.config = config
+        active = [spec for spec in terms() if spec.weight_in(config) > 0]
+        self.weights = {spec.name: spec.weight_in(config) for spec in active}
         self.terms = nn.ModuleDict({
-            name: LOSS_TERMS.get(name).factory(config, student_probe, teacher_probe) for name in self.weights
+            spec.name: spec.build(config, student_probe, teacher_probe, **spec.knobs_in(config)) for spec in active
         })
 
     @property
     def needs(self) -> set[str]:
         """Teacher outputs beyond logits that the active terms read."""
-        return set().union(*(term.needs for term in self.terms.values()))
+        return set().union(*(getattr(t, "needs", set()) for t in self.terms.values()))
 
     def reduce(self, teacher: ModelOutput) -> ModelOutput:
         """The teacher's outputs cut down to what the active terms read (a term with a ``reduce`` method keeps less
         of its own part, giving the same loss); ``kdlab.teacher_outputs`` uses it when a full cache is too big."""
-        for term in self.terms.values():
-            if hasattr(term, "reduce"):
-                teacher = term.reduce(teacher)
+        for module in self.terms.values():
+            if hasattr(module, "reduce"):
+                teacher = module.reduce(teacher)
         return teacher
 
-    def forward(self, student: ModelOutput, teacher: ModelOutput, labels: torch.Tensor) -> dict[str, torch.Tensor]:
-        parts = {"ce": F.cross_entropy(student.logits.float(), labels)}
-        total = (1 - self.alpha) * parts["ce"]
-        if self.alpha > 0:
-            parts["soft"] = soft_target_loss(student.logits, teacher.logits, self.temperature)
-            total = total + self.alpha * parts["soft"]
-        for name, term in self.terms.items():
-            parts[name] = term(student, teacher)
+    def forward(self, student: ModelOutput, teacher: ModelOutput, labels: torch.Tensor, progress: float = 0.0,
+                more_teacher_logits: list[torch.Tensor] = ()) -> dict[str, torch.Tensor]:
+        inputs = TermInputs(student, teacher, [teacher.logits, *more_teacher_logits], labels, progress,
+                            self.config.temperature, self.config.fusion, tuple(self.config.teacher_weights))
+        parts: dict[str, torch.Tensor] = {}
+        total = 0.0
+        for name, module in self.terms.items():
+            parts[name] = module(inputs)
             total = total + self.weights[name] * parts[name]
-        parts["total"] = total
+            if hasattr(module, "curves"):
+                parts.update({f"{name}.{key}": value for key, value in module.curves().items()})
+        parts["total"] = total  # never 0.0: α in [0, 1] leaves cross-entropy or soft targets active
         return parts
-
-

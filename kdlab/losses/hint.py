@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..models import ModelOutput
-from .base import register_loss
+from .base import Knob, TermInputs, register_term
 
 
 def pooled(feature: torch.Tensor) -> torch.Tensor:
@@ -34,19 +34,28 @@ def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
     return nn.Conv2d(width_s, width_t, 1) if s.dim() == t.dim() == 4 else nn.Linear(width_s, width_t)
 
 
-@register_loss("representation", summary="match a hidden feature through a learned projection (γ)",
-               paper="Romero et al. 2015 (FitNets)")
+@register_term(
+    "representation", weight="gamma", weight_symbol=r"\gamma", default_weight=1.0, symbol=r"\mathcal{L}_{rep}",
+    label={"en": "representation (hint)", "zh": "表示（提示）匹配"},
+    explain={"en": "pull a hidden feature of the student towards the teacher's, through a learned projection",
+             "zh": "通过一个可学习的投影，把学生的某个隐藏特征拉向教师的对应特征"},
+    paper="Romero et al., ICLR 2015, FitNets: Hints for Thin Deep Nets", knowledge="features",
+    reads=("features",), method="fitnet",
+    knobs={"feature": Knob("embedding", {"en": "which hidden feature to match: the embedding before the classifier, "
+                                               "or the middle of the network",
+                                         "zh": "匹配哪个隐藏特征：分类器之前的嵌入，或网络中部的特征"},
+                           choices=("embedding", "mid"))})
 class HintLoss(nn.Module):
-    def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
+    def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput, feature: str):
         super().__init__()
-        self.feature = config.hint_feature
+        self.feature = feature
         self.needs = {f"features/{self.feature}"}
         s, t = student_probe.features[self.feature], teacher_probe.features[self.feature]
         self.structured = _matching_structure(s, t)
         self.project = projection(s, t)
 
-    def forward(self, student: ModelOutput, teacher: ModelOutput) -> torch.Tensor:
-        s, t = student.features[self.feature].float(), teacher.features[self.feature].float()
+    def forward(self, inputs: TermInputs) -> torch.Tensor:
+        s, t = inputs.student.features[self.feature].float(), inputs.teacher.features[self.feature].float()
         if not self.structured:
             return F.mse_loss(self.project(pooled(s)), pooled(t))
         s = self.project(s)

@@ -1,8 +1,11 @@
-"""Soft targets (Hinton, Vinyals & Dean 2015, "Distilling the Knowledge in a Neural Network")."""
+"""Cross-entropy and soft targets (Hinton, Vinyals & Dean 2015, "Distilling the Knowledge in a Neural Network"):
+the two terms of the classic loss, registered like every other method."""
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+from .base import TermInputs, register_function
 
 
 def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -20,3 +23,33 @@ def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
 def softened(logits: torch.Tensor, temperature: float) -> torch.Tensor:
     """``softmax(logits / T)``: T > 1 spreads probability onto the non-argmax classes ("dark knowledge")."""
     return F.softmax(logits.float() / temperature, dim=-1)
+
+
+def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, temperature) -> torch.Tensor:
+    """``T² · KL(p ‖ softmax(s/T))`` for a teacher distribution given as log-probabilities (one teacher's
+    ``log_softmax(t/T)``, or several teachers' fused answer); equal to ``soft_target_loss`` for one teacher."""
+    log_q = F.log_softmax(student_logits.float() / temperature, dim=-1)
+    return F.kl_div(log_q, teacher_log_probs, log_target=True, reduction="batchmean") * temperature**2
+
+
+@register_function(
+    "ce", weight="alpha", complement=True, weight_symbol=r"(1-\alpha)", symbol=r"\mathrm{CE}(y, s)",
+    label={"en": "cross-entropy", "zh": "交叉熵"},
+    explain={"en": "the usual loss on the true labels: how surprised the student is by the right answer",
+             "zh": "对真实标签的常规损失：学生对正确答案有多“意外”"},
+    paper="—", knowledge="labels", reads=("logits", "labels"), method="ce")
+def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
+    return F.cross_entropy(inputs.student.logits.float(), inputs.labels)
+
+
+@register_function(
+    "soft", weight="alpha", weight_symbol=r"\alpha", default_weight=0.9,
+    symbol=r"{T}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/{T})\,\|\,\mathrm{softmax}(s/{T})\big)",
+    label={"en": "soft targets", "zh": "软目标"},
+    explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",
+             "zh": "匹配教师经温度 T 软化后的完整答案；乘以 T² 使各温度下的梯度大小相当"},
+    paper="Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network", knowledge="logits",
+    reads=("logits",), method="kd")
+def soft_targets_term(inputs: TermInputs) -> torch.Tensor:
+    t = inputs.temperature
+    return soft_targets_to(inputs.student.logits, inputs.teacher_log_probs(t), t)
