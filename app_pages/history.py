@@ -4,13 +4,15 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.config_io import CONFIG_MAX_BYTES
+from kdlab.losses import term, terms
 from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.serve.admission import admit
 from kdlab.viz import figures
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import SELECTED_KEY, browser_key, loaded, runner, select_run, submit, teacher_of, tr, workspace
+from ui.common import (SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr,
+                       workspace)
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
@@ -39,16 +41,23 @@ def filters_ui(options: dict) -> tuple[dict, str, bool]:
     return chosen, sort, st.toggle(tr("history.show_all"), help=tr("history.show_all_help"), key="history_show_all")
 
 
+def column_title(column: str) -> str:
+    """A table column's title: its translation, or for a further loss term's weight the term's label."""
+    if column.startswith("terms."):
+        return term(column.removeprefix("terms.")).text("label", lang())
+    return tr(f"history.col.{column}")
+
+
 def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str]:
     """The runs table; returns the ids of the ticked rows."""
     shown = [c for c in hist.CONFIG_COLUMNS if show_all or c in differing]
     order = ["id", "status", "created", *shown, *hist.RESULT_COLUMNS]
     frame = pd.DataFrame(rows, columns=list(hist.TABLE_COLUMNS))
     styled = frame.style.set_properties(subset=differing, **{"background-color": "#fff3bf"})
-    config = {c: st.column_config.Column(tr(f"history.col.{c}")) for c in hist.TABLE_COLUMNS}
+    config = {c: st.column_config.Column(column_title(c)) for c in hist.TABLE_COLUMNS}
     event = st.dataframe(styled, key="history_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
                          column_order=order, column_config=config)
-    st.caption(tr("history.differing", columns=", ".join(tr(f"history.col.{c}") for c in differing))
+    st.caption(tr("history.differing", columns=", ".join(column_title(c) for c in differing))
                if differing else tr("history.all_same"))
     return [rows[i]["id"] for i in event.selection.rows if i < len(rows)]
 
@@ -214,7 +223,8 @@ if not records:
     import_ui()
     st.stop()
 st.caption(tr("history.intro", workspace=workspace()))
-method_names = {part: tr(f"history.method.{part}") for part in hist.METHOD_NAMES}
+method_names = {hist.LABELS_ONLY: tr("history.method.labels"),
+                **{spec.name: spec.text("label", lang()) for spec in terms()}}
 rows = [hist.run_row(r, method_names, {s: tr(f"history.status.{s}") for s in STATUSES}) for r in records]
 chosen, sort, show_all = filters_ui(hist.filter_options(rows))
 rows = hist.sort_rows(hist.filter_rows(rows, **chosen), sort, hist.SORTS[sort])

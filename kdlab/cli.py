@@ -18,6 +18,7 @@ from .methods import add_methods_parser, command_compare_methods
 from .runs.cli import add_runs_parser, command_runs
 from .runs.recording import run_recorded
 from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from .sweeps.cli import add_sweep_parsers, command_sweep, command_tune
 from .serve.admission import admit
 from .serve.settings import ServerSettings
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print everything as one JSON object")
     add_methods_parser(commands, add_run_flags)
     add_runs_parser(commands)
+    add_sweep_parsers(commands, add_run_flags, config_from_args)
     return parser
 
 
@@ -216,7 +218,7 @@ def command_list(args: argparse.Namespace) -> int:
         "presets": [(p["name"], f"{p['model']} {p['knobs']}  {p['summary']}") for p in everything["presets"]],
         "loss terms": [(t["name"], f"[{t['knowledge']}, weight {t['weight']}, method {t['method']}] "
                                    f"{t['explain']['en']} ({t['paper']})"
-                        + "".join(f"\n{'':24}{key}={k['default']}: {k['help']['en']}" for key, k in t["knobs"].items()))
+                        + "".join(f"\n{'':24}{key}={k['default']:.3g}: {k['help']['en']}" for key, k in t["knobs"].items()))
                        for t in everything["loss_terms"]],
     }
     for title, entries in rows.items():
@@ -227,7 +229,7 @@ def command_list(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs,
-            "compare-methods": command_compare_methods}
+            "compare-methods": command_compare_methods, "sweep": command_sweep, "tune": command_tune}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -132,7 +132,11 @@ def markdown_table(rows: list[dict]) -> str:
             lines.append(f"| {row['method']} | skipped: {row['skipped']} | | | |")
             continue
         spread = "" if row["acc_std"] is None else f" ± {row['acc_std']:.2f}"
-        interval = "—" if row["gain_low"] is None else f"[{row['gain_low']:+.2f}, {row['gain_high']:+.2f}]"
-        lines.append(f"| {row['method']} | {row['acc_mean']:.2f}{spread} | {row['gain_mean']:+.2f} | {interval} | "
-                     f"{row['seconds_mean']:.1f} |")
+        if row["method"] == BASELINE:
+            gain = interval = "(baseline)"
+        else:
+            gain = "—" if row["gain_mean"] is None else f"{row['gain_mean']:+.2f}"
+            interval = "—" if row["gain_low"] is None else f"[{row['gain_low']:+.2f}, {row['gain_high']:+.2f}]"
+        lines.append(f"| {row['method']} | {row['acc_mean']:.2f}{spread} | {gain} | {interval} | "
+                     f"{row['seconds_mean']:.2f} |")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kdlab.config import RunConfig
+from kdlab.losses import terms
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures
 from kdlab.viz.summary import loss_formula_latex, summary_table, verdict
@@ -27,19 +28,20 @@ CURVES_SECONDS = 5.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
-                 "student", "ce", "soft", "attention", "representation", "relational", "total", "loss_title",
-                 "accuracy_title", "agreement_title", "per_class_title")
+                 "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title")
 ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
 
 
 def loss_formula(config: RunConfig) -> str:
     """LaTeX of the run's loss with its T, α, β, γ (and any further terms) filled in."""
-    return loss_formula_latex(config.temperature, config.alpha, config.beta, config.gamma, config.terms)
+    return loss_formula_latex(config)
 
 
 def figure_labels() -> dict[str, str]:
-    """The translated axis titles, legends and titles for ``kdlab.viz.figures``."""
-    return {key: tr(f"live.fig.{key}") for key in FIGURE_LABELS}
+    """The translated axis titles, legends and titles for ``kdlab.viz.figures``; each loss term by its
+    registered label."""
+    return {**{key: tr(f"live.fig.{key}") for key in FIGURE_LABELS},
+            **{spec.name: spec.text("label", lang()) for spec in terms()}}
 
 
 def run_events(run_id: str) -> list[dict]:

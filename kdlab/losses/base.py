@@ -29,7 +29,8 @@ from ..registry import Registry
 from .fusion import confidence_weights, fused_probs
 
 KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves from teacher to student
-WEIGHT_FIELDS = ("alpha", "beta", "gamma")  # the convention's named weights; every other term's is config.terms[name]
+WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's named weights, as written in text;
+# every other term's weight is config.terms[name]
 WEIGHT_CHOICES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0, 30000.0)
 
 

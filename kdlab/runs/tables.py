@@ -11,16 +11,17 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from ..data import DATASETS
+from ..losses import WEIGHT_FIELDS, terms
 
-# The config fields a history row shows, in order: what the run distilled from what, and the loss knobs.
-CONFIG_COLUMNS = ("dataset", "teacher", "student", "method", "temperature", "alpha", "beta", "gamma", "epochs")
-RESULT_COLUMNS = ("student_acc", "baseline_acc", "teacher_acc", "distill_seconds")
+# The config fields a history row shows, in order: what the run distilled from what, and the loss knobs — T, the
+# convention's α, β, γ, and one ``terms.NAME`` column per further registered loss term.
+WEIGHT_COLUMNS = tuple(spec.weight if spec.weight else f"terms.{spec.name}" for spec in terms() if not spec.complement)
+CONFIG_COLUMNS = ("dataset", "teacher", "student", "method", "temperature", *WEIGHT_COLUMNS, "epochs")
+RESULT_COLUMNS = ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc", "distill_seconds")
 TABLE_COLUMNS = ("id", "status", "created", *CONFIG_COLUMNS, *RESULT_COLUMNS)
 SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
 # most accurate, fastest first)
-# Method parts in the order they are written; each is the key of a translatable name (``METHOD_NAMES``).
-METHOD_NAMES = {"labels": "labels only", "soft": "soft targets", "attention": "+attention", "hint": "+hint",
-                "relational": "+relational"}
+LABELS_ONLY = "labels"  # the method of a run with no distillation term on: cross-entropy alone
 # What a T × α map may vary: everything else (seed included — a different seed is a different experiment) must be
 # equal for runs to share a map. ``log_every`` only changes how often the curves are sampled and ``device`` where
 # it ran, so neither splits a map.
@@ -28,21 +29,26 @@ TUNED_FIELDS = ("temperature", "alpha")
 IGNORED_FOR_TUNING = ("log_every", "device")
 
 
+def config_value(config: dict, column: str):
+    """A config column's value: a field, or ``terms.NAME`` (0.0 when that term is off)."""
+    if column.startswith("terms."):
+        return (config.get("terms") or {}).get(column.removeprefix("terms."), 0.0)
+    return config.get(column)
+
+
 def method_parts(config: dict) -> list[str]:
-    """Which loss terms are active: "soft" (α > 0), "attention" (β > 0), "hint" (γ > 0), any further weighted
-    term by its name ("relational", ...); ["labels"] when none is (plain cross-entropy)."""
-    parts = ["soft"] if config.get("alpha", 0) > 0 else []
-    parts += ["attention"] if config.get("beta", 0) > 0 else []
-    parts += ["hint"] if config.get("gamma", 0) > 0 else []
-    parts += sorted(name for name, weight in (config.get("terms") or {}).items() if weight > 0)
-    return parts or ["labels"]
+    """The distillation terms a stored run had on, by registered name, in registry order ("soft", "attention",
+    "relational", ...); ``["labels"]`` when none was (cross-entropy alone)."""
+    parts = [spec.name for spec in terms() if not spec.complement
+             and (config_value(config, spec.weight) if spec.weight else config_value(config, f"terms.{spec.name}"))]
+    return parts or [LABELS_ONLY]
 
 
 def method_label(config: dict, names: dict | None = None) -> str:
-    """The run's method in words, e.g. "soft targets +attention"; ``names`` translates the parts."""
-    names = {**METHOD_NAMES, **(names or {})}
-    words = [names.get(part, f"+{part}") for part in method_parts(config)]
-    return " ".join(words).removeprefix("+")
+    """The run's method in words, e.g. "soft targets + attention transfer"; ``names`` translates the parts
+    (default: the terms' English labels)."""
+    names = {LABELS_ONLY: "labels only", **{spec.name: spec.label["en"] for spec in terms()}, **(names or {})}
+    return " + ".join(names.get(part, part) for part in method_parts(config))
 
 
 def _same(values: list) -> bool:
@@ -60,18 +66,20 @@ def differing_fields(configs: list[dict]) -> list[str]:
 def differing_columns(configs: list[dict]) -> list[str]:
     """The table's config columns that differ between the listed runs ("method" when the active terms do) —
     the ones the page shows by default and highlights."""
-    fields_ = set(differing_fields(configs))
+    differ = {column for column in CONFIG_COLUMNS if column != "method"
+              and not _same([config_value(config, column) for config in configs])}
     if len({tuple(method_parts(c)) for c in configs}) > 1:
-        fields_.add("method")
-    return [column for column in CONFIG_COLUMNS if column in fields_]
+        differ.add("method")
+    return [column for column in CONFIG_COLUMNS if column in differ]
 
 
 def short_label(config: dict) -> str:
-    """A legend-sized description of the loss knobs: "T=4 α=0.9" plus β and γ when they are on."""
+    """A legend-sized description of the loss knobs: "T=4 α=0.9" plus every other weight that is on
+    ("β=100", "dkd=1")."""
     text = f"T={config.get('temperature', 0):g} α={config.get('alpha', 0):g}"
-    for name, symbol in (("beta", "β"), ("gamma", "γ")):
-        if config.get(name, 0) > 0:
-            text += f" {symbol}={config[name]:g}"
+    for column in WEIGHT_COLUMNS:
+        if column != "alpha" and config_value(config, column):
+            text += f" {WEIGHT_FIELDS.get(column, column.removeprefix('terms.'))}={config_value(config, column):g}"
     return text
 
 
@@ -83,8 +91,8 @@ def run_row(record, method_names: dict | None = None, status_names: dict | None 
     row: dict[str, Any] = {"id": record.id, "status": (status_names or {}).get(record.status, record.status),
                            "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")}
     for column in CONFIG_COLUMNS:
-        row[column] = method_label(config, method_names) if column == "method" else config.get(column)
-    for column in ("student_acc", "baseline_acc", "teacher_acc"):
+        row[column] = method_label(config, method_names) if column == "method" else config_value(config, column)
+    for column in ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc"):
         value = summary.get(column)
         row[column] = None if value is None else round(100 * value, 2)
     seconds = summary.get("distill_seconds")

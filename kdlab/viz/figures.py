@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from ..losses import terms
+
 DEFAULT_LABELS = {
     "class": "class", "probability": "probability", "temperature": "temperature T", "step": "training step",
     "epoch": "epoch", "loss": "loss (nats)", "test_accuracy": "test accuracy (%)", "accuracy_pct": "accuracy (%)",
@@ -20,8 +22,7 @@ DEFAULT_LABELS = {
     "query": "query (attending)", "attention_weight": "attention weight", "token": "token",
     "pixel_x": "x (pixels)", "pixel_y": "y (pixels)", "alpha": "α (weight of the soft loss)",
     "teacher": "teacher", "baseline": "baseline", "student": "distilled student",
-    "ce": "cross-entropy", "soft": "soft targets", "attention": "attention", "representation": "representation",
-    "relational": "relational", "total": "total",
+    "total": "total",
     "probability_title": "Class probabilities", "sweep_title": "Probabilities as the temperature changes",
     "loss_title": "Training loss", "accuracy_title": "Test accuracy", "agreement_title": "Agreement with the teacher",
     "per_class_title": "Accuracy per class", "reliability_title": "Reliability diagram",
@@ -30,7 +31,6 @@ DEFAULT_LABELS = {
     "information": "information left (nats)", "information_title": "What the soft targets still say as T grows",
     "input_title": "input", "map_title": "map",
 }
-LOSS_COMPONENTS = ("ce", "soft", "attention", "representation", "relational", "total")
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]
 HEIGHT = 450
@@ -135,19 +135,22 @@ def _phases(rows: list[dict]) -> list[str]:
 def loss_curves(history, *, x: str = "step", title: str | None = None, labels: dict | None = None) -> go.Figure:
     """Each loss component of each phase against the step (``x="step"``, the step events) or the epoch
     (``x="epoch"``, epoch averages). Colour = component, dash = phase; "total" is left out where it equals the one
-    other component (a hard-label phase). Works on a partial or empty history."""
-    text, rows = _text(labels), _events(history, x if x == "epoch" else "step")
+    other component (a hard-label phase). The components are the registered loss terms (``kdlab.losses``), in
+    their order, each named by its English label unless ``labels`` names it. Works on a partial or empty history."""
+    components = [spec.name for spec in terms()] + ["total"]
+    text = {**{spec.name: spec.label["en"] for spec in terms()}, **_text(labels)}
+    rows = _events(history, x if x == "epoch" else "step")
     fig = go.Figure()
     for phase in _phases(rows):
         mine = [r for r in rows if r["phase"] == phase]
-        present = [c for c in LOSS_COMPONENTS if any(c in r["metrics"] for r in mine)]
+        present = [c for c in components if any(c in r["metrics"] for r in mine)]
         if len(present) == 2 and "total" in present:
             present.remove("total")
         for component in present:
             xs, ys = _thinned([(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]])
             fig.add_scatter(x=xs, y=ys, mode="lines",
                             name=f"{text.get(phase, phase)} · {text.get(component, component)}",
-                            line=dict(color=_color(LOSS_COMPONENTS.index(component)), dash=PHASE_DASH.get(phase)))
+                            line=dict(color=_color(components.index(component)), dash=PHASE_DASH.get(phase)))
     if x == "epoch":
         _whole_epochs(fig, [r["epoch"] for r in rows])
     return _style(fig, title or text["loss_title"], text[x], text["loss"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ..losses import terms
 from ..stats import paired_verdict
 
 KINDS = {"better": "helped", "worse": "hurt", "no_difference": "no_difference"}
@@ -72,22 +73,22 @@ def _coefficient(value: float) -> str:
     return f"{value:.2f}" if round(value, 2) == value else f"{value:.4g}"
 
 
-def loss_formula_latex(temperature: float, alpha: float, beta: float, gamma: float,
-                       terms: dict[str, float] | None = None) -> str:
+def loss_formula_latex(config) -> str:
     """The loss of a run as LaTeX with its values substituted, so a page shows exactly what the run minimises:
-    ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep (+ w·L_term ...)``.
+    ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep (+ w·L_term ...)``,
+    generated from the loss-term registry.
 
     The (1-α) coefficient is computed, T² is written as ``T^2`` with T filled in (the factor that keeps the soft
-    term's gradients as large as the hard term's as T grows), and zero weights stay visible as ``0``, so a learner
-    sees which terms are switched off.
+    term's gradients as large as the hard term's as T grows), and the convention's weights stay visible at ``0``,
+    so a learner sees which terms are switched off; a further term appears once its weight is above zero.
     """
-    t = f"{float(temperature):g}"
-    soft = rf"\mathrm{{KL}}\big(\mathrm{{softmax}}(t/{t})\,\|\,\mathrm{{softmax}}(s/{t})\big)"
-    parts = [rf"{_coefficient(1 - alpha)}\,\mathrm{{CE}}(y, s)",
-             rf"{_coefficient(alpha)}\cdot {t}^{{2}}\,{soft}",
-             rf"{_coefficient(beta)}\,\mathcal{{L}}_{{att}}",
-             rf"{_coefficient(gamma)}\,\mathcal{{L}}_{{rep}}"]
-    for name, weight in (terms or {}).items():
-        label = str(name).replace("_", r"\_")
-        parts.append(rf"{_coefficient(weight)}\,\mathcal{{L}}_{{\mathrm{{{label}}}}}")
+    t = f"{float(config.temperature):g}"
+    parts = [rf"{_coefficient(spec.weight_in(config))}\cdot {spec.symbol.replace('{T}', t)}" for spec in terms()
+             if spec.weight is not None or spec.weight_in(config) > 0]
+    return r"\mathcal{L} = " + " + ".join(parts)
+
+
+def loss_formula_symbols() -> str:
+    """The loss with every registered term, in symbols (the README's and the Methods page's general form)."""
+    parts = [rf"{spec.symbol_of_weight}\cdot {spec.symbol.replace('{T}', 'T')}" for spec in terms()]
     return r"\mathcal{L} = " + " + ".join(parts)
