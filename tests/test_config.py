@@ -15,12 +15,23 @@ BAD_VALUES = [
     (dict(alpha=-0.1), r"alpha must be in \[0, 1\]"),
     (dict(beta=-1.0), "beta must be >= 0"),
     (dict(gamma=-1.0), "gamma must be >= 0"),
-    (dict(beta=1.0), "beta > 0 needs attention maps"),
+    (dict(beta=1.0), "attention transfer needs attention maps.*; set beta to 0"),
     (dict(teacher="vit-small", student="cnn-small", beta=1.0), "same kind"),
     (dict(terms={"telepathy": 1.0}), "unknown loss term 'telepathy'"),
     (dict(terms={"attention": 1.0}), "with beta"),
     (dict(terms={"relational": -1.0}), "must be >= 0"),
-    (dict(hint_feature="logits"), "hint_feature must be one of"),
+    (dict(terms_kw={"representation": {"feature": "logits"}}),
+     "knob feature of loss term 'representation' must be one of embedding, mid, got 'logits'"),
+    (dict(terms_kw={"dkd": {"nckd": 99.0}}), r"knob nckd of loss term 'dkd' must be in \[0, 20\], got 99"),
+    (dict(terms_kw={"dkd": {"speed": 1}}), "loss term 'dkd' has no knob 'speed'; its knobs: tckd, nckd"),
+    (dict(terms_kw={"dkd": {"tckd": "x"}}), "knob tckd of loss term 'dkd' must be a number"),
+    (dict(terms_kw={"telepathy": {}}), "terms_kw: unknown loss term 'telepathy'"),
+    (dict(extra_teachers=("cnn-large",)), "each teacher may be named once"),
+    (dict(extra_teachers=("transformer-small",)), "teacher 'transformer-small' does not take image input"),
+    (dict(extra_teachers=("mlp-large", "cnn-small", "resnet-8", "mlp-small")), "at most 4 teachers"),
+    (dict(fusion="vote"), "fusion must be one of mean, weights, confidence"),
+    (dict(fusion="weights", extra_teachers=("mlp-large",), teacher_weights=(1.0,)), "one weight per teacher"),
+    (dict(teacher_weights=(1.0,)), "teacher_weights are used only with fusion=weights"),
     (dict(epochs=0), "epochs must be an integer >= 1, got 0"),
     (dict(teacher_epochs=0), "teacher_epochs must be an integer >= 1"),
     (dict(batch_size=0), "batch_size must be an integer >= 1"),
@@ -62,3 +73,16 @@ def test_from_dict_round_trips_and_coerces_integers_to_floats():
 def test_from_dict_names_the_bad_field(data, message):
     with pytest.raises(ValueError, match=message):
         RunConfig.from_dict(data)
+
+
+def test_a_config_stored_before_terms_kw_keeps_its_hint_feature():
+    old = {**RunConfig().to_dict(), "hint_feature": "mid"}
+    del old["terms_kw"]
+    assert RunConfig.from_dict(old).terms_kw == {"representation": {"feature": "mid"}}
+
+
+def test_several_teachers_round_trip_through_a_dict():
+    config = RunConfig(extra_teachers=("mlp-large",), fusion="weights", teacher_weights=(2.0, 1.0)).validate()
+    assert RunConfig.from_dict(config.to_dict()) == config
+    assert config.teachers == ("cnn-large", "mlp-large")
+    assert config.teacher_config("mlp-large").teacher == "mlp-large"

@@ -7,10 +7,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from kdlab import LOSS_TERMS, DistillationLoss, ModelOutput, RunConfig, soft_target_loss
+from kdlab import DistillationLoss, ModelOutput, RunConfig, soft_target_loss
+from kdlab.losses import TermInputs, terms
+from kdlab.losses import term as term_spec
 from kdlab.losses.attention import activation_attention_loss, attention_map_loss, layer_pairs
 from kdlab.losses.hint import HintLoss
 from kdlab.losses.relational import relational_loss
+
+
+def inputs(student: ModelOutput, teacher: ModelOutput, labels=None, temperature=4.0) -> TermInputs:
+    labels = torch.zeros(len(student.logits), dtype=torch.long) if labels is None else labels
+    return TermInputs(student, teacher, [teacher.logits], labels, 0.5, temperature)
 
 
 def logits(*shape, seed=0):
@@ -121,28 +128,28 @@ def test_hint_projects_narrow_student_features_to_the_teacher_width_and_learns()
     config = RunConfig(gamma=1.0)
     s = ModelOutput(torch.zeros(4, 3), {"embedding": torch.randn(4, 8)})
     t = ModelOutput(torch.zeros(4, 3), {"embedding": torch.randn(4, 32)})
-    term = HintLoss(config, s, t)
+    term = HintLoss(config, s, t, feature="embedding")
     assert isinstance(term.project, torch.nn.Linear) and term.project.weight.shape == (32, 8)
-    loss = term(s, t)
+    loss = term(inputs(s, t))
     loss.backward()
     assert term.project.weight.grad.abs().sum() > 0
 
 
 def test_hint_uses_a_1x1_conv_between_feature_maps_and_pools_space():
-    config = RunConfig(gamma=1.0, hint_feature="mid")
+    config = RunConfig(gamma=1.0, terms_kw={"representation": {"feature": "mid"}})
     s = ModelOutput(torch.zeros(2, 3), {"mid": torch.randn(2, 4, 8, 8)})
     t = ModelOutput(torch.zeros(2, 3), {"mid": torch.randn(2, 16, 4, 4)})
-    term = HintLoss(config, s, t)
+    term = HintLoss(config, s, t, **term_spec("representation").knobs_in(config))
     assert isinstance(term.project, torch.nn.Conv2d) and term.project.kernel_size == (1, 1)
-    assert torch.isfinite(term(s, t))
+    assert torch.isfinite(term(inputs(s, t)))
 
 
 def test_hint_is_zero_for_identical_features_of_equal_width():
     f = torch.randn(4, 16)
     out = ModelOutput(torch.zeros(4, 3), {"embedding": f})
-    term = HintLoss(RunConfig(gamma=1.0), out, out)
+    term = HintLoss(RunConfig(gamma=1.0), out, out, feature="embedding")
     assert isinstance(term.project, torch.nn.Identity)
-    assert term(out, out).item() == 0.0
+    assert term(inputs(out, out)).item() == 0.0
 
 
 def test_relational_loss_ignores_scale_and_rotation_but_not_structure():
@@ -152,7 +159,7 @@ def test_relational_loss_ignores_scale_and_rotation_but_not_structure():
     assert relational_loss(torch.randn(8, 5), e).item() > 0.01
 
 
-@pytest.mark.parametrize("name", LOSS_TERMS.names())
+@pytest.mark.parametrize("name", [spec.name for spec in terms()])
 def test_every_registered_term_gives_a_finite_differentiable_scalar(name):
     from kdlab.models import InputSpec, build_model
 
@@ -160,10 +167,11 @@ def test_every_registered_term_gives_a_finite_differentiable_scalar(name):
     teacher, student = build_model("cnn-small", spec, 0), build_model("cnn-small", spec, 1, {"width": 4})
     x = torch.rand(4, 1, 8, 8)
     s_out, t_out = student(x), teacher(x)
-    weights = {"attention": {"beta": 1.0}, "representation": {"gamma": 1.0}}.get(name, {"terms": {name: 1.0}})
-    config = RunConfig(teacher="cnn-small", student="cnn-small", **weights).validate()
-    term = LOSS_TERMS.get(name).factory(config, s_out, t_out)
-    value = term(s_out, t_out.map(torch.Tensor.detach))
+    registered = term_spec(name)
+    weight = {"terms": {name: 1.0}} if registered.weight is None else {registered.weight: 0.5}
+    config = RunConfig(teacher="cnn-small", student="cnn-small", **weight).validate()
+    module = registered.build(config, s_out, t_out, **registered.knobs_in(config))
+    value = module(inputs(s_out, t_out.map(torch.Tensor.detach), torch.tensor([0, 1, 2, 3])))
     assert value.dim() == 0 and torch.isfinite(value)
     value.backward()
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in student.parameters())
