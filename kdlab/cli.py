@@ -8,107 +8,23 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Sequence
+from typing import Sequence
 
-from .config import DEVICES, FUSIONS, RunConfig
-from .config import parse_knobs as config_parse_knobs
-from .fit import TrainEvent, TrainingDiverged
+from .cli_args import CliError, EpochPrinter, add_run_flags, cache_budget, config_from_args
+from .compress.cli import add_compress_parser, command_compress
+from .fit import TrainingDiverged
 from .losses import terms
 from .methods import add_methods_parser, command_compare_methods
 from .runs.cli import add_runs_parser, command_runs
 from .runs.recording import run_recorded
 from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
 from .sweeps.cli import add_sweep_parsers, command_sweep, command_tune
-from .serve.admission import admit
-from .serve.settings import ServerSettings
-from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 from .train import run_distillation
-
-DEFAULTS = RunConfig()
-
-
-class CliError(Exception):
-    """A usage error, reported on one line with exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would print the whole usage block first
         raise CliError(message)
-
-
-def parse_knobs(text: str) -> dict[str, Any]:
-    """``"hidden=64,depth=1"`` -> ``{"hidden": 64, "depth": 1}`` (``kdlab.config.parse_knobs``, as a usage error)."""
-    try:
-        return config_parse_knobs(text)
-    except ValueError as err:
-        raise CliError(str(err)) from None
-
-
-def parse_classes(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(c) for c in text.split(",") if c.strip())
-    except ValueError:
-        raise CliError(f"--exclude-classes takes class indices like 3,5; got {text!r}") from None
-
-
-def parse_term_knob(text: str) -> tuple[str, dict[str, Any]]:
-    """``"dkd:nckd=8,tckd=1"`` -> ``("dkd", {"nckd": 8, "tckd": 1})``."""
-    name, sep, knobs = text.partition(":")
-    if not (sep and name.strip()):
-        raise CliError(f"--term-kw takes NAME:key=value, e.g. dkd:nckd=8; got {text!r}")
-    return name.strip(), parse_knobs(knobs)
-
-
-def parse_names(text: str) -> tuple[str, ...]:
-    return tuple(n.strip() for n in text.split(",") if n.strip())
-
-
-def parse_numbers(text: str) -> tuple[float, ...]:
-    try:
-        return tuple(float(n) for n in text.split(",") if n.strip())
-    except ValueError:
-        raise CliError(f"expected numbers separated by commas, e.g. 2,1; got {text!r}") from None
-
-
-def add_run_flags(parser: argparse.ArgumentParser) -> None:
-    """The flags of one run's config, shared by every command that runs distillations (``config_from_args``)."""
-    d = DEFAULTS
-    parser.add_argument("--dataset", default=d.dataset)
-    parser.add_argument("--teacher", default=d.teacher, help="a model or preset name (see `kdlab list`)")
-    parser.add_argument("--teachers", type=parse_names, default=None,
-                        help="several teachers, e.g. cnn-large,mlp-large: their soft targets are fused; feature terms "
-                             "follow the first (overrides --teacher)")
-    parser.add_argument("--fusion", default=d.fusion, help=f"how teachers combine: {', '.join(FUSIONS)}")
-    parser.add_argument("--teacher-weights", type=parse_numbers, default=(), help="for --fusion weights, e.g. 2,1")
-    parser.add_argument("--student", default=d.student)
-    parser.add_argument("--teacher-kw", type=parse_knobs, default={}, help="knobs, e.g. width=16,stages=2")
-    parser.add_argument("--student-kw", type=parse_knobs, default={}, help="knobs, e.g. hidden=64,depth=1")
-    parser.add_argument("--dataset-kw", type=parse_knobs, default={}, help="knobs, e.g. n=500,noise=0.3")
-    parser.add_argument("--temperature", "-T", type=float, default=d.temperature)
-    for spec in terms():  # the convention's named weights: α, β, γ
-        if spec.weight and not spec.complement:
-            parser.add_argument(f"--{spec.weight}", type=float, default=getattr(d, spec.weight),
-                                help=f"weight of {spec.label['en']}")
-    own = ", ".join(spec.name for spec in terms() if spec.weight is None)
-    parser.add_argument("--term", action="append", type=parse_knobs, default=[],
-                        help=f"a further loss term and its weight, e.g. dkd=1 (terms: {own})")
-    parser.add_argument("--term-kw", action="append", type=parse_term_knob, default=[],
-                        help="a loss term's knobs, e.g. dkd:nckd=8 (see `kdlab list`)")
-    parser.add_argument("--epochs", type=int, default=d.epochs)
-    parser.add_argument("--teacher-epochs", type=int, default=d.teacher_epochs)
-    parser.add_argument("--batch-size", type=int, default=d.batch_size)
-    parser.add_argument("--lr", type=float, default=d.lr)
-    parser.add_argument("--teacher-lr", type=float, default=d.teacher_lr)
-    parser.add_argument("--seed", type=int, default=d.seed)
-    parser.add_argument("--device", default=d.device, help=f"one of {', '.join(DEVICES)}")
-    parser.add_argument("--train-fraction", type=float, default=d.train_fraction)
-    parser.add_argument("--train-limit", type=int, default=None)
-    parser.add_argument("--exclude-classes", type=parse_classes, default=())
-    parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
-    parser.add_argument("--download", action="store_true", help="download torchvision datasets if missing")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the plain-CE baseline student")
-    parser.add_argument("--teacher-cache-mb", type=int, default=DEFAULT_BUDGET_BYTES // MIB,
-                        help="memory for the teacher's cached outputs; beyond it they are reduced or recomputed")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,48 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print everything as one JSON object")
     add_methods_parser(commands, add_run_flags)
     add_runs_parser(commands)
+    add_compress_parser(commands)
     add_sweep_parsers(commands, add_run_flags, config_from_args)
     return parser
-
-
-def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The run the flags describe, admitted with this machine's server settings (``kdlab.toml``, ``KDLAB_*``):
-    the same one gate as the app's."""
-    terms_: dict[str, float] = {}
-    for knobs in args.term:
-        terms_.update(knobs)
-    terms_kw: dict[str, dict[str, Any]] = {}
-    for name, knobs in args.term_kw:
-        terms_kw.setdefault(name, {}).update(knobs)
-    teachers = args.teachers or (args.teacher,)
-    weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
-    config = RunConfig(
-        dataset=args.dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
-        teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
-        student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, **weights,
-        terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
-        batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
-        train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
-        data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
-    )
-    return admit(config, ServerSettings.load()).config
-
-
-def cache_budget(args: argparse.Namespace) -> int:
-    if args.teacher_cache_mb < 1:
-        raise CliError(f"--teacher-cache-mb must be >= 1, got {args.teacher_cache_mb}")
-    return args.teacher_cache_mb * MIB
-
-
-class EpochPrinter:
-    """Prints one line per epoch, and the trainer's notes, to stderr, so stdout stays clean for ``--json``."""
-
-    def on_epoch_end(self, event: TrainEvent) -> None:
-        shown = " ".join(f"{k}={v:.4g}" for k, v in event.metrics.items())
-        print(f"[{event.phase:8}] epoch {event.epoch:3d} {event.progress:4.0%}  {shown}", file=sys.stderr)
-
-    def on_note(self, text: str) -> None:
-        print(f"[note    ] {text}", file=sys.stderr)
 
 
 def command_distill(args: argparse.Namespace) -> int:
@@ -206,6 +83,10 @@ def catalog() -> dict[str, list[dict]]:
     }
 
 
+def _short(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def command_list(args: argparse.Namespace) -> int:
     everything = catalog()
     if args.json:
@@ -218,7 +99,8 @@ def command_list(args: argparse.Namespace) -> int:
         "presets": [(p["name"], f"{p['model']} {p['knobs']}  {p['summary']}") for p in everything["presets"]],
         "loss terms": [(t["name"], f"[{t['knowledge']}, weight {t['weight']}, method {t['method']}] "
                                    f"{t['explain']['en']} ({t['paper']})"
-                        + "".join(f"\n{'':24}{key}={k['default']:.3g}: {k['help']['en']}" for key, k in t["knobs"].items()))
+                        + "".join(f"\n{'':24}{key}={_short(k['default'])}: {k['help']['en']}"
+                                  for key, k in t["knobs"].items()))
                        for t in everything["loss_terms"]],
     }
     for title, entries in rows.items():
@@ -229,7 +111,8 @@ def command_list(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs,
-            "compare-methods": command_compare_methods, "sweep": command_sweep, "tune": command_tune}
+            "compare-methods": command_compare_methods, "sweep": command_sweep, "tune": command_tune,
+            "compress": command_compress}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,6 @@ from .config import RunConfig
 from .losses import LossTerm, terms
 from .stats import interval_verdict, seed_summary
 
-
 BASELINE = "ce"
 
 
@@ -97,7 +96,7 @@ def add_methods_parser(commands: argparse._SubParsersAction, add_run_flags) -> N
 def command_compare_methods(args: argparse.Namespace) -> int:
     """Runs the plan in this process, one after the other (the teacher trains once, then comes from the cache),
     printing progress on stderr and the table at the end."""
-    from .cli import EpochPrinter, cache_budget, config_from_args
+    from .cli_args import EpochPrinter, cache_budget, config_from_args
     from .train import run_distillation
 
     try:

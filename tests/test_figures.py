@@ -65,7 +65,7 @@ def test_loss_curves_colour_components_per_phase_and_skip_a_redundant_total():
     fig = figures.loss_curves(history(), labels=ZH)
     assert_titled(fig)
     names = [t.name for t in fig.data]
-    assert names == ["baseline · 交叉熵", "蒸馏学生 · 交叉熵", "蒸馏学生 · 软目标", "蒸馏学生 · attention",
+    assert names == ["baseline · 交叉熵", "蒸馏学生 · 交叉熵", "蒸馏学生 · 软目标", "蒸馏学生 · attention transfer",
                      "蒸馏学生 · total"]
     assert list(fig.data[0].x) == [1, 3, 4, 6, 7, 9]
     assert axis_titles(fig) == (DEFAULT_LABELS["step"], "损失 (nats)")

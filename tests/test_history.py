@@ -20,16 +20,22 @@ def record(run_id: str, cfg: dict, student_acc: float | None = 0.9, status: str 
 def test_method_label_names_the_active_loss_terms_in_order():
     assert hist.method_label(config(alpha=0.9)) == "soft targets"
     assert hist.method_label(config(alpha=0.0)) == "labels only"
-    assert hist.method_label(config(alpha=0.5, beta=100.0)) == "soft targets +attention"
-    with_terms = config(alpha=0.5, gamma=1.0, terms={"relational": 1.0})
-    assert hist.method_label(with_terms) == "soft targets +hint +relational"
-    assert hist.method_label(config(alpha=0.0, beta=1.0)) == "attention"
+    assert hist.method_label(config(alpha=0.5, beta=100.0)) == "soft targets + attention transfer"
+    with_terms = config(alpha=0.5, gamma=1.0, terms={"relational": 1.0, "dkd": 1.0})
+    assert hist.method_label(with_terms) == ("soft targets + representation (hint) + decoupled KD (DKD) + "
+                                             "relational (RKD)")  # registry order, not the dict's
+    assert hist.method_label(config(alpha=0.0, beta=1.0)) == "attention transfer"
     assert hist.method_label(config(alpha=0.5, terms={"relational": 0.0})) == "soft targets"
 
 
 def test_method_label_uses_the_given_translated_names():
-    names = {"soft": "软目标", "attention": "+注意力"}
-    assert hist.method_label(config(alpha=0.5, beta=1.0), names) == "软目标 +注意力"
+    names = {"soft": "软目标", "attention": "注意力"}
+    assert hist.method_label(config(alpha=0.5, beta=1.0), names) == "软目标 + 注意力"
+
+
+def test_every_further_term_has_a_weight_column():
+    assert "terms.dkd" in hist.CONFIG_COLUMNS and "beta" in hist.CONFIG_COLUMNS and "ce" not in hist.CONFIG_COLUMNS
+    assert hist.differing_columns([config(terms={"dkd": 1.0}), config()]) == ["method", "terms.dkd"]
 
 
 def test_differing_fields_lists_only_the_fields_that_are_not_all_equal():
