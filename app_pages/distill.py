@@ -4,7 +4,7 @@ from dataclasses import replace
 import streamlit as st
 
 from kdlab import DATASETS, RunConfig
-from kdlab.config import attention_kind, parse_knobs
+from kdlab.config import parse_knobs
 from kdlab.config_io import (
     APP_QUERY_KEYS,
     CONFIG_MAX_BYTES,
@@ -18,8 +18,9 @@ from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.common import latest_run, runner, submit, tr
 from ui.live import is_active, live_run, loss_formula
+from ui.loss_controls import form_state as loss_state
+from ui.loss_controls import loss_ui, nearest, teachers_ui
 
-WEIGHTS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 BATCH_SIZES = (16, 32, 64, 128, 256)
 KEEP = ("distill_config", "distill_link_read", "distill_upload", "distill_upload_seen", "distill_notes")
@@ -73,14 +74,11 @@ def upload_ui() -> None:
 
 def form_state(config: RunConfig) -> dict:
     """The value of every widget of the form below, by key, that shows ``config``."""
-    beta_on = attention_kind(config.teacher, config.student) is not None
     return {"distill_dataset": config.dataset, "distill_teacher": config.teacher, "distill_student": config.student,
             "distill_teacher_kw": knobs_text(config.teacher_kw), "distill_student_kw": knobs_text(config.student_kw),
-            "distill_temperature": float(config.temperature), "distill_alpha": float(config.alpha),
-            "distill_beta" if beta_on else "distill_beta_off": pick_value(WEIGHTS, config.beta) if beta_on else 0.0,
-            "distill_gamma": pick_value(WEIGHTS, config.gamma), "distill_epochs": config.epochs,
-            "distill_lr": pick_value(LEARNING_RATES, config.lr), "distill_seed": config.seed,
-            "distill_batch_size": pick_value(BATCH_SIZES, config.batch_size), "distill_device": config.device,
+            **loss_state(config), "distill_epochs": config.epochs,
+            "distill_lr": nearest(LEARNING_RATES, config.lr), "distill_seed": config.seed,
+            "distill_batch_size": nearest(BATCH_SIZES, config.batch_size), "distill_device": config.device,
             "distill_teacher_epochs": config.teacher_epochs, "distill_fraction": float(config.train_fraction),
             f"distill_exclude_{config.dataset}": list(config.exclude_classes)}
 
@@ -98,10 +96,6 @@ def pick(options, value) -> int:
     return list(options).index(value) if value in options else 0
 
 
-def pick_value(options, value):
-    return min(options, key=lambda option: abs(option - value))
-
-
 def model_ui(role: str, choices: list[str]) -> tuple[str, str]:
     name = st.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
                         key=f"distill_{role}", help=tr(f"distill.{role}_help"))
@@ -111,31 +105,14 @@ def model_ui(role: str, choices: list[str]) -> tuple[str, str]:
     return name, knobs
 
 
-def loss_ui(teacher: str, student: str) -> dict:
-    st.markdown(tr("distill.loss_header"))
-    temperature = st.slider(tr("distill.temperature"), 1.0, 20.0, float(saved.temperature), 0.5,
-                            key="distill_temperature")
-    st.caption(tr("distill.temperature_help"))
-    alpha = st.slider(tr("distill.alpha"), 0.0, 1.0, float(saved.alpha), 0.05, key="distill_alpha")
-    st.caption(tr("distill.alpha_help"))
-    kind = attention_kind(teacher, student)  # None: nothing to compare, so β shows 0, disabled, under its own key
-    beta = st.select_slider(tr("distill.beta"), WEIGHTS, saved.beta if kind and saved.beta in WEIGHTS else 0.0,
-                            key="distill_beta" if kind else "distill_beta_off", disabled=kind is None)
-    st.caption(tr("distill.beta_help") if kind else tr("distill.beta_off", teacher=teacher, student=student))
-    gamma = st.select_slider(tr("distill.gamma"), WEIGHTS, saved.gamma if saved.gamma in WEIGHTS else 0.0,
-                             key="distill_gamma")
-    st.caption(tr("distill.gamma_help"))
-    return dict(temperature=temperature, alpha=alpha, beta=beta, gamma=gamma)
-
-
 def training_ui() -> dict:
     st.markdown(tr("distill.training_header"))
     settings = runner().settings
     epochs = st.number_input(tr("distill.epochs"), 1, settings.max_epochs, min(saved.epochs, settings.max_epochs),
                              key="distill_epochs", help=tr("distill.epochs_help"))
-    lr = st.select_slider(tr("distill.lr"), LEARNING_RATES, pick_value(LEARNING_RATES, saved.lr), key="distill_lr",
+    lr = st.select_slider(tr("distill.lr"), LEARNING_RATES, nearest(LEARNING_RATES, saved.lr), key="distill_lr",
                           format_func=lambda v: f"{v:g}", help=tr("distill.lr_help"))
-    batch = st.select_slider(tr("distill.batch_size"), BATCH_SIZES, pick_value(BATCH_SIZES, saved.batch_size),
+    batch = st.select_slider(tr("distill.batch_size"), BATCH_SIZES, nearest(BATCH_SIZES, saved.batch_size),
                              key="distill_batch_size")
     seed = st.number_input(tr("distill.seed"), 0, 10_000, saved.seed, key="distill_seed", help=tr("distill.seed_help"))
     devices = settings.device_choices()
@@ -175,9 +152,10 @@ with left:
     st.caption(tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
     choices = models_for(modality)
     teacher, teacher_kw = model_ui("teacher", choices)
+    teachers = teachers_ui(saved, teacher, choices)
     student, student_kw = model_ui("student", choices)
 with middle:
-    weights = loss_ui(teacher, student)
+    weights = loss_ui(saved, teacher, student)
     transfer = transfer_ui(dataset)
 with right:
     training = training_ui()
@@ -186,12 +164,13 @@ config = admitted = problem = None
 try:  # a bad knob or value is explained in one line, before and on Run
     kept_kw = saved.dataset_kw if saved.dataset == dataset else {}  # replace: settings not in the form are kept
     config = replace(saved, dataset=dataset, teacher=teacher, student=student, teacher_kw=parse_knobs(teacher_kw),
-                     student_kw=parse_knobs(student_kw), dataset_kw=kept_kw, **weights, **transfer, **training)
+                     student_kw=parse_knobs(student_kw), dataset_kw=kept_kw, **teachers, **weights, **transfer,
+                     **training)
     st.session_state["distill_config"] = config
     admitted = admit(config, runner().settings)
 except ValueError as err:
     problem = str(err)
-st.latex(loss_formula(config or RunConfig(**weights)))
+st.latex(loss_formula(config or replace(saved, **weights)))
 st.caption(tr("distill.formula_help"))
 if config is not None:  # the address bar always carries the form, next to the app's own lang and ws
     query = {**{k: v for k, v in st.query_params.to_dict().items() if k in APP_QUERY_KEYS}, **config_to_query(config)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from .config import RunConfig, is_number, parse_knobs, require
 
@@ -98,7 +98,8 @@ def _query_text(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return ",".join(str(v) for v in value)
     if isinstance(value, dict):
-        return ",".join(f"{k}={_query_text(v)}" for k, v in value.items())
+        return ",".join(f"{k}={_query_text(v)}" if not isinstance(v, dict) else
+                        ",".join(f"{k}.{knob}={_query_text(x)}" for knob, x in v.items()) for k, v in value.items())
     return str(value)
 
 
@@ -120,12 +121,20 @@ def _parse_query_value(name: str, text: str) -> Any:
         except ValueError:
             raise ValueError("expected a number") from None
     if isinstance(default, tuple):
+        item = get_args(get_type_hints(RunConfig)[name])[0]  # tuple[int, ...] -> int
         try:
-            return tuple(int(part) for part in text.split(",") if part.strip())
+            return tuple(item(part.strip()) for part in text.split(",") if part.strip())
         except ValueError:
-            raise ValueError("expected class numbers separated by commas, e.g. 3,5") from None
+            raise ValueError(f"expected {item.__name__} values separated by commas") from None
     if isinstance(default, dict):
         knobs = parse_knobs(text)
+        if name == "terms_kw":  # "dkd.nckd=8,representation.feature=mid"
+            nested: dict[str, dict[str, Any]] = {}
+            for key, value in knobs.items():
+                term, dot, knob = key.partition(".")
+                require(bool(dot and term and knob), f"expected term.knob=value, got {key!r}")
+                nested.setdefault(term, {})[knob] = value
+            return nested
         if name == "terms":
             for term, weight in knobs.items():
                 require(is_number(weight), f"weight of loss term {term!r} must be a number")

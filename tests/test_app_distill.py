@@ -7,7 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kdlab.config import attention_kind, parse_knobs
+from kdlab import RunConfig
+from kdlab.config import parse_knobs
+from kdlab.losses.attention import attention_pair_problem
 from kdlab.runs.store import RunStore
 from kdlab.viz.summary import loss_formula_latex, summary_table
 from ui.common import plain
@@ -61,7 +63,7 @@ def messages(at: AppTest) -> list[str]:
 
 
 def test_the_loss_formula_substitutes_t_alpha_beta_gamma_and_computes_one_minus_alpha():
-    latex = loss_formula_latex(4.0, 0.9, 0.0, 0.3)
+    latex = loss_formula_latex(RunConfig(temperature=4.0, alpha=0.9, beta=0.0, gamma=0.3))
     assert latex.startswith(r"\mathcal{L} = 0.10\,\mathrm{CE}(y, s) + 0.90\cdot 4^{2}")
     assert r"softmax}(t/4)" in latex and r"0\,\mathcal{L}_{att}" in latex and r"0.30\,\mathcal{L}_{rep}" in latex
 
@@ -74,10 +76,10 @@ def test_knobs_parse_into_typed_values_and_a_bad_pair_is_a_value_error():
 
 
 def test_attention_transfer_needs_maps_of_one_kind_in_both_models():
-    assert attention_kind("cnn-large", "cnn-small") == "spatial"
-    assert attention_kind("vit-small", "vit-tiny") == "tokens"
-    assert attention_kind("cnn-small", "mlp-small") is None
-    assert attention_kind("vit-small", "cnn-small") is None
+    assert attention_pair_problem("cnn-large", "cnn-small") is None
+    assert attention_pair_problem("vit-small", "vit-tiny") is None
+    assert "'mlp-small' has no attention maps" in attention_pair_problem("cnn-small", "mlp-small")
+    assert "'cnn-small' has spatial activation maps" in attention_pair_problem("vit-small", "cnn-small")
 
 
 def test_the_summary_table_has_one_row_per_trained_model_in_display_units():
@@ -149,7 +151,8 @@ def test_beta_is_disabled_with_its_reason_for_a_cnn_teacher_and_an_mlp_student()
     at.selectbox(key="distill_student").set_value("mlp-small").run()
     assert at.select_slider(key="distill_beta_off").disabled
     assert at.select_slider(key="distill_beta_off").value == 0
-    assert any("β is off: cnn-small and mlp-small have no attention maps" in c.value for c in at.caption)
+    assert any("Off for this pair: attention transfer needs attention maps of the same kind" in c.value
+               for c in at.caption)
     at.selectbox(key="distill_student").set_value("cnn-small").run()
     assert not at.select_slider(key="distill_beta").disabled
     assert_clean(at)

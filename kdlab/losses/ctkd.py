@@ -61,7 +61,8 @@ def bounded_temperature(raw: torch.Tensor, t_start: float = 1.0, t_range: float 
 
 
 @register_term(
-    "ctkd", symbol=r"T_{\theta}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/T_{\theta})\,\|\,\mathrm{softmax}(s/T_{\theta})\big)",
+    "ctkd",
+    symbol=r"\cdot T_{\theta}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/T_{\theta})\,\|\,\mathrm{softmax}(s/T_{\theta})\big)",
     default_weight=1.0, label={"en": "learned temperature (CTKD)", "zh": "可学习温度（CTKD）"},
     explain={"en": "soft targets at a temperature that is learned to make the task harder as the student improves "
                    "(adversarially, through a gradient reversal layer)",

@@ -44,7 +44,7 @@ def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
 
 @register_function(
     "soft", weight="alpha", weight_symbol=r"\alpha", default_weight=0.9,
-    symbol=r"{T}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/{T})\,\|\,\mathrm{softmax}(s/{T})\big)",
+    symbol=r"\cdot {T}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/{T})\,\|\,\mathrm{softmax}(s/{T})\big)",
     label={"en": "soft targets", "zh": "软目标"},
     explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",
              "zh": "匹配教师经温度 T 软化后的完整答案；乘以 T² 使各温度下的梯度大小相当"},

@@ -83,12 +83,17 @@ def loss_formula_latex(config) -> str:
     so a learner sees which terms are switched off; a further term appears once its weight is above zero.
     """
     t = f"{float(config.temperature):g}"
-    parts = [rf"{_coefficient(spec.weight_in(config))}\cdot {spec.symbol.replace('{T}', t)}" for spec in terms()
+    parts = [_product(_coefficient(spec.weight_in(config)), spec.symbol.replace("{T}", t)) for spec in terms()
              if spec.weight is not None or spec.weight_in(config) > 0]
     return r"\mathcal{L} = " + " + ".join(parts)
 
 
+def _product(weight: str, symbol: str) -> str:
+    """``weight`` times ``symbol``: a thin space, or the symbol's own ``cdot`` (needed before a number: 0.9·4²)."""
+    return weight + ("" if symbol.startswith(r"\cdot") else r"\,") + symbol
+
+
 def loss_formula_symbols() -> str:
     """The loss with every registered term, in symbols (the README's and the Methods page's general form)."""
-    parts = [rf"{spec.symbol_of_weight}\cdot {spec.symbol.replace('{T}', 'T')}" for spec in terms()]
+    parts = [_product(spec.symbol_of_weight, spec.symbol.replace("{T}", "T")) for spec in terms()]
     return r"\mathcal{L} = " + " + ".join(parts)

@@ -67,13 +67,28 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.beta_help": {"en": "β pulls the student's attention maps towards the teacher's, so it looks where the "
                                 "teacher looks (0 = off).",
                           "zh": "β 让学生的注意力图向教师的注意力图靠拢，使学生关注教师所关注的地方（0 表示关闭）。"},
-    "distill.beta_off": {"en": "β is off: {teacher} and {student} have no attention maps of the same kind to compare.",
-                         "zh": "β 已关闭：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
     "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示蒸馏（特征蒸馏）"},
     "distill.gamma_help": {"en": "γ pulls a hidden feature of the student, through a learned projection, towards the "
                                  "teacher's (FitNets). It works for any pair (0 = off).",
                            "zh": "γ 通过一个可学习的投影，让学生的某个隐藏层特征逼近教师的对应特征（FitNets）。"
                                  "任何模型组合都可以使用（0 表示关闭）。"},
+    "distill.term_off": {"en": "Off for this pair: {reason}.", "zh": "此组合下不可用：{reason}。"},
+    "distill.knobs_of": {"en": "Settings of {term}", "zh": "{term} 的设置"},
+    "distill.knowledge_logits": {"en": "*From the teacher's answers (logits)*", "zh": "*来自教师的答案（logits）*"},
+    "distill.knowledge_features": {"en": "*From the teacher's hidden features*", "zh": "*来自教师的隐藏特征*"},
+    "distill.knowledge_relations": {"en": "*From the relations between samples*", "zh": "*来自样本之间的关系*"},
+    "distill.extra_teachers": {"en": "More teachers (optional)", "zh": "更多教师（可选）"},
+    "distill.extra_teachers_help": {"en": "Distil from several teachers at once (\"model fusion\"): their softened "
+                                          "answers are combined into one target; feature terms follow the first "
+                                          "teacher. Each is trained once and cached.",
+                                    "zh": "同时向多个教师蒸馏（“模型融合”）：把它们软化后的答案合成一个目标；特征类损失只跟随"
+                                          "第一个教师。每个教师只训练一次并缓存。"},
+    "distill.extra_teachers_none": {"en": "one teacher", "zh": "只用一个教师"},
+    "distill.fusion": {"en": "How the teachers' answers combine", "zh": "教师答案的融合方式"},
+    "distill.fusion_mean": {"en": "mean", "zh": "平均"},
+    "distill.fusion_weights": {"en": "fixed weights", "zh": "固定权重"},
+    "distill.fusion_confidence": {"en": "per-sample confidence (CA-MKD)", "zh": "逐样本置信度（CA-MKD）"},
+    "distill.teacher_weight": {"en": "weight of {teacher}", "zh": "{teacher} 的权重"},
     "distill.training_header": {"en": "**Training**", "zh": "**训练**"},
     "distill.epochs": {"en": "Epochs (each student)", "zh": "训练轮数（每个学生模型）"},
     "distill.epochs_help": {"en": "Passes over the transfer set, for the baseline and the distilled student alike.",
