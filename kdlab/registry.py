@@ -33,6 +33,10 @@ class Registry(Generic[T]):
 
         return decorate
 
+    def remove(self, name: str) -> None:
+        """Unregister ``name`` (a plug-in loaded for a while, such as a test's throw-away loss term)."""
+        del self._entries[name]
+
     def get(self, name: str) -> Entry[T]:
         try:
             return self._entries[name]

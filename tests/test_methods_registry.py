@@ -1,0 +1,133 @@
+"""The loss-term registry is the single source of truth: a term registered from this file alone shows up in
+``kdlab list``, in a CLI run's JSON and curves, in the formula and as a control on the Distill page; every method
+runs on the bundled data without diverging; several teachers work end to end; compare-methods prints its table."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from kdlab import RunConfig
+from kdlab.cli import main
+from kdlab.losses import LOSS_TERMS, TermInputs, register_function, terms
+from kdlab.methods import methods, plan
+from kdlab.runs.store import RunStore
+from kdlab.train import run_distillation
+from kdlab.viz.summary import loss_formula_latex
+
+from .conftest import assert_clean, tiny_config
+
+TINY = ["--epochs", "2", "--teacher-epochs", "2", "--batch-size", "128"]
+
+
+@pytest.fixture
+def throwaway_term():
+    """A term no file of kdlab knows: the mean squared difference of the two models' logits."""
+    @register_function(
+        "logit_mse", symbol=r"\mathcal{L}_{MSE}", label={"en": "logit MSE", "zh": "logit 均方误差"},
+        explain={"en": "pull the raw logits together", "zh": "直接拉近原始 logits"}, paper="Ba & Caruana 2014",
+        knowledge="logits", reads=("logits",), method="mse")
+    def logit_mse(inputs: TermInputs) -> torch.Tensor:
+        return (inputs.student.logits.float() - inputs.teacher_logits[0].float()).pow(2).mean()
+
+    yield "logit_mse"
+    LOSS_TERMS.remove("logit_mse")
+
+
+def test_a_term_registered_here_reaches_the_cli_the_curves_the_formula_and_the_distill_page(throwaway_term, capsys):
+    assert main(["list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["loss_terms"]
+    assert {"name": "logit_mse", "paper": "Ba & Caruana 2014", "weight": "terms.logit_mse"}.items() <= \
+        next(t for t in listed if t["name"] == "logit_mse").items()
+
+    assert main(["distill", *TINY, "--term", "logit_mse=0.5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert result["config"]["terms"] == {"logit_mse": 0.5}
+    curves = [e["metrics"] for e in RunStore().events(result["run_id"]) if e["phase"] == "student"]
+    assert curves and all(m["logit_mse"] >= 0 for m in curves)
+
+    assert r"0.50\,\mathcal{L}_{MSE}" in loss_formula_latex(RunConfig(terms={"logit_mse": 0.5}))
+
+    at = AppTest.from_file("../app_pages/distill.py", default_timeout=60).run()
+    assert_clean(at)
+    control = at.select_slider(key="distill_term_logit_mse")
+    assert control.label == "logit MSE" and not control.disabled
+    control.set_value(1.0).run()
+    assert at.session_state["distill_config"].terms == {"logit_mse": 1.0}
+    assert r"1\,\mathcal{L}_{MSE}" in at.latex[0].value
+
+
+def test_every_method_is_listed_with_its_paper(capsys):
+    assert main(["list", "--json"]) == 0
+    listed = {t["method"]: t for t in json.loads(capsys.readouterr().out)["loss_terms"]}
+    for method in ("kd", "dkd", "dist", "ls", "ctkd", "pkt", "sp", "at", "fitnet", "rkd"):
+        assert listed[method]["paper"] and listed[method]["label"]["zh"] and listed[method]["explain"]["zh"]
+
+
+@pytest.mark.parametrize("dataset, teacher, student", [("digits", "cnn-large", "mlp-small"),
+                                                       ("reviews", "transformer-small", "transformer-tiny")])
+def test_no_method_default_diverges_in_two_epochs(dataset, teacher, student):
+    base = tiny_config(dataset=dataset, teacher=teacher, student=student, epochs=2, teacher_epochs=2,
+                       dataset_kw={"n": 400} if dataset == "reviews" else {})
+    the_plan = plan(base, list(methods()), [0])
+    assert the_plan.skipped == {} if dataset == "reviews" else set(the_plan.skipped) == {"at"}
+    for name, _, config in the_plan.runs:
+        summary = run_distillation(config).summary()  # raises TrainingDiverged on NaN/inf
+        assert 0 <= summary["student_acc"] <= 1, name
+
+
+def test_learned_temperature_is_a_curve_and_moves():
+    class Curve:
+        def __init__(self):
+            self.values = []
+
+        def on_epoch_end(self, event):
+            if event.phase == "student":
+                self.values.append(event.metrics["ctkd.temperature"])
+
+    curve = Curve()
+    run_distillation(tiny_config(alpha=0.0, terms={"ctkd": 1.0}, terms_kw={"ctkd": {"rise": 0.2}}), [curve])
+    start = 1 + 20 * torch.sigmoid(torch.tensor(1.0)).item()  # the official initial T, about 15.6
+    assert len(curve.values) == 3 and all(1 < t < 21 for t in curve.values)
+    assert abs(curve.values[-1] - start) > 1e-3  # the reversed gradient moved it
+
+
+def test_two_teachers_fuse_and_every_teacher_is_reported():
+    config = tiny_config(extra_teachers=("mlp-large",), fusion="confidence").validate()
+    summary = run_distillation(config).summary()
+    assert [t["name"] for t in summary["teachers"]] == ["cnn-large", "mlp-large"]
+    assert all(0 < t["acc"] <= 1 and 0 <= t["agreement"] <= 1 for t in summary["teachers"])
+    assert summary["teachers"][0]["acc"] == summary["teacher_acc"]
+    assert 0 < summary["ensemble_acc"] <= 1
+
+
+def test_two_teachers_from_the_cli(capsys):
+    assert main(["distill", *TINY, "--teachers", "cnn-large,mlp-large", "--fusion", "weights",
+                 "--teacher-weights", "2,1", "--no-record", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["config"]["extra_teachers"] == ["mlp-large"] and summary["config"]["teacher_weights"] == [2, 1]
+    assert len(summary["teachers"]) == 2
+
+
+def test_compare_methods_prints_a_row_per_method_and_skips_what_the_pair_cannot_do(capsys):
+    assert main(["compare-methods", *TINY, "--methods", "kd,dkd,at", "--seeds", "0,1", "--json"]) == 0
+    rows = {r["method"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert set(rows) == {"ce", "kd", "dkd", "at"}
+    assert "attention maps" in rows["at"]["skipped"]
+    assert rows["kd"]["n"] == 2 and rows["kd"]["acc_std"] is not None and rows["kd"]["gain_low"] is not None
+    assert rows["ce"]["gain_mean"] == 0
+
+
+def test_compare_methods_names_an_unknown_method(capsys):
+    assert main(["compare-methods", "--methods", "kd,magic"]) == 2
+    assert "unknown method(s) magic" in capsys.readouterr().err
+
+
+def test_every_term_has_both_languages():
+    for spec in terms():
+        for what in ("label", "explain"):
+            assert getattr(spec, what)["en"] and getattr(spec, what)["zh"], (spec.name, what)
+        for knob in spec.knobs.values():
+            assert knob.help["en"] and knob.help["zh"]
