@@ -131,3 +131,14 @@ def test_every_term_has_both_languages():
             assert getattr(spec, what)["en"] and getattr(spec, what)["zh"], (spec.name, what)
         for knob in spec.knobs.values():
             assert knob.help["en"] and knob.help["zh"]
+
+
+def test_a_term_curve_gets_its_own_figure_named_by_the_registry():
+    from kdlab.viz import figures
+
+    events = [{"phase": "student", "kind": "step", "epoch": 1, "step": s, "progress": s / 4,
+               "metrics": {"ce": 1.0, "ctkd": 0.5, "total": 1.5, "ctkd.temperature": 15.0 + s}} for s in range(1, 4)]
+    figs = figures.learning_curves(events)
+    assert [t.name for t in figs["terms"].data] == ["learned temperature T (CTKD)"]
+    assert list(figs["terms"].data[0].y) == [16.0, 17.0, 18.0]
+    assert "terms" not in figures.learning_curves([{**e, "metrics": {"ce": 1.0}} for e in events])

@@ -28,7 +28,8 @@ CURVES_SECONDS = 5.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
-                 "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title")
+                 "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title",
+                 "term_curves_title", "value")
 ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
 
 
@@ -41,7 +42,9 @@ def figure_labels() -> dict[str, str]:
     """The translated axis titles, legends and titles for ``kdlab.viz.figures``; each loss term by its
     registered label."""
     return {**{key: tr(f"live.fig.{key}") for key in FIGURE_LABELS},
-            **{spec.name: spec.text("label", lang()) for spec in terms()}}
+            **{spec.name: spec.text("label", lang()) for spec in terms()},
+            **{f"{spec.name}.{key}": label.get(lang(), label["en"]) for spec in terms()
+               for key, label in spec.curves.items()}}
 
 
 def run_events(run_id: str) -> list[dict]:
@@ -154,6 +157,8 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
     left.plotly_chart(figs["loss"], width="stretch", key=f"live_loss_{run_id}")
     right.plotly_chart(figs["accuracy"], width="stretch", key=f"live_accuracy_{run_id}")
     st.plotly_chart(figs["agreement"], width="stretch", key=f"live_agreement_{run_id}")
+    if "terms" in figs:
+        st.plotly_chart(figs["terms"], width="stretch", key=f"live_terms_{run_id}")
     st.caption(tr("live.curves_help"))
 
 

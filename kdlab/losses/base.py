@@ -84,6 +84,7 @@ class LossTerm:
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
     supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
     knobs: dict[str, Knob] = field(default_factory=dict)
+    curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named
 
     def weight_in(self, config) -> float:
         value = config.terms.get(self.name, 0.0) if self.weight is None else getattr(config, self.weight)

@@ -76,7 +76,8 @@ def bounded_temperature(raw: torch.Tensor, t_start: float = 1.0, t_range: float 
            "rise": Knob(OFFICIAL_RISE_FRACTION, {"en": "share of training over which the reversal strength rises "
                                                        "from 0 to 1 (10 of 240 epochs)",
                                                  "zh": "反转强度从 0 升到 1 所占训练的比例（原文 240 轮中的 10 轮）"},
-                        0.0, 1.0, 0.01)})
+                        0.0, 1.0, 0.01)},
+    curves={"temperature": {"en": "learned temperature T (CTKD)", "zh": "学到的温度 T（CTKD）"}})
 class LearnedTemperature(nn.Module):
     """KD at a global temperature ``T = t_start + t_range·sigmoid(θ)``; θ trains with the student but through a
     gradient reversal layer of strength λ(progress), so it *ascends* the KD loss. ``curves()`` reports T."""

@@ -22,7 +22,7 @@ DEFAULT_LABELS = {
     "query": "query (attending)", "attention_weight": "attention weight", "token": "token",
     "pixel_x": "x (pixels)", "pixel_y": "y (pixels)", "alpha": "α (weight of the soft loss)",
     "teacher": "teacher", "baseline": "baseline", "student": "distilled student",
-    "total": "total",
+    "total": "total", "term_curves_title": "What the loss terms learn", "value": "value",
     "probability_title": "Class probabilities", "sweep_title": "Probabilities as the temperature changes",
     "loss_title": "Training loss", "accuracy_title": "Test accuracy", "agreement_title": "Agreement with the teacher",
     "per_class_title": "Accuracy per class", "reliability_title": "Reliability diagram",
@@ -211,10 +211,27 @@ def agreement_curves(history, *, title: str | None = None, labels: dict | None =
 
 
 def learning_curves(history, teacher_acc: float | None = None, *, labels: dict | None = None) -> dict[str, go.Figure]:
-    """The three live-training figures at once: ``{"loss", "accuracy", "agreement"}``."""
-    return {"loss": loss_curves(history, labels=labels),
+    """The live-training figures at once: ``{"loss", "accuracy", "agreement"}``, plus ``"terms"`` when a loss term
+    reports a curve of its own (``TERM.NAME`` metrics, e.g. CTKD's learned temperature)."""
+    figs = {"loss": loss_curves(history, labels=labels),
             "accuracy": accuracy_curves(history, teacher_acc, labels=labels),
             "agreement": agreement_curves(history, labels=labels)}
+    if any("." in name for row in _events(history, "step") for name in row["metrics"]):
+        figs["terms"] = term_curves(history, labels=labels)
+    return figs
+
+
+def term_curves(history, *, labels: dict | None = None) -> go.Figure:
+    """The curves loss terms report besides their value (``TERM.NAME`` metrics), against the step, each named by
+    the term's registered label for it unless ``labels`` names it."""
+    registered = {f"{spec.name}.{key}": label["en"] for spec in terms() for key, label in spec.curves.items()}
+    text, rows = {**registered, **_text(labels)}, _events(history, "step")
+    names = list(dict.fromkeys(n for row in rows for n in row["metrics"] if "." in n))
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        xs, ys = _thinned([(r["step"], r["metrics"][name]) for r in rows if name in r["metrics"]])
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=text.get(name, name), line=dict(color=_color(i)))
+    return _style(fig, text["term_curves_title"], text["step"], text["value"])
 
 
 def per_class_bars(class_names, per_class: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:

@@ -102,6 +102,8 @@ TEXT: dict[str, dict[str, str]] = {
     "live.fig.baseline": {"en": "baseline", "zh": "基线"},
     "live.fig.student": {"en": "distilled student", "zh": "蒸馏学生"},
     "live.fig.total": {"en": "total", "zh": "总损失"},
+    "live.fig.term_curves_title": {"en": "What the loss terms learn", "zh": "损失项自己学到的量"},
+    "live.fig.value": {"en": "value", "zh": "数值"},
     "live.fig.loss_title": {"en": "Training loss", "zh": "训练损失"},
     "live.fig.accuracy_title": {"en": "Test accuracy", "zh": "测试准确率"},
     "live.fig.agreement_title": {"en": "Agreement with the teacher", "zh": "与教师的一致率"},
