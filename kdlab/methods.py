@@ -139,3 +139,16 @@ def markdown_table(rows: list[dict]) -> str:
         lines.append(f"| {row['method']} | {row['acc_mean']:.2f}{spread} | {gain} | {interval} | "
                      f"{row['seconds_mean']:.2f} |")
     return "\n".join(lines)
+
+
+def methods_markdown() -> str:
+    """Every registered term as the README's methods table: method, term, weight, knowledge, paper, knobs."""
+    lines = ["| method | term (`--term NAME=W`) | weight (default) | moves | paper | knobs (`--term-kw NAME:key=value`) |",
+             "|---|---|---|---|---|---|"]
+    for spec in terms():
+        knobs = "; ".join(f"`{key}`={knob.default:g}" if isinstance(knob.default, float) else f"`{key}`={knob.default}"
+                          for key, knob in spec.knobs.items()) or "—"
+        default = "" if spec.complement else f" ({spec.default_weight:g})"
+        lines.append(f"| {spec.method} | {spec.name} | {spec.weight_name}{default} | {spec.knowledge} | {spec.paper} | "
+                     f"{knobs} |")
+    return "\n".join(lines)

@@ -142,3 +142,13 @@ def test_a_term_curve_gets_its_own_figure_named_by_the_registry():
     assert [t.name for t in figs["terms"].data] == ["learned temperature T (CTKD)"]
     assert list(figs["terms"].data[0].y) == [16.0, 17.0, 18.0]
     assert "terms" not in figures.learning_curves([{**e, "metrics": {"ce": 1.0}} for e in events])
+
+
+def test_the_readme_methods_table_is_the_registry():
+    from pathlib import Path
+
+    from kdlab.methods import methods_markdown
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    block = readme.split("keeps it in step -->\n", 1)[1].split("\n<!-- end of methods table -->", 1)[0]
+    assert block == methods_markdown()
