@@ -7,8 +7,8 @@ import streamlit as st
 from kdlab import RunConfig
 from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
-from kdlab.viz.metrics import kl_divergence, logit_scale, temperature_sweep, temperature_view
-from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
+from kdlab.viz.metrics import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
+from ui.common import lang, logits_of, plain, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
 SCALE_SWEEP = np.geomspace(0.5, 100.0, 80)  # wide enough to reach the T where a steep teacher's targets go flat
@@ -76,6 +76,25 @@ def scale_ui(held: dict, t: float) -> None:
     st.caption(tr("temperature.scale_help", t=f"{t:g}"))
 
 
+def fusion_ui(splits, index: int, t: float) -> None:
+    """For a run of several teachers: each teacher's softened answer next to the fused target the student learned
+    from (the teachers are read from the cache, trained by a worker first if they are not there)."""
+    run = selected_run()
+    if run is None or not run.config.extra_teachers:
+        return
+    config = run.config
+    models = {name: teacher_of(config.teacher_config(name))[0] for name in config.teachers}
+    logits = logits_of(f"{run.run_id}-teachers", models, splits.x_test)
+    view = fused_view({name: z[index] for name, z in logits.items()}, t, config.fusion, config.teacher_weights,
+                      int(splits.y_test[index]))
+    st.subheader(tr("temperature.fused_title"))
+    series = {**{plain(name): p for name, p in view.items() if name != "fused"}, tr("temperature.fused"): view["fused"]}
+    names = [str(c) for c in splits.class_names]
+    st.plotly_chart(figures.probability_bars(names, series, title=tr("temperature.at_t", t=f"{t:g}")),
+                    width="stretch", key="temperature_fused")
+    st.caption(tr("temperature.fused_help", fusion=tr(f"temperature.fusion_{config.fusion}")))
+
+
 def series(views: dict, suffix: str) -> dict:
     return {tr(f"common.{role}"): v[f"probs_{suffix}"] for role, v in views.items()}
 
@@ -133,6 +152,7 @@ if "student" in views:
     st.metric(tr("temperature.kl", t=f"{t:g}"), f"{kl:.4f}", help=kl_help)
     st.caption(kl_help)
 
+fusion_ui(splits, index, t)
 st.plotly_chart(held["sweep"], width="stretch", key="temperature_sweep")
 st.caption(tr("temperature.sweep_help"))
 scale_ui(held, t)

@@ -16,7 +16,7 @@ from kdlab.config import RunConfig
 from kdlab.losses import terms
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures
-from kdlab.viz.summary import loss_formula_latex, summary_table, verdict
+from kdlab.viz.summary import loss_formula_latex, summary_table, teachers_table, verdict
 from ui.common import browser_key, lang, runner, tr
 
 # Redrawing the curves costs the browser and the server CPU that a run on the same cores misses: on 2 cores with
@@ -170,6 +170,10 @@ def _finished(run_id: str, summary: dict, events: list[dict]) -> None:
     table = pd.DataFrame(summary_table(summary))
     table.index = [tr(ROLE_KEYS[role]) for role in table.pop("role")]
     st.dataframe(table.rename(columns=columns))
+    if teachers := teachers_table(summary):
+        frame = pd.DataFrame(teachers).set_index("teacher").rename(index={"ensemble": tr("live.ensemble")})
+        st.dataframe(frame.rename(columns={**columns, "agreement_pct": tr("live.col_agreement")}))
+        st.caption(tr("live.teachers_help"))
     notes = [tr("live.teacher_cached")] if summary.get("teacher_cached") else []
     held = summary.get("teacher_outputs") or {}
     if held.get("mode") in ("reduced", "per_batch"):

@@ -180,19 +180,28 @@ class TermInputs:
     def teacher_log_probs(self, temperature: float | torch.Tensor,
                           transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
         """log of the teachers' fused ``softmax(transform(t)/T)``; one teacher: exactly ``log_softmax(t/T)``."""
-        logits = [transform(t.float()) if transform else t.float() for t in self.teacher_logits]
-        log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
-        if len(log_probs) == 1:
-            return log_probs[0]
-        return fused_probs([p.exp() for p in log_probs], self.fusion_weights()).clamp_min(1e-12).log()
+        return fused_log_probs(self.teacher_logits, temperature, self.fusion, self.teacher_weights, self.labels,
+                               transform)
 
-    def fusion_weights(self) -> torch.Tensor:
-        k = len(self.teacher_logits)
-        if self.fusion == "confidence":
-            return confidence_weights(self.teacher_logits, self.labels)
-        if self.fusion == "weights":
-            return torch.tensor(self.teacher_weights, device=self.labels.device, dtype=torch.float32)
-        return torch.full((k,), 1.0 / k, device=self.labels.device)
+
+def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str = "mean",
+                    teacher_weights: tuple[float, ...] = (), labels: torch.Tensor | None = None,
+                    transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
+    """The log of several teachers' softened answers ``softmax(transform(t)/T)`` combined into one distribution:
+    their ``mean``, fixed ``weights`` (``teacher_weights``, one per teacher) or per-sample ``confidence`` on the
+    true ``labels`` (CA-MKD). One teacher: exactly its ``log_softmax(t/T)``."""
+    logits = [transform(t.float()) if transform else t.float() for t in teacher_logits]
+    log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
+    if len(log_probs) == 1:
+        return log_probs[0]
+    device = log_probs[0].device
+    if fusion == "confidence":
+        weights = confidence_weights(teacher_logits, labels)
+    elif fusion == "weights":
+        weights = torch.tensor(teacher_weights, device=device, dtype=torch.float32)
+    else:
+        weights = torch.full((len(log_probs),), 1.0 / len(log_probs), device=device)
+    return fused_probs([p.exp() for p in log_probs], weights).clamp_min(1e-12).log()
 
 
 class DistillationLoss(nn.Module):

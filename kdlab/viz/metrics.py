@@ -17,6 +17,7 @@ from torch import nn
 
 from ..evaluate import accuracy, agreement, macro_f1, top1
 from ..losses import softened
+from ..losses.base import fused_log_probs
 from ..models import parameter_count, size_bytes
 
 
@@ -48,6 +49,15 @@ def temperature_view(logits_1d, temperature: float) -> dict:
             "probs_1": p1.numpy(), "probs_t": pt.numpy(),
             "entropy_1": entropy(p1).item(), "entropy_t": entropy(pt).item(),
             "dark_knowledge_1": 1.0 - p1.max().item(), "dark_knowledge_t": 1.0 - pt.max().item()}
+
+
+def fused_view(teacher_logits: dict, temperature: float, fusion: str, teacher_weights: tuple[float, ...],
+               label: int) -> dict:
+    """One sample's softened answer of each teacher at ``temperature`` and the fused target a student of several
+    teachers learns from (``kdlab.losses.base.fused_log_probs``, the very function the loss uses)."""
+    rows = {name: _tensor(z).float().reshape(1, -1) for name, z in teacher_logits.items()}
+    fused = fused_log_probs(list(rows.values()), temperature, fusion, teacher_weights, torch.tensor([label])).exp()
+    return {**{name: softened(z, temperature)[0].numpy() for name, z in rows.items()}, "fused": fused[0].numpy()}
 
 
 def kl_divergence(p_logits, q_logits, temperature: float = 1.0) -> float:

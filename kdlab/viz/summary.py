@@ -64,6 +64,19 @@ def summary_table(summary: dict) -> list[dict]:
     return rows
 
 
+def teachers_table(summary: dict) -> list[dict]:
+    """A run of several teachers: one row per teacher (accuracy, macro-F1, parameters, the distilled student's
+    agreement with it, in %) and the ensemble's accuracy; an empty list for a run of one teacher."""
+    teachers = summary.get("teachers") or []
+    if len(teachers) < 2:
+        return []
+    rows = [{"teacher": t["name"], "accuracy_pct": round(100 * t["acc"], 2),
+             "macro_f1_pct": None if t.get("macro_f1") is None else round(100 * t["macro_f1"], 2),
+             "params": t["params"], "agreement_pct": round(100 * t["agreement"], 2)} for t in teachers]
+    return rows + [{"teacher": "ensemble", "accuracy_pct": round(100 * summary["ensemble_acc"], 2),
+                    "macro_f1_pct": None, "params": sum(t["params"] for t in teachers), "agreement_pct": None}]
+
+
 def _coefficient(value: float) -> str:
     """A loss weight as the formula shows it: whole numbers as such (0, 1, 10), slider fractions with two decimals
     (0.10), more digits only when needed."""

@@ -101,6 +101,13 @@ TEXT: dict[str, dict[str, str]] = {
     "live.fig.teacher": {"en": "teacher", "zh": "教师"},
     "live.fig.baseline": {"en": "baseline", "zh": "基线"},
     "live.fig.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "live.ensemble": {"en": "all teachers (mean answer)", "zh": "全部教师（平均答案）"},
+    "live.col_agreement": {"en": "student agrees (%)", "zh": "学生与其一致（%）"},
+    "live.teachers_help": {"en": "Each teacher on the test set, and how often the distilled student gives the same "
+                                 "answer; the last row is the teachers' mean answer, what the fused soft targets "
+                                 "approximate.",
+                           "zh": "每个教师在测试集上的表现，以及蒸馏学生与它给出相同答案的比例；最后一行是各教师的平均"
+                                 "答案，即融合软目标所近似的东西。"},
     "live.fig.total": {"en": "total", "zh": "总损失"},
     "live.fig.term_curves_title": {"en": "What the loss terms learn", "zh": "损失项自己学到的量"},
     "live.fig.value": {"en": "value", "zh": "数值"},

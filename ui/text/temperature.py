@@ -97,4 +97,16 @@ TEXT: dict[str, dict[str, str]] = {
     "temperature.fig.temperature": {"en": "temperature T", "zh": "温度 T"},
     "temperature.fig.sweep_title": {"en": "The teacher's probabilities as T changes",
                                     "zh": "教师的概率随 T 的变化"},
+    "temperature.fused_title": {"en": "Several teachers, one target", "zh": "多个教师，一个目标"},
+    "temperature.fused": {"en": "fused target", "zh": "融合后的目标"},
+    "temperature.fused_help": {"en": "Each teacher's answer softened by T, and the one target the student learned "
+                                     "from: {fusion}.",
+                               "zh": "每个教师经温度 T 软化后的答案，以及学生实际学习的那个融合目标：{fusion}。"},
+    "temperature.fusion_mean": {"en": "the mean of the teachers' softened answers",
+                                "zh": "各教师软化答案的平均"},
+    "temperature.fusion_weights": {"en": "their weighted mean, with the run's fixed weights",
+                                   "zh": "按本次实验固定权重的加权平均"},
+    "temperature.fusion_confidence": {"en": "weighted per sample by each teacher's confidence in the true label "
+                                            "(CA-MKD)",
+                                      "zh": "按每个教师对真实标签的置信度逐样本加权（CA-MKD）"},
 }
