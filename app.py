@@ -2,8 +2,10 @@
 import streamlit as st
 
 from kdlab import RunConfig
+from kdlab.lessons import QUICK_DEMO, lesson
 from kdlab.runs.store import StoreUnavailable
 from ui.common import latest_run, sidebar, store_problem, submit, tr
+from ui.lesson_views import quick_demo_note
 from ui.live import is_active, live_run, loss_formula
 
 st.set_page_config(page_title="kdlab", page_icon=":material/science:", layout="wide")
@@ -15,14 +17,17 @@ def home() -> None:
     st.markdown(tr("home.formula"))
     st.latex(loss_formula(st.session_state.get("distill_config", RunConfig())))
     busy = is_active(latest_run())
-    if st.button(tr("home.quick_demo"), help=tr("home.quick_demo_help"), type="primary", key="home_demo",
-                 disabled=busy or bool(store_problem())):
+    demo = lesson(QUICK_DEMO).config
+    if st.button(tr("home.quick_demo", teacher=demo.teacher, student=demo.student,
+                    pct=f"{100 * demo.train_fraction:g}"), help=tr("home.quick_demo_help"), type="primary",
+                 key="home_demo", disabled=busy or bool(store_problem())):
         try:
-            submit(RunConfig())
+            submit(demo)
         except ValueError as err:
             st.error(tr("common.error", message=str(err)))
         else:
             st.rerun()  # drawn again from the top, so the button is disabled while the demo trains
+    quick_demo_note()
     if latest_run():
         live_run(latest_run(), seen_active=busy)
 
@@ -32,10 +37,13 @@ pages = [
     st.Page("app_pages/temperature.py", title=tr("nav.temperature"), icon=":material/thermostat:",
             url_path="temperature"),
     st.Page("app_pages/distill.py", title=tr("nav.distill"), icon=":material/science:", url_path="distill"),
+    st.Page("app_pages/methods.py", title=tr("nav.methods"), icon=":material/leaderboard:", url_path="methods"),
     st.Page("app_pages/attention.py", title=tr("nav.attention"), icon=":material/visibility:", url_path="attention"),
     st.Page("app_pages/compare.py", title=tr("nav.compare"), icon=":material/balance:", url_path="compare"),
+    st.Page("app_pages/compress.py", title=tr("nav.compress"), icon=":material/compress:", url_path="compress"),
     st.Page("app_pages/lessons.py", title=tr("nav.lessons"), icon=":material/school:", url_path="lessons"),
     st.Page("app_pages/history.py", title=tr("nav.history"), icon=":material/history:", url_path="history"),
+    st.Page("app_pages/sweep.py", title=tr("nav.sweep"), icon=":material/grid_on:", url_path="sweep"),
 ]
 navigation = st.navigation(pages)
 sidebar()

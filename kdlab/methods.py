@@ -64,6 +64,43 @@ def plan(base: RunConfig, names: list[str], seeds: list[int]) -> Plan:
     return Plan(runs, skipped)
 
 
+@dataclass
+class Progress:
+    """Where a comparison stands in the run store: the finished runs' summaries by method, the planned runs not
+    started yet (in plan order), how many are queued or running, and the failed ones with their errors."""
+
+    results: dict[str, list[dict]]
+    missing: list[tuple[str, int, RunConfig]]
+    active: int
+    failed: list[tuple[str, int, str]]
+
+    @property
+    def done(self) -> int:
+        return sum(len(summaries) for summaries in self.results.values())
+
+
+def progress(runs: list[tuple[str, int, RunConfig]], records) -> Progress:
+    """Match a plan's runs (configs as the server admitted them) with stored run records by their whole config, so
+    a comparison is rebuilt from the store alone — after a refresh, in another tab — and nothing is run twice.
+    The newest record of a config counts; a failed or cancelled one is reported and not retried."""
+    newest: dict[str, object] = {}
+    for record in records:  # the store lists newest first
+        newest.setdefault(json.dumps(record.config, sort_keys=True), record)
+    results: dict[str, list[dict]] = {}
+    missing, failed, active = [], [], 0
+    for name, seed, config in runs:
+        record = newest.get(json.dumps(config.to_dict(), sort_keys=True))
+        if record is None or record.status == "interrupted":
+            missing.append((name, seed, config))
+        elif record.status == "finished":
+            results.setdefault(name, []).append(record.summary)
+        elif record.status in ("queued", "running"):
+            active += 1
+        else:
+            failed.append((name, seed, record.error or record.status))
+    return Progress(results, missing, active, failed)
+
+
 def table(results: dict[str, list[dict]], skipped: dict[str, str]) -> list[dict]:
     """One row per method (the baseline first) from its runs' summaries: mean ± std of test accuracy and of the
     gain over the baseline of the same seed (percentage points), its 95 % interval and verdict, macro-F1 and

@@ -22,7 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 # distill first: a fresh server's first visitor arrives by a shared deep link, before anyone opened the home page
-PAGES = ["distill", "home", "temperature", "attention", "compare", "lessons", "history"]
+PAGES = ["distill", "home", "temperature", "attention", "compare", "compress", "lessons", "history"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
@@ -148,6 +148,23 @@ def test_a_refresh_keeps_the_finished_run_on_distill_and_the_analysis_pages(page
     settle(page)
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # per-class bars, confusion matrices, ...
     assert_no_problem(page, "compare after a refresh")
+
+
+def test_compress_makes_an_int8_variant_of_the_finished_run_and_draws_the_frontier(page, server):
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
+    page.goto(f"{server}/compress?lang=en&run={run_id}")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("int8 quantization").click()
+    settle(page)
+    main.get_by_role("button", name=re.compile(r"^Compress$")).click()
+    main.get_by_text("What the numbers say").wait_for(timeout=180_000)
+    settle(page)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 2  # accuracy against size and latency
+    assert "smaller on disk" in main.inner_text()
+    assert_no_problem(page, "compress after a compression")
+    screenshot(page, "compress-finished")
 
 
 def test_the_chinese_interface_and_the_finished_run_on_other_pages(page, server):

@@ -10,13 +10,15 @@ import argparse
 import json
 from pathlib import Path
 
+from ..compress.record import model_file
 from ..serve.admission import admit
 from ..serve.settings import ServerSettings
+from ..tensor_files import atomic_file
 from ..train import prepare_teacher
 from .exchange import created_text, import_run, metrics_csv, run_json
 from .store import ACTIVE, DEFAULT_WORKSPACE, RunRecord, RunStore
 
-EXPORTS = ("metrics", "config", "weights")
+EXPORTS = ("metrics", "config", "weights", "onnx", "safetensors")
 
 
 def add_runs_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,6 +34,8 @@ def add_runs_parser(commands: argparse._SubParsersAction) -> None:
     export.add_argument("run_id")
     export.add_argument("--what", choices=EXPORTS, required=True)
     export.add_argument("--output", required=True, help="the file to write")
+    export.add_argument("--model", default="student", help="onnx/safetensors: student, baseline or a variant "
+                        "stored by `kdlab compress` (e.g. student/int8)")
     importer = actions.add_parser("import", help="add a run trained elsewhere from its config and weights files")
     importer.add_argument("--config", required=True, help="the run's config JSON (runs export --what config)")
     importer.add_argument("--weights", required=True, help="its weights file (runs export --what weights)")
@@ -91,17 +95,22 @@ def _show(store: RunStore, args: argparse.Namespace) -> int:
 
 
 def _export(store: RunStore, args: argparse.Namespace) -> int:
+    about = None
     if args.what == "metrics":
         data = metrics_csv(store, args.run_id).encode()
     elif args.what == "config":
         data = (json.dumps(store.get(args.run_id).config, indent=2, ensure_ascii=False) + "\n").encode()
+    elif args.what in ("onnx", "safetensors"):
+        data, about = model_file(store, args.run_id, args.what, args.model)
     else:
         data = store.weights_bytes(args.run_id)
     try:
-        Path(args.output).write_bytes(data)
+        with atomic_file(Path(args.output)) as handle:
+            handle.write(data)
     except OSError as err:
         raise ValueError(f"cannot write {args.output}: {err.strerror or err}") from None
-    print(f"wrote {args.what} of run {args.run_id} to {args.output} ({len(data):,} bytes)")
+    print(f"wrote {args.what} of run {args.run_id} to {args.output} ({len(data):,} bytes)"
+          + (f": {about}" if about else ""))
     return 0
 
 

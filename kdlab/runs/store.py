@@ -59,6 +59,27 @@ CREATE TABLE IF NOT EXISTS weights (
     run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
     data BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sweeps (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    spec TEXT NOT NULL,
+    report TEXT,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS sweep_trials (
+    sweep_id TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+    trial_key TEXT NOT NULL,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    PRIMARY KEY (sweep_id, run_id)
+);
+CREATE TABLE IF NOT EXISTS variants (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, role TEXT NOT NULL,
+    created REAL NOT NULL, metrics TEXT NOT NULL, data BLOB, PRIMARY KEY (run_id, name)
+);
 """
 
 
@@ -240,6 +261,28 @@ class RunStore:
             db.executemany("UPDATE runs SET status = 'interrupted', error = 'the server stopped during this run', "
                            "updated = ? WHERE id = ?", [(time.time(), run_id) for run_id in dead])
         return len(dead)
+
+    def put_variants(self, run_id: str, rows: list[tuple[str, str, dict, bytes | None]]) -> None:
+        """A compression's measured models of a run (name, role, metrics, safetensors file or None), in one
+        transaction, replacing those of the same name (``kdlab.compress``)."""
+        with self._connect() as db:
+            db.executemany("INSERT OR REPLACE INTO variants (run_id, name, role, created, metrics, data) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           [(run_id, n, r, time.time(), json.dumps(m), d) for n, r, m, d in rows])
+
+    def variants(self, run_id: str) -> list[dict]:
+        """The run's measured variants without their files: ``{"name", "role", **metrics}`` each."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM variants WHERE run_id = ? ORDER BY created, rowid", (run_id,))
+            return [{"name": r["name"], "role": r["role"], **json.loads(r["metrics"])} for r in rows]
+
+    def variant_file(self, run_id: str, name: str) -> bytes:
+        """A stored variant's safetensors file."""
+        with self._connect() as db:
+            row = db.execute("SELECT data FROM variants WHERE run_id = ? AND name = ?", (run_id, name)).fetchone()
+        if row is None or row["data"] is None:
+            raise ValueError(f"run {run_id!r} has no stored model {name!r} (see `kdlab compress`)")
+        return row["data"]
 
 
 def _alive(pid: int) -> bool:

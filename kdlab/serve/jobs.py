@@ -15,6 +15,7 @@ import threading
 import uuid
 from dataclasses import dataclass, replace
 
+from ..compress.config import CompressRequest
 from ..config import RunConfig
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
@@ -39,6 +40,13 @@ class TeacherJob:
     error: str | None = None
 
 
+@dataclass
+class CompressJob(TeacherJob):
+    """Compressing one finished run's students (``kdlab.compress``); the variants land in the run store."""
+
+    run_id: str = ""
+
+
 class JobRunner:
     """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
 
@@ -57,6 +65,7 @@ class JobRunner:
         self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
         self.running: dict[str, Worker] = {}
         self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
+        self.compressions: dict[str, CompressJob] = {}  # by run id: its latest compression
         self.closed = False
         if isinstance(store, RunStore):
             try:
@@ -137,7 +146,22 @@ class JobRunner:
         self._start(job.id, "teacher", config)
         return job
 
-    def _start(self, job_id: str, kind: str, config: RunConfig) -> None:
+    def compress(self, run_id: str, request: CompressRequest) -> CompressJob:
+        """Compress a finished run on a worker process (the job another page started for it, while it lasts);
+        ``ValueError`` for a bad request or an unfinished run, before anything is queued."""
+        request.validate(max_epochs=self.settings.max_epochs)
+        if self.store.get(run_id).status != "finished":
+            raise ValueError(f"run {run_id} is not finished: only a finished run has a student to compress")
+        with self.lock:
+            job = self.compressions.get(run_id)
+            if job is not None and job.status in ("queued", "running"):
+                return job
+            job = self.compressions[run_id] = CompressJob(f"compress-{uuid.uuid4().hex[:8]}", "queued", None, run_id)
+            self.waiting.append(job.id)
+        self._start(job.id, "compress", {"run_id": run_id, "request": request.to_dict()})
+        return job
+
+    def _start(self, job_id: str, kind: str, config: RunConfig | dict) -> None:
         """Start the thread that waits for a worker for a job the caller has just put in ``waiting``."""
         threading.Thread(target=self._run, args=(job_id, kind, config), name=f"kdlab-{job_id}", daemon=True).start()
 
@@ -226,12 +250,12 @@ class JobRunner:
                     return worker
                 self.waiting.remove(job_id)
                 budget = self.settings.cache_budget_bytes if kind == "run" else 0
-                worker.begin(kind, job_id, config.to_dict(), self._threads(len(self.running) + 1), budget,
-                             self.settings.max_run_seconds)
+                worker.begin(kind, job_id, config if isinstance(config, dict) else config.to_dict(),
+                             self._threads(len(self.running) + 1), budget, self.settings.max_run_seconds)
                 self.running[job_id] = worker
                 began = True
                 self._share_cores()
-                if kind == "teacher":
+                if kind != "run":
                     self._teacher_status(job_id, "running", None)
             failure = worker.wait(job_id)
         except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the job)
@@ -242,7 +266,7 @@ class JobRunner:
                 if job_id in self.waiting:
                     self.waiting.remove(job_id)
                 self._share_cores()
-                if kind == "teacher":
+                if kind != "run":
                     error = failure or (worker.error if began else "the server closed before the job started")
                     self._teacher_status(job_id, "failed" if error else "ready", error)
         if failure is None:
@@ -256,8 +280,8 @@ class JobRunner:
         return None
 
     def _teacher_status(self, job_id: str, status: str, error: str | None) -> None:
-        """Set a teacher job's status (call with the lock held)."""
-        for job in self.teachers.values():
+        """Set a teacher or compression job's status (call with the lock held)."""
+        for job in [*self.teachers.values(), *self.compressions.values()]:
             if job.id == job_id:
                 job.status, job.error = status, error
 

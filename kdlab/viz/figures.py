@@ -421,3 +421,22 @@ def bias_shift_lines(shifts, recalls: dict, current_shift: float, *, accuracies:
     fig.update_yaxes(range=[0, 101])
     return _style(fig, title or text.get("bias_shift_title", "Recall as the bias grows"),
                   text.get("logit_shift", "shift added to the logit"), text.get("recall_pct", "recall (%)"))
+
+
+def method_gains(rows: list[dict], *, labels: dict | None = None) -> go.Figure:
+    """One bar per method: its mean gain over the cross-entropy baseline (percentage points), the error bar its
+    95 % interval over seeds (``kdlab.methods.table`` rows; skipped methods and the baseline left out). A bar
+    whose interval crosses zero is grey: that gain is within the seed-to-seed spread."""
+    text = _text(labels)
+    shown = [r for r in rows if "skipped" not in r and r["method"] != "ce" and r.get("gain_mean") is not None]
+    colours = {"better": _color(2), "worse": _color(1), "no_difference": "#9e9e9e"}
+    fig = go.Figure(go.Bar(
+        x=[r["method"] for r in shown], y=[r["gain_mean"] for r in shown],
+        marker_color=[colours[r["verdict"]] for r in shown],
+        error_y=dict(type="data", symmetric=False,
+                     array=[0 if r["gain_high"] is None else r["gain_high"] - r["gain_mean"] for r in shown],
+                     arrayminus=[0 if r["gain_low"] is None else r["gain_mean"] - r["gain_low"] for r in shown]),
+        hovertemplate="%{x}: %{y:+.2f}<extra></extra>"))
+    fig.add_hline(y=0, line=dict(color="black", width=1))
+    return _style(fig, text.get("methods_title", "Gain over the baseline, 95 % interval over seeds"),
+                  text.get("method", "method"), text.get("gain_points", "gain (points)"))

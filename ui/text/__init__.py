@@ -6,10 +6,12 @@ languages have every key and the same placeholders, and that no key is defined t
 """
 from __future__ import annotations
 
-from . import attention, common, compare, distill, history, home, lessons, live, temperature
+from . import (attention, common, compare, compress, data_upload, distill, history, home, lessons, live, methods, sweep,
+               temperature)
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
-PAGES = (common, home, temperature, distill, attention, compare, lessons, history, live)
+PAGES = (common, home, temperature, distill, data_upload, attention, compare, lessons, history, live, sweep, compress,
+         methods)
 
 TEXT: dict[str, dict[str, str]] = {key: entry for page in PAGES for key, entry in page.TEXT.items()}
 

@@ -1,0 +1,116 @@
+"""Texts of the Compress page: the knobs, the table, the frontier, the verdict and the downloads."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "nav.compress": {"en": "Compress", "zh": "压缩"},
+    "compress.title": {"en": "Compress the student", "zh": "压缩学生模型"},
+    "compress.intro": {
+        "en": "Distillation is one of four ways to make a model small; quantization, pruning and low-rank "
+              "factorisation are the others, and they combine: a pruned student recovers by being distilled from "
+              "the unpruned teacher. Pick a finished run, choose the variants, and every variant is measured on the "
+              "same test set: accuracy, size on disk, FLOPs and CPU latency.",
+        "zh": "知识蒸馏是让模型变小的四种方法之一，另外三种是量化、剪枝和低秩分解，而且它们可以组合使用：剪枝后的学生"
+              "模型可以再从未剪枝的教师模型蒸馏来恢复准确率。选择一个已完成的实验，勾选要做的变体，每个变体都在同一"
+              "测试集上测量：准确率、文件大小、FLOPs 和 CPU 延迟。"},
+    "compress.run": {"en": "Finished run", "zh": "已完成的实验"},
+    "compress.run_label": {"en": "run {run_id} · {dataset}, {teacher} → {student}",
+                           "zh": "实验 {run_id} · {dataset}，{teacher} → {student}"},
+    "compress.int8": {"en": "int8 quantization", "zh": "int8 量化"},
+    "compress.int8_help": {
+        "en": "Weights stored as 8-bit integers with one scale per output row (torchao), activations quantized on "
+              "the fly. Only Linear layers have int8 kernels; other layers stay in float, and the table says so.",
+        "zh": "权重以 8 位整数保存，每个输出行一个缩放系数（torchao），激活值在计算时动态量化。只有 Linear 层有 int8 "
+              "内核，其他层保持浮点，表格中会注明。"},
+    "compress.prune": {"en": "Pruning: sparsity", "zh": "剪枝：稀疏度"},
+    "compress.prune_help": {
+        "en": "The fraction of the weights of every Linear and conv layer set to zero, smallest first; 0 is off.",
+        "zh": "每个 Linear 层和卷积层中被置零的权重比例，从绝对值最小的开始；0 表示不剪枝。"},
+    "compress.structured": {"en": "Structured: remove whole neurons and channels", "zh": "结构化：删除整个神经元和通道"},
+    "compress.structured_help": {
+        "en": "Unstructured zeros keep every tensor's shape, so a CPU does the same work. Structured pruning removes "
+              "the weakest neurons (channels) and the inputs that read them, so the layers really shrink.",
+        "zh": "非结构化剪枝产生的零不改变张量形状，CPU 的计算量不变。结构化剪枝删除最弱的神经元（通道）以及读取它们的"
+              "输入，层真正变小。"},
+    "compress.rank": {"en": "Low-rank factorisation: rank", "zh": "低秩分解：秩"},
+    "compress.rank_help": {
+        "en": "Each Linear and 1×1 conv layer W (out × in) becomes two thinner ones, W ≈ A·B with rank r (truncated "
+              "SVD), where that costs fewer weights; 0 is off.",
+        "zh": "每个 Linear 层和 1×1 卷积层 W（out × in）在能减少权重时替换为两个更窄的层，W ≈ A·B，秩为 r（截断 "
+              "SVD）；0 表示不分解。"},
+    "compress.finetune": {"en": "Recovery fine-tuning (epochs)", "zh": "恢复微调（训练轮数）"},
+    "compress.finetune_help": {
+        "en": "Train each pruned or factorised variant a few epochs more, with the run's learning rate and batch "
+              "size; 0 is off.",
+        "zh": "对每个剪枝或低秩分解后的变体再训练几轮，使用该实验的学习率和批大小；0 表示不微调。"},
+    "compress.finetune_from": {"en": "Fine-tune from", "zh": "微调的目标"},
+    "compress.source.teacher": {"en": "the teacher (distillation, the run's T and α)",
+                                "zh": "教师模型（知识蒸馏，使用该实验的 T 和 α）"},
+    "compress.source.labels": {"en": "the labels only", "zh": "只用硬标签"},
+    "compress.source.both": {"en": "both, to compare them", "zh": "两者都做，以便比较"},
+    "compress.start": {"en": "Compress", "zh": "开始压缩"},
+    "compress.queued": {"en": "Queued behind other runs (position {position})…",
+                        "zh": "正在排队，前面还有其他实验（排在第 {position} 位）…"},
+    "compress.working": {"en": "Compressing and measuring in a training process: {percent}%",
+                         "zh": "正在一个训练进程中压缩并测量：{percent}%"},
+    "compress.failed": {"en": "The compression did not finish: {message}", "zh": "压缩没有完成：{message}"},
+    "compress.nothing_yet": {"en": "No variant of this run yet: choose some above and press Compress.",
+                             "zh": "此实验还没有变体：请在上方选择后点击“开始压缩”。"},
+    "compress.table_title": {"en": "Every model, measured", "zh": "所有模型的测量结果"},
+    "compress.threads": {
+        "en": "Latency: median of {repeats} CPU calls after warm-up with {threads} torch threads, on this server "
+              "(busy servers are slower). Size: the bytes of the saved safetensors file.",
+        "zh": "延迟：预热后 {repeats} 次 CPU 调用的中位数，使用 {threads} 个 torch 线程，在本服务器上测得（服务器越忙越"
+              "慢）。大小：保存的 safetensors 文件的字节数。"},
+    "compress.col.model": {"en": "model", "zh": "模型"},
+    "compress.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
+    "compress.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师的一致率（%）"},
+    "compress.col.size_kib": {"en": "size (KiB)", "zh": "大小（KiB）"},
+    "compress.col.params": {"en": "parameters", "zh": "参数量"},
+    "compress.col.nonzero": {"en": "non-zero parameters", "zh": "非零参数量"},
+    "compress.col.mflops": {"en": "MFLOPs per sample", "zh": "每个样本的 MFLOPs"},
+    "compress.col.latency_1": {"en": "latency, batch 1 (ms)", "zh": "延迟，批大小 1（毫秒）"},
+    "compress.col.latency_64": {"en": "latency, batch 64 (ms)", "zh": "延迟，批大小 64（毫秒）"},
+    "compress.col.notes": {"en": "notes", "zh": "说明"},
+    "compress.frontier_title": {"en": "The size–latency–accuracy frontier", "zh": "大小—延迟—准确率前沿"},
+    "compress.frontier_help": {
+        "en": "Up and to the left is better. The line joins the models no other model beats on both axes (the "
+              "Pareto frontier); a model below it is dominated.",
+        "zh": "越靠左上越好。折线连接的是没有其他模型能在两个坐标上同时胜过的模型（帕累托前沿）；在折线下方的模型"
+              "被支配。"},
+    "compress.fig.size": {"en": "size on disk (KiB, log scale)", "zh": "文件大小（KiB，对数刻度）"},
+    "compress.fig.latency": {"en": "latency at batch 64 (milliseconds, log scale)", "zh": "批大小 64 的延迟（毫秒，对数刻度）"},
+    "compress.fig.accuracy": {"en": "test accuracy (%)", "zh": "测试准确率（%）"},
+    "compress.fig.frontier": {"en": "frontier", "zh": "前沿"},
+    "compress.fig.size_title": {"en": "Accuracy against size", "zh": "准确率与大小"},
+    "compress.fig.latency_title": {"en": "Accuracy against latency", "zh": "准确率与延迟"},
+    "compress.fig.teacher": {"en": "teacher", "zh": "教师"},
+    "compress.fig.student": {"en": "distilled student and its variants", "zh": "蒸馏学生及其变体"},
+    "compress.fig.baseline": {"en": "baseline student and its variants", "zh": "基线学生及其变体"},
+    "compress.verdict_title": {"en": "What the numbers say", "zh": "数据说明了什么"},
+    "compress.verdict.no_difference": {
+        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, accuracy {points} points — no "
+              "measurable difference on these test images (McNemar p = {p}).",
+        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，准确率变化 {points} 个百分点——在这些测试"
+              "样本上没有可测出的差别（McNemar p = {p}）。"},
+    "compress.verdict.worse": {
+        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, and it cost {points} points of "
+              "accuracy, more than chance explains (McNemar p = {p}).",
+        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，但准确率变化 {points} 个百分点，超出了偶然"
+              "波动能解释的范围（McNemar p = {p}）。"},
+    "compress.verdict.better": {
+        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, and {points} points of accuracy, "
+              "more than chance explains (McNemar p = {p}).",
+        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，准确率变化 {points} 个百分点，超出了偶然"
+              "波动能解释的范围（McNemar p = {p}）。"},
+    "compress.verdict.recovery": {
+        "en": "Fine-tuning from {source} won back {recovered} of the {lost} points the compression had cost.",
+        "zh": "从{source}微调，挽回了压缩损失的 {lost} 个百分点中的 {recovered} 个。"},
+    "compress.verdict.source.teacher": {"en": "the teacher", "zh": "教师模型"},
+    "compress.verdict.source.labels": {"en": "the labels", "zh": "硬标签"},
+    "compress.downloads": {"en": "Downloads", "zh": "下载"},
+    "compress.download_model": {"en": "Model to download", "zh": "要下载的模型"},
+    "compress.download_safetensors": {"en": "safetensors (weights and recipe)", "zh": "safetensors（权重与配方）"},
+    "compress.prepare_onnx": {"en": "Export to ONNX and check it", "zh": "导出为 ONNX 并检查"},
+    "compress.download_onnx": {"en": "ONNX file", "zh": "ONNX 文件"},
+    "compress.onnx_checked": {"en": "Checked: {message}", "zh": "已检查：{message}"},
+    "compress.onnx_failed": {"en": "No ONNX export: {message}", "zh": "无法导出 ONNX：{message}"},
+}
