@@ -166,7 +166,9 @@ def actions_ui(record) -> None:
 
 def tuning_ui(records: list) -> None:
     st.subheader(tr("history.tuning"))
-    maps = hist.tuning_maps(records)
+    weight = st.selectbox(tr("history.tuning_weight"), hist.WEIGHT_COLUMNS, format_func=column_title,
+                          key="history_tuning_weight")
+    maps = hist.tuning_maps(records, weight)
     if not maps:
         st.caption(tr("history.tuning_hint"))
         return
@@ -177,8 +179,9 @@ def tuning_ui(records: list) -> None:
     index = st.selectbox(tr("history.tuning_group"), range(len(maps)), format_func=names.__getitem__,
                          key="history_tuning_group")
     m = maps[index]
-    st.plotly_chart(figures.accuracy_heatmap(m.temperatures, m.alphas, m.accuracy, labels=labels()), width="stretch",
-                    key="history_tuning_map")
+    st.plotly_chart(figures.accuracy_heatmap(m.temperatures, m.weights, m.accuracy, weight_label=column_title(weight),
+                                             title=tr("history.tuning_title", weight=column_title(weight)),
+                                             labels=labels()), width="stretch", key="history_tuning_map")
 
 
 def import_ui() -> None:

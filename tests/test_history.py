@@ -100,10 +100,19 @@ def test_tuning_maps_group_runs_that_differ_only_in_t_and_alpha():
                record("e", config(temperature=8.0, alpha=0.5), None, status="failed"),  # unfinished: left out
                record("f", config(temperature=4.0, alpha=0.5, device="cpu", log_every=3), 0.85)]  # bookkeeping only
     (m,) = hist.tuning_maps(records)
-    assert m.temperatures == [2.0, 4.0] and m.alphas == [0.5, 0.9]
+    assert m.temperatures == [2.0, 4.0] and m.weights == [0.5, 0.9]
     assert m.accuracy == [[0.80, 0.85], [None, 0.90]]
     assert m.cells == 3 and set(m.run_ids) == {"a", "b", "f"}
     assert "temperature" not in m.config and m.config["seed"] == 0
+
+
+def test_a_tuning_map_can_vary_any_registered_weight():
+    records = [record("a", config(temperature=2.0, terms={"dkd": 1.0}), 0.80),
+               record("b", config(temperature=4.0, terms={"dkd": 3.0}), 0.90),
+               record("c", config(temperature=4.0), 0.70)]  # dkd off: the weight 0 row of the same map
+    (m,) = hist.tuning_maps(records, "terms.dkd")
+    assert m.weights == [0.0, 1.0, 3.0] and m.accuracy == [[None, 0.70], [0.80, None], [None, 0.90]]
+    assert hist.tuning_maps(records) == []  # over α these are three different groups of one cell each
 
 
 def test_no_tuning_map_without_two_distinct_t_alpha_pairs():

@@ -22,10 +22,9 @@ TABLE_COLUMNS = ("id", "status", "created", *CONFIG_COLUMNS, *RESULT_COLUMNS)
 SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
 # most accurate, fastest first)
 LABELS_ONLY = "labels"  # the method of a run with no distillation term on: cross-entropy alone
-# What a T × α map may vary: everything else (seed included — a different seed is a different experiment) must be
-# equal for runs to share a map. ``log_every`` only changes how often the curves are sampled and ``device`` where
-# it ran, so neither splits a map.
-TUNED_FIELDS = ("temperature", "alpha")
+# A map varies T and one loss weight (α by default, or any ``WEIGHT_COLUMNS`` entry): everything else (seed
+# included — a different seed is a different experiment) must be equal for runs to share a map. ``log_every`` only
+# changes how often the curves are sampled and ``device`` where it ran, so neither splits a map.
 IGNORED_FOR_TUNING = ("log_every", "device")
 
 
@@ -141,45 +140,53 @@ def final_numbers(rows: list[dict]) -> list[dict]:
 
 @dataclass
 class TuningMap:
-    """Finished runs that share every config field but T and α: the student's accuracy on a grid.
+    """Finished runs that share every config field but T and one loss weight: the student's accuracy on a grid.
 
-    ``accuracy[i][j]`` is the fraction at ``alphas[i]``, ``temperatures[j]`` (None: not run); when one (T, α) was
-    run more than once, the latest run counts. ``config`` is the shared part (T and α removed)."""
+    ``accuracy[i][j]`` is the fraction at ``weights[i]``, ``temperatures[j]`` (None: not run); when one cell was run
+    more than once, the latest run counts. ``weight`` is the weight's column (``alpha``, ``beta``, ``terms.dkd``);
+    ``config`` is the shared part (T and that weight removed)."""
     config: dict
     temperatures: list[float]
-    alphas: list[float]
+    weights: list[float]
     accuracy: list[list[float | None]]
     run_ids: list[str] = field(default_factory=list)
+    weight: str = "alpha"
 
     @property
     def cells(self) -> int:
         return sum(v is not None for row in self.accuracy for v in row)
 
 
-def tuning_key(config: dict) -> str:
-    """The grouping key of a T × α map: the config without T, α and the bookkeeping fields (seed kept)."""
-    rest = {k: v for k, v in config.items() if k not in TUNED_FIELDS + IGNORED_FOR_TUNING}
+def tuning_key(config: dict, weight: str = "alpha") -> str:
+    """The grouping key of a T × weight map: the config without T, that weight and the bookkeeping fields."""
+    rest = {k: v for k, v in config.items() if k not in ("temperature", *IGNORED_FOR_TUNING)}
+    if weight.startswith("terms."):
+        rest["terms"] = {k: v for k, v in (config.get("terms") or {}).items() if k != weight.removeprefix("terms.")}
+    else:
+        rest.pop(weight, None)
     return json.dumps(rest, sort_keys=True, default=str)
 
 
-def tuning_maps(records, min_cells: int = 2) -> list[TuningMap]:
-    """Group finished runs (newest first, as the store lists them) into T × α maps; keep the groups with at least
-    ``min_cells`` distinct (T, α) pairs, largest first."""
+def tuning_maps(records, weight: str = "alpha", min_cells: int = 2) -> list[TuningMap]:
+    """Group finished runs (newest first, as the store lists them) into T × ``weight`` maps; keep the groups with at
+    least ``min_cells`` distinct cells, largest first."""
     groups: dict[str, dict[tuple[float, float], tuple[str, float]]] = {}
     for record in records:
         summary = record.summary or {}
         if record.status != "finished" or summary.get("student_acc") is None:
             continue
-        cell = (float(record.config["temperature"]), float(record.config["alpha"]))
-        groups.setdefault(tuning_key(record.config), {}).setdefault(cell, (record.id, summary["student_acc"]))
+        cell = (float(record.config["temperature"]), float(config_value(record.config, weight) or 0.0))
+        groups.setdefault(tuning_key(record.config, weight), {}).setdefault(cell, (record.id,
+                                                                                   summary["student_acc"]))
     maps = []
     for key, cells in groups.items():
         if len(cells) < min_cells:
             continue
         temperatures = sorted({t for t, _ in cells})
-        alphas = sorted({a for _, a in cells})
-        grid = [[cells[(t, a)][1] if (t, a) in cells else None for t in temperatures] for a in alphas]
-        maps.append(TuningMap(json.loads(key), temperatures, alphas, grid, [run_id for run_id, _ in cells.values()]))
+        weights = sorted({w for _, w in cells})
+        grid = [[cells[(t, w)][1] if (t, w) in cells else None for t in temperatures] for w in weights]
+        maps.append(TuningMap(json.loads(key), temperatures, weights, grid,
+                              [run_id for run_id, _ in cells.values()], weight))
     return sorted(maps, key=lambda m: -m.cells)
 
 

@@ -345,18 +345,18 @@ def token_attention(tokens, weights, *, title: str | None = None, labels: dict |
     return _style(fig, title or text["token_title"], text["token"], text["attention_weight"])
 
 
-def accuracy_heatmap(temperatures, alphas, acc_grid, *, title: str | None = None,
+def accuracy_heatmap(temperatures, weights, acc_grid, *, title: str | None = None, weight_label: str | None = None,
                      labels: dict | None = None) -> go.Figure:
-    """Test accuracy (%) for each (T, α): ``acc_grid[i][j]`` is the fraction at ``alphas[i]``, ``temperatures[j]``;
-    NaN / None marks a cell not run yet."""
+    """Test accuracy (%) for each (T, weight): ``acc_grid[i][j]`` is the fraction at ``weights[i]``,
+    ``temperatures[j]``; NaN / None marks a cell not run yet. The weight is α unless ``weight_label`` names it."""
     text = _text(labels)
     grid = 100 * np.asarray([[np.nan if v is None else v for v in row] for row in acc_grid], dtype=float)
-    fig = go.Figure(go.Heatmap(z=grid, x=[f"{t:g}" for t in temperatures], y=[f"{a:g}" for a in alphas],
+    fig = go.Figure(go.Heatmap(z=grid, x=[f"{t:g}" for t in temperatures], y=[f"{w:g}" for w in weights],
                                text=np.round(grid, 1), texttemplate="%{text}", colorscale="Viridis",
                                colorbar=dict(title=dict(text=text["test_accuracy"]))))
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
-    return _style(fig, title or text["tuning_title"], text["temperature"], text["alpha"])
+    return _style(fig, title or text["tuning_title"], text["temperature"], weight_label or text["alpha"])
 
 
 def image_thumbnail(image, title: str = "", *, size: int = 220, labels: dict | None = None) -> go.Figure:

@@ -1,0 +1,220 @@
+"""A sweep in one validated dataclass: a base run config, the axes (or search ranges), the seeds, the objective.
+
+An axis names any field of ``RunConfig.to_dict()`` (``temperature``, ``alpha``, ``student``, ``lr``,
+``train_fraction``, ...) or one key of a mapping field with a dot (``terms.relational``, ``student_kw.hidden``), so
+a field the config gains tomorrow is sweepable without a change here. Every trial's config goes through
+``RunConfig.from_dict`` and the server's admission gate before anything trains: a bad value is one ``ValueError``.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..config import RunConfig
+from ..serve.admission import admit
+from ..serve.settings import ServerSettings
+
+KINDS = ("grid", "search")
+NOT_AXES = ("seed", "device", "data_root", "download", "log_every")  # seeds have their own axis
+OBJECTIVES = {  # name -> what it reads from a run's summary; all are "higher is better"
+    "student_acc": "the distilled student's test accuracy",
+    "gain": "student accuracy minus the baseline's (same data, same initial weights)",
+    "agreement": "top-1 agreement of the student with the teacher",
+    "student_macro_f1": "the distilled student's macro-F1",
+    "macro_f1_gain": "student macro-F1 minus the baseline's",
+}
+MAX_TRIALS = 2000  # runs in one sweep (cells x seeds, or search trials x seeds)
+
+
+def objective_value(summary: dict, objective: str) -> float | None:
+    """The objective read from one run's summary; None when it cannot be (no baseline for a gain)."""
+    if objective in ("gain", "macro_f1_gain"):
+        metric = "acc" if objective == "gain" else "macro_f1"
+        student, baseline = summary.get(f"student_{metric}"), summary.get(f"baseline_{metric}")
+        return None if student is None or baseline is None else student - baseline
+    value = summary.get(objective)
+    return None if value is None else float(value)
+
+
+@dataclass
+class SearchRange:
+    """One searched knob: ``low..high`` (``log``: sampled evenly in log space; ``integer``: whole numbers) or, when
+    ``choices`` is set, one of those values."""
+
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    integer: bool = False
+    choices: list | None = None
+
+    def validate(self, name: str) -> SearchRange:
+        if self.choices is not None:
+            require(isinstance(self.choices, list) and len(self.choices) >= 1, f"search {name}: give some choices")
+            return self
+        for end in (self.low, self.high):
+            require(isinstance(end, (int, float)) and not isinstance(end, bool) and math.isfinite(end),
+                    f"search {name}: the range needs two numbers low:high, got {self.low}:{self.high}")
+        require(self.low < self.high, f"search {name}: low must be below high, got {self.low}:{self.high}")
+        require(not self.log or self.low > 0, f"search {name}: a log range must start above 0, got {self.low}")
+        require(not self.integer or (float(self.low).is_integer() and float(self.high).is_integer()),
+                f"search {name}: an integer range needs whole ends, got {self.low}:{self.high}")
+        return self
+
+    def ends(self) -> list:
+        if self.choices is not None:
+            return list(self.choices)
+        return [int(self.low), int(self.high)] if self.integer else [float(self.low), float(self.high)]
+
+
+@dataclass
+class SweepSpec:
+    """``kind="grid"``: every combination of ``axes`` values, once per seed. ``kind="search"``: ``trials`` points
+    of ``ranges`` chosen by Optuna (TPE, seeded by ``sampler_seed``), each run once per seed; the objective is the
+    mean over seeds. ``base`` is a validated ``RunConfig.to_dict()``."""
+
+    base: dict[str, Any]
+    kind: str = "grid"
+    axes: dict[str, list] = field(default_factory=dict)
+    ranges: dict[str, SearchRange] = field(default_factory=dict)
+    seeds: list[int] = field(default_factory=lambda: [0])
+    trials: int = 0
+    objective: str = "student_acc"
+    sampler_seed: int = 0
+
+    def validate(self, settings: ServerSettings | None = None) -> SweepSpec:
+        """Raise ``ValueError`` for the first bad value; every grid trial (and both ends of every range) is
+        admitted as a run would be, so nothing fails after the sweep has started."""
+        require(self.kind in KINDS, f"a sweep kind is one of {', '.join(KINDS)}, got {self.kind!r}")
+        require(self.objective in OBJECTIVES,
+                f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+        require(isinstance(self.seeds, list) and len(self.seeds) >= 1, "give at least one seed")
+        for seed in self.seeds:
+            require(isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0,
+                    f"a seed is an integer >= 0, got {seed!r}")
+        require(len(set(self.seeds)) == len(self.seeds), f"a seed is listed twice: {self.seeds}")
+        names = list(self.axes if self.kind == "grid" else self.ranges)
+        require(names, "a grid needs at least one --grid axis" if self.kind == "grid"
+                else "a search needs at least one --search range")
+        for name in names:
+            check_axis_name(self.base, name)
+        settings = settings or ServerSettings.load()
+        if self.kind == "grid":
+            for name, values in self.axes.items():
+                require(isinstance(values, list) and values, f"grid {name}: give at least one value")
+                require(len({json.dumps(v) for v in values}) == len(values), f"grid {name}: a value is listed twice")
+            require(self.total() <= MAX_TRIALS, f"the grid has {self.total()} runs; at most {MAX_TRIALS} per sweep")
+            for values in self.cells():
+                trial_config(self.base, values, self.seeds[0], settings)
+        else:
+            require(isinstance(self.trials, int) and 1 <= self.trials, f"--trials must be >= 1, got {self.trials}")
+            require(self.total() <= MAX_TRIALS, f"the search has {self.total()} runs; at most {MAX_TRIALS} per sweep")
+            for name, search in self.ranges.items():
+                for end in search.validate(name).ends():
+                    trial_config(self.base, {name: end}, self.seeds[0], settings)
+        return self
+
+    def cells(self) -> list[dict[str, Any]]:
+        """The grid's cells in order: one dict of axis values each."""
+        names = list(self.axes)
+        return [dict(zip(names, combo)) for combo in itertools.product(*(self.axes[n] for n in names))]
+
+    def total(self) -> int:
+        count = math.prod(len(v) for v in self.axes.values()) if self.kind == "grid" else self.trials
+        return count * len(self.seeds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SweepSpec:
+        values = dict(data)
+        values["ranges"] = {k: SearchRange(**v) for k, v in values.get("ranges", {}).items()}
+        return cls(**values)
+
+
+def check_axis_name(base: dict, name: str) -> None:
+    head, dot, key = name.partition(".")
+    swept = sorted(k for k in base if k not in NOT_AXES)
+    require(head in base and head not in NOT_AXES,
+            f"unknown axis {name!r}: an axis is one of {', '.join(swept)} (or field.key of a mapping field); "
+            "seeds are given with --seeds")
+    require(not dot or (isinstance(base[head], dict) and key),
+            f"axis {name!r}: only a mapping field ({', '.join(k for k in swept if isinstance(base[k], dict))}) "
+            "takes a .key")
+
+
+def with_values(base: dict, values: dict[str, Any], seed: int) -> dict[str, Any]:
+    """``base`` with the axis values set (``field.key`` sets a key of a mapping field) and the seed."""
+    config = copy.deepcopy(base)
+    for name, value in values.items():
+        head, dot, key = name.partition(".")
+        if dot:
+            config[head][key] = value
+        else:
+            config[head] = value
+    config["seed"] = seed
+    return config
+
+
+def trial_config(base: dict, values: dict[str, Any], seed: int, settings: ServerSettings) -> RunConfig:
+    """The validated, admitted config of one trial; a bad value names the cell it came from."""
+    try:
+        return admit(RunConfig.from_dict(with_values(base, values, seed)), settings).config
+    except ValueError as err:
+        shown = ", ".join(f"{k}={v}" for k, v in values.items())
+        raise ValueError(f"{shown}: {err}") from None
+
+
+def trial_key(values: dict[str, Any], seed: int, trial: int | None = None) -> str:
+    """The stable name of one trial in the run store: what ``--resume`` matches to skip finished work."""
+    key: dict[str, Any] = {"values": values, "seed": seed}
+    if trial is not None:
+        key["trial"] = trial
+    return json.dumps(key, sort_keys=True)
+
+
+def parse_value(raw: str) -> Any:
+    """``"4"`` -> 4, ``"0.5"`` -> 0.5, ``"true"`` -> True, ``"none"`` -> None, anything else stays a string."""
+    text = raw.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.lower() == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_axis(text: str) -> tuple[str, list]:
+    """``"temperature=1,2,4,8"`` -> ``("temperature", [1, 2, 4, 8])``."""
+    name, sep, raw = text.partition("=")
+    require(bool(sep and name.strip() and raw.strip()), f"--grid takes name=v1,v2,..., got {text!r}")
+    return name.strip(), [parse_value(v) for v in raw.split(",") if v.strip()]
+
+
+def parse_range(text: str) -> tuple[str, SearchRange]:
+    """``"temperature=1:20:log"``, ``"alpha=0:1"``, ``"epochs=5:40:int"`` or choices ``"student=mlp-small,mlp"``."""
+    name, sep, raw = text.partition("=")
+    require(bool(sep and name.strip() and raw.strip()),
+            f"--search takes name=low:high[:log][:int] or name=a,b,c; got {text!r}")
+    if ":" not in raw:
+        return name.strip(), SearchRange(choices=[parse_value(v) for v in raw.split(",") if v.strip()])
+    low, high, *flags = raw.split(":")
+    unknown = [f for f in flags if f not in ("log", "int")]
+    require(not unknown, f"--search {name}: a range flag is log or int, got {', '.join(unknown)}")
+    ends = [parse_value(low), parse_value(high)]
+    require(all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in ends),
+            f"--search {name}: the range needs two numbers low:high, got {low}:{high}")
+    return name.strip(), SearchRange(ends[0], ends[1], log="log" in flags, integer="int" in flags)
+
+
+def require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)

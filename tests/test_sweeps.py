@@ -1,0 +1,235 @@
+"""Sweeps and searches: the seed statistics on constructed data with known answers, the spec's validation, a grid
+and an Optuna search recorded as ordinary runs, resume after a kill, the CLI, and Ray giving the local executor's
+exact numbers."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kdlab.cli import main
+from kdlab.runs.store import RunStore
+from kdlab.runs.sweeps import SweepRecords
+from kdlab.stats import difference_summary, interval_verdict, seed_summary
+from kdlab.sweeps.driver import run_sweep
+from kdlab.sweeps.executors import InlineExecutor, LocalExecutor
+from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range
+from tests.conftest import tiny_config
+
+REPO = Path(__file__).resolve().parents[1]
+T_975_2 = 4.302652729911275  # Student's t, 97.5th percentile, 2 degrees of freedom
+TINY = ["--dataset", "digits", "--teacher", "cnn-large", "--student", "mlp-small", "--teacher-epochs", "2",
+        "--epochs", "2", "--batch-size", "128", "--train-limit", "300"]
+
+
+def base(**overrides) -> dict:
+    return tiny_config(teacher_epochs=2, epochs=2, train_limit=300, **overrides).validate().to_dict()
+
+
+# --- statistics -------------------------------------------------------------------------------------------------
+
+def test_seed_summary_gives_mean_sample_std_and_the_t_interval():
+    s = seed_summary([1.0, 2.0, 3.0])
+    assert (s["mean"], s["std"], s["n"]) == (2.0, 1.0, 3)
+    half = T_975_2 * 1.0 / math.sqrt(3)
+    assert s["low"] == pytest.approx(2 - half) and s["high"] == pytest.approx(2 + half)
+
+
+def test_one_seed_has_no_spread_and_no_interval():
+    assert seed_summary([0.9]) == {"mean": 0.9, "std": None, "n": 1, "low": None, "high": None}
+    assert seed_summary([])["n"] == 0
+    assert interval_verdict(seed_summary([0.05])) == "no_difference"  # one run cannot call a difference
+
+
+def test_a_gain_is_called_only_when_its_interval_leaves_zero():
+    assert interval_verdict(seed_summary([0.010, 0.012, 0.011])) == "better"
+    assert interval_verdict(seed_summary([-0.010, -0.012, -0.011])) == "worse"
+    assert interval_verdict(seed_summary([0.02, -0.01, 0.005])) == "no_difference"  # noisy: crosses zero
+
+
+def test_difference_of_two_groups_uses_welch():
+    assert interval_verdict(difference_summary([0.9, 0.91, 0.92], [0.80, 0.81, 0.82])) == "better"
+    assert interval_verdict(difference_summary([0.9, 0.8, 0.85], [0.86, 0.84, 0.85])) == "no_difference"
+    same = difference_summary([0.5, 0.5], [0.5, 0.5])
+    assert (same["diff"], same["low"], same["high"]) == (0.0, 0.0, 0.0)
+    # equal variances and sizes: Welch's dof is 2(n-1) = 4 and se = sqrt(2 s²/n)
+    d = difference_summary([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
+    assert d["high"] - d["diff"] == pytest.approx(2.7764451051977987 * math.sqrt(2 / 3))
+
+
+# --- the spec ---------------------------------------------------------------------------------------------------
+
+def test_axes_and_ranges_parse_to_typed_values():
+    assert parse_axis("temperature=1,2,4.5") == ("temperature", [1, 2, 4.5])
+    assert parse_axis("student=mlp-small,mlp") == ("student", ["mlp-small", "mlp"])
+    assert parse_range("temperature=1:20:log") == ("temperature", SearchRange(1, 20, log=True))
+    assert parse_range("epochs=2:8:int") == ("epochs", SearchRange(2, 8, integer=True))
+    assert parse_range("student=mlp-small,mlp") == ("student", SearchRange(choices=["mlp-small", "mlp"]))
+
+
+def test_grid_cells_are_every_combination_in_order():
+    spec = SweepSpec(base(), axes={"temperature": [1, 4], "alpha": [0.5, 0.9]}, seeds=[0, 1]).validate()
+    assert spec.cells() == [{"temperature": 1, "alpha": 0.5}, {"temperature": 1, "alpha": 0.9},
+                            {"temperature": 4, "alpha": 0.5}, {"temperature": 4, "alpha": 0.9}]
+    assert spec.total() == 8
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"axes": {"temprature": [1]}}, "unknown axis 'temprature'"),
+    ({"axes": {"temperature": [1, 0]}}, "temperature=0: temperature must be > 0"),
+    ({"axes": {"seed": [1, 2]}}, "seeds are given with --seeds"),
+    ({"axes": {"alpha": [0.5]}, "seeds": [1, 1]}, "a seed is listed twice"),
+    ({"axes": {"terms.nonsense": [1.0]}}, "unknown loss term 'nonsense'"),
+    ({"kind": "search", "ranges": {"temperature": SearchRange(0, 4, log=True)}, "trials": 3}, "log range"),
+    ({"kind": "search", "ranges": {"alpha": SearchRange(0, 1)}, "trials": 0}, "--trials must be >= 1"),
+    ({"axes": {"alpha": [0.5]}, "objective": "loss"}, "unknown objective 'loss'"),
+])
+def test_a_bad_spec_is_one_clear_value_error(spec, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        SweepSpec(base(), **spec).validate()
+
+
+# --- a grid, recorded -------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def grid() -> tuple[dict, RunStore]:
+    spec = SweepSpec(base(), axes={"temperature": [1.0, 4.0]}, seeds=[0, 1]).validate()
+    store = RunStore()
+    return run_sweep(spec, InlineExecutor(str(store.path)), store), store
+
+
+def test_a_grid_reports_every_cell_with_its_seeds_and_interval(grid):
+    report, _ = grid
+    assert report["trials_done"] == report["trials_total"] == 4
+    assert [c["values"] for c in report["cells"]] == [{"temperature": 1.0}, {"temperature": 4.0}]
+    for cell in report["cells"]:
+        assert [row["seed"] for row in cell["seeds"]] == [0, 1] and cell["n"] == 2
+        accs = [row["student_acc"] for row in cell["seeds"]]
+        assert cell["stats"]["student_acc"] == seed_summary(accs)
+        assert cell["verdict"] in ("better", "worse", "no_difference")
+    assert report["best"]["values"] in [c["values"] for c in report["cells"]]
+
+
+def test_every_trial_is_an_ordinary_run_tagged_with_its_sweep_and_the_teacher_came_from_the_cache(grid):
+    report, store = grid
+    trials = SweepRecords(store).trials(report["sweep_id"])
+    assert len(trials) == 4 and {t["status"] for t in trials} == {"finished"}
+    for trial in trials:
+        record = store.get(trial["run_id"])
+        assert record.source == "sweep" and record.summary["teacher_cached"] is True  # trained before fan-out
+        assert record.config["temperature"] == json.loads(trial["key"])["values"]["temperature"]
+    sweep = SweepRecords(store).get(report["sweep_id"])
+    assert sweep.status == "finished" and sweep.report["cells"] == report["cells"]
+
+
+# --- a search ---------------------------------------------------------------------------------------------------
+
+def test_a_search_stopped_after_two_trials_resumes_with_those_two_kept():
+    spec = SweepSpec(base(), kind="search", ranges={"temperature": SearchRange(1, 20, log=True),
+                                                    "alpha": SearchRange(0, 1)}, trials=3, objective="gain").validate()
+    store = RunStore()
+
+    def stop_after_two(report, trial):
+        if report["trials_done"] == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, InlineExecutor(str(store.path)), store, progress=stop_after_two)
+    sweep_id = next(s.id for s in SweepRecords(store).list() if s.kind == "search" and s.status == "cancelled")
+    first = {t["key"]: t["run_id"] for t in SweepRecords(store).trials(sweep_id)}
+    report = run_sweep(spec, InlineExecutor(str(store.path)), store, resume=sweep_id)
+    trials = SweepRecords(store).trials(sweep_id)
+    assert report["trials_done"] == 3 and len(trials) == 3
+    assert {t["key"]: t["run_id"] for t in trials if t["key"] in first} == first  # not redone
+    for cell in report["cells"]:
+        assert 1 <= cell["values"]["temperature"] <= 20 and 0 <= cell["values"]["alpha"] <= 1
+    assert report["best"]["objective"] == "gain"
+
+
+# --- the CLI, and resume after a real kill ----------------------------------------------------------------------
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_sweep_cli_prints_the_report_as_json(capsys):
+    code, out, err = run_cli(capsys, "sweep", *TINY, "--grid", "alpha=0.5,0.9", "--seeds", "0", "--json")
+    assert code == 0, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert [c["values"] for c in report["cells"]] == [{"alpha": 0.5}, {"alpha": 0.9}]
+    assert {"mean", "std", "n", "low", "high"} <= set(report["cells"][0]["stats"]["student_acc"])
+    assert "[sweep] 2/2" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sweep", "--grid", "temperature=0,1"], "kdlab: error: temperature=0: temperature must be > 0"),
+    (["sweep", "--grid", "nonsense=1"], "kdlab: error: unknown axis 'nonsense'"),
+    (["sweep", "--grid", "alpha"], "kdlab: error: --grid takes name=v1,v2"),
+    (["tune", "--search", "alpha=0:1:cubic"], "kdlab: error: --search alpha: a range flag is log or int"),
+    (["sweep", "--grid", "alpha=0.5", "--seeds", "a"], "kdlab: error: --seeds takes integers"),
+    (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
+])
+def test_bad_sweep_input_is_one_error_line_and_exit_2(capsys, argv, message):
+    code, _out, err = run_cli(capsys, *argv)
+    assert code == 2 and err.startswith(message) and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_killed_sweep_resumes_without_redoing_finished_trials():
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    argv = [sys.executable, "-m", "kdlab", "sweep", *TINY, "--grid", "temperature=2,3,5", "--seeds", "0"]
+    with subprocess.Popen(argv, cwd=REPO, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                          text=True) as sweep:
+        for line in sweep.stderr:  # wait for the first finished trial, then kill the driver mid-sweep
+            if line.startswith("[sweep] 1/3"):
+                sweep.kill()
+                break
+        sweep.wait()
+    store = RunStore()
+    sweep_id = next(s.id for s in SweepRecords(store).list() if s.spec["axes"] == {"temperature": [2, 3, 5]})
+    before = SweepRecords(store).trials(sweep_id)
+    done_before = {t["key"]: t["run_id"] for t in before if t["status"] == "finished"}
+    assert len(done_before) >= 1
+    resumed = subprocess.run([sys.executable, "-m", "kdlab", "sweep", "--resume", sweep_id, "--json"], cwd=REPO,
+                             env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert report["trials_done"] == 3 and len(report["cells"]) == 3
+    after = SweepRecords(store).trials(sweep_id)
+    assert {t["key"]: t["run_id"] for t in after if t["key"] in done_before and t["status"] == "finished"} \
+        == done_before
+    assert all(t["status"] in ("finished", "interrupted") for t in after)
+    assert SweepRecords(store).get(sweep_id).status == "finished"
+
+
+# --- Ray --------------------------------------------------------------------------------------------------------
+
+def test_a_local_ray_gives_exactly_the_local_executors_numbers():
+    pytest.importorskip("ray")
+    from kdlab.sweeps.ray_executor import RayExecutor
+
+    spec = SweepSpec(base(), axes={"temperature": [1.0, 4.0], "alpha": [0.5, 0.9]}, seeds=[3]).validate()
+    store = RunStore()
+    local_executor = LocalExecutor(2, str(store.path), threads=1)
+    try:
+        local = run_sweep(spec, local_executor, store)
+    finally:
+        local_executor.close()
+    ray_executor = RayExecutor("local", cpus_per_trial=1, local_cpus=2)
+    try:
+        on_ray = run_sweep(spec, ray_executor, store)
+    finally:
+        ray_executor.close()
+    numbers = ("student_acc", "baseline_acc", "student_macro_f1", "agreement")
+    assert [[{k: r[k] for k in numbers} for r in c["seeds"]] for c in on_ray["cells"]] == \
+        [[{k: r[k] for k in numbers} for r in c["seeds"]] for c in local["cells"]]
+    assert on_ray["trials_done"] == 4
+    ray_runs = [store.get(t["run_id"]) for t in SweepRecords(store).trials(on_ray["sweep_id"])]
+    assert all(r.status == "finished" and store.events(r.id) for r in ray_runs)  # the driver recorded them
+    assert set(store.weights(ray_runs[0].id)) == {"student", "baseline"}
