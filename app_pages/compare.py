@@ -5,7 +5,8 @@ import streamlit as st
 
 from kdlab.viz import figures
 from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
-from ui.common import run_logits, selected_run, tr
+from ui.common import run_logits, runner, selected_run, tr
+from ui.variants import variants_table
 
 ROLES = ("teacher", "baseline", "student")
 LATENCY_BATCH = 256  # test inputs per timed forward pass
@@ -82,3 +83,6 @@ if splits.modality == "points":
                                       splits.y_test.numpy(), class_names=splits.class_names, labels=labels)
     st.plotly_chart(fig, width="stretch", key="compare_decision")
     st.caption(tr("compare.decision_help"))
+
+if variants := runner().store.variants(run.run_id):  # the run's compressed students (the Compress page)
+    variants_table(variants, "compare")

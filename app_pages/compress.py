@@ -1,17 +1,14 @@
 """Compress: quantize, prune or factorise a finished run's students, fine-tune them, and see the frontier."""
-import pandas as pd
 import streamlit as st
 
 from kdlab.compress.config import FINETUNE_SOURCES, CompressRequest
-from kdlab.compress.record import model_file
 from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
 from ui.common import SELECTED_KEY, runner, select_run, tr, workspace
+from ui.variants import variant_downloads, variants_table
 
 FIG_KEYS = ("size", "latency", "accuracy", "frontier", "size_title", "latency_title", "teacher", "student",
             "baseline")
-COLUMNS = ("accuracy_pct", "agreement_pct", "size_kib", "params", "nonzero", "mflops", "latency_1", "latency_64",
-           "notes")
 
 
 def run_ui(store) -> str:
@@ -63,18 +60,6 @@ def progress_ui(run_id: str) -> None:
                 tr("compress.working", percent=f"{100 * done:.0f}"))
 
 
-def table_ui(rows: list[dict]) -> None:
-    st.subheader(tr("compress.table_title"))
-    table = pd.DataFrame([{
-        "accuracy_pct": 100 * r["accuracy"], "agreement_pct": 100 * r["agreement"], "size_kib": r["bytes"] / 1024,
-        "params": r["params"], "nonzero": r["nonzero_params"], "mflops": r["flops"] / 1e6,
-        "latency_1": r["latency_ms_batch1"], "latency_64": r["latency_ms_batch64"], "notes": "; ".join(r["notes"]),
-    } for r in rows], index=[r["name"] for r in rows])
-    st.dataframe(table.rename(columns={c: tr(f"compress.col.{c}") for c in COLUMNS}), key="compress_table")
-    st.caption(tr("compress.threads", repeats=rows[0].get("repeats", CompressRequest.repeats),
-                  threads=rows[0]["threads"]))
-
-
 def frontier_ui(rows: list[dict]) -> None:
     st.subheader(tr("compress.frontier_title"))
     labels = {key: tr(f"compress.fig.{key}") for key in FIG_KEYS}
@@ -95,33 +80,6 @@ def verdict_ui(rows: list[dict]) -> None:
     st.markdown("\n".join(lines))
 
 
-@st.cache_data(max_entries=16, ttl=300, show_spinner=False)
-def exported(run_id: str, name: str, what: str) -> tuple[bytes, str]:
-    return model_file(runner().store, run_id, what, name)
-
-
-def downloads_ui(run_id: str, rows: list[dict]) -> None:
-    st.subheader(tr("compress.downloads"))
-    names = [r["name"] for r in rows if r["role"] != "teacher"]
-    name = st.selectbox(tr("compress.download_model"), names, key="compress_download_model")
-    stem = f"kdlab-{run_id}-{name.replace('/', '-')}"
-    left, right = st.columns(2)
-    left.download_button(tr("compress.download_safetensors"), exported(run_id, name, "safetensors")[0],
-                         file_name=f"{stem}.safetensors", mime="application/octet-stream", on_click="ignore",
-                         key="compress_download_safetensors")
-    if right.button(tr("compress.prepare_onnx"), key="compress_prepare_onnx"):
-        st.session_state["compress_onnx"] = (run_id, name)
-    if st.session_state.get("compress_onnx") == (run_id, name):
-        try:
-            data, about = exported(run_id, name, "onnx")
-        except ValueError as err:
-            right.warning(tr("compress.onnx_failed", message=str(err)))
-        else:
-            right.caption(tr("compress.onnx_checked", message=about))
-            right.download_button(tr("compress.download_onnx"), data, file_name=f"{stem}.onnx",
-                                  mime="application/octet-stream", on_click="ignore", key="compress_download_onnx")
-
-
 st.title(tr("compress.title"))
 st.markdown(tr("compress.intro"))
 store = runner().store
@@ -140,7 +98,7 @@ rows = store.variants(run_id)
 if not rows:
     st.caption(tr("compress.nothing_yet"))
     st.stop()
-table_ui(rows)
+variants_table(rows, "compress")
 frontier_ui(rows)
 verdict_ui(rows)
-downloads_ui(run_id, rows)
+variant_downloads(run_id, rows, "compress")

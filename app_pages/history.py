@@ -11,8 +11,8 @@ from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.serve.admission import admit
 from kdlab.viz import figures
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import (SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr,
-                       workspace)
+from ui.common import SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, workspace
+from ui.variants import variant_downloads, variants_table
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
             "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
@@ -144,6 +144,11 @@ def actions_ui(record) -> None:
     else:
         remove.checkbox(tr("history.confirm_delete", run_id=record.id), key=f"history_confirm_{record.id}")
         remove.button(tr("history.delete"), key="history_delete", on_click=delete, args=(record.id,))
+    if finished:
+        with st.expander(tr("history.models")):
+            if rows := runner().store.variants(record.id):
+                variants_table(rows, "history")
+            variant_downloads(record.id, rows, "history")
     if st.session_state.get(SELECTED_KEY) == record.id and finished:
         st.caption(tr("history.reopened", run_id=record.id))
         links = st.columns(3)

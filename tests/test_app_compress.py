@@ -99,3 +99,21 @@ def test_the_page_speaks_chinese(run_id):
     at.run().switch_page(PAGE).run()
     assert_clean(at)
     assert at.title[0].value == translate("compress.title", "zh")
+
+
+def test_history_and_compare_show_the_variants_and_history_offers_the_files(run_id):
+    if not app_jobs().store.variants(run_id):
+        pytest.skip("needs the compression of an earlier test")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ws"] = WORKSPACE
+    at.run().switch_page("app_pages/history.py").run()
+    ids = list(at.dataframe(key="history_table").value["id"])
+    at.session_state["history_table"] = {"selection": {"rows": [ids.index(run_id)], "columns": []}}
+    at.run()
+    assert_clean(at)
+    assert any("student/int8" in frame.value.index for frame in at.dataframe)  # the variants table
+    assert at.selectbox(key="history_download_model").options[:2] == ["student", "baseline"]
+    at.session_state["kdlab_selected_run"] = run_id
+    at.switch_page("app_pages/compare.py").run()
+    assert_clean(at)
+    assert any("student/int8" in frame.value.index for frame in at.dataframe)

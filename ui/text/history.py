@@ -57,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "除温度 T 和权重 α 外其余设置（包括随机种子）都相同的已完成实验组成一张图：每个格子是该 (T, α) "
               "下蒸馏学生的测试准确率，重复的实验取最新的一个。"},
     "history.tuning_group": {"en": "Group", "zh": "分组"},
+    "history.models": {"en": "Models: compressed variants, safetensors and ONNX", "zh": "模型：压缩变体、safetensors 与 ONNX"},
     "history.tuning_weight": {"en": "Weight on the vertical axis", "zh": "纵轴上的权重"},
     "history.tuning_title": {"en": "Student test accuracy over T × {weight}", "zh": "学生测试准确率随 T × {weight} 的变化"},
     "history.tuning_group_label": {
