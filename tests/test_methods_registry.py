@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.cli import main
 from kdlab.losses import LOSS_TERMS, TermInputs, register_function, terms
+from kdlab.losses import term as term_spec
 from kdlab.methods import methods, plan
 from kdlab.runs.store import RunStore
 from kdlab.train import run_distillation
@@ -152,3 +153,22 @@ def test_the_readme_methods_table_is_the_registry():
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     block = readme.split("keeps it in step -->\n", 1)[1].split("\n<!-- end of methods table -->", 1)[0]
     assert block == methods_markdown()
+
+
+def test_every_method_has_a_control_on_the_distill_page_and_its_knobs_reach_the_config():
+    from ui.loss_controls import knob_key, weight_key
+
+    at = AppTest.from_file("../app_pages/distill.py", default_timeout=60).run()
+    at.selectbox(key="distill_teacher").set_value("cnn-small")
+    at.selectbox(key="distill_student").set_value("cnn-small").run()
+    for spec in terms():
+        if spec.complement:
+            continue
+        control = at.slider(key=weight_key(spec)) if spec.weight == "alpha" else at.select_slider(key=weight_key(spec))
+        assert not control.disabled, spec.name
+    at.select_slider(key="distill_term_dkd").set_value(1.0).run()
+    at.slider(key=knob_key(term_spec("dkd"), "nckd")).set_value(4.0).run()
+    assert_clean(at)
+    config = at.session_state["distill_config"]
+    assert config.terms == {"dkd": 1.0} and config.terms_kw == {"dkd": {"nckd": 4.0}}
+    assert r"1\,\mathcal{L}_{DKD}" in at.latex[0].value

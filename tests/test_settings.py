@@ -52,6 +52,9 @@ def test_runs_beyond_the_caps_are_refused_or_trimmed():
         admit(RunConfig(device="cuda", epochs=5, teacher_epochs=5), settings)
     assert admit(RunConfig(epochs=5, teacher_epochs=5), settings).config.train_limit == 100
     assert admit(RunConfig(epochs=5, teacher_epochs=5, train_limit=40), settings).config.train_limit == 40
+    small = ServerSettings(max_model_params=200_000)  # cnn-small fits, mlp-large (563,722) does not
+    with pytest.raises(ValueError, match="teacher 'mlp-large'.s parameter count is capped at 200,000"):
+        admit(RunConfig(teacher="cnn-small", extra_teachers=("mlp-large",)), small)
 
 
 def test_the_readme_lists_every_setting_with_its_default():

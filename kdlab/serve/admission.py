@@ -55,6 +55,10 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     for role in ("teacher", "student"):
         _cap(f"the {role}'s parameter count", model_parameters(config, role, spec, settings.max_model_knob),
              settings.max_model_params)
+    for name in config.extra_teachers:
+        _cap(f"teacher {name!r}'s parameter count",
+             model_parameters(config.teacher_config(name), "teacher", spec, settings.max_model_knob),
+             settings.max_model_params)
     limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
     return Admitted(replace(config, train_limit=limit))
 
