@@ -16,7 +16,7 @@ import warnings
 import torch
 from torch import nn
 
-from ..models import InputSpec, build_model
+from ..models import InputSpec, LogitsOnly, build_model
 from .lowrank import reshape_factorised
 from .prune import shrink
 from .quantize import is_int8, load_plain_state, plain_state, quantize_int8
@@ -83,17 +83,6 @@ def rebuild(data: bytes) -> tuple[nn.Module, dict]:
     return model.eval(), recipe
 
 
-class _Logits(nn.Module):
-    """ONNX has no dataclass outputs: the exported graph returns the logits only."""
-
-    def __init__(self, model: nn.Module):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return self.model(x).logits
-
-
 def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
     """``torch.onnx.export`` (the dynamo exporter) of the logits, with a dynamic batch dimension."""
     _module("onnxscript", "onnxscript==0.7.2")
@@ -104,7 +93,7 @@ def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
     batch = torch.export.Dim("batch", min=1)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
-        program = torch.onnx.export(_Logits(model.eval()), (example[:2],), dynamo=True, verbose=False,
+        program = torch.onnx.export(LogitsOnly(model.eval()), (example[:2],), dynamo=True, verbose=False,
                                     input_names=["x"], output_names=["logits"], dynamic_shapes=({0: batch},))
     return program.model_proto.SerializeToString()
 

@@ -21,6 +21,8 @@ import torch.nn.functional as F
 from torch import fx, nn
 from torch.nn.utils import prune as torch_prune
 
+from ..models import LogitsOnly
+
 ELEMENTWISE = (nn.ReLU, nn.ReLU6, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Dropout,
                nn.Identity)
 SPATIAL = (nn.BatchNorm2d, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.Dropout2d)  # per channel, 4-D
@@ -62,23 +64,14 @@ class Group:
     consumers: list[str]
 
 
-class _Logits(nn.Module):
-    def __init__(self, model: nn.Module):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return self.model(x).logits
-
-
 def removable_groups(model: nn.Module) -> list[Group]:
     """The layers structured pruning may shrink, read from the traced graph (empty when it cannot be traced)."""
     try:
-        graph = fx.symbolic_trace(_Logits(model)).graph
+        graph = fx.symbolic_trace(LogitsOnly(model)).graph
     except Exception:  # noqa: BLE001  (data-dependent control flow: nothing is known to be safe)
         return []
     graph.eliminate_dead_code()
-    modules = dict(_Logits(model).named_modules())
+    modules = dict(LogitsOnly(model).named_modules())
     groups = []
     for node in graph.nodes:
         if node.op == "call_module" and _is_layer(modules[node.target]):

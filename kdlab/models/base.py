@@ -147,3 +147,15 @@ def models_for(modality: str) -> list[str]:
     """The presets, then the architectures, that take ``modality`` input: what a teacher or student picker offers,
     so a page can never pair a dataset with a model that cannot read it (``RunConfig.validate`` would refuse it)."""
     return [name for name in PRESETS.names() + MODELS.names() if modality in model_meta(name)["modalities"]]
+
+
+class LogitsOnly(nn.Module):
+    """A model that returns its logits only: ONNX and ``torch.fx`` cannot follow a ``ModelOutput`` dataclass, so
+    the exported graph (and the traced one pruning reads) ends at the logits."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x).logits
