@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kdlab import RunConfig
-from kdlab.methods import BASELINE, methods, plan, progress, table
+from kdlab.methods import methods, plan, progress, table
 from kdlab.serve.admission import admit
 from kdlab.viz import figures
 from ui.common import browser_key, lang, plain, runner, submit, tr, workspace
@@ -55,7 +55,7 @@ def comparison(runs, skipped: dict) -> None:
     st.plotly_chart(figures.method_gains(rows, labels={k: tr(f"methods.fig.{k}") for k in (
         "methods_title", "method", "gain_points")}), width="stretch", key="methods_chart")
     for row in rows:
-        if "skipped" in row or row["method"] == BASELINE or row["gain_mean"] is None:
+        if "skipped" in row or row["baseline"] or row["gain_mean"] is None:
             continue
         values = dict(method=row["method"], gain=f"{row['gain_mean']:+.2f}", n=row["n"],
                       low="—" if row["gain_low"] is None else f"{row['gain_low']:+.2f}",

@@ -18,12 +18,13 @@ from .config import RunConfig
 from .losses import LossTerm, terms
 from .stats import interval_verdict, seed_summary
 
-BASELINE = "ce"
-
 
 def methods() -> dict[str, LossTerm]:
     """Each registered term but cross-entropy, by its method name ("kd", "dkd", "at", ...)."""
     return {spec.method: spec for spec in terms() if not spec.complement}
+
+
+BASELINE = next(spec.method for spec in terms() if spec.complement)  # cross-entropy alone, the registry's "ce"
 
 
 def method_config(base: RunConfig, spec: LossTerm | None) -> RunConfig:
@@ -112,7 +113,7 @@ def table(results: dict[str, list[dict]], skipped: dict[str, str]) -> list[dict]
         gain = seed_summary([100 * (s["student_acc"] - baseline[s["config"]["seed"]]) for s in summaries
                              if s["config"]["seed"] in baseline])
         paper = "—" if name == BASELINE else methods()[name].paper
-        rows.append({"method": name, "paper": paper, "n": acc["n"],
+        rows.append({"method": name, "baseline": name == BASELINE, "paper": paper, "n": acc["n"],
                      "acc_mean": acc["mean"], "acc_std": acc["std"],
                      "macro_f1_mean": seed_summary([100 * s["student_macro_f1"] for s in summaries])["mean"],
                      "gain_mean": gain["mean"], "gain_std": gain["std"], "gain_low": gain["low"],
@@ -180,8 +181,8 @@ def markdown_table(rows: list[dict]) -> str:
 
 def methods_markdown() -> str:
     """Every registered term as the README's methods table: method, term, weight, knowledge, paper, knobs."""
-    lines = ["| method | term (`--term NAME=W`) | weight (default) | moves | paper | knobs (`--term-kw NAME:key=value`) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| method | term (`--term NAME=W`) | weight (default) | moves | paper | knobs "
+             "(`--term-kw NAME:key=value`) |", "|---|---|---|---|---|---|"]
     for spec in terms():
         knobs = "; ".join(f"`{key}`={knob.default:g}" if isinstance(knob.default, float) else f"`{key}`={knob.default}"
                           for key, knob in spec.knobs.items()) or "—"

@@ -428,7 +428,7 @@ def method_gains(rows: list[dict], *, labels: dict | None = None) -> go.Figure:
     95 % interval over seeds (``kdlab.methods.table`` rows; skipped methods and the baseline left out). A bar
     whose interval crosses zero is grey: that gain is within the seed-to-seed spread."""
     text = _text(labels)
-    shown = [r for r in rows if "skipped" not in r and r["method"] != "ce" and r.get("gain_mean") is not None]
+    shown = [r for r in rows if "skipped" not in r and not r["baseline"] and r.get("gain_mean") is not None]
     colours = {"better": _color(2), "worse": _color(1), "no_difference": "#9e9e9e"}
     fig = go.Figure(go.Bar(
         x=[r["method"] for r in shown], y=[r["gain_mean"] for r in shown],
