@@ -46,3 +46,19 @@ def test_two_teachers_show_in_the_summary_and_as_a_fused_target_on_the_temperatu
     np.testing.assert_allclose(bars["fused target"], expected, atol=1e-5)
     one = torch.tensor([[2.0, 0.0, -1.0]])
     assert torch.allclose(fused_log_probs([one], 2.0), torch.log_softmax(one / 2, -1))  # one teacher: itself
+
+
+def test_the_distill_page_runs_two_teachers_with_confidence_fusion():
+    from .test_app_distill import latest_run, open_distill, poll_until_done, set_tiny
+
+    at = set_tiny(open_distill())
+    at.multiselect(key="distill_extra_teachers").set_value(["mlp-small"]).run()
+    at.radio(key="distill_fusion").set_value("confidence").run()
+    assert_clean(at)
+    config = at.session_state["distill_config"]
+    assert config.teachers == ("cnn-small", "mlp-small") and config.fusion == "confidence"
+    at.button(key="distill_run").click().run()
+    poll_until_done(at, latest_run(at), deadline_s=300)
+    assert_clean(at)
+    teachers = at.dataframe[1].value
+    assert list(teachers.index) == ["cnn-small", "mlp-small", "all teachers (mean answer)"]

@@ -126,7 +126,8 @@ def _active(run_id: str, status: str, events: list[dict]) -> None:
         st.info(tr("live.queued", position=position) if position else tr("live.queued_soon"))
     else:
         phase = events[-1]["phase"] if events else "start"
-        st.info(tr(f"live.running_{phase}"))
+        kind, _, teacher = phase.partition(":")  # a run's further teachers train as "teacher:NAME"
+        st.info(tr("live.running_more_teacher", teacher=teacher) if teacher else tr(f"live.running_{kind}"))
     progress = max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0)
     st.progress(min(max(progress, 0.0), 1.0), text=tr("live.progress", percent=f"{100 * progress:.0f}"))
     steps = [e for e in events if e["kind"] == "step" and "total" in e["metrics"]]

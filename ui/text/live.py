@@ -16,6 +16,8 @@ TEXT: dict[str, dict[str, str]] = {
     "live.not_yours": {"en": "This run was started in another browser: you can watch it, only that browser can stop "
                              "it.",
                        "zh": "这个实验是在另一个浏览器中开始的：你可以查看，但只有那个浏览器可以停止它。"},
+    "live.running_more_teacher": {"en": "Training the further teacher {teacher} once (it is cached too)…",
+                                  "zh": "正在训练另一个教师 {teacher}（只训练一次，同样会缓存）…"},
     "live.running_teacher": {"en": "Training the teacher once (it is cached for every later run)…",
                              "zh": "正在训练教师模型（只训练一次，之后的所有实验都会复用缓存）…"},
     "live.latest_step": {"en": "Latest: {phase}, epoch {epoch}, step {step}, loss {loss}",
