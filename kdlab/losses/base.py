@@ -175,7 +175,7 @@ class TermInputs:
     progress: float  # fraction of the student phase done, 0..1 (for warm-ups and schedules)
     temperature: float
     fusion: str = "mean"  # how several teachers' soft targets combine: "mean", "weights" or "confidence"
-    teacher_weights: tuple[float, ...] = ()
+    teacher_weights: tuple[float, ...] | torch.Tensor = ()  # for fusion="weights"
 
     def teacher_log_probs(self, temperature: float | torch.Tensor,
                           transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
@@ -185,7 +185,7 @@ class TermInputs:
 
 
 def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str = "mean",
-                    teacher_weights: tuple[float, ...] = (), labels: torch.Tensor | None = None,
+                    teacher_weights: tuple[float, ...] | torch.Tensor = (), labels: torch.Tensor | None = None,
                     transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
     """The log of several teachers' softened answers ``softmax(transform(t)/T)`` combined into one distribution:
     their ``mean``, fixed ``weights`` (``teacher_weights``, one per teacher) or per-sample ``confidence`` on the
@@ -198,7 +198,7 @@ def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str
     if fusion == "confidence":
         weights = confidence_weights(teacher_logits, labels)
     elif fusion == "weights":
-        weights = torch.tensor(teacher_weights, device=device, dtype=torch.float32)
+        weights = torch.as_tensor(teacher_weights, device=device, dtype=torch.float32)
     else:
         weights = torch.full((len(log_probs),), 1.0 / len(log_probs), device=device)
     return fused_probs([p.exp() for p in log_probs], weights).clamp_min(1e-12).log()
@@ -213,6 +213,9 @@ class DistillationLoss(nn.Module):
         self.config = config
         active = [spec for spec in terms() if spec.weight_in(config) > 0]
         self.weights = {spec.name: spec.weight_in(config) for spec in active}
+        # fixed fusion weights live on the device with the loss: no host-to-device copy per step
+        self.register_buffer("teacher_weights", torch.tensor(config.teacher_weights, dtype=torch.float32),
+                             persistent=False)
         self.terms = nn.ModuleDict({
             spec.name: spec.build(config, student_probe, teacher_probe, **spec.knobs_in(config)) for spec in active
         })
@@ -233,7 +236,7 @@ class DistillationLoss(nn.Module):
     def forward(self, student: ModelOutput, teacher: ModelOutput, labels: torch.Tensor, progress: float = 0.0,
                 more_teacher_logits: list[torch.Tensor] = ()) -> dict[str, torch.Tensor]:
         inputs = TermInputs(student, teacher, [teacher.logits, *more_teacher_logits], labels, progress,
-                            self.config.temperature, self.config.fusion, tuple(self.config.teacher_weights))
+                            self.config.temperature, self.config.fusion, self.teacher_weights)
         parts: dict[str, torch.Tensor] = {}
         total = 0.0
         for name, module in self.terms.items():
