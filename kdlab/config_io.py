@@ -12,8 +12,8 @@ from typing import Any, get_args, get_type_hints
 
 from .config import RunConfig, is_number, parse_knobs, require
 
-# the app's own URL keys (language, workspace, run shown): not config, left alone
-APP_QUERY_KEYS = ("lang", "ws", "run")
+# the app's own URL keys (language, workspace, run shown, sweep shown): not config, left alone
+APP_QUERY_KEYS = ("lang", "ws", "run", "sweep")
 LINK_EXCLUDED = ("data_root", "download")  # a link may not point the server at a folder or make it download
 _SHOWN_CHARS = 40  # a hostile value is quoted, but never at full length
 

@@ -22,7 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 # distill first: a fresh server's first visitor arrives by a shared deep link, before anyone opened the home page
-PAGES = ["distill", "home", "temperature", "attention", "compare", "compress", "lessons", "history"]
+PAGES = ["distill", "home", "temperature", "attention", "compare", "compress", "lessons", "history", "sweep"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
@@ -223,3 +223,38 @@ def test_a_hostile_link_renders_no_link_and_echoes_nothing_long(page, server):
     assert main.locator('a[href*="evil.example"]').count() == 0
     assert "see solutions" in main.inner_text()  # named in a warning, as text
     assert "x" * 200 not in main.inner_text()  # cut short, never echoed whole
+
+
+def test_a_two_by_two_sweep_fills_its_heatmap_and_a_refresh_keeps_it(page, server):
+    """A 2 x 2 grid of tiny runs (the Distill form's settings, from a link) launched on the Sweep page: the heatmap
+    appears while the trials finish and fills all four cells; the sweep's id in the URL brings it back after a
+    reload."""
+    page.goto(f"{server}/distill?lang=en&epochs=2&teacher_epochs=2&train_fraction=0.2")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Sweep").click()
+    page.get_by_text("Launch the sweep").wait_for(timeout=60_000)
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert "2 epochs" in main.inner_text()  # the base run is the Distill form's
+    first = main.get_by_label("Values of setting 1", exact=True)
+    first.fill("1,4")
+    first.press("Enter")
+    seeds = main.get_by_label("Seeds", exact=True)
+    seeds.fill("0")
+    seeds.press("Enter")
+    settle(page)
+    main.get_by_role("button", name="Launch the sweep").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('sweep') !== null", timeout=60_000)
+    main.get_by_text(re.compile(r"4 of 4 runs finished")).wait_for(timeout=240_000)
+    settle(page)
+    heatmap = page.locator('[data-testid="stPlotlyChart"] .heatmaplayer')
+    assert heatmap.count() == 1
+    cells = page.locator('[data-testid="stPlotlyChart"] .heatmaplayer text')  # each filled cell writes its gain
+    assert cells.count() == 4, cells.all_inner_texts()
+    assert_no_problem(page, "sweep after the grid")
+    screenshot(page, "sweep-finished")
+    page.reload()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .heatmaplayer', timeout=60_000)
+    assert "4 of 4 runs finished" in page.locator('[data-testid="stMain"]').inner_text()
+    assert_no_problem(page, "sweep after a refresh")

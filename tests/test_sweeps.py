@@ -6,17 +6,21 @@ from __future__ import annotations
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from kdlab.cli import main
 from kdlab.runs.store import RunStore
-from kdlab.runs.sweeps import SweepRecords
+from kdlab.runs.sweeps import DriverLease, SweepRecords
+from kdlab.serve.settings import ServerSettings
 from kdlab.stats import difference_summary, interval_verdict, seed_summary
-from kdlab.sweeps.driver import run_sweep
+from kdlab.sweeps.driver import load_spec, run_sweep
 from kdlab.sweeps.executors import InlineExecutor, LocalExecutor
 from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range
 from tests.conftest import tiny_config
@@ -175,6 +179,8 @@ def test_sweep_cli_prints_the_report_as_json(capsys):
     (["tune", "--search", "alpha=0:1:cubic"], "kdlab: error: --search alpha: a range flag is log or int"),
     (["sweep", "--grid", "alpha=0.5", "--seeds", "a"], "kdlab: error: --seeds takes integers"),
     (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
+    (["tune", *TINY, "--search", "alpha=0:1", "--prune", "--ray", "local"],
+     "kdlab: error: --prune cannot apply to Ray tasks"),
 ])
 def test_bad_sweep_input_is_one_error_line_and_exit_2(capsys, argv, message):
     code, _out, err = run_cli(capsys, *argv)
@@ -233,3 +239,130 @@ def test_a_local_ray_gives_exactly_the_local_executors_numbers():
     ray_runs = [store.get(t["run_id"]) for t in SweepRecords(store).trials(on_ray["sweep_id"])]
     assert all(r.status == "finished" and store.events(r.id) for r in ray_runs)  # the driver recorded them
     assert set(store.weights(ray_runs[0].id)) == {"student", "baseline"}
+
+
+def test_a_sweep_in_a_worker_process_runs_its_trials_on_ray_and_never_starts_ray_here():
+    """The app's path with KDLAB_RAY_ADDRESS: the driver runs in a worker process (kdlab.serve.workers, kind
+    "sweep"), not in the server's threads."""
+    pytest.importorskip("ray")
+    import ray
+
+    from kdlab.sweeps.queue_executor import start_in_background
+
+    store = RunStore()
+    spec = SweepSpec(base(), axes={"alpha": [0.5, 0.9]}, seeds=[0]).validate()
+    sweep_id = start_in_background(SimpleNamespace(store=store), spec, "default", "c" * 32, ray_address="local")
+    records, deadline = SweepRecords(store), time.monotonic() + 300
+    while not (records.get(sweep_id).status != "running" and not records.get(sweep_id).driven()):
+        assert time.monotonic() < deadline, "the sweep did not finish on Ray in time"
+        time.sleep(0.5)
+    record = records.get(sweep_id)
+    assert record.status == "finished", record.error
+    assert record.report["trials_done"] == 2 and record.owner == "c" * 32
+    assert not ray.is_initialized()  # Ray ran in the worker process only
+
+
+# --- the driver's lease, the owner's stop, and pruning -----------------------------------------------------------
+
+def test_a_sweep_still_driven_is_not_resumed_twice_and_only_its_owner_may_stop_it(capsys):
+    store = RunStore()
+    records = SweepRecords(store)
+    spec = SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0]).validate()
+    sweep_id = records.create("grid", spec.to_dict(), owner="a" * 32)
+    lease = DriverLease(records, sweep_id).acquire()
+    try:
+        assert records.get(sweep_id).driven()
+        with pytest.raises(ValueError, match="is still being driven"):
+            DriverLease(records, sweep_id).acquire()
+        code, _out, err = run_cli(capsys, "sweep", "--resume", sweep_id)
+        assert code == 2 and err.startswith(f"kdlab: error: sweep {sweep_id} is still being driven")
+        with pytest.raises(ValueError, match="only the browser that started it"):
+            records.request_stop(sweep_id, "b" * 32)
+        records.request_stop(sweep_id, "a" * 32)
+        assert lease.stop.wait(10)  # the driver reads the request within a heartbeat
+    finally:
+        lease.release()
+    assert not records.get(sweep_id).driven()
+    load_spec(store, sweep_id)  # free to resume now
+
+
+def test_a_killed_driver_does_not_hold_its_sweep():
+    store = RunStore()
+    records = SweepRecords(store)
+    sweep_id = records.create("grid", SweepSpec(base(), axes={"alpha": [0.5]}).validate().to_dict())
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with store._connect() as db:  # as a killed CLI leaves it: its pid, a heartbeat a moment old
+        db.execute("UPDATE sweeps SET driver = ?, heartbeat = ? WHERE id = ?",
+                   (f"{socket.gethostname()}:{dead.pid}:abcdef", time.time(), sweep_id))
+    assert not records.get(sweep_id).driven()
+    DriverLease(records, sweep_id).acquire().release()
+
+
+class CurveStore:
+    """The run store's events of running trials, as a pruning monitor reads them."""
+
+    def __init__(self):
+        self.curves: dict[str, list[dict]] = {}
+
+    def events(self, run_id: str, after: int = -1) -> list[dict]:
+        return [e for e in self.curves.get(run_id, []) if e["seq"] > after]
+
+
+def curve(accs: list[float], baseline: float = 0.5) -> list[dict]:
+    events = [{"phase": "baseline", "kind": "epoch", "epoch": i + 1, "metrics": {"test_acc": baseline}}
+              for i in range(len(accs))]
+    events += [{"phase": "student", "kind": "epoch", "epoch": i + 1, "metrics": {"test_acc": a, "agreement": a}}
+               for i, a in enumerate(accs)]
+    return [{**e, "seq": i} for i, e in enumerate(events)]
+
+
+def test_a_trial_below_the_median_is_pruned_from_its_curve_and_its_other_seeds_never_start():
+    from kdlab.sweeps.search import PRUNED, PruneMonitor, SearchSource
+
+    spec = SweepSpec(base(), kind="search", ranges={"alpha": SearchRange(0, 1)}, trials=4, seeds=[0, 1],
+                     objective="gain", prune=True).validate()
+    source = SearchSource(spec, {}, ServerSettings())
+    store, stopped = CurveStore(), []
+    monitor = PruneMonitor(source, store, SimpleNamespace(prune=stopped.append))
+    try:
+        for number in (0, 1):  # two good trials, both seeds: +40 points at every epoch
+            for seed in (0, 1):
+                key, _config = source.next()
+                store.curves[f"run-{number}-{seed}"] = curve([0.9, 0.9, 0.9])
+                monitor.watch(key, f"run-{number}-{seed}")
+                deadline = time.monotonic() + 10
+                while store.curves[f"run-{number}-{seed}"][-1]["seq"] > monitor.runs[f"run-{number}-{seed}"]["seq"]:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+                assert monitor.ended(f"run-{number}-{seed}") is None
+                source.done(key, {"student_acc": 0.9, "baseline_acc": 0.5})
+        key, _config = source.next()  # a poor third trial: its first seed falls behind at once
+        assert json.loads(key)["trial"] == 2
+        store.curves["run-2-0"] = curve([0.4, 0.4, 0.4])
+        monitor.watch(key, "run-2-0")
+        deadline = time.monotonic() + 10
+        while not stopped:
+            assert time.monotonic() < deadline, "the poor trial was not pruned"
+            time.sleep(0.05)
+        assert stopped == ["run-2-0"]
+        assert monitor.ended("run-2-0").startswith(PRUNED)
+        source.done(key, None, pruned=True)
+        assert json.loads(source.next()[0])["trial"] == 3  # seed 1 of trial 2 never starts
+        states = [t.state.name for t in source.study.trials]
+        assert states[:3] == ["COMPLETE", "COMPLETE", "PRUNED"]
+    finally:
+        monitor.close()
+
+
+def test_a_search_with_pruning_resumes_with_its_pruned_trial_kept_pruned():
+    from kdlab.sweeps.search import PRUNED, SearchSource
+    from kdlab.sweeps.spec import trial_key
+
+    spec = SweepSpec(base(), kind="search", ranges={"alpha": SearchRange(0, 1)}, trials=2, seeds=[0, 1],
+                     prune=True).validate()
+    finished = {trial_key({"alpha": 0.5}, s, 0): {"student_acc": 0.9} for s in (0, 1)}
+    source = SearchSource(spec, finished, ServerSettings(), {trial_key({"alpha": 0.1}, 0, 1)})
+    assert source.next() is None  # trial 0 finished, trial 1 pruned: nothing to redo
+    assert [t.state.name for t in source.study.trials] == ["COMPLETE", "PRUNED"]
+    assert PRUNED == "pruned by Optuna"

@@ -15,6 +15,7 @@ server and a worker talk over a socket pair with ``multiprocessing.connection`` 
     server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes, max_seconds)
                        ("teacher", job_id, config_dict, threads, 0, max_seconds)   ("threads", id, threads)
                        ("compress", job_id, {"run_id", "request"}, threads, 0, max_seconds)
+                       ("sweep", job_id, {"sweep_id", "ray"}, threads, 0, 0)   (a sweep's driver, trials on Ray)
                        ("stop", id)
     worker -> server   ("progress", id, fraction)   ("done", id, error)
 
@@ -179,6 +180,7 @@ def serve(fd: int, store_path: str) -> None:
     from ..config import RunConfig
     from ..runs.recording import run_recorded
     from ..runs.store import RunStore
+    from ..sweeps.driver import drive_on_ray
     from ..train import prepare_teacher
 
     store, link = None, ServerLink(Connection(fd))  # the store is opened for the first run: a teacher needs none
@@ -187,17 +189,20 @@ def serve(fd: int, store_path: str) -> None:
             kind, run_id, *values = link.conn.recv()
         except (EOFError, OSError):
             return
-        if kind not in ("run", "teacher", "compress"):  # a message about a job that has already ended
+        if kind not in ("run", "teacher", "compress", "sweep"):  # a message about a job that has already ended
             continue
         config, threads, cache_budget_bytes, max_seconds = values
         torch.set_num_threads(threads)
-        link.start(run_id, max_seconds)
+        link.start(run_id, max_seconds or math.inf)  # a sweep has no time limit of its own: its trials do
         error = None
         try:  # the server validated the config where it entered; this only rebuilds it
             if kind == "run":
                 store = store or RunStore(store_path)
                 run_recorded(store, run_id, RunConfig.from_dict(config, validate=False), listeners=[link],
                              stop=link, cache_budget_bytes=cache_budget_bytes)
+            elif kind == "sweep":  # the driver of a sweep whose trials are Ray tasks (kdlab.sweeps.driver)
+                store = store or RunStore(store_path)
+                drive_on_ray(store, config["sweep_id"], config["ray"], stop=link)
             elif kind == "compress":
                 store = store or RunStore(store_path)
                 compress_stored_run(store, config["run_id"], CompressRequest.from_dict(config["request"], False),

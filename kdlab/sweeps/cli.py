@@ -32,6 +32,9 @@ def add_sweep_parsers(commands, add_run_flags, base_config) -> None:
                       help="a range (or FIELD=a,b,c choices); repeat for more")
     tune.add_argument("--trials", type=int, default=20, help="points of the ranges to try (each once per seed)")
     tune.add_argument("--sampler-seed", type=int, default=0, help="seed of the TPE sampler")
+    tune.add_argument("--prune", action="store_true",
+                      help="stop trials whose epoch curve is below the median of earlier trials (Optuna's "
+                           "MedianPruner); for trials in this process or --workers, not on Ray")
     for parser in (sweep, tune):
         parser.add_argument("--seeds", default=None, help="seeds, e.g. 0,1,2 (default: --seed)")
         parser.add_argument("--objective", default="student_acc" if parser is sweep else "gain",
@@ -74,7 +77,7 @@ def command_tune(args: argparse.Namespace) -> int:
         ranges = dict(parse_range(text) for text in args.search)
         return SweepSpec(args.base_config(args).to_dict(), "search", ranges=ranges, trials=args.trials,
                          seeds=parse_seeds(args.seeds, args.seed), objective=args.objective,
-                         sampler_seed=args.sampler_seed)
+                         sampler_seed=args.sampler_seed, prune=args.prune)
     return _run(args, spec)
 
 
@@ -84,8 +87,11 @@ def _run(args: argparse.Namespace, make_spec) -> int:
         spec, workspace = load_spec(store, args.resume)
     else:
         spec, workspace = make_spec().validate(), check_workspace(args.workspace)
-    executor = make_executor(args.workers, str(store.path), args.ray or os.environ.get(RAY_ENV) or None,
-                             args.cpus_per_trial, args.gpus_per_trial)
+    ray = args.ray or os.environ.get(RAY_ENV) or None
+    if spec.prune and ray:
+        raise ValueError("--prune cannot apply to Ray tasks: they send their epoch curves back only when they end; "
+                         "run the search locally (--workers N) to prune it")
+    executor = make_executor(args.workers, str(store.path), ray, args.cpus_per_trial, args.gpus_per_trial)
     try:
         report = run_sweep(spec, executor, store, workspace, resume=args.resume, progress=ProgressPrinter())
     finally:
@@ -129,7 +135,7 @@ class ProgressPrinter:
             return
         key = trial["key"]
         if trial["summary"] is None:
-            shown = f"failed: {trial['error']}"
+            shown = trial["error"] if (trial["error"] or "").startswith("pruned") else f"failed: {trial['error']}"
         else:
             s = trial["summary"]
             base = s.get("baseline_acc")

@@ -2,7 +2,9 @@
 trial as an ordinary run tagged with the sweep, and writes the report after each trial.
 
 Resuming (``resume=ID``) reads which trials of that sweep finished and runs only the rest; a trial left ``queued``
-or ``running`` by a killed driver is marked ``interrupted`` and redone under a new run id.
+or ``running`` by a killed driver is marked ``interrupted`` and redone under a new run id. A driver holds the
+sweep's ``DriverLease`` while it runs: a second driver (a CLI ``--resume`` while the app drives it) is refused
+until the first has ended or been killed.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 
 from ..config import RunConfig
 from ..runs.store import ACTIVE, DEFAULT_WORKSPACE, RunStore
-from ..runs.sweeps import SweepRecords
+from ..runs.sweeps import DriverLease, SweepRecords
 from ..serve.settings import ServerSettings
 from ..teachers import teacher_path
 from .executors import InlineExecutor, LocalExecutor, Outcome, TrialJob
@@ -33,7 +35,7 @@ class GridSource:
     def next(self) -> tuple[str, RunConfig] | None:
         return self.jobs.pop(0) if self.jobs else None
 
-    def done(self, key: str, summary: dict | None) -> None:
+    def done(self, key: str, summary: dict | None, pruned: bool = False) -> None:
         pass
 
     def close(self) -> None:
@@ -51,57 +53,87 @@ def ensure_teacher(config: RunConfig) -> None:
 
 def run_sweep(spec: SweepSpec, executor, store: RunStore | None = None, workspace: str = DEFAULT_WORKSPACE,
               resume: str | None = None, progress: Progress | None = None,
-              settings: ServerSettings | None = None, stop=None) -> dict[str, Any]:
+              settings: ServerSettings | None = None, stop=None, lease: DriverLease | None = None) -> dict[str, Any]:
     """Run (or resume) a sweep to the end on ``executor`` and return its report (``results.sweep_report``).
 
-    ``spec`` must be validated; with ``resume`` it is the stored one (``load_spec``). Ctrl-C, or ``stop`` (a
-    ``threading.Event``) once set, ends the sweep ``cancelled`` with the report so far; resume it later. An
-    executor with ``submit_config(config, workspace) -> run_id`` (the app's job queue) records its runs itself.
+    ``spec`` must be validated; with ``resume`` it is the stored one (``load_spec``). Ctrl-C, ``stop`` (anything
+    with ``is_set()``) once set, or a stop its owner asked for (``SweepRecords.request_stop``) ends the sweep
+    ``cancelled`` with the report so far; resume it later. ``lease``: the sweep's ``DriverLease``, already
+    acquired by the caller (taken here otherwise; released here in both cases). An executor with
+    ``submit_config(config, workspace) -> run_id`` (the app's job queue) records its runs itself.
     """
+    if spec.prune and not hasattr(executor, "prune"):
+        raise ValueError("--prune needs trials that record their epoch curves while they train (this process, "
+                         "--workers, the app's queue); Ray tasks send theirs back only when they end")
     store, settings = store or RunStore(), settings or ServerSettings.load()
     sweeps = SweepRecords(store)
     sweep_id = resume or sweeps.create(spec.kind, spec.to_dict(), workspace)
+    lease = lease or DriverLease(sweeps, sweep_id).acquire()
+
+    def stopped() -> bool:
+        return lease.stop.is_set() or (stop is not None and stop.is_set())
+
+    try:
+        return _drive(spec, executor, store, sweeps, sweep_id, progress, settings, stopped)
+    finally:
+        lease.release()
+
+
+def _drive(spec: SweepSpec, executor, store: RunStore, sweeps: SweepRecords, sweep_id: str,
+           progress: Progress | None, settings: ServerSettings, stopped: Callable[[], bool]) -> dict[str, Any]:
     workspace = sweeps.get(sweep_id).workspace
     trials = sweeps.trials(sweep_id)
     for trial in trials:
         if trial["status"] in ACTIVE:  # its driver was killed: the run will be redone
             store.set_status(trial["run_id"], "interrupted", "the sweep stopped during this trial")
-    finished = {t["key"]: t["summary"] for t in sweeps.trials(sweep_id) if t["status"] == "finished"}
+    trials = sweeps.trials(sweep_id)
+    finished = {t["key"]: t["summary"] for t in trials if t["status"] == "finished"}
     sweeps.set_status(sweep_id, "running")
+    monitor = None
     if spec.kind == "grid":
         source = GridSource(spec, set(finished), settings)
     else:
-        from .search import SearchSource
+        from .search import PruneMonitor, SearchSource, pruned_keys
 
-        source = SearchSource(spec, finished, settings)
+        source = SearchSource(spec, finished, settings, pruned_keys(trials))
+        monitor = PruneMonitor(source, store, executor) if spec.prune else None
     in_flight: set[str] = set()
     status, error = "finished", None
     if progress:
         progress(sweep_report(sweep_id, spec, sweeps.trials(sweep_id)), None)
     try:
-        while not (stop is not None and stop.is_set()):
+        while not stopped():
             while len(in_flight) < executor.slots and (item := source.next()) is not None:
                 key, config = item
                 if hasattr(executor, "submit_config"):  # its workers train the teacher once, under a lock
-                    sweeps.add_trial(sweep_id, key, executor.submit_config(key, config, workspace))
+                    run_id = executor.submit_config(key, config, workspace)
+                    sweeps.add_trial(sweep_id, key, run_id)
+                    if monitor:
+                        monitor.watch(key, run_id)
                 else:
                     ensure_teacher(config)
                     run_id = store.create(config.to_dict(), workspace, source="sweep", status="queued")
                     sweeps.add_trial(sweep_id, key, run_id)
+                    if monitor:  # before submit: this process's executor trains the trial inside submit
+                        monitor.watch(key, run_id)
                     executor.submit(TrialJob(key, config.to_dict(), run_id))
                 in_flight.add(key)
             if not in_flight:
                 break
             job, outcome = executor.next_done()
             in_flight.discard(job.key)
+            pruned = monitor.ended(job.run_id) if monitor else None
+            if pruned:
+                store.set_status(job.run_id, "cancelled", pruned)
+                outcome = Outcome(None, pruned)
             record(store, job, outcome)
-            source.done(job.key, outcome.summary)
+            source.done(job.key, outcome.summary, pruned=pruned is not None)
             report = sweep_report(sweep_id, spec, sweeps.trials(sweep_id))
             sweeps.set_status(sweep_id, "running", report)
             if progress:
                 progress(report, {"key": json.loads(job.key), "run_id": job.run_id, "summary": outcome.summary,
                                   "error": outcome.error})
-        if stop is not None and stop.is_set():  # the executor's close() stops the trials still training
+        if stopped():  # the executor's close() stops the trials still training
             status, error = "cancelled", "stopped"
     except KeyboardInterrupt:
         status, error = "cancelled", "interrupted with Ctrl-C; resume it with --resume " + sweep_id
@@ -111,6 +143,8 @@ def run_sweep(spec: SweepSpec, executor, store: RunStore | None = None, workspac
         raise
     finally:
         source.close()
+        if monitor:
+            monitor.close()
         report = sweep_report(sweep_id, spec, sweeps.trials(sweep_id))
         sweeps.set_status(sweep_id, status, report, error)
     return report
@@ -132,6 +166,9 @@ def load_spec(store: RunStore, sweep_id: str) -> tuple[SweepSpec, str]:
     record_ = SweepRecords(store).get(sweep_id)
     if record_.status == "finished":
         raise ValueError(f"sweep {sweep_id} has finished already; `kdlab runs list` shows its runs")
+    if record_.driven():
+        raise ValueError(f"sweep {sweep_id} is still being driven (by process {record_.driver}); stop it there, "
+                         "or wait until it ends, before resuming it")
     return SweepSpec.from_dict(record_.spec), record_.workspace
 
 
@@ -146,3 +183,14 @@ def make_executor(workers: int, store_path: str, ray_address: str | None = None,
     if workers < 1:
         raise ValueError(f"--workers must be >= 1, got {workers}")
     return InlineExecutor(store_path, threads) if workers == 1 else LocalExecutor(workers, store_path, threads)
+
+
+def drive_on_ray(store: RunStore, sweep_id: str, ray_address: str, stop=None) -> None:
+    """A worker process's sweep job (``kdlab.serve.workers``): resume the recorded sweep with its trials as Ray
+    tasks, one at a time per CPU of the cluster; ``stop``: the worker's link to the server (gone: the sweep stops)."""
+    spec, workspace = load_spec(store, sweep_id)
+    executor = make_executor(1, str(store.path), ray_address)
+    try:
+        run_sweep(spec, executor, store, workspace, resume=sweep_id, stop=stop)
+    finally:
+        executor.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -49,13 +51,40 @@ class EventCollector:
         self.on_step(event)
 
 
+class FileFlag:
+    """A stop flag another process sets by creating a file (``LocalExecutor.prune``): one ``stat`` per step."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def is_set(self) -> bool:
+        return os.path.exists(self.path)
+
+
+class StopFiles:
+    """One stop file per run in a private folder: how the driver stops (prunes) a trial in this or another process."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="kdlab-sweep-")
+
+    def path(self, run_id: str) -> str:
+        return os.path.join(self.folder, run_id)
+
+    def prune(self, run_id: str) -> None:
+        open(self.path(run_id), "w").close()
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def train_trial(config: dict, threads: int, store_path: str | None = None, run_id: str | None = None,
-                teacher: tuple[str, bytes] | None = None) -> Outcome:
+                teacher: tuple[str, bytes] | None = None, stop_file: str | None = None) -> Outcome:
     """Train one trial in this process with ``threads`` torch threads.
 
     With ``store_path`` it records itself into the run ``run_id`` (``run_recorded``); without, it returns its events
     and weights too. ``teacher``: the cached teacher file's name and bytes, written into this machine's teacher
     cache first when it is missing there (a Ray node that has never seen it), so no trial trains a teacher.
+    ``stop_file``: the trial stops (ends 'cancelled') once that file exists (``StopFiles.prune``).
     """
     from ..config import RunConfig
     from ..runs.recording import run_recorded
@@ -71,7 +100,8 @@ def train_trial(config: dict, threads: int, store_path: str | None = None, run_i
             handle.write(teacher[1])
     try:
         if store_path is not None:
-            result = run_recorded(RunStore(store_path), run_id, run_config)
+            stop = FileFlag(stop_file) if stop_file else None
+            result = run_recorded(RunStore(store_path), run_id, run_config, stop=stop)
             return Outcome(result.summary())
         collector = EventCollector()
         result = run_distillation(run_config, listeners=[collector])
@@ -86,35 +116,36 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-class InlineExecutor:
+class InlineExecutor(StopFiles):
     """One trial at a time in this process: no process start-up, and Ctrl-C reaches the trial directly."""
 
     def __init__(self, store_path: str, threads: int | None = None):
+        super().__init__()
         self.slots, self.store_path, self.threads = 1, store_path, threads or cores()
         self.done: list[tuple[TrialJob, Outcome]] = []
 
     def submit(self, job: TrialJob) -> None:
-        self.done.append((job, train_trial(job.config, self.threads, self.store_path, job.run_id)))
+        self.done.append((job, train_trial(job.config, self.threads, self.store_path, job.run_id,
+                                           stop_file=self.path(job.run_id))))
 
     def next_done(self) -> tuple[TrialJob, Outcome]:
         return self.done.pop(0)
 
-    def close(self) -> None:
-        pass
 
-
-class LocalExecutor:
+class LocalExecutor(StopFiles):
     """``workers`` local processes (spawned: a fork of a process that has run torch threads can hang), each trial
     with ``cores // workers`` torch threads so that the workers never oversubscribe the cores."""
 
     def __init__(self, workers: int, store_path: str, threads: int | None = None):
+        super().__init__()
         self.slots, self.store_path = workers, store_path
         self.threads = threads or max(1, cores() // workers)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
         self.running: dict[Future, TrialJob] = {}
 
     def submit(self, job: TrialJob) -> None:
-        future = self.pool.submit(train_trial, job.config, self.threads, self.store_path, job.run_id)
+        future = self.pool.submit(train_trial, job.config, self.threads, self.store_path, job.run_id, None,
+                                  self.path(job.run_id))
         self.running[future] = job
 
     def next_done(self) -> tuple[TrialJob, Outcome]:
@@ -128,3 +159,4 @@ class LocalExecutor:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        super().close()

@@ -2,9 +2,14 @@
 it trains in a worker process under the server's caps, never in the server; the driver runs in a thread of the
 server and only submits runs and reads the store.
 
-``start_in_background`` records the sweep and drives it in a daemon thread; the returned ``threading.Event``
-stops it (the trials still training are stopped too). A server that restarts leaves the sweep's row as it was;
-the page resumes it (``resume``), and finished trials are not redone.
+``start_in_background`` records the sweep under its owner (the browser) and drives it in a daemon thread that
+holds the sweep's ``DriverLease``; ``SweepRecords.request_stop`` by that owner stops it (the trials still training
+are stopped too). A server that restarts leaves the sweep's row as it was; the page resumes it (``resume``),
+finished trials are not redone, and a sweep another driver still holds is refused (``ValueError``).
+
+With a Ray address (``KDLAB_RAY_ADDRESS``) the driver must not run in the server (Ray installs signal handlers and
+must not be initialised twice by reruns): the sweep is recorded here and driven by a worker process of its own
+(``kdlab.serve.workers``, job kind "sweep"), its trials Ray tasks; it takes none of the queue's training slots.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import time
 
 from ..config import RunConfig
 from ..runs.store import ACTIVE
-from ..runs.sweeps import SweepRecords
+from ..runs.sweeps import DriverLease, SweepRecords
 from .driver import run_sweep
 from .executors import Outcome, TrialJob
 from .spec import SweepSpec
@@ -46,28 +51,61 @@ class QueueExecutor:
                     return TrialJob(key, record.config, run_id), Outcome(record.summary, record.error)
             time.sleep(POLL_SECONDS)
 
+    def prune(self, run_id: str) -> None:
+        """Stop one trial Optuna pruned (``kdlab.sweeps.search.PruneMonitor``)."""
+        try:
+            self.runner.stop(run_id, self.owner)
+        except ValueError:  # deleted, or already ended
+            pass
+
     def close(self) -> None:
         for run_id in list(self.running):
-            try:
-                self.runner.stop(run_id, self.owner)
-            except ValueError:  # deleted, or already ended
-                pass
+            self.prune(run_id)
 
 
 def start_in_background(runner, spec: SweepSpec, workspace: str, owner: str | None,
-                        resume: str | None = None) -> tuple[str, threading.Event]:
-    """Record the sweep (unless resuming it) and drive it in a daemon thread: its id, and the event that stops it."""
-    sweep_id = resume or SweepRecords(runner.store).create(spec.kind, spec.to_dict(), workspace)
-    stop = threading.Event()
+                        resume: str | None = None, ray_address: str | None = None) -> str:
+    """Record the sweep (unless resuming it), take its lease here (``ValueError`` while another driver holds it)
+    and drive it in a daemon thread of the server, or with ``ray_address`` on a worker process: its id."""
+    records = SweepRecords(runner.store)
+    sweep_id = resume or records.create(spec.kind, spec.to_dict(), workspace, owner)
+    if ray_address:
+        if records.get(sweep_id).driven():
+            raise ValueError(f"sweep {sweep_id} is still being driven; wait until it ends before resuming it")
+        records.set_status(sweep_id, "running")
+        threading.Thread(target=drive_on_worker, args=(runner.store.path, sweep_id, ray_address),
+                         name=f"kdlab-{sweep_id}", daemon=True).start()
+        return sweep_id
+    lease = DriverLease(records, sweep_id).acquire()
+    records.set_status(sweep_id, "running")  # now, not when the thread starts: a page drawn next shows it running
 
     def drive() -> None:
-        executor = QueueExecutor(runner, owner, stop)
+        executor = QueueExecutor(runner, owner, lease.stop)
         try:
-            run_sweep(spec, executor, runner.store, workspace, resume=sweep_id, settings=runner.settings, stop=stop)
+            run_sweep(spec, executor, runner.store, workspace, resume=sweep_id, settings=runner.settings, lease=lease)
         except Exception:  # noqa: BLE001  (run_sweep recorded the failure in the sweep's row)
             pass
         finally:
             executor.close()
 
     threading.Thread(target=drive, name=f"kdlab-{sweep_id}", daemon=True).start()
-    return sweep_id, stop
+    return sweep_id
+
+
+
+def drive_on_worker(store_path, sweep_id: str, ray_address: str) -> None:
+    """A server thread that starts a worker process for the sweep's driver and waits for it to end; the worker
+    records everything (a server that goes away leaves the sweep failed, resumable)."""
+    from ..serve.workers import Worker
+
+    try:
+        worker = Worker(store_path)
+    except OSError:  # no process could start; the sweep's row stays resumable
+        return
+    try:
+        worker.begin("sweep", f"sweep-{sweep_id}", {"sweep_id": sweep_id, "ray": ray_address}, 1, 0, 0)
+        worker.wait(f"sweep-{sweep_id}")
+    except OSError:  # the process could not take the job; the sweep's row stays resumable
+        pass
+    finally:
+        worker.close()

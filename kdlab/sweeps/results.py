@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from ..stats import difference_summary, interval_verdict, seed_summary
+from .search import pruned_keys
 from .spec import OBJECTIVES, SweepSpec, objective_value
 
 METRICS = ("student_acc", "baseline_acc", "gain", "student_macro_f1", "macro_f1_gain", "agreement")
@@ -62,13 +63,26 @@ def best_cell(cells: list[dict], objective: str) -> dict[str, Any] | None:
             "clear": lead is not None and interval_verdict(lead) == "better"}
 
 
+def seeds_not_run(trials: list[dict], pruned: list[dict], seeds: list[int]) -> int:
+    """The seeds of pruned search trials that were never started: they leave the sweep's total."""
+    started: dict[int, set] = {}
+    for trial in trials:
+        key = json.loads(trial["key"])
+        started.setdefault(key.get("trial"), set()).add(key["seed"])
+    return sum(len(seeds) - len(started[number]) for number in {p["key"]["trial"] for p in pruned})
+
+
 def sweep_report(sweep_id: str, spec: SweepSpec, trials: list[dict]) -> dict[str, Any]:
     """What ``kdlab sweep --json`` prints and the sweep's row keeps: every cell, the best, the counts."""
     cells = build_cells(trials, spec.cells() if spec.kind == "grid" else None)
     finished = {t["key"] for t in trials if t["status"] == "finished"}
     failed = [{"key": json.loads(t["key"]), "run_id": t["run_id"], "error": t["error"]}
               for t in trials if t["status"] == "failed" and t["key"] not in finished]
+    pruned_runs = pruned_keys(trials)
+    pruned = [{"key": json.loads(t["key"]), "run_id": t["run_id"], "error": t["error"]}
+              for t in trials if t["key"] in pruned_runs]
     return {"sweep_id": sweep_id, "kind": spec.kind, "objective": spec.objective,
             "axes": spec.axes if spec.kind == "grid" else {k: v.ends() for k, v in spec.ranges.items()},
-            "seeds": spec.seeds, "trials_done": len(finished), "trials_total": spec.total(), "failed": failed,
+            "seeds": spec.seeds, "trials_done": len(finished) + len(pruned), "trials_total": spec.total() - seeds_not_run(trials, pruned, spec.seeds),
+            "failed": failed, "pruned": pruned,
             "cells": cells, "best": best_cell(cells, spec.objective)}

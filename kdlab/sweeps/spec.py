@@ -84,6 +84,7 @@ class SweepSpec:
     trials: int = 0
     objective: str = "student_acc"
     sampler_seed: int = 0
+    prune: bool = False  # a search only: stop trials whose epoch curves fall below the median (MedianPruner)
 
     def validate(self, settings: ServerSettings | None = None) -> SweepSpec:
         """Raise ``ValueError`` for the first bad value; every grid trial (and both ends of every range) is
@@ -96,6 +97,7 @@ class SweepSpec:
             require(isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0,
                     f"a seed is an integer >= 0, got {seed!r}")
         require(len(set(self.seeds)) == len(self.seeds), f"a seed is listed twice: {self.seeds}")
+        require(not self.prune or self.kind == "search", "pruning (--prune) is for a search (tune), not a grid")
         names = list(self.axes if self.kind == "grid" else self.ranges)
         require(names, "a grid needs at least one --grid axis" if self.kind == "grid"
                 else "a search needs at least one --search range")
