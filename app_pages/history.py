@@ -50,11 +50,11 @@ def column_title(column: str) -> str:
 
 def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str]:
     """The runs table; returns the ids of the ticked rows."""
-    shown = [c for c in hist.CONFIG_COLUMNS if show_all or c in differing]
+    shown = [c for c in hist.config_columns() if show_all or c in differing]
     order = ["id", "status", "created", *shown, *hist.RESULT_COLUMNS]
-    frame = pd.DataFrame(rows, columns=list(hist.TABLE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(hist.table_columns()))
     styled = frame.style.set_properties(subset=differing, **{"background-color": "#fff3bf"})
-    config = {c: st.column_config.Column(column_title(c)) for c in hist.TABLE_COLUMNS}
+    config = {c: st.column_config.Column(column_title(c)) for c in hist.table_columns()}
     event = st.dataframe(styled, key="history_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
                          column_order=order, column_config=config)
     st.caption(tr("history.differing", columns=", ".join(column_title(c) for c in differing))
@@ -171,7 +171,7 @@ def actions_ui(record) -> None:
 
 def tuning_ui(records: list) -> None:
     st.subheader(tr("history.tuning"))
-    weight = st.selectbox(tr("history.tuning_weight"), hist.WEIGHT_COLUMNS, format_func=column_title,
+    weight = st.selectbox(tr("history.tuning_weight"), hist.weight_columns(), format_func=column_title,
                           key="history_tuning_weight")
     maps = hist.tuning_maps(records, weight)
     if not maps:

@@ -1,5 +1,7 @@
 """Methods: every registered distillation method on the Distill form's pair, data and schedule, over a few seeds,
 through the job queue; the table and the chart fill in as runs finish, rebuilt from the run store on every poll."""
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -30,12 +32,16 @@ def admitted_plan(base: RunConfig, names: list[str], seeds: list[int]):
     return the_plan, [(m, s, admit(c, settings).config) for m, s, c in the_plan.runs]
 
 
+def plan_key(runs) -> str:
+    return json.dumps([(m, s, c.to_dict()) for m, s, c in runs], sort_keys=True)
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def comparison(runs, skipped: dict) -> None:
     """Submit the next runs while this browser has free slots, then draw where the comparison stands."""
     store = runner().store
     state = progress(runs, store.list(workspace()))
-    if st.session_state.get("methods_launched") and state.missing and not state.failed:
+    if st.session_state.get("methods_launched") == plan_key(runs) and state.missing:
         free = runner().settings.max_runs_per_browser - store.active_count(browser_key())
         for _, _, config in state.missing[:max(free, 0)]:
             try:
@@ -63,8 +69,8 @@ def comparison(runs, skipped: dict) -> None:
         st.markdown(tr(f"methods.verdict_{row['verdict']}", **values))
     for name, reason in skipped.items():
         st.caption(tr("methods.skipped", method=name, reason=reason))
-    if state.done == total:
-        st.session_state["methods_launched"] = False
+    if not state.missing and not state.active:
+        st.session_state["methods_launched"] = None
 
 
 st.title(tr("methods.title"))
@@ -79,6 +85,6 @@ except ValueError as err:
     st.error(tr("common.error", message=str(err)))
     st.stop()
 if st.button(tr("methods.run", runs=len(runs)), type="primary", key="methods_run", disabled=not runs):
-    st.session_state["methods_launched"] = True
+    st.session_state["methods_launched"] = plan_key(runs)  # another plan (the form changed) is not submitted
 st.caption(tr("methods.run_help"))
 comparison(runs, the_plan.skipped)

@@ -50,6 +50,7 @@ class RunConfig:
     train_fraction: float = 1.0
     train_limit: int | None = None
     exclude_classes: tuple[int, ...] = ()
+    label_noise: float = 0.0  # share of the student's transfer-set labels flipped to another class (by seed)
     data_root: str | None = None
     download: bool = False
     baseline: bool = True
@@ -62,7 +63,9 @@ class RunConfig:
     def teacher_config(self, name: str) -> "RunConfig":
         """This run as seen by one of its teachers (the teacher cache key): the first keeps its knobs, the others
         have theirs at the defaults."""
-        return self if name == self.teacher else replace(self, teacher=name, teacher_kw={}, extra_teachers=())
+        if name == self.teacher:
+            return self
+        return replace(self, teacher=name, teacher_kw={}, extra_teachers=(), fusion="mean", teacher_weights=())
 
     def validate(self) -> "RunConfig":
         """Raise ``ValueError`` with a message a student understands for the first bad value; return self."""
@@ -106,6 +109,8 @@ class RunConfig:
             require(isinstance(c, int) and 0 <= c < n_classes,
                      f"class {c} does not exist in {self.dataset}: classes are 0..{n_classes - 1}")
         require(len(set(self.exclude_classes)) < n_classes, "exclude_classes leaves no class to train the student on")
+        require(is_number(self.label_noise) and 0 <= self.label_noise < 1,
+                 f"label_noise must be in [0, 1), got {self.label_noise}")
         return self
 
     def _validate_teachers(self, modality: str) -> None:

@@ -94,9 +94,12 @@ LossFn = Callable[[ModelOutput, torch.Tensor, torch.Tensor, float], dict[str, to
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, extra_params: list, epochs: int,
         batch_size: int, lr: float, seed: int, phase: str, log_every: int, listeners: Listeners,
-        evaluate: Callable[[], dict[str, float]]) -> None:
+        evaluate: Callable[[], dict[str, float]], sgd_groups: list[dict] = ()) -> None:
     """Adam with a cosine schedule over shuffled on-device batches. ``loss_fn(output, batch_index, labels,
     progress)``, ``progress`` being the fraction of this phase's steps already done (a warm-up reads it).
+
+    ``sgd_groups``: parameter groups that plain SGD trains instead (``{"params", "lr", "momentum"}``), for a loss
+    term whose gradient's *size* is the method — Adam divides it out (CTKD's reversed, scheduled gradient).
 
     ``listeners.stop`` is polled before every step: it returns True to cancel the run, or raises
     ``RunInterrupted``/``RunTimedOut`` itself.
@@ -110,6 +113,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
     fused = {"fused": True} if device.type == "cuda" else {}
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=1e-4, **fused)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
+    optimizers = [optimizer, *([torch.optim.SGD(list(sgd_groups))] if sgd_groups else [])]
     order = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)  # dropout draws the same masks in the baseline and the distilled run
     window, epoch_window, step, total_steps = _Window(), _Window(), 0, epochs * steps_per_epoch
@@ -126,9 +130,11 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
             with autocast(device):
                 output = model(x[index])
             parts = loss_fn(output, index, labels, step / total_steps)
-            optimizer.zero_grad(set_to_none=True)
+            for each in optimizers:
+                each.zero_grad(set_to_none=True)
             parts["total"].backward()
-            optimizer.step()
+            for each in optimizers:
+                each.step()
             schedule.step()
             window.add(parts, output.logits, labels)
             epoch_window.add(parts, output.logits, labels)

@@ -135,6 +135,7 @@ def command_compare_methods(args: argparse.Namespace) -> int:
     """Runs the plan in this process, one after the other (the teacher trains once, then comes from the cache),
     printing progress on stderr and the table at the end."""
     from .cli_args import EpochPrinter, cache_budget, config_from_args
+    from .fit import TrainingDiverged
     from .train import run_distillation
 
     try:
@@ -146,13 +147,21 @@ def command_compare_methods(args: argparse.Namespace) -> int:
     for name, reason in the_plan.skipped.items():
         print(f"[skipped ] {name}: {reason}", file=sys.stderr)
     results: dict[str, list[dict]] = {}
+    failed: dict[str, str] = {}
     started = time.perf_counter()
     for i, (name, seed, config) in enumerate(the_plan.runs, 1):
         print(f"[{i}/{len(the_plan.runs)}] {name} seed {seed}", file=sys.stderr)
-        summary = run_distillation(config, listeners=[] if args.json else [EpochPrinter()],
-                                   cache_budget_bytes=budget).summary()
+        try:
+            summary = run_distillation(config, listeners=[] if args.json else [EpochPrinter()],
+                                       cache_budget_bytes=budget).summary()
+        except (TrainingDiverged, ValueError) as err:  # one method's failure is a row, not the end of the table
+            print(f"[failed  ] {name} seed {seed}: {err}", file=sys.stderr)
+            failed.setdefault(name, f"seed {seed}: {err}")
+            continue
         results.setdefault(name, []).append(summary)
-    rows = table(results, the_plan.skipped)
+    # a method that failed on every seed is a row with the reason; one that failed on some has fewer seeds (n)
+    rows = table(results, {**the_plan.skipped, **{name: f"failed ({why})" for name, why in failed.items()
+                                                  if name not in results}})
     if args.json:
         print(json.dumps({"config": base.to_dict(), "seeds": seeds, "rows": rows,
                           "seconds": time.perf_counter() - started}))

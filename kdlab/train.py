@@ -27,6 +27,7 @@ from torch import Tensor, nn
 
 from .config import RunConfig
 from .data import Splits, load_dataset, transfer_indices
+from .data.noise import flip_labels
 from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, paired_counts, phase_result, predict,
                        resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
@@ -121,6 +122,8 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     transfer = transfer_indices(splits.y_train, config.train_fraction, config.train_limit,
                                 config.exclude_classes, config.seed).to(device)
     x_transfer, y_transfer = x_train[transfer], y_train[transfer]
+    if config.label_noise:  # the students see wrong labels; the teacher and the test set never do
+        y_transfer = flip_labels(y_transfer, splits.num_classes, config.label_noise, config.seed)
     warm_up(device)
     setup_seconds = time.perf_counter() - setup_started
 
@@ -142,11 +145,12 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         values = torch.stack([accuracy(logits, y_test), agreement(logits, teacher_test), kl])
         return dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
 
-    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list) -> tuple[PhaseResult, Tensor]:
+    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list,
+                sgd_groups: list[dict] = ()) -> tuple[PhaseResult, Tensor]:
         """Train one student; its result and its test logits."""
         started = time.perf_counter()
-        fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, phase=phase,
-            evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
+        fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, sgd_groups=sgd_groups,
+            phase=phase, evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
             lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events)
         logits = predict(model, x_test).logits
         result = phase_result(model, logits, y_test, splits.num_classes, time.perf_counter() - started,
@@ -175,7 +179,7 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
                 progress: float) -> dict[str, torch.Tensor]:
         return loss(output, outputs.batch(index), labels, progress, [logits[index] for logits in more_logits])
 
-    student_result, student_logits = trained(student, "student", distill, list(loss.parameters()))
+    student_result, student_logits = trained(student, "student", distill, *loss.param_groups())
     paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_test)
     all_test = [teacher_test, *more_test]
     teachers = [{"name": name, "acc": result.test_acc, "macro_f1": result.macro_f1, "params": result.params,

@@ -47,4 +47,7 @@ def test_a_comparison_runs_through_the_queue_and_fills_the_table_chart_and_verdi
     again.multiselect(key="methods_pick").set_value(["kd", "at"])
     again.number_input(key="methods_seeds").set_value(2).run()
     assert list(again.dataframe[0].value["method"]) == ["ce", "kd", "at"]
+    again.button(key="methods_run").click().run()  # every planned run is in the store: Run submits nothing
+    time.sleep(1)
+    again.run()
     assert len([r for r in RunStore().list() if r.config["teacher"] == "cnn-small" and r.config["epochs"] == 2]) == 6

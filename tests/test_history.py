@@ -34,7 +34,8 @@ def test_method_label_uses_the_given_translated_names():
 
 
 def test_every_further_term_has_a_weight_column():
-    assert "terms.dkd" in hist.CONFIG_COLUMNS and "beta" in hist.CONFIG_COLUMNS and "ce" not in hist.CONFIG_COLUMNS
+    columns = hist.config_columns()
+    assert "terms.dkd" in columns and "beta" in columns and "ce" not in columns
     assert hist.differing_columns([config(terms={"dkd": 1.0}), config()]) == ["method", "terms.dkd"]
 
 
@@ -54,7 +55,7 @@ def test_differing_columns_keep_table_order_and_add_method_when_the_terms_differ
 
 def test_run_row_has_every_table_column_with_accuracy_in_percent():
     row = hist.run_row(record("r1", config(temperature=3.0)))
-    assert list(row) == list(hist.TABLE_COLUMNS)
+    assert list(row) == list(hist.table_columns())
     assert row["student_acc"] == 90.0 and row["baseline_acc"] == 85.0 and row["distill_seconds"] == 1.23
     assert row["temperature"] == 3.0 and row["method"] == "soft targets"
     unfinished = hist.run_row(record("r2", config(), student_acc=None, status="running"))
@@ -113,6 +114,15 @@ def test_a_tuning_map_can_vary_any_registered_weight():
     (m,) = hist.tuning_maps(records, "terms.dkd")
     assert m.weights == [0.0, 1.0, 3.0] and m.accuracy == [[None, 0.70], [0.80, None], [None, 0.90]]
     assert hist.tuning_maps(records) == []  # over α these are three different groups of one cell each
+
+
+def test_a_run_recorded_before_new_config_fields_shares_a_map_with_one_recorded_today():
+    today = RunConfig(temperature=4.0).to_dict()
+    before = {k: v for k, v in RunConfig(temperature=2.0).to_dict().items()
+              if k not in ("terms_kw", "extra_teachers", "fusion", "teacher_weights", "label_noise")}
+    before["hint_feature"] = "embedding"
+    (m,) = hist.tuning_maps([record("a", today, 0.9), record("b", before, 0.8)])
+    assert m.temperatures == [2.0, 4.0]
 
 
 def test_no_tuning_map_without_two_distinct_t_alpha_pairs():

@@ -172,3 +172,54 @@ def test_every_method_has_a_control_on_the_distill_page_and_its_knobs_reach_the_
     config = at.session_state["distill_config"]
     assert config.terms == {"dkd": 1.0} and config.terms_kw == {"dkd": {"nckd": 4.0}}
     assert r"1\,\mathcal{L}_{DKD}" in at.latex[0].value
+
+
+def test_every_default_weight_is_on_its_slider_and_a_config_survives_the_form():
+    from ui.loss_controls import form_state, weight_key
+
+    for spec in terms():
+        if spec.complement or spec.weight == "alpha":
+            continue
+        assert spec.default_weight in spec.weight_choices, spec.name
+        weight = {spec.weight: spec.default_weight} if spec.weight else {"terms": {spec.name: spec.default_weight}}
+        config = RunConfig(teacher="cnn-small", student="cnn-small", alpha=0.0, **weight)
+        assert form_state(config)[weight_key(spec)] == spec.default_weight, spec.name
+
+
+def test_several_teachers_enter_the_soft_term_as_their_fused_answer():
+    from kdlab import DistillationLoss, ModelOutput
+    from kdlab.losses.soft import soft_targets_to
+
+    torch.manual_seed(0)
+    s, t1, t2 = (torch.randn(6, 5) for _ in range(3))
+    labels = torch.arange(6) % 5
+    config = RunConfig(alpha=1.0, temperature=3.0, extra_teachers=("mlp-large",), fusion="weights",
+                       teacher_weights=(3.0, 1.0))
+    loss = DistillationLoss(config, ModelOutput(s), ModelOutput(t1))
+    soft = loss(ModelOutput(s), ModelOutput(t1), labels, 0.5, [t2])["soft"]
+    fused = 0.75 * torch.softmax(t1 / 3, 1) + 0.25 * torch.softmax(t2 / 3, 1)
+    torch.testing.assert_close(soft, soft_targets_to(s, fused.log(), 3.0))
+    alone = loss(ModelOutput(s), ModelOutput(t1), labels, 0.5)["soft"]
+    assert abs(alone.item() - soft.item()) > 1e-3  # the second teacher changed the target
+
+
+def test_ctkd_reverses_the_temperature_gradient_and_its_schedule_scales_the_step():
+    from kdlab import ModelOutput
+    from kdlab.losses.soft import soft_targets_to
+
+    spec = term_spec("ctkd")
+    config = RunConfig(alpha=0.0, terms={"ctkd": 1.0})
+    s, t = ModelOutput(torch.randn(8, 5)), ModelOutput(3 * torch.randn(8, 5))
+    raw = torch.tensor(1.0, requires_grad=True)  # d(KD at T(raw))/d(raw) without any reversal
+    soft_targets_to(s.logits, torch.log_softmax(t.logits / (1 + 20 * torch.sigmoid(raw)), 1),
+                    1 + 20 * torch.sigmoid(raw)).backward()
+    steps = {}
+    for progress in (0.002, 1.0):  # λ about 0.006 early in the rise, 1 after it
+        module = spec.build(config, s, t, **spec.knobs_in(config))
+        module(TermInputs(s, t, [t.logits], torch.zeros(8, dtype=torch.long), progress, 4.0)).backward()
+        assert module.raw.grad.item() * raw.grad.item() < 0  # reversed: T climbs the loss the student descends
+        optimizer = torch.optim.SGD([{"params": [module.raw], **module.sgd_options}])
+        before = module.raw.item()
+        optimizer.step()
+        steps[progress] = abs(module.raw.item() - before)
+    assert steps[1.0] > 10 * steps[0.002]  # under SGD the schedule's λ sets the size of the step

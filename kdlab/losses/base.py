@@ -220,6 +220,17 @@ class DistillationLoss(nn.Module):
             spec.name: spec.build(config, student_probe, teacher_probe, **spec.knobs_in(config)) for spec in active
         })
 
+    def param_groups(self) -> tuple[list[nn.Parameter], list[dict]]:
+        """The terms' learned parameters: those Adam trains with the student, and the SGD groups of the terms that
+        declare ``sgd_options`` (``{"lr", "momentum"}``) because the size of their gradient is the method."""
+        adam, sgd = [], []
+        for module in self.terms.values():
+            if hasattr(module, "sgd_options"):
+                sgd.append({"params": list(module.parameters()), **module.sgd_options})
+            else:
+                adam += list(module.parameters())
+        return adam, sgd
+
     @property
     def needs(self) -> set[str]:
         """Teacher outputs beyond logits that the active terms read."""

@@ -25,6 +25,7 @@ from .soft import soft_targets_to
 
 INITIAL_RAW_TEMPERATURE = 1.0
 OFFICIAL_RISE_FRACTION = 10 / 240
+OFFICIAL_T_LR = 0.05  # the temperature trains in the student's SGD (lr 0.05, momentum 0.9) in the official code
 
 
 class GradientReversal(torch.autograd.Function):
@@ -62,8 +63,10 @@ def bounded_temperature(raw: torch.Tensor, t_start: float = 1.0, t_range: float 
 
 @register_term(
     "ctkd",
-    symbol=r"\cdot T_{\theta}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/T_{\theta})\,\|\,\mathrm{softmax}(s/T_{\theta})\big)",
-    default_weight=1.0, label={"en": "learned temperature (CTKD)", "zh": "可学习温度（CTKD）"},
+    symbol=(r"\cdot T_{\theta}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/T_{\theta})\,\|\,"
+            r"\mathrm{softmax}(s/T_{\theta})\big)"),
+    default_weight=9.0, weight_choices=(0.0, 0.1, 0.3, 1.0, 3.0, 9.0, 30.0),  # CE 0.1 : KD 0.9 in the official runs
+    label={"en": "learned temperature (CTKD)", "zh": "可学习温度（CTKD）"},
     explain={"en": "soft targets at a temperature that is learned to make the task harder as the student improves "
                    "(adversarially, through a gradient reversal layer)",
              "zh": "在一个可学习的温度下匹配软目标：温度通过梯度反转层对抗地学习，随学生变强而让任务变难"},
@@ -71,19 +74,26 @@ def bounded_temperature(raw: torch.Tensor, t_start: float = 1.0, t_range: float 
     reads=("logits",), method="ctkd",
     knobs={"t_start": Knob(1.0, {"en": "lowest temperature the learned T can take", "zh": "可学习温度的下限"},
                            0.5, 10.0, 0.5),
-           "t_range": Knob(20.0, {"en": "width of the learned T's range above t_start", "zh": "可学习温度的取值范围宽度"},
-                           1.0, 50.0, 1.0),
+           "t_range": Knob(20.0, {"en": "width of the learned T's range above t_start",
+                                  "zh": "可学习温度的取值范围宽度"}, 1.0, 50.0, 1.0),
            "rise": Knob(OFFICIAL_RISE_FRACTION, {"en": "share of training over which the reversal strength rises "
                                                        "from 0 to 1 (10 of 240 epochs)",
                                                  "zh": "反转强度从 0 升到 1 所占训练的比例（原文 240 轮中的 10 轮）"},
-                        0.0, 1.0, 0.01)},
+                        0.0, 1.0, 0.01),
+           "t_lr": Knob(OFFICIAL_T_LR, {"en": "SGD learning rate of the temperature (momentum 0.9, as in the paper's "
+                                              "code): Adam would divide out the reversal strength",
+                                        "zh": "温度参数的 SGD 学习率（动量 0.9，同原文代码）："
+                                              "Adam 会抵消反转强度的作用"},
+                        0.001, 1.0, 0.005)},
     curves={"temperature": {"en": "learned temperature T (CTKD)", "zh": "学到的温度 T（CTKD）"}})
 class LearnedTemperature(nn.Module):
     """KD at a global temperature ``T = t_start + t_range·sigmoid(θ)``; θ trains with the student but through a
     gradient reversal layer of strength λ(progress), so it *ascends* the KD loss. ``curves()`` reports T."""
 
-    def __init__(self, config, student_probe, teacher_probe, t_start: float, t_range: float, rise: float):
+    def __init__(self, config, student_probe, teacher_probe, t_start: float, t_range: float, rise: float,
+                 t_lr: float):
         super().__init__()
+        self.sgd_options = {"lr": t_lr, "momentum": 0.9}  # the schedule's λ scales the step only under SGD
         self.raw = nn.Parameter(torch.tensor(INITIAL_RAW_TEMPERATURE))
         self.t_start, self.t_range, self.rise = t_start, t_range, rise
         self.last_temperature = torch.zeros(())

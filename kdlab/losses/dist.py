@@ -47,7 +47,7 @@ def dist_loss(student_logits: torch.Tensor, teacher_probs: torch.Tensor, tau: fl
 
 
 @register_function(
-    "dist", symbol=r"\mathcal{L}_{DIST}", default_weight=2.0,
+    "dist", symbol=r"\mathcal{L}_{DIST}", default_weight=2.0, weight_choices=(0.0, 0.5, 1.0, 2.0, 4.0, 8.0),
     label={"en": "DIST (relations of predictions)", "zh": "DIST（预测之间的关系）"},
     explain={"en": "ask only that the student ranks and spaces the classes like the teacher (Pearson correlation), "
                    "per sample and per class",

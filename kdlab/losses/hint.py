@@ -35,7 +35,8 @@ def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
 
 
 @register_term(
-    "representation", weight="gamma", weight_symbol=r"\gamma", default_weight=1.0, symbol=r"\mathcal{L}_{rep}",
+    "representation", weight="gamma", weight_symbol=r"\gamma", default_weight=100.0,  # RepDistiller's FitNet weight
+    symbol=r"\mathcal{L}_{rep}",
     label={"en": "representation (hint)", "zh": "表示（提示）匹配"},
     explain={"en": "pull a hidden feature of the student towards the teacher's, through a learned projection",
              "zh": "通过一个可学习的投影，把学生的某个隐藏特征拉向教师的对应特征"},

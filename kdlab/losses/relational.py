@@ -57,7 +57,8 @@ def relational_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tenso
 
 
 @register_function(
-    "relational", symbol=r"\mathcal{L}_{RKD}", default_weight=1.0, needs={"features/embedding"},
+    "relational", symbol=r"\mathcal{L}_{RKD}", default_weight=25.0,  # the paper's 25 (distance) : 50 (angle)
+    weight_choices=(0.0, 1.0, 5.0, 10.0, 25.0, 50.0, 100.0), needs={"features/embedding"},
     label={"en": "relational (RKD)", "zh": "关系蒸馏（RKD）"},
     explain={"en": "match the shape of the embedding space: pairwise distances and angles between samples",
              "zh": "匹配嵌入空间的形状：样本之间的两两距离与角度"},

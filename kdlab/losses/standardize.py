@@ -33,7 +33,8 @@ def zscore(logits: torch.Tensor, eps: float = 1e-7) -> torch.Tensor:
 
 
 @register_function(
-    "ls", symbol=r"\mathcal{L}_{LS}", default_weight=9.0, weight_choices=(0.0, 0.1, 0.3, 1.0, 3.0, 9.0, 30.0),
+    "ls", symbol=r"\mathcal{L}_{LS}", default_weight=90.0,  # CE 0.1 : KD 9 in the official runs
+    weight_choices=(0.0, 1.0, 3.0, 9.0, 30.0, 90.0, 300.0),
     label={"en": "soft targets on standardized logits", "zh": "标准化 logits 上的软目标"},
     explain={"en": "z-score each sample's logits on both sides first, so the student copies the shape of the "
                    "teacher's answer, not its scale",

@@ -10,15 +10,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
+from ..config import RunConfig
 from ..data import DATASETS
 from ..losses import WEIGHT_FIELDS, terms
 
-# The config fields a history row shows, in order: what the run distilled from what, and the loss knobs — T, the
-# convention's α, β, γ, and one ``terms.NAME`` column per further registered loss term.
-WEIGHT_COLUMNS = tuple(spec.weight if spec.weight else f"terms.{spec.name}" for spec in terms() if not spec.complement)
-CONFIG_COLUMNS = ("dataset", "teacher", "student", "method", "temperature", *WEIGHT_COLUMNS, "epochs")
 RESULT_COLUMNS = ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc", "distill_seconds")
-TABLE_COLUMNS = ("id", "status", "created", *CONFIG_COLUMNS, *RESULT_COLUMNS)
+
+
+def weight_columns() -> tuple[str, ...]:
+    """One column per registered loss weight: the convention's α, β, γ, then ``terms.NAME`` for each further term
+    (read from the registry each time, so a term registered later has its column too)."""
+    return tuple(spec.weight if spec.weight else f"terms.{spec.name}" for spec in terms() if not spec.complement)
+
+
+def config_columns() -> tuple[str, ...]:
+    """The config fields a history row shows, in order: what the run distilled from what, and the loss knobs."""
+    return ("dataset", "teacher", "student", "method", "temperature", *weight_columns(), "epochs")
+
+
+def table_columns() -> tuple[str, ...]:
+    return ("id", "status", "created", *config_columns(), *RESULT_COLUMNS)
 SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
 # most accurate, fastest first)
 LABELS_ONLY = "labels"  # the method of a run with no distillation term on: cross-entropy alone
@@ -65,18 +76,18 @@ def differing_fields(configs: list[dict]) -> list[str]:
 def differing_columns(configs: list[dict]) -> list[str]:
     """The table's config columns that differ between the listed runs ("method" when the active terms do) —
     the ones the page shows by default and highlights."""
-    differ = {column for column in CONFIG_COLUMNS if column != "method"
+    differ = {column for column in config_columns() if column != "method"
               and not _same([config_value(config, column) for config in configs])}
     if len({tuple(method_parts(c)) for c in configs}) > 1:
         differ.add("method")
-    return [column for column in CONFIG_COLUMNS if column in differ]
+    return [column for column in config_columns() if column in differ]
 
 
 def short_label(config: dict) -> str:
     """A legend-sized description of the loss knobs: "T=4 α=0.9" plus every other weight that is on
     ("β=100", "dkd=1")."""
     text = f"T={config.get('temperature', 0):g} α={config.get('alpha', 0):g}"
-    for column in WEIGHT_COLUMNS:
+    for column in weight_columns():
         if column != "alpha" and config_value(config, column):
             text += f" {WEIGHT_FIELDS.get(column, column.removeprefix('terms.'))}={config_value(config, column):g}"
     return text
@@ -89,7 +100,7 @@ def run_row(record, method_names: dict | None = None, status_names: dict | None 
     config, summary = record.config, record.summary or {}
     row: dict[str, Any] = {"id": record.id, "status": (status_names or {}).get(record.status, record.status),
                            "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")}
-    for column in CONFIG_COLUMNS:
+    for column in config_columns():
         row[column] = method_label(config, method_names) if column == "method" else config_value(config, column)
     for column in ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc"):
         value = summary.get(column)
@@ -157,8 +168,18 @@ class TuningMap:
         return sum(v is not None for row in self.accuracy for v in row)
 
 
+def normalised(config: dict) -> dict:
+    """A stored config as today's fields spell it (a run recorded before a field existed has its default), so that
+    runs recorded before and after a new field group together; a config that no longer loads stays as stored."""
+    try:
+        return RunConfig.from_dict(config, validate=False).to_dict()
+    except (ValueError, TypeError):
+        return config
+
+
 def tuning_key(config: dict, weight: str = "alpha") -> str:
     """The grouping key of a T × weight map: the config without T, that weight and the bookkeeping fields."""
+    config = normalised(config)
     rest = {k: v for k, v in config.items() if k not in ("temperature", *IGNORED_FOR_TUNING)}
     if weight.startswith("terms."):
         rest["terms"] = {k: v for k, v in (config.get("terms") or {}).items() if k != weight.removeprefix("terms.")}

@@ -150,7 +150,8 @@ def loss_curves(history, *, x: str = "step", title: str | None = None, labels: d
             xs, ys = _thinned([(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]])
             fig.add_scatter(x=xs, y=ys, mode="lines",
                             name=f"{text.get(phase, phase)} · {text.get(component, component)}",
-                            line=dict(color=_color(components.index(component)), dash=PHASE_DASH.get(phase)))
+                            line=dict(color=_color(components.index(component)),
+                                      dash=PHASE_DASH.get(phase.partition(":")[0])))
     if x == "epoch":
         _whole_epochs(fig, [r["epoch"] for r in rows])
     return _style(fig, title or text["loss_title"], text[x], text["loss"])

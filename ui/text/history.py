@@ -13,9 +13,9 @@ TEXT: dict[str, dict[str, str]] = {
     "history.filter_student": {"en": "Student", "zh": "学生模型"},
     "history.filter_method": {"en": "Method", "zh": "方法"},
     "history.filter_method_help": {
-        "en": "Which loss terms were on: soft targets (α > 0), +attention (β > 0), +hint (γ > 0), +relational. "
-              "Leave a filter empty to keep every run.",
-        "zh": "启用了哪些损失项：软目标（α > 0）、+注意力迁移（β > 0）、+表示蒸馏（γ > 0）、+关系蒸馏。"
+        "en": "Which distillation terms were on (those with a weight above 0), e.g. \"soft targets + attention "
+              "transfer\"; \"labels only\" when none was. Leave a filter empty to keep every run.",
+        "zh": "启用了哪些蒸馏损失项（权重大于 0 的），例如“软目标 + 注意力迁移”；一个都没有时为“仅用标签”。"
               "筛选框留空表示保留所有实验。"},
     "history.sort": {"en": "Sort by", "zh": "排序方式"},
     "history.sort.created": {"en": "newest first", "zh": "最新的在前"},

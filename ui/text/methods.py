@@ -17,13 +17,13 @@ TEXT = {
     "methods.seeds": {"en": "Seeds", "zh": "随机种子数"},
     "methods.seeds_help": {"en": "Each method runs once per seed (0, 1, 2, …): with one seed there is no spread to "
                                  "compare against.",
-                           "zh": "每种方法对每个种子（0、1、2……）各运行一次；只有一个种子时，无法估计种子之间的波动。"},
-    "methods.run": {"en": "Run the comparison ({runs} runs)", "zh": "开始对比（{runs} 次运行）"},
+                           "zh": "每种方法对每个种子（0、1、2……）各做一次实验；只有一个种子时，无法估计种子之间的波动。"},
+    "methods.run": {"en": "Run the comparison ({runs} runs)", "zh": "开始对比（{runs} 次实验）"},
     "methods.run_help": {"en": "Runs go through the server's queue, a few at a time; finished runs with the same "
                                "settings are reused, so after a refresh Run again only starts what is missing.",
-                         "zh": "运行会进入服务器的队列，每次几个；设置相同且已完成的运行会被复用，所以刷新后再次点击只会"
+                         "zh": "实验会进入服务器的队列，每次几个；设置相同且已完成的实验会被复用，所以刷新后再次点击只会"
                                "启动缺少的部分。"},
-    "methods.progress": {"en": "{done} of {total} runs finished", "zh": "已完成 {done} / {total} 次运行"},
+    "methods.progress": {"en": "{done} of {total} runs finished", "zh": "已完成 {done} / {total} 次实验"},
     "methods.waiting": {"en": "Waiting for a free slot: {message}", "zh": "等待空闲名额：{message}"},
     "methods.failed": {"en": "{method}, seed {seed} did not finish: {message}",
                        "zh": "{method}（种子 {seed}）未能完成：{message}"},
@@ -50,7 +50,7 @@ TEXT = {
     "methods.col.gain_mean": {"en": "gain (points)", "zh": "提升（百分点）"},
     "methods.col.gain_low": {"en": "95 % low", "zh": "95% 下限"},
     "methods.col.gain_high": {"en": "95 % high", "zh": "95% 上限"},
-    "methods.col.seconds_mean": {"en": "s / run", "zh": "秒 / 次"},
+    "methods.col.seconds_mean": {"en": "seconds per run", "zh": "每次实验的秒数"},
     "methods.col.paper": {"en": "paper", "zh": "论文"},
     "methods.fig.methods_title": {"en": "Gain over the baseline, 95 % interval over seeds",
                                   "zh": "相对基线的提升（各种子上的 95% 区间）"},
