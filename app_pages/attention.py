@@ -116,9 +116,10 @@ kinds = {} if run is None else {role: model_meta(getattr(run.config, role))["att
                                  for role in ("teacher", "student")}
 if run is None:
     st.info(tr("attention.no_run"))
-elif not any(kinds.values()):
+comparable = bool(kinds) and kinds["teacher"] is not None and kinds["teacher"] == kinds["student"]
+if run is not None and not comparable:  # e.g. cnn-large -> mlp-small: one side has nothing to compare with
     st.info(tr("attention.none_in_run"))
-demo_ui(offer=not any(kinds.values()))
+demo_ui(offer=not comparable)
 if run is None:
     st.stop()
 

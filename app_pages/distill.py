@@ -17,6 +17,7 @@ from kdlab.data import class_names_of
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.common import latest_run, runner, submit, tr
+from ui.data_upload import data_upload_ui
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import form_state as loss_state
 from ui.loss_controls import loss_ui, nearest, teachers_ui
@@ -144,6 +145,7 @@ st.markdown(tr("distill.intro"))
 for note in notes:
     st.warning(note)
 upload_ui()
+data_upload_ui()
 left, middle, right = st.columns(3)
 with left:
     datasets = DATASETS.names()

@@ -5,6 +5,7 @@ from kdlab.lessons import LESSONS
 from kdlab.viz import figures
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
 from ui.common import run_logits, runner, select_run, selected_run, submit, tr
+from ui.lesson_views import measured_ui, outcome_ui, prediction_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
@@ -25,15 +26,21 @@ def preset_caption(config) -> str:
               fraction=f"{100 * config.train_fraction:g}")
     if config.exclude_classes:
         text += tr("lessons.preset_unseen", classes=", ".join(map(str, config.exclude_classes)))
+    if config.extra_teachers:
+        text += tr("lessons.preset_teachers", teachers=", ".join(config.teachers))
+    if config.label_noise:
+        text += tr("lessons.preset_noise", pct=f"{100 * config.label_noise:g}")
     return text
 
 
 def run_ui(lesson) -> str | None:
     """The Run button; returns the id of this lesson's latest run in this session, if any."""
     runs = st.session_state.setdefault(RUNS_KEY, {})
+    prediction = prediction_ui(lesson)
     if st.button(tr("lessons.run"), key=f"lessons_run_{lesson.key}", type="primary", help=tr("lessons.run_help")):
         try:
             runs[lesson.key] = submit(lesson.config)
+            remember_prediction(runs[lesson.key], prediction)
         except ValueError as err:
             st.error(tr("common.error", message=str(err)))
     return runs.get(lesson.key)
@@ -80,7 +87,7 @@ st.markdown(tr("lessons.intro"))
 lesson = choose_ui()
 st.header(tr(f"lessons.{lesson.key}.title"))
 st.markdown(tr(f"lessons.{lesson.key}.text"))
-st.info(tr(f"lessons.{lesson.key}.measured"))
+measured_ui(lesson)
 st.caption(preset_caption(lesson.config))
 st.latex(loss_formula(lesson.config))
 if lesson.page:
@@ -89,5 +96,9 @@ if lesson.page:
 run_id = run_ui(lesson)
 if run_id:
     live_run(run_id)
-    if lesson.unseen_class is not None and finished(run_id):
-        bias_shift_ui(run_id, lesson.unseen_class)
+    if finished(run_id):
+        outcome_ui(run_id)
+        if lesson.unseen_class is not None:
+            bias_shift_ui(run_id, lesson.unseen_class)
+if lesson.unseen_class is not None and lesson.contrast is not None:
+    teachers_ui(lesson)  # last: it may wait for a worker to train a teacher

@@ -13,6 +13,7 @@ from typing import Sequence
 from .cli_args import CliError, EpochPrinter, add_run_flags, cache_budget, config_from_args
 from .compress.cli import add_compress_parser, command_compress
 from .fit import TrainingDiverged
+from .lessons_verify import add_lessons_parser, command_lessons
 from .losses import terms
 from .methods import add_methods_parser, command_compare_methods
 from .runs.cli import add_runs_parser, command_runs
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_methods_parser(commands, add_run_flags)
     add_runs_parser(commands)
     add_compress_parser(commands)
+    add_lessons_parser(commands)
     add_sweep_parsers(commands, add_run_flags, config_from_args)
     return parser
 
@@ -112,7 +114,7 @@ def command_list(args: argparse.Namespace) -> int:
 
 COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs,
             "compare-methods": command_compare_methods, "sweep": command_sweep, "tune": command_tune,
-            "compress": command_compress}
+            "compress": command_compress, "lessons": command_lessons}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import DEVICES, FUSIONS, RunConfig
 from .config import parse_knobs as config_parse_knobs
+from .data.uploads import import_data_file
 from .fit import TrainEvent
 from .losses import terms
 from .serve.admission import admit
@@ -89,6 +90,10 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train-fraction", type=float, default=d.train_fraction)
     parser.add_argument("--train-limit", type=int, default=None)
     parser.add_argument("--exclude-classes", type=parse_classes, default=())
+    parser.add_argument("--label-noise", type=float, default=d.label_noise,
+                        help="share of the students' transfer-set labels flipped to a wrong class, e.g. 0.4")
+    parser.add_argument("--data-file", default=None,
+                        help="your own data: a CSV (numeric columns and a label column) or a zip of class folders")
     parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
     parser.add_argument("--download", action="store_true", help="download torchvision datasets if missing")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-CE baseline student")
@@ -107,16 +112,19 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         terms_kw.setdefault(name, {}).update(knobs)
     teachers = args.teachers or (args.teacher,)
     weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
+    settings = ServerSettings.load()
+    dataset = import_data_file(args.data_file, settings.upload_limits) if args.data_file else args.dataset
     config = RunConfig(
-        dataset=args.dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
+        dataset=dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
         teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
         student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, **weights,
         terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
         batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
         train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
+        label_noise=args.label_noise,
         data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
     )
-    return admit(config, ServerSettings.load()).config
+    return admit(config, settings).config
 
 
 def cache_budget(args: argparse.Namespace) -> int:

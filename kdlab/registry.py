@@ -23,6 +23,15 @@ class Registry(Generic[T]):
     def __init__(self, kind: str):
         self.kind = kind
         self._entries: dict[str, Entry[T]] = {}
+        self._resolvers: list[Callable[[str], bool]] = []
+
+    def add_resolver(self, resolve: Callable[[str], bool]) -> None:
+        """``resolve(name)`` registers ``name`` on demand and says whether it could (a dataset uploaded after this
+        process started, found on disk by a worker)."""
+        self._resolvers.append(resolve)
+
+    def _known(self, name: object) -> bool:
+        return name in self._entries or (isinstance(name, str) and any(r(name) for r in self._resolvers))
 
     def register(self, name: str, **meta: Any) -> Callable[[T], T]:
         def decorate(factory: T) -> T:
@@ -38,6 +47,7 @@ class Registry(Generic[T]):
         del self._entries[name]
 
     def get(self, name: str) -> Entry[T]:
+        self._known(name)
         try:
             return self._entries[name]
         except KeyError:
@@ -47,4 +57,4 @@ class Registry(Generic[T]):
         return list(self._entries)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._entries
+        return self._known(name)

@@ -103,3 +103,11 @@ def test_with_no_run_it_says_so_and_a_one_click_run_starts_and_shows_its_progres
     assert "attention_demo_run" not in at.session_state
     assert [e.value for e in at.error] == [translate("attention.demo_ended", status="cancelled",
                                                      message=RunStore().get(run_id).error)]
+
+
+def test_a_run_whose_student_has_no_maps_offers_the_one_click_runs_of_comparable_pairs():
+    run_id = finished_run(tiny_config())  # cnn-large (spatial maps) -> mlp-small (none): nothing to compare
+    at = open_page(run_id)
+    assert_clean(at)
+    assert translate("attention.none_in_run") in [i.value for i in at.info]
+    assert {b.key for b in at.button} >= {"attention_demo_image", "attention_demo_text"}

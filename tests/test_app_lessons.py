@@ -9,11 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 from kdlab.evaluate import predict
-from kdlab.lessons import LESSONS, lesson
+from kdlab.lessons import LESSONS, QUICK_DEMO, lesson
+from kdlab.lessons_verify import load_measured
 from kdlab.runs.loading import load_run
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.serve.admission import admit
 from kdlab.serve.settings import ServerSettings
+from kdlab.stats import paired_verdict
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
 from ui.text import t as translate
 
@@ -53,7 +55,16 @@ def test_every_lesson_shows_its_title_text_measured_numbers_and_run_button_in_bo
         assert_clean(at)
         assert at.header[0].value == translate(f"lessons.{entry.key}.title", lang)
         assert translate(f"lessons.{entry.key}.text", lang) in [m.value for m in at.markdown]
-        assert [i.value for i in at.info] == [translate(f"lessons.{entry.key}.measured", lang)]
+        measured = load_measured()[entry.key]  # every number shown comes from the file lessons verify wrote
+        claim = translate("lessons.claim", lang, claim="")
+        assert any(m.value.startswith(claim) for m in at.markdown)
+        table = at.dataframe[0].value
+        assert len(table) == len(measured["seeds"])
+        shown = table[translate("lessons.col_student", lang)].tolist()
+        assert shown == [f"{100 * run['student_acc']:.1f}" for run in measured["runs"]]
+        stamp = [s.value for s in at.success][-1]
+        assert measured["date"] in stamp and ", ".join(map(str, measured["seeds"])) in stamp
+        assert at.radio(key=f"lessons_predict_{entry.key}").value is None
         assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
         links = at.get("page_link")
         assert len(links) == (1 if entry.page else 0)
@@ -62,6 +73,7 @@ def test_every_lesson_shows_its_title_text_measured_numbers_and_run_button_in_bo
 def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_until_it_ends():
     at = open_page()
     at.radio(key="lessons_choice").set_value(CHEAPEST).run()
+    at.radio(key=f"lessons_predict_{CHEAPEST}").set_value("better").run()
     at.button(key=f"lessons_run_{CHEAPEST}").click().run()
     assert_clean(at)
     run_id = at.session_state["lessons_runs"][CHEAPEST]
@@ -71,6 +83,11 @@ def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_
     assert wait_until_done(at, run_id) == "finished"
     assert_clean(at)
     assert at.dataframe, "the finished run's summary table is shown"
+    paired = RunStore().get(run_id).summary["paired"]
+    outcome, _ = paired_verdict(paired["only_student"], paired["only_baseline"])
+    said = [m.value for m in [*at.success, *at.info] if m.value.startswith(translate("lessons.outcome", "en",
+            guess="better", outcome="", a=0, b=0, p="").split(".")[0])]
+    assert said and translate(f"lessons.predict_{outcome}", "en") in said[0]
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +112,13 @@ def test_the_bias_shift_shows_each_students_recall_on_the_unseen_3s_at_the_slide
             assert shown[translate("lessons.recall_at", "en", model=model, cls="3")] == f"{100 * recall:.0f} %"
             assert shown[translate("lessons.accuracy_at", "en", model=model)] == f"{100 * accuracy:.1f} %"
     assert [c.proto.id for c in at.get("plotly_chart") if c.proto.id.endswith("-lessons_shift_chart")]
+
+
+def test_the_home_quick_demo_is_the_verified_lesson_and_quotes_its_pooled_paired_test():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert_clean(at)
+    demo, measured = lesson(QUICK_DEMO), load_measured()[QUICK_DEMO]
+    assert f"{demo.config.teacher} → {demo.config.student}" in at.button(key="home_demo").label
+    pooled = measured["pooled"]
+    note = [c.value for c in at.caption if "lessons verify" in c.value]
+    assert note and f"{pooled['only_student']} test images" in note[0] and pooled["verdict"] == "better"

@@ -3,7 +3,7 @@ from .base import (DATASETS, MODALITIES, PAD, SCALES, UNK, DataMissingError, Spl
                    class_names_of, dataset_knobs, default_data_root, kdlab_home, load_dataset, register_dataset,
                    stratified_split, transfer_indices)
 
-from . import digits, text, toy2d, vision  # noqa: E402,F401  (registers the datasets)
+from . import digits, text, toy2d, uploads, vision  # noqa: E402,F401  (registers the datasets)
 
 __all__ = ["DATASETS", "MODALITIES", "PAD", "SCALES", "UNK", "DataMissingError", "Splits", "check_dataset_knobs",
            "class_names_of", "dataset_knobs", "default_data_root", "kdlab_home", "load_dataset", "register_dataset",

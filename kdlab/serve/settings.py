@@ -32,6 +32,9 @@ class ServerSettings:
     max_run_seconds: int = 1800  # wall time of one run, teacher included; past it the run ends failed
     teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
     devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
+    max_upload_mb: int = 20  # an uploaded dataset file (CSV or zip), as sent
+    max_upload_unpacked_mb: int = 100  # a zip's entries unpacked, all together
+    max_upload_files: int = 5000  # entries in an uploaded zip
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -71,6 +74,14 @@ class ServerSettings:
                 raise ValueError(f"server setting devices takes some of {', '.join(DEVICES)}, got {list(devices)}")
             parsed["devices"] = devices
         return cls(**parsed)
+
+    @property
+    def upload_limits(self):
+        """The caps on one uploaded dataset (``kdlab.data.uploads``); samples capped like generated datasets."""
+        from ..data.uploads import UploadLimits
+
+        return UploadLimits(max_bytes=self.max_upload_mb * MIB, max_unpacked_bytes=self.max_upload_unpacked_mb * MIB,
+                            max_files=self.max_upload_files, max_samples=self.max_dataset_samples)
 
     @property
     def cache_budget_bytes(self) -> int:

@@ -15,8 +15,8 @@ TEXT: dict[str, dict[str, str]] = {
     "attention.no_run": {"en": "No finished run yet: start one below (or on the Distill page) to see attention maps.",
                          "zh": "还没有已完成的实验：请在下方（或在“蒸馏”页面）开始一个实验，以查看注意力图。"},
     "attention.none_in_run": {
-        "en": "Neither model of this run has attention maps; a run below has them in both.",
-        "zh": "本实验的两个模型都没有注意力图；下方的演示实验中，两个模型都有。"},
+        "en": "The two models of this run have no maps of the same kind to compare; each run below has them in both.",
+        "zh": "本实验的两个模型没有同一类可比较的注意力图；下方每个演示实验中，两个模型都有。"},
     "attention.demo_image": {"en": "Run: digits, vit-small → vit-tiny, β = 100",
                              "zh": "运行演示：digits 数据集，vit-small → vit-tiny，β = 100"},
     "attention.demo_text": {"en": "Run: reviews, transformer-small → transformer-tiny, β = 100",

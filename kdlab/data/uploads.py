@@ -1,0 +1,222 @@
+"""Your own data: a CSV (numeric feature columns and a label column) or a zip of image folders (one folder per
+class), checked, converted once to tensors and kept under ``$KDLAB_HOME/datasets`` as a dataset every page, worker
+and the CLI (``--data-file``) can use by name (``upload-<name>-<hash>``).
+
+Everything is checked before anything is written, so a bad file leaves nothing behind and gets one sentence:
+at least ``MIN_CLASSES`` classes with ``MIN_PER_CLASS`` samples each, at most ``limits.max_samples`` samples; zip
+entries may not leave their folder (no ``..``, no absolute paths, no links), and their count, each one's size and
+their unpacked total are capped before a byte is unpacked (a "zip bomb" is refused from its directory). Images are
+resized to ``IMAGE_SIZE`` squared. The 80/20 split is stratified and fixed, as for digits.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import torch
+
+from ..tensor_files import load_tensors, save_tensors
+from .base import DATASETS, Splits, kdlab_home, register_dataset, stratified_split
+
+PREFIX = "upload-"
+MIN_CLASSES, MIN_PER_CLASS = 2, 5
+IMAGE_SIZE = 28
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+LABEL_COLUMNS = ("label", "class", "target", "y")  # else the last column is the label
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The server's caps on one upload (``ServerSettings.upload_limits``)."""
+
+    max_bytes: int = 20 * 2**20  # the file as uploaded
+    max_unpacked_bytes: int = 100 * 2**20  # a zip's entries, all together
+    max_files: int = 5000  # a zip's entries
+    max_samples: int = 20000  # rows or images
+    max_features: int = 1024  # CSV feature columns
+
+
+def datasets_dir() -> Path:
+    return kdlab_home() / "datasets"
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _csv_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[str]]:
+    try:
+        rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if any(c.strip() for c in r)]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"the CSV file cannot be read as UTF-8 text: {err}") from None
+    if len(rows) < 2:
+        _fail("the CSV file needs a header row and at least one data row")
+    header = [h.strip() for h in rows[0]]
+    lowered = [h.lower() for h in header]
+    label_at = next((lowered.index(n) for n in LABEL_COLUMNS if n in lowered), len(header) - 1)
+    if len(header) < 2:
+        _fail("the CSV file needs at least one feature column and a label column")
+    if len(header) - 1 > limits.max_features:
+        _fail(f"the CSV file has {len(header) - 1} feature columns; at most {limits.max_features} are allowed")
+    if len(rows) - 1 > limits.max_samples:
+        _fail(f"the CSV file has {len(rows) - 1} rows; at most {limits.max_samples} are allowed")
+    features, labels = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            _fail(f"line {line} of the CSV file has {len(row)} values; the header has {len(header)}")
+        values = []
+        for column, cell in enumerate(row):
+            if column == label_at:
+                continue
+            try:
+                value = float(cell)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                _fail(f"line {line}, column {header[column][:40]!r} of the CSV file is not a number: {cell[:40]!r}")
+            values.append(value)
+        features.append(values)
+        labels.append(row[label_at].strip())
+    return torch.tensor(features, dtype=torch.float32), labels
+
+
+def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
+    """The entry's path inside the archive if it is a plain file that stays inside; None for folders and hidden
+    or system files (macOS adds ``__MACOSX/`` and ``.DS_Store``); ValueError for anything that could escape."""
+    name = info.filename.replace("\\", "/")
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
+        _fail(f"the zip entry {name[:80]!r} points outside the archive; such files are refused")
+    if (info.external_attr >> 16) & 0o170000 == 0o120000:
+        _fail(f"the zip entry {name[:80]!r} is a symbolic link; such files are refused")
+    if info.is_dir() or any(p.startswith((".", "__MACOSX")) for p in path.parts):
+        return None
+    return path
+
+
+def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[str]]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise ValueError(f"the file is not a readable zip archive: {err}") from None
+    if len(infos) > limits.max_files:
+        _fail(f"the zip archive has {len(infos)} entries; at most {limits.max_files} are allowed")
+    if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
+        _fail(f"the zip archive unpacks to more than {limits.max_unpacked_bytes // 2**20} MB; that is the limit")
+    members = [(p, i) for i in infos if (p := _safe_member(i)) is not None]
+    images = [(p, i) for p, i in members if p.suffix.lower() in IMAGE_SUFFIXES]
+    if len(images) > limits.max_samples:
+        _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed")
+    if any(len(p.parts) < 2 for p, _ in images):
+        _fail("every image must be in a folder named after its class (class/image.png)")
+    pictures, labels = [], []
+    for path, info in sorted(images, key=lambda e: str(e[0])):
+        try:
+            with archive.open(info) as handle:  # reads at most what the directory declared: checked above
+                raw = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, NotImplementedError) as err:
+            raise ValueError(f"the zip entry {str(path)[:80]!r} cannot be unpacked: {err}") from None
+        if len(raw) > info.file_size:
+            _fail(f"the zip entry {str(path)[:80]!r} is larger than the archive declares; it is refused")
+        try:
+            with Image.open(io.BytesIO(raw)) as image:
+                if image.width * image.height > 4096 * 4096:
+                    _fail(f"the image {str(path)[:80]!r} is larger than 4096 x 4096 pixels")
+                pictures.append(image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE)))
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
+            raise ValueError(f"the zip entry {str(path)[:80]!r} is not a readable image: {err}") from None
+        labels.append(path.parts[-2])
+    if not pictures:
+        _fail("the zip archive holds no images (png, jpg, bmp, gif or webp) in class folders")
+    x = torch.stack([torch.frombuffer(bytearray(p.tobytes()), dtype=torch.uint8) for p in pictures])
+    x = x.view(len(pictures), IMAGE_SIZE, IMAGE_SIZE, 3).permute(0, 3, 1, 2).float() / 255
+    if torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 1], x[:, 2]):  # greyscale images: one channel
+        x = x[:, :1]
+    return x.contiguous(), labels
+
+
+def _slug(filename: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(filename).stem.lower()).strip("-")[:32]
+    return stem or "data"
+
+
+def import_upload(filename: str, data: bytes, limits: UploadLimits = UploadLimits()) -> str:
+    """Check ``data`` (a ``.csv`` or a ``.zip`` by its name), keep it as a dataset and return its name; the same
+    content gives the same name. ``ValueError`` with one sentence for anything wrong, with nothing written."""
+    if len(data) > limits.max_bytes:
+        _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
+    kind = Path(filename).suffix.lower()
+    if kind not in (".csv", ".zip"):
+        _fail(f"upload a .csv file or a .zip of image folders, not {kind or 'a file without extension'!r}")
+    x, labels = (_csv_tensors if kind == ".csv" else _zip_tensors)(data, limits)
+    classes = sorted(set(labels))
+    counts = {c: labels.count(c) for c in classes}
+    if len(classes) < MIN_CLASSES:
+        _fail(f"the data has {len(classes)} class; at least {MIN_CLASSES} are needed")
+    few = [c for c, n in counts.items() if n < MIN_PER_CLASS]
+    if few:
+        _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}")
+    y = torch.tensor([classes.index(label) for label in labels])
+    train, test = stratified_split(y, test_fraction=0.2, seed=0)
+    x_train, x_test = x[train], x[test]
+    if kind == ".csv":  # standardised with the training rows' statistics, the same transform for the test rows
+        std, mean = torch.std_mean(x_train, dim=0)
+        x_train, x_test = (x_train - mean) / std.clamp(min=1e-6), (x_test - mean) / std.clamp(min=1e-6)
+    name = f"{PREFIX}{_slug(filename)}-{hashlib.sha256(data).hexdigest()[:8]}"
+    path = datasets_dir() / f"{name}.pt"
+    save_tensors({"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test],
+                  "class_names": classes, "modality": "points" if kind == ".csv" else "image",
+                  "source": Path(filename).name[:120]}, path)
+    register_upload(name)
+    return name
+
+
+def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) -> str:
+    """``--data-file PATH``: the same checks as an upload in the app."""
+    path = Path(path).expanduser()
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            _fail(f"{path.name} is {size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
+        data = path.read_bytes()
+    except OSError as err:
+        raise ValueError(f"cannot read the data file {path}: {err.strerror or err}") from None
+    return import_upload(path.name, data, limits)
+
+
+def register_upload(name: str) -> bool:
+    """Register a stored upload as a dataset (once); False when there is no such upload."""
+    if name in DATASETS.names():  # not ``in DATASETS``: that asks this function again
+        return True
+    path = datasets_dir() / f"{name}.pt"
+    if not (name.startswith(PREFIX) and re.fullmatch(r"[a-z0-9-]+", name) and path.is_file()):
+        return False
+    stored = load_tensors(path)
+
+    def loader(seed: int, **_) -> Splits:
+        data = load_tensors(path)
+        return Splits(name, data["x_train"], data["y_train"], data["x_test"], data["y_test"],
+                      list(data["class_names"]), data["modality"])
+
+    register_dataset(name, modality=stored["modality"], num_classes=len(stored["class_names"]),
+                     summary=f"uploaded: {stored['source']}")(loader)
+    return True
+
+
+def stored_uploads() -> list[str]:
+    """Every upload kept under ``$KDLAB_HOME/datasets``, registered so that pages can offer it."""
+    folder = datasets_dir()
+    names = sorted(p.stem for p in folder.glob(f"{PREFIX}*.pt")) if folder.is_dir() else []
+    return [n for n in names if register_upload(n)]
+
+
+DATASETS.add_resolver(register_upload)

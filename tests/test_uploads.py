@@ -1,0 +1,126 @@
+"""Your own data: small real CSV and zip files written by the test become datasets a run, the CLI and every page
+can use; every bad file gets one clear message and leaves nothing behind. Label noise flips exactly its share."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+import torch
+
+from kdlab import RunConfig
+from kdlab.cli import main
+from kdlab.data import DATASETS, load_dataset
+from kdlab.data.noise import flip_labels
+from kdlab.data.uploads import UploadLimits, datasets_dir, import_upload, stored_uploads
+from kdlab.train import run_distillation
+
+
+def csv_bytes(classes=("cat", "dog"), per_class=10, header="a,b,label") -> bytes:
+    rows = [header] + [f"{i * 0.1 + k},{-k + i * 0.01},{name}" for k, name in enumerate(classes)
+                       for i in range(per_class)]
+    return "\n".join(rows).encode()
+
+
+def png(shade: int, size=(12, 9)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", size, shade).save(out, format="PNG")
+    return out.getvalue()
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def image_zip(per_class=6) -> bytes:
+    return zip_bytes({f"{cls}/{i}.png": png(40 + 150 * k + i) for k, cls in enumerate(("circle", "square"))
+                      for i in range(per_class)})
+
+
+def written() -> list:
+    folder = datasets_dir()
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_csv_becomes_a_standardised_points_dataset_with_a_fixed_stratified_split():
+    name = import_upload("My Pets.csv", csv_bytes())
+    assert name.startswith("upload-my-pets-") and name in DATASETS.names() and name in stored_uploads()
+    splits = load_dataset(name)
+    assert (splits.modality, splits.class_names, splits.input_shape) == ("points", ["cat", "dog"], (2,))
+    assert (len(splits.x_train), len(splits.x_test)) == (16, 4)
+    assert torch.bincount(splits.y_test).tolist() == [2, 2]
+    assert torch.allclose(splits.x_train.mean(0), torch.zeros(2), atol=1e-5)
+    assert import_upload("My Pets.csv", csv_bytes()) == name  # the same content: the same dataset
+
+
+def test_a_zip_of_class_folders_becomes_an_image_dataset_resized_to_one_shape_and_trains():
+    name = import_upload("shapes.zip", image_zip())
+    splits = load_dataset(name)
+    assert (splits.modality, splits.class_names, splits.input_shape) == ("image", ["circle", "square"], (1, 28, 28))
+    result = run_distillation(RunConfig(dataset=name, teacher="mlp", student="mlp-small", teacher_epochs=2, epochs=2,
+                                        batch_size=8).validate())
+    assert 0 <= result.student.test_acc <= 1 and result.baseline is not None
+
+
+BAD = {
+    "one class": ("x.csv", csv_bytes(classes=("cat",)), "at least 2"),
+    "few samples": ("x.csv", csv_bytes(per_class=3), "at least 5"),
+    "not a number": ("x.csv", b"a,label\n" + b"\n".join(b"oops,%d" % (i % 2) for i in range(20)), "not a number"),
+    "ragged": ("x.csv", b"a,b,label\n1,2,x\n1,2\n", "line 3"),
+    "extension": ("x.txt", b"1,2", ".csv file or a .zip"),
+    "traversal": ("x.zip", zip_bytes({"../evil/a.png": png(1), "ok/b.png": png(2)}), "outside the archive"),
+    "loose image": ("x.zip", zip_bytes({"a.png": png(1)}), "folder named after its class"),
+    "not a zip": ("x.zip", b"PK\x03\x04 not really", "not a readable zip"),
+    "not an image": ("x.zip", zip_bytes({"a/1.png": b"text", **{f"b/{i}.png": png(i) for i in range(5)}}),
+                     "not a readable image"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_a_bad_upload_gets_one_clear_message_and_nothing_is_written(case):
+    before = written()
+    filename, data, message = BAD[case]
+    with pytest.raises(ValueError, match=message):
+        import_upload(filename, data)
+    assert written() == before
+
+
+def test_caps_refuse_big_files_many_entries_and_zip_bombs_before_unpacking():
+    with pytest.raises(ValueError, match="at most"):
+        import_upload("x.csv", csv_bytes(), UploadLimits(max_bytes=100))
+    with pytest.raises(ValueError, match="entries"):
+        import_upload("x.zip", image_zip(), UploadLimits(max_files=5))
+    bomb = zip_bytes({"a/zeros.png": bytes(50 * 2**20)})  # 50 MB of zeros: about 50 KB zipped
+    assert len(bomb) < 2**20
+    with pytest.raises(ValueError, match="unpacks to more than"):
+        import_upload("bomb.zip", bomb, UploadLimits(max_unpacked_bytes=10 * 2**20))
+
+
+def test_the_cli_trains_on_a_data_file(tmp_path, capsys):
+    path = tmp_path / "blobs.csv"
+    path.write_bytes(csv_bytes(classes=("a", "b", "c"), per_class=8))
+    code = main(["distill", "--data-file", str(path), "--teacher", "mlp", "--student", "mlp-small",
+                 "--teacher-epochs", "2", "--epochs", "2", "--no-record", "--json"])
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 0 and summary["class_names"] == ["a", "b", "c"]
+    assert summary["config"]["dataset"].startswith("upload-blobs-")
+    assert main(["distill", "--data-file", str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read the data file" in capsys.readouterr().err
+
+
+def test_label_noise_flips_exactly_its_share_to_a_wrong_class_the_same_way_for_a_seed():
+    labels = torch.arange(200) % 10
+    noisy = flip_labels(labels, 10, 0.3, seed=4)
+    assert (noisy != labels).sum().item() == 60
+    assert torch.equal(noisy, flip_labels(labels, 10, 0.3, seed=4))
+    assert not torch.equal(noisy, flip_labels(labels, 10, 0.3, seed=5))
+    assert noisy.min() >= 0 and noisy.max() <= 9
+    with pytest.raises(ValueError, match="label_noise"):
+        RunConfig(label_noise=1.0).validate()
