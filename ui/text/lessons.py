@@ -51,7 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
               "targets (α = 1) at a high T. As in Hinton et al. (2015, §3), the distilled student recognises most "
               "test 3s with no correction at all: the teacher's probabilities on other digits (how much a 5 or an 8 "
               "looks like a 3) taught it what a 3 looks like, while the baseline never predicts a 3. The paper's "
-              "second step is the bias shift below: the student never saw how often 3s occur, so raising its "
+              "next step is the bias shift below: the student never saw how often 3s occur, so raising its "
               "3-logit recovers the rest. Last, two teachers side by side: the same lesson with cnn-large, whose "
               "logits are too flat at this T for its soft targets to carry anything about 3s.",
         "zh": "两个学生模型都在除 3 以外的所有数字上训练；蒸馏学生只在较高的 T 下从教师的软目标中学习（α = 1）。"
@@ -155,7 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.col_contrast_unseen": {"en": "comparison, unseen class %", "zh": "对照·未见类别 %"},
     "lessons.pooled": {
         "en": "Pooled over the seeds against {other}: {a} test images only the distilled student got right, {b} only "
-              "the other (McNemar p = {p}): {verdict}. Gain over {n} seed(s), 95 % interval: {interval} points.",
+              "the other (McNemar p = {p}): {verdict}. Gain over {n} seeds, 95 % interval: {interval} points.",
         "zh": "跨随机种子合并、与{other}比较：{a} 张测试图只有蒸馏学生答对，{b} 张只有对方答对（McNemar p = {p}）："
               "{verdict}。{n} 个随机种子上提升的 95 % 区间：{interval} 个百分点。"},
     "lessons.verdict_better": {"en": "better", "zh": "更好"},
@@ -212,7 +212,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.shift_title": {"en": "Raise the bias of class {cls}", "zh": "提高类别 {cls} 的偏置"},
     "lessons.shift": {"en": "Shift added to the logit of class {cls}", "zh": "加到类别 {cls} 的 logit 上的平移量"},
     "lessons.shift_help": {
-        "en": "The paper's second step. The student never saw a {cls}, so nothing taught it how often {cls}s occur "
+        "en": "The paper's next step. The student never saw a {cls}, so nothing taught it how often {cls}s occur "
               "and its {cls}-logit is too low. Adding a constant to that one logit fixes only the bias; what a {cls} looks like must already "
               "be in the weights.",
         "zh": "论文的第二步。学生从未见过 {cls}，没有任何东西告诉它 {cls} 出现得有多频繁，所以它对 {cls} 的 logit 偏低。"
