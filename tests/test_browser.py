@@ -258,3 +258,26 @@ def test_a_two_by_two_sweep_fills_its_heatmap_and_a_refresh_keeps_it(page, serve
     page.wait_for_selector('[data-testid="stPlotlyChart"] .heatmaplayer', timeout=60_000)
     assert "4 of 4 runs finished" in page.locator('[data-testid="stMain"]').inner_text()
     assert_no_problem(page, "sweep after a refresh")
+
+
+def test_own_data_uploaded_in_the_browser_becomes_the_dataset_and_trains_and_a_bad_file_gets_one_line(
+        page, server, tmp_path):
+    """A zip of class folders dropped on the Distill page becomes a dataset selected in the form, and a run on it
+    finishes; a CSV with a single class is refused in one line."""
+    from .test_uploads import csv_bytes, image_zip
+
+    open_page(page, server, "distill")
+    bad = tmp_path / "one-class.csv"
+    bad.write_bytes(csv_bytes(classes=("cat",)))
+    dropzones = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    dropzones.nth(1).set_input_files(str(bad))
+    page.get_by_text(re.compile("This file cannot be used")).wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 1
+    good = tmp_path / "shapes.zip"
+    good.write_bytes(image_zip(per_class=10))
+    dropzones.nth(1).set_input_files(str(good))
+    page.get_by_text(re.compile(r"Dataset upload-shapes-\w+ is ready")).wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_role("button", name=re.compile(r"^Run$")).click()
+    page.get_by_text(re.compile("parameters than the teacher")).wait_for(timeout=240_000)
+    assert_no_problem(page, "distill after a run on uploaded data")
