@@ -125,7 +125,8 @@ def _parse_query_value(name: str, text: str) -> Any:
         try:
             return tuple(item(part.strip()) for part in text.split(",") if part.strip())
         except ValueError:
-            raise ValueError(f"expected {item.__name__} values separated by commas") from None
+            words = {int: "whole numbers (class numbers) like 3,5", float: "numbers like 2,1", str: "names like a,b"}
+            raise ValueError(f"expected {words[item]}, separated by commas") from None
     if isinstance(default, dict):
         knobs = parse_knobs(text)
         if name == "terms_kw":  # "dkd.nckd=8,representation.feature=mid"

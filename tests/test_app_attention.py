@@ -62,7 +62,8 @@ def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_show
     run_id = finished_run(tiny_config(teacher="cnn-small", **TINY))
     at = open_page(run_id)
     assert_clean(at)
-    assert [i.value for i in at.info] == [translate("attention.no_maps", model="mlp-small"),
+    assert [i.value for i in at.info] == [translate("attention.none_in_run"),  # and runs of pairs that have maps
+                                         translate("attention.no_maps", model="mlp-small"),
                                          translate("attention.beta_none", teacher="cnn-small", student="mlp-small")]
     assert len(charts(at)) == 1  # the CNN teacher's activation map over the digit
     at.selectbox(key=f"attention_teacher_stage_{run_id}").set_value(0).run()

@@ -102,8 +102,9 @@ def test_one_selected_finished_run_offers_its_four_downloads(runs):
     at = select(history(), [runs["t4"]])
     assert_clean(at)
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Metrics (CSV)", "Config + results (JSON)", "Student weights (.pt)",
-                      "Learning curves (HTML, works offline)"]
+    assert labels[-4:] == ["Metrics (CSV)", "Config + results (JSON)", "Student weights (.pt)",
+                           "Learning curves (HTML, works offline)"]
+    assert labels[:-4] == ["safetensors (weights and recipe)"]  # every stored model; ONNX is exported on request
 
 
 def test_delete_needs_confirmation():

@@ -154,7 +154,12 @@ def test_a_browser_may_queue_only_so_many_runs_and_the_queue_has_an_end(tmp_path
     jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), settings)
     long = tiny_config(epochs=200, batch_size=32)
     try:
-        first, second = jobs.submit(long, "q", ME), jobs.submit(long, "q", ME)
+        first = jobs.submit(long, "q", ME)
+        deadline = time.monotonic() + 60  # the first run has the one training slot: only the next ones wait
+        while jobs.store.get(first).status != "running":
+            assert time.monotonic() < deadline, jobs.store.get(first).status
+            time.sleep(0.05)
+        second = jobs.submit(long, "q", ME)
         with pytest.raises(ValueError, match="already has 2 runs"):
             jobs.submit(long, "q", ME)
         third = jobs.submit(long, "q", OTHER)

@@ -164,13 +164,14 @@ class RunStore:
     def create(self, config: dict, workspace: str = DEFAULT_WORKSPACE, source: str = "app",
                status: str = "queued", owner: str | None = None) -> str:
         """A new run's row. ``owner``: an opaque key of the browser that started it (see ``owned``)."""
-        run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-        now = time.time()
-        with self._connect() as db:
-            db.execute("INSERT INTO runs (id, workspace, status, source, created, updated, pid, config, owner) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (run_id, check_workspace(workspace), status, source, now, now, os.getpid(), json.dumps(config),
-                        owner))
+        now, inserted = time.time(), 0
+        while not inserted:  # 24 random bits a second: a burst of runs (a sweep's) can draw one id twice
+            run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+            with self._connect() as db:
+                inserted = db.execute(
+                    "INSERT OR IGNORE INTO runs (id, workspace, status, source, created, updated, pid, config, owner) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (run_id, check_workspace(workspace), status, source, now,
+                                                           now, os.getpid(), json.dumps(config), owner)).rowcount
         return run_id
 
     def owned(self, owner: str) -> list[str]:
