@@ -1,0 +1,32 @@
+"""Your own data on the Distill page (AppTest): a CSV becomes a dataset selected in the form and admitted for a
+run; a bad file gets one message and nothing is written."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from .conftest import assert_clean
+from .test_uploads import csv_bytes, image_zip, written
+
+
+def open_distill() -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    return at.run().switch_page("app_pages/distill.py").run()
+
+
+def test_a_csv_upload_becomes_the_selected_dataset_and_a_bad_one_is_one_message():
+    at = open_distill()
+    before = written()
+    at.file_uploader(key="distill_data_file").set_value(("one.csv", csv_bytes(classes=("cat",)), "text/csv")).run()
+    assert [e.value for e in at.error] and len(at.error) == 1 and "cannot be used" in at.error[0].value
+    assert written() == before  # nothing kept
+
+    at.file_uploader(key="distill_data_file").set_value(("pets.csv", csv_bytes(per_class=12), "text/csv")).run()
+    assert_clean(at)
+    dataset = at.selectbox(key="distill_dataset").value
+    assert dataset.startswith("upload-pets-") and f"{dataset}.pt" in written()
+    assert at.session_state["distill_config"].dataset == dataset
+    assert not at.button(key="distill_run").disabled  # admitted: the form can run it
+
+    at.file_uploader(key="distill_data_file").set_value(("shapes.zip", image_zip(), "application/zip")).run()
+    assert_clean(at)
+    assert at.selectbox(key="distill_dataset").value.startswith("upload-shapes-")
