@@ -29,6 +29,16 @@ def assert_clean(at) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def open_app_page(page: str, timeout: float = 120, **session):
+    """``page`` opened through app.py's navigation in a new AppTest session holding ``session``'s state."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=timeout)
+    for key, value in session.items():
+        at.session_state[key] = value
+    return at.run().switch_page(page).run()
+
+
 def app_jobs():
     """The app's own job runner (``ui.common.runner``): the one the AppTest pages in this process use too."""
     from ui.common import runner

@@ -8,17 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab.runs.store import RunStore
 
-from .conftest import assert_clean, tiny_config
+from .conftest import assert_clean, open_app_page, tiny_config
 
-APP = "../app.py"
 PAGE = "app_pages/methods.py"
 
 
 def open_page(**session) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run().switch_page(PAGE).run()
+    return open_app_page(PAGE, **session)
 
 
 def test_a_comparison_runs_through_the_queue_and_fills_the_table_chart_and_verdicts():

@@ -14,17 +14,14 @@ from kdlab.teachers import load_teacher
 from kdlab.viz.metrics import kl_divergence, temperature_view
 from ui.text import t as translate
 
-from .conftest import assert_clean, finished_run, tiny_config, wait_for_teachers
+from .conftest import assert_clean, finished_run, open_app_page, tiny_config, wait_for_teachers
 
 APP = "../app.py"
 PAGE = "app_pages/temperature.py"
 
 
 def open_page(**session) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=600)
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run().switch_page(PAGE).run()
+    return open_app_page(PAGE, timeout=600, **session)
 
 
 def metric(at: AppTest, key: str, **values) -> float:
