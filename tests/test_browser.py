@@ -22,7 +22,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 # distill first: a fresh server's first visitor arrives by a shared deep link, before anyone opened the home page
-PAGES = ["distill", "home", "temperature", "attention", "compare", "compress", "lessons", "history", "sweep"]
+PAGES = ["distill", "home", "temperature", "methods", "attention", "compare", "compress", "lessons", "history",
+         "sweep"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),

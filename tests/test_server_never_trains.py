@@ -21,7 +21,8 @@ from .conftest import assert_clean, finished_run, tiny_config, wait_for_teachers
 
 APP = "../app.py"
 PAGES = ("app_pages/temperature.py", "app_pages/distill.py", "app_pages/attention.py", "app_pages/compare.py",
-         "app_pages/compress.py", "app_pages/lessons.py", "app_pages/history.py")
+         "app_pages/compress.py", "app_pages/lessons.py", "app_pages/history.py", "app_pages/methods.py",
+         "app_pages/sweep.py")
 CONFIG = tiny_config(seed=5)  # a teacher no other test trains
 
 
