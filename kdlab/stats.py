@@ -44,7 +44,9 @@ def seed_summary(values) -> dict:
 
     ``low, high = mean ∓ t_{0.975, n-1} · s / √n`` with ``s`` the sample standard deviation (ddof = 1): the
     interval that covers the true mean 19 times in 20 when the seeds' results scatter normally. One seed gives no
-    spread, so its std and interval are None: one run cannot say how far another seed would land.
+    spread, so its std and interval are None: one run cannot say how far another seed would land. Neither can
+    seeds that all landed on the same value (accuracy moves in whole test images: two seeds one image ahead each
+    is a tie, not a certainty), so a zero spread gives no interval either.
     """
     from scipy.stats import t as student_t  # scipy comes with scikit-learn; imported here to keep kdlab light
 
@@ -56,6 +58,8 @@ def seed_summary(values) -> dict:
     if n == 1:
         return {"mean": mean, "std": None, "n": 1, "low": None, "high": None}
     std = math.sqrt(sum((v - mean) ** 2 for v in data) / (n - 1))
+    if std == 0:
+        return {"mean": mean, "std": 0.0, "n": n, "low": None, "high": None}
     half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * std / math.sqrt(n)
     return {"mean": mean, "std": std, "n": n, "low": mean - half, "high": mean + half}
 
@@ -84,8 +88,8 @@ def difference_summary(a, b) -> dict:
     if sa["std"] is None or sb["std"] is None:
         return {"diff": diff, "low": None, "high": None}
     va, vb = sa["std"] ** 2 / sa["n"], sb["std"] ** 2 / sb["n"]
-    if va + vb == 0:  # every seed agreed in both groups: the difference is exact
-        return {"diff": diff, "low": diff, "high": diff}
+    if va + vb == 0:  # every seed agreed in both groups: no spread to measure a difference against
+        return {"diff": diff, "low": None, "high": None}
     dof = (va + vb) ** 2 / (va ** 2 / (sa["n"] - 1) + vb ** 2 / (sb["n"] - 1))
     half = float(student_t.ppf(0.5 + CONFIDENCE / 2, dof)) * math.sqrt(va + vb)
     return {"diff": diff, "low": diff - half, "high": diff + half}

@@ -60,7 +60,10 @@ def test_difference_of_two_groups_uses_welch():
     assert interval_verdict(difference_summary([0.9, 0.91, 0.92], [0.80, 0.81, 0.82])) == "better"
     assert interval_verdict(difference_summary([0.9, 0.8, 0.85], [0.86, 0.84, 0.85])) == "no_difference"
     same = difference_summary([0.5, 0.5], [0.5, 0.5])
-    assert (same["diff"], same["low"], same["high"]) == (0.0, 0.0, 0.0)
+    assert (same["diff"], same["low"], same["high"]) == (0.0, None, None)
+    ahead = difference_summary([0.6, 0.6], [0.5, 0.5])  # one image ahead on both seeds: a tie, not a certainty
+    assert interval_verdict(ahead) == "no_difference"
+    assert interval_verdict(seed_summary([1 / 360, 1 / 360])) == "no_difference"
     # equal variances and sizes: Welch's dof is 2(n-1) = 4 and se = sqrt(2 s²/n)
     d = difference_summary([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
     assert d["high"] - d["diff"] == pytest.approx(2.7764451051977987 * math.sqrt(2 / 3))
@@ -366,3 +369,26 @@ def test_a_search_with_pruning_resumes_with_its_pruned_trial_kept_pruned():
     assert source.next() is None  # trial 0 finished, trial 1 pruned: nothing to redo
     assert [t.state.name for t in source.study.trials] == ["COMPLETE", "PRUNED"]
     assert PRUNED == "pruned by Optuna"
+
+
+def test_a_trial_refused_because_the_browser_is_busy_waits_for_room_instead_of_failing(tmp_path):
+    import threading
+
+    from kdlab.serve.jobs import JobRunner
+    from kdlab.sweeps.queue_executor import QueueExecutor
+
+    jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=1, max_runs_per_browser=1))
+    try:
+        busy = jobs.submit(tiny_config(epochs=200, batch_size=32), "q", "b" * 32)  # the browser's one slot
+        executor = QueueExecutor(jobs, "b" * 32)
+        submitted = {}
+        waiter = threading.Thread(target=lambda: submitted.update(
+            run_id=executor.submit_config("k", tiny_config(epochs=1).validate(), "q")))
+        waiter.start()
+        time.sleep(1.0)
+        assert "run_id" not in submitted and waiter.is_alive()  # refused for now, still waiting
+        jobs.stop(busy, "b" * 32)
+        waiter.join(timeout=60)
+        assert submitted["run_id"] in executor.running
+    finally:
+        jobs.close()

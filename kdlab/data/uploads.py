@@ -15,6 +15,7 @@ import hashlib
 import io
 import math
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -83,7 +84,7 @@ def _csv_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
             values.append(value)
         features.append(values)
         labels.append(row[label_at].strip())
-    return torch.tensor(features, dtype=torch.float32), labels
+    return torch.tensor(features, dtype=torch.float64), labels  # float64 until standardised: 1e39 fits
 
 
 def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
@@ -123,7 +124,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
         try:
             with archive.open(info) as handle:  # reads at most what the directory declared: checked above
                 raw = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, NotImplementedError) as err:
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as err:  # RuntimeError: encrypted
             raise ValueError(f"the zip entry {str(path)[:80]!r} cannot be unpacked: {err}") from None
         if len(raw) > info.file_size:
             _fail(f"the zip entry {str(path)[:80]!r} is larger than the archive declares; it is refused")
@@ -171,6 +172,9 @@ def import_upload(filename: str, data: bytes, limits: UploadLimits = UploadLimit
     if kind == ".csv":  # standardised with the training rows' statistics, the same transform for the test rows
         std, mean = torch.std_mean(x_train, dim=0)
         x_train, x_test = (x_train - mean) / std.clamp(min=1e-6), (x_test - mean) / std.clamp(min=1e-6)
+        x_train, x_test = x_train.float(), x_test.float()
+        if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
+            _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
     name = f"{PREFIX}{_slug(filename)}-{hashlib.sha256(data).hexdigest()[:8]}"
     path = datasets_dir() / f"{name}.pt"
     save_tensors({"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test],
@@ -193,8 +197,16 @@ def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) ->
     return import_upload(path.name, data, limits)
 
 
+_REGISTERING = threading.Lock()  # two sessions (or one upload twice) must not register one name twice
+
+
 def register_upload(name: str) -> bool:
-    """Register a stored upload as a dataset (once); False when there is no such upload."""
+    """Register a stored upload as a dataset (once, whoever asks first); False when there is no such upload."""
+    with _REGISTERING:
+        return _register_upload(name)
+
+
+def _register_upload(name: str) -> bool:
     if name in DATASETS.names():  # not ``in DATASETS``: that asks this function again
         return True
     path = datasets_dir() / f"{name}.pt"

@@ -30,6 +30,10 @@ def training_cores() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
+class QueueBusy(ValueError):
+    """A run refused only for now (the queue, or this browser's share of it, is full): it may be asked again."""
+
+
 @dataclass
 class TeacherJob:
     """Training one teacher for the pages: ``status`` is "queued", "running", "ready" or "failed" (``error`` says
@@ -115,10 +119,10 @@ class JobRunner:
             with self.lock:
                 waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
             if waiting >= self.settings.max_queued_runs:
-                raise ValueError(f"the queue is full ({waiting} runs waiting, the most this server takes); "
+                raise QueueBusy(f"the queue is full ({waiting} runs waiting, the most this server takes); "
                                  "try again when some have finished")
             if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
-                raise ValueError(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
+                raise QueueBusy(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
                                  "running, the most this server allows; wait for one to finish or stop it")
             run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
             with self.lock:

@@ -19,6 +19,7 @@ import time
 from ..config import RunConfig
 from ..runs.store import ACTIVE
 from ..runs.sweeps import DriverLease, SweepRecords
+from ..serve.jobs import QueueBusy
 from .driver import run_sweep
 from .executors import Outcome, TrialJob
 from .spec import SweepSpec
@@ -35,7 +36,16 @@ class QueueExecutor:
         self.running: dict[str, str] = {}  # run id -> trial key
 
     def submit_config(self, key: str, config: RunConfig, workspace: str) -> str:
-        run_id = self.runner.submit(config, workspace, self.owner)
+        """Submit a trial; while the queue or this browser's share of it is full (another run of the same browser,
+        a class's worth of runs), wait for room instead of failing the sweep."""
+        while True:
+            try:
+                run_id = self.runner.submit(config, workspace, self.owner)
+                break
+            except QueueBusy:
+                if self.stop is not None and self.stop.is_set():
+                    raise
+                time.sleep(POLL_SECONDS)
         self.running[run_id] = key
         return run_id
 
