@@ -278,3 +278,12 @@ def test_the_cli_prints_every_variant_as_json_and_exports_onnx(capsys, compresse
     target = tmp_path / "student.onnx"
     code, out, _ = run_cli(capsys, "runs", "export", run_id, "--what", "onnx", "--output", str(target))
     assert code == 0 and target.stat().st_size > 0 and "agrees with PyTorch" in out
+
+
+def test_an_architecture_whose_onnx_graph_fixes_the_batch_is_one_clear_error():
+    from kdlab.compress.export import to_onnx
+    from kdlab.models import InputSpec, build_model
+
+    vit = build_model("vit-tiny", InputSpec("image", (1, 8, 8), 10), 0)
+    with pytest.raises(ValueError, match="fixed batch size"):
+        to_onnx(vit, torch.rand(5, 1, 8, 8))

@@ -91,11 +91,18 @@ def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
         raise ValueError("an int8 (torchao) variant has no ONNX export (its int8 kernels have no ONNX operator); "
                          "export the float student or a pruned or low-rank variant")
     batch = torch.export.Dim("batch", min=1)
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        program = torch.onnx.export(LogitsOnly(model.eval()), (example[:2],), dynamo=True, verbose=False,
-                                    input_names=["x"], output_names=["logits"], dynamic_shapes=({0: batch},))
-    return program.model_proto.SerializeToString()
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            program = torch.onnx.export(LogitsOnly(model.eval()), (example[:3],), dynamo=True, verbose=False,
+                                        input_names=["x"], output_names=["logits"], dynamic_shapes=({0: batch},))
+    except Exception as err:  # noqa: BLE001  (the exporter's many error types: one line for the page and the CLI)
+        raise ValueError(f"this model cannot be exported to ONNX: {str(err).splitlines()[0][:200]}") from None
+    proto = program.model_proto
+    if proto.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "":
+        raise ValueError("this architecture's ONNX graph came out with a fixed batch size (its forward reads the "
+                         "batch size as a number); export the safetensors file instead")
+    return proto.SerializeToString()
 
 
 @torch.no_grad()
