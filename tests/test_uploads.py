@@ -124,3 +124,12 @@ def test_label_noise_flips_exactly_its_share_to_a_wrong_class_the_same_way_for_a
     assert noisy.min() >= 0 and noisy.max() <= 9
     with pytest.raises(ValueError, match="label_noise"):
         RunConfig(label_noise=1.0).validate()
+
+
+def test_small_files_of_huge_images_are_refused_before_minutes_of_decoding():
+    huge = png(128, size=(4096, 4096))  # about 16 KB on disk, 16.8 million pixels once decoded
+    archive = zip_bytes({f"{cls}/{i}.png": huge for cls in ("a", "b") for i in range(3)})
+    before = written()
+    with pytest.raises(ValueError, match="more than 64 million pixels"):
+        import_upload("huge.zip", archive)
+    assert written() == before

@@ -28,6 +28,7 @@ from .base import DATASETS, Splits, kdlab_home, register_dataset, stratified_spl
 PREFIX = "upload-"
 MIN_CLASSES, MIN_PER_CLASS = 2, 5
 IMAGE_SIZE = 28
+MAX_TOTAL_PIXELS = 64 * 2**20  # decoded pixels of one zip, all images together
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 LABEL_COLUMNS = ("label", "class", "target", "y")  # else the last column is the label
 
@@ -119,7 +120,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
         _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed")
     if any(len(p.parts) < 2 for p, _ in images):
         _fail("every image must be in a folder named after its class (class/image.png)")
-    pictures, labels = [], []
+    pictures, labels, pixels = [], [], 0
     for path, info in sorted(images, key=lambda e: str(e[0])):
         try:
             with archive.open(info) as handle:  # reads at most what the directory declared: checked above
@@ -132,6 +133,10 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
             with Image.open(io.BytesIO(raw)) as image:
                 if image.width * image.height > 4096 * 4096:
                     _fail(f"the image {str(path)[:80]!r} is larger than 4096 x 4096 pixels")
+                pixels += image.width * image.height  # read from the header, before anything is decoded
+                if pixels > MAX_TOTAL_PIXELS:  # small files of huge images: minutes of decoding otherwise
+                    _fail(f"the images hold more than {MAX_TOTAL_PIXELS // 2**20} million pixels in all; every "
+                          f"image becomes {IMAGE_SIZE} x {IMAGE_SIZE}, so upload smaller ones")
                 pictures.append(image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE)))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
             raise ValueError(f"the zip entry {str(path)[:80]!r} is not a readable image: {err}") from None
