@@ -154,7 +154,8 @@ def test_a_search_stopped_after_two_trials_resumes_with_those_two_kept():
     assert report["trials_done"] == 3 and len(trials) == 3
     assert {t["key"]: t["run_id"] for t in trials if t["key"] in first} == first  # not redone
     for cell in report["cells"]:
-        assert 1 <= cell["values"]["temperature"] <= 20 and 0 <= cell["values"]["alpha"] <= 1
+        t, alpha = cell["values"]["temperature"], cell["values"]["alpha"]
+        assert t >= 1 and t <= 20 and alpha >= 0 and alpha <= 1  # inside the searched ranges
     assert report["best"]["objective"] == "gain"
 
 
