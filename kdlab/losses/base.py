@@ -176,12 +176,21 @@ class TermInputs:
     temperature: float
     fusion: str = "mean"  # how several teachers' soft targets combine: "mean", "weights" or "confidence"
     teacher_weights: tuple[float, ...] | torch.Tensor = ()  # for fusion="weights"
+    _fused: dict = field(default_factory=dict, repr=False)  # this step's fused targets, by (T, transform)
 
     def teacher_log_probs(self, temperature: float | torch.Tensor,
                           transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
-        """log of the teachers' fused ``softmax(transform(t)/T)``; one teacher: exactly ``log_softmax(t/T)``."""
-        return fused_log_probs(self.teacher_logits, temperature, self.fusion, self.teacher_weights, self.labels,
-                               transform)
+        """log of the teachers' fused ``softmax(transform(t)/T)``; one teacher: exactly ``log_softmax(t/T)``.
+        Computed once per step for each fixed T and transform, however many terms read it (soft targets and DKD
+        at the run's T); a learned T (a tensor) is computed each time, since its graph differs."""
+        if torch.is_tensor(temperature):
+            return fused_log_probs(self.teacher_logits, temperature, self.fusion, self.teacher_weights, self.labels,
+                                   transform)
+        key = (temperature, transform)
+        if key not in self._fused:
+            self._fused[key] = fused_log_probs(self.teacher_logits, temperature, self.fusion, self.teacher_weights,
+                                               self.labels, transform)
+        return self._fused[key]
 
 
 def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str = "mean",
