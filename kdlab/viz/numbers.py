@@ -1,0 +1,106 @@
+"""Numbers as a person writes them: one helper per kind, used by every page, figure and table.
+
+Why one module: a class reads "98.3 %", "0.8 points below", "1.2 MiB" and "p < 0.001" the same way on every page,
+and never sees ``None``, ``NaN``, ``0.900000`` or ``99.72141``. A value that is missing or not finite becomes
+``MISSING`` (an en dash), never the word "None" or "nan". Words that depend on the language (plurals, "below")
+stay in the text tables; these helpers return language-neutral figures only.
+"""
+from __future__ import annotations
+
+import math
+
+MISSING = "–"  # shown where a number is missing or not finite
+
+
+def _finite(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def percent(fraction, digits: int = 1) -> str:
+    """0.98312 -> "98.3 %" (a fraction in 0..1; the space before % as both languages' style guides ask)."""
+    number = _finite(fraction)
+    return MISSING if number is None else f"{100 * number:.{digits}f} %"
+
+
+def percent_number(fraction, digits: int = 1) -> str:
+    """0.98312 -> "98.3": for a column whose header already says "%"."""
+    number = _finite(fraction)
+    return MISSING if number is None else f"{100 * number:.{digits}f}"
+
+
+def points(difference, digits: int = 1) -> str:
+    """A difference of two accuracies in percentage points, unsigned (the sentence says above or below):
+    -0.0084 -> "0.8"."""
+    number = _finite(difference)
+    return MISSING if number is None else f"{abs(100 * number):.{digits}f}"
+
+
+def signed_points(difference, digits: int = 1) -> str:
+    """A difference in points with its sign, for tables and axes: 0.0123 -> "+1.2", -0.0084 -> "−0.8" (a real minus
+    sign), 0 -> "0.0"."""
+    number = _finite(difference)
+    if number is None:
+        return MISSING
+    text = f"{abs(100 * number):.{digits}f}"
+    if float(text) == 0:
+        return text
+    return ("+" if number > 0 else "\u2212") + text
+
+
+def weight(value) -> str:
+    """A loss weight or a temperature as typed: 0.9 -> "0.9", 1000.0 -> "1000", 1e-05 -> "1e-05"."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    return f"{number:.6g}"
+
+
+def nbytes(count) -> str:
+    """A size in bytes in binary units: 1132.47 -> "1.1 KiB", 5_400_000 -> "5.1 MiB"."""
+    number = _finite(count)
+    if number is None:
+        return MISSING
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(number) < 1024 or unit == "GiB":
+            return f"{number:.0f} B" if unit == "B" else f"{number:.1f} {unit}"
+        number /= 1024
+    raise AssertionError("unreachable")
+
+
+def seconds(value) -> str:
+    """A duration: 0.0042 -> "4 ms", 2.346 -> "2.3 s", 125 -> "2 min 5 s"."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number < 1:
+        return f"{1000 * number:.0f} ms" if number >= 0.001 else f"{1000 * number:.2f} ms"
+    if number < 60:
+        return f"{number:.1f} s"
+    minutes, rest = divmod(round(number), 60)
+    return f"{minutes} min {rest} s"
+
+
+def p_value(p) -> str:
+    """A p-value with its relation: "p < 0.001", "p = 0.012", "p = 0.40" (never "p = < 0.001")."""
+    number = _finite(p)
+    if number is None:
+        return MISSING
+    if number < 0.001:
+        return "p < 0.001"
+    return f"p = {number:.3f}" if number < 0.01 else f"p = {number:.2f}"
+
+
+def count(value) -> str:
+    """A whole number with thousands separators: 1797 -> "1,797"."""
+    number = _finite(value)
+    return MISSING if number is None else f"{round(number):,}"
+
+
+def ratio(value, digits: int = 1) -> str:
+    """A factor: 3.04 -> "3.0×"."""
+    number = _finite(value)
+    return MISSING if number is None else f"{number:.{digits}f}×"
