@@ -35,6 +35,9 @@ class ServerSettings:
     max_upload_mb: int = 20  # an uploaded dataset file (CSV or zip), as sent
     max_upload_unpacked_mb: int = 100  # a zip's entries unpacked, all together
     max_upload_files: int = 5000  # entries in an uploaded zip
+    max_classes: int = 100  # classes of an uploaded dataset (every per-class view grows with them)
+    max_upload_total_mb: int = 500  # all kept uploads together, on disk; a new upload past it is refused
+    loaded_runs_mb: int = 1024  # memory of the server's cache of re-opened runs (Compare, History)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
