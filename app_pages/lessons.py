@@ -92,7 +92,7 @@ st.caption(preset_caption(lesson.config))
 st.latex(loss_formula(lesson.config))
 if lesson.page:
     page_name = tr("nav." + lesson.page.rsplit("/", 1)[-1].removesuffix(".py"))
-    st.page_link(lesson.page, label=tr("lessons.open_page", page=page_name), icon="➡️")
+    st.page_link(lesson.page, label=tr("lessons.open_page", page=page_name), icon=":material/arrow_forward:")
 run_id = run_ui(lesson)
 if run_id:
     live_run(run_id)

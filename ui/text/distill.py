@@ -1,9 +1,9 @@
 """Texts of the Distill page: the form, its help, uploads and links."""
 
 TEXT: dict[str, dict[str, str]] = {
-    "distill.share_hint": {"en": "🔗 To share these settings, copy the address bar URL: it holds every value of this "
+    "distill.share_hint": {"en": ":material/link: To share these settings, copy the address bar URL: it holds every value of this "
                                  "form, so each student who opens the link starts from the same configuration.",
-                           "zh": "🔗 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，"
+                           "zh": ":material/link: 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，"
                                  "每位打开该链接的同学都会从相同的配置开始。"},
     "distill.link_problem": {"en": "Link setting not applied (the default is used): {message}",
                              "zh": "链接中的设置未生效（已改用默认值）：{message}"},

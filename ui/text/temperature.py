@@ -22,7 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
               "page to compare a student with it.",
         "zh": "还没有学生模型，因此只显示教师模型；在“蒸馏”页面或首页完成一个实验后，即可把学生与教师对比。"},
     "temperature.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
-    "temperature.random": {"en": "🎲 Random sample", "zh": "🎲 随机样本"},
+    "temperature.random": {"en": "Random", "zh": "随机"},
     "temperature.t": {"en": "Temperature T", "zh": "温度 T"},
     "temperature.t_help": {
         "en": "Every logit is divided by T before the softmax. Higher T: flatter probabilities, more weight on the "
