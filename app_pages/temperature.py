@@ -8,7 +8,7 @@ from kdlab import RunConfig
 from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
 from kdlab.viz.metrics import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
-from ui.common import lang, logits_of, plain, run_logits, selected_run, teacher_of, tr
+from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
 SCALE_SWEEP = np.geomspace(0.5, 100.0, 80)  # wide enough to reach the T where a steep teacher's targets go flat
@@ -88,7 +88,7 @@ def fusion_ui(splits, index: int, t: float) -> None:
     view = fused_view({name: z[index] for name, z in logits.items()}, t, config.fusion, config.teacher_weights,
                       int(splits.y_test[index]))
     st.subheader(tr("temperature.fused_title"))
-    series = {**{plain(name): p for name, p in view.items() if name != "fused"}, tr("temperature.fused"): view["fused"]}
+    series = {**{name: p for name, p in view.items() if name != "fused"}, tr("temperature.fused"): view["fused"]}
     names = [str(c) for c in splits.class_names]
     st.plotly_chart(figures.probability_bars(names, series, title=tr("temperature.at_t", t=f"{t:g}")),
                     width="stretch", key="temperature_fused")

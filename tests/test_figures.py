@@ -208,3 +208,44 @@ def test_image_thumbnail_is_one_small_picture_without_axes(image, trace_type):
     assert len(fig.data) == 1 and fig.data[0].type == trace_type
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.width == fig.layout.height == 220
+
+
+HOSTILE = ['<a href="http://evil.example">click me</a>', '<span style="font-size:300px">x</span>', "<b>bold</b><br>",
+           "$x^2$", "long " * 100]
+INJECTED = ("<a", "</a>", "<span", "<b>", "<br>b")
+
+
+def hostile_figures() -> list[go.Figure]:
+    """Every builder that draws a class, series, run or token name, fed hostile names (as an upload could)."""
+    n = len(HOSTILE)
+    logits = np.random.default_rng(0).normal(size=(40, n))
+    labels = np.arange(40) % n
+    grid = (np.linspace(0, 1, 4), np.linspace(0, 1, 4), np.zeros((4, 4), dtype=int))
+    probs = np.full(n, 1 / n)
+    return [figures.per_class_bars(HOSTILE, {"teacher": probs, HOSTILE[0]: probs}),
+            figures.confusion_heatmap(np.eye(n, dtype=int), HOSTILE, HOSTILE[1]),
+            figures.probability_bars(HOSTILE, {HOSTILE[0]: probs}, title=HOSTILE[2]),
+            figures.set_probabilities(figures.probability_bars(HOSTILE, {"a": probs}), {HOSTILE[0]: probs},
+                                      title=HOSTILE[1]),
+            figures.temperature_sweep_lines([1, 2], temperature_sweep(logits[0], [1, 2]), HOSTILE, 1.0),
+            figures.reliability_diagram({HOSTILE[0]: reliability(logits, labels)}),
+            figures.decision_boundaries({HOSTILE[0]: grid}, np.zeros((n, 2)), np.arange(n), class_names=HOSTILE),
+            figures.attention_heatmap(np.eye(n), HOSTILE, HOSTILE),
+            figures.token_attention(HOSTILE, probs),
+            figures.run_overlay({HOSTILE[0]: ([1, 2], [0.5, 0.6])}, "test_accuracy"),
+            figures.information_curves([1, 2], {HOSTILE[1]: [0.1, 0.2]}, 1.0),
+            figures.bias_shift_lines([0, 1], {HOSTILE[0]: [0.1, 0.2]}, 0.0),
+            figures.image_thumbnail(np.zeros((4, 4)), title=HOSTILE[0]),
+            figures.method_gains([dict(method=HOSTILE[0], baseline=False, gain_mean=1.0, gain_low=0.5,
+                                       gain_high=1.5, verdict="better")])]
+
+
+def test_user_names_reach_a_figure_as_text_never_as_markup_and_cut_to_a_label():
+    for fig in hostile_figures():
+        spec = fig.to_json()
+        assert not [tag for tag in INJECTED if tag in spec], fig.layout.title.text
+        assert "long " * 20 not in spec  # 500 characters cut to a label's length
+        assert '"$x^2$"' not in spec  # not typeset as a formula
+    bars = hostile_figures()[0]
+    assert bars.data[0].x[1] == '&lt;span style="font-size:300px"&gt;x&lt;/span&gt;'  # plotly draws it as typed
+    assert len(set(figures.confusion_heatmap(np.eye(2), ["x" * 50 + "1", "x" * 50 + "2"], "t").data[0].x)) == 2

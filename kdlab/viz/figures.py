@@ -2,7 +2,9 @@
 
 Every user-facing string comes from ``labels``, a dict merged over ``DEFAULT_LABELS``, or from an argument, so the
 app can pass a translated dict once (``{key: tr(key) for key in DEFAULT_LABELS}``) and every figure follows.
-Names given as dict keys (series, models, grids) and class names are shown as given.
+Names given as dict keys (series, models, grids, runs), class names and tokens may come from a user (an upload, a
+form): every one of them, and every title, passes through ``user_text.figure_text`` on its way in, so plotly shows
+it as typed and never as markup (a class named ``<a href=…>`` is not a link), cut to a length a label can hold.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from ..losses import terms
+from .user_text import TITLE_CHARS, figure_labels, figure_text
 
 DEFAULT_LABELS = {
     "class": "class", "probability": "probability", "temperature": "temperature T", "step": "training step",
@@ -42,16 +45,25 @@ def _text(labels: dict | None) -> dict:
     return {**DEFAULT_LABELS, **(labels or {})}
 
 
+def _title(text) -> str:
+    return figure_text(text, TITLE_CHARS)
+
+
+def _name(text: dict, key) -> str:
+    """A series' shown name: its translation when ``key`` is one of ours (a role, a phase), else ``key`` as data."""
+    return figure_text(text.get(key, key))
+
+
 def _style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = HEIGHT) -> go.Figure:
     """The shared look: white template, readable fonts, title top left, legend under the plot, and a fixed
-    ``uirevision`` so zoom survives the live redraws of a run in progress."""
-    fig.update_layout(template="plotly_white", height=height, font=dict(size=14), title=dict(text=title, x=0.02),
+    ``uirevision`` so zoom survives the live redraws of a run in progress. Titles are escaped here, once."""
+    fig.update_layout(template="plotly_white", height=height, font=dict(size=14), title=dict(text=_title(title), x=0.02),
                       margin=dict(l=70, r=30, t=60, b=60), uirevision="kdlab",
                       legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title_text=_title(x_title))
     if y_title is not None:
-        fig.layout.yaxis.title.text = y_title  # the first panel only: side-by-side panels share it
+        fig.layout.yaxis.title.text = _title(y_title)  # the first panel only: side-by-side panels share it
     return fig
 
 
@@ -76,7 +88,8 @@ def _image_axes(fig: go.Figure, text: dict, show: bool = True) -> None:
 def probability_bars(class_names, series: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
     """Grouped bars, one group per class, one bar per series (e.g. teacher / student at T = 1 and at T)."""
     text = _text(labels)
-    fig = go.Figure([go.Bar(x=list(class_names), y=np.asarray(probs, dtype=float), name=name, marker_color=_color(i))
+    names = figure_labels(class_names)
+    fig = go.Figure([go.Bar(x=names, y=np.asarray(probs, dtype=float), name=figure_text(name), marker_color=_color(i))
                      for i, (name, probs) in enumerate(series.items())])
     fig.update_layout(barmode="group", yaxis_range=[0, 1.02])
     return _style(fig, title or text["probability_title"], text["class"], text["probability"])
@@ -86,8 +99,8 @@ def temperature_sweep_lines(temperatures, probs, class_names, current_t: float, 
                             labels: dict | None = None) -> go.Figure:
     """One line per class over a log-scaled temperature axis, with a vertical marker at the current T."""
     text, probs = _text(labels), np.asarray(probs, dtype=float)
-    fig = go.Figure([go.Scatter(x=list(temperatures), y=probs[:, c], name=str(name), mode="lines",
-                                line=dict(color=_color(c), width=2.5)) for c, name in enumerate(class_names)])
+    fig = go.Figure([go.Scatter(x=list(temperatures), y=probs[:, c], name=name, mode="lines",
+                                line=dict(color=_color(c), width=2.5)) for c, name in enumerate(figure_labels(class_names))])
     _temperature_axis(fig, temperatures, current_t)
     fig.update_yaxes(range=[0, 1.02])
     return _style(fig, title or text["sweep_title"], text["temperature"], text["probability"])
@@ -98,7 +111,7 @@ def information_curves(temperatures, curves: dict, current_t: float, *, title: s
     """One line per model (``{name: values}``) of the information left in its soft targets over a log-scaled
     temperature axis, with the current-T marker (``move_temperature_marker`` moves it)."""
     text = _text(labels)
-    fig = go.Figure([go.Scatter(x=list(temperatures), y=list(values), name=str(name), mode="lines",
+    fig = go.Figure([go.Scatter(x=list(temperatures), y=list(values), name=figure_text(name), mode="lines",
                                 line=dict(color=_color(i), width=2.5))
                      for i, (name, values) in enumerate(curves.items())])
     _temperature_axis(fig, temperatures, current_t)
@@ -149,7 +162,7 @@ def loss_curves(history, *, x: str = "step", title: str | None = None, labels: d
         for component in present:
             xs, ys = _thinned([(r[x], r["metrics"][component]) for r in mine if component in r["metrics"]])
             fig.add_scatter(x=xs, y=ys, mode="lines",
-                            name=f"{text.get(phase, phase)} · {text.get(component, component)}",
+                            name=f"{_name(text, phase)} · {_name(text, component)}",
                             line=dict(color=_color(components.index(component)),
                                       dash=PHASE_DASH.get(phase.partition(":")[0])))
     if x == "epoch":
@@ -188,7 +201,7 @@ def accuracy_curves(history, teacher_acc: float | None = None, *, title: str | N
     if teacher_acc is None:
         teacher_rows = _per_epoch(history, "test_acc", ("teacher",)).get("teacher")
         teacher_acc = teacher_rows[1][-1] / 100 if teacher_rows else None
-    fig = go.Figure([go.Scatter(x=ex, y=acc, name=text.get(phase, phase), mode=_epoch_mode(ex),
+    fig = go.Figure([go.Scatter(x=ex, y=acc, name=_name(text, phase), mode=_epoch_mode(ex),
                                 line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
                      for i, (phase, (ex, acc)) in enumerate(curves.items())])
     epochs = [e for ex, _ in curves.values() for e in ex]
@@ -203,7 +216,7 @@ def accuracy_curves(history, teacher_acc: float | None = None, *, title: str | N
 def agreement_curves(history, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
     """Top-1 agreement with the teacher (%) per epoch for the baseline and the distilled student."""
     text, curves = _text(labels), _per_epoch(history, "agreement", ("baseline", "student"))
-    fig = go.Figure([go.Scatter(x=ex, y=values, name=text.get(phase, phase), mode=_epoch_mode(ex),
+    fig = go.Figure([go.Scatter(x=ex, y=values, name=_name(text, phase), mode=_epoch_mode(ex),
                                 line=dict(color=_color(i + 1), dash=PHASE_DASH[phase]))
                      for i, (phase, (ex, values)) in enumerate(curves.items())])
     fig.update_yaxes(range=[0, 101])
@@ -231,15 +244,15 @@ def term_curves(history, *, labels: dict | None = None) -> go.Figure:
     fig = go.Figure()
     for i, name in enumerate(names):
         xs, ys = _thinned([(r["step"], r["metrics"][name]) for r in rows if name in r["metrics"]])
-        fig.add_scatter(x=xs, y=ys, mode="lines", name=text.get(name, name), line=dict(color=_color(i)))
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=_name(text, name), line=dict(color=_color(i)))
     return _style(fig, text["term_curves_title"], text["step"], text["value"])
 
 
 def per_class_bars(class_names, per_class: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
     """Grouped bars of per-class accuracy (fractions in, % shown), one bar per model; ``None`` entries skipped."""
     text = _text(labels)
-    fig = go.Figure([go.Bar(x=[str(c) for c in class_names], y=100 * np.asarray(acc, dtype=float),
-                            name=text.get(name, name), marker_color=_color(i))
+    fig = go.Figure([go.Bar(x=figure_labels(class_names), y=100 * np.asarray(acc, dtype=float),
+                            name=_name(text, name), marker_color=_color(i))
                      for i, (name, acc) in enumerate(per_class.items()) if acc is not None])
     fig.update_layout(barmode="group", yaxis_range=[0, 101])
     return _style(fig, title or text["per_class_title"], text["class"], text["accuracy_pct"])
@@ -247,7 +260,7 @@ def per_class_bars(class_names, per_class: dict, *, title: str | None = None, la
 
 def confusion_heatmap(matrix, class_names, title: str, *, labels: dict | None = None) -> go.Figure:
     """Counts with rows = true class (top to bottom) and columns = predicted class, each cell labelled."""
-    text, matrix, names = _text(labels), np.asarray(matrix), [str(c) for c in class_names]
+    text, matrix, names = _text(labels), np.asarray(matrix), figure_labels(class_names)
     fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, text=matrix, texttemplate="%{text}", colorscale="Blues",
                                colorbar=dict(title=dict(text=text["count"]))))
     fig.update_yaxes(autorange="reversed", type="category")
@@ -266,7 +279,7 @@ def reliability_diagram(reliabilities: dict, *, title: str | None = None, labels
         counts = np.asarray(rel["count"])[keep]
         size = 6 + 18 * np.sqrt(counts / counts.max()) if counts.size else 6
         fig.add_scatter(x=np.asarray(rel["confidence"])[keep], y=np.asarray(rel["accuracy"])[keep],
-                        mode="lines+markers", name=f"{text.get(name, name)} ({text['ece']} {rel['ece']:.3f})",
+                        mode="lines+markers", name=f"{_name(text, name)} ({text['ece']} {rel['ece']:.3f})",
                         marker=dict(size=size, color=_color(i + 1)), line=dict(color=_color(i + 1)),
                         customdata=counts,
                         hovertemplate=f"%{{x:.2f}} → %{{y:.2f}}<br>{text['count']}: %{{customdata}}")
@@ -289,9 +302,9 @@ def decision_boundaries(grids: dict, points, point_labels, *, class_names=None, 
     ``kdlab.analysis.decision_grid``) with the data points on top, coloured by their true class."""
     text, points, point_labels = _text(labels), np.asarray(points, dtype=float), np.asarray(point_labels)
     num_classes = int(max([point_labels.max(initial=0)] + [np.max(g[2]) for g in grids.values()])) + 1
-    names = list(class_names) if class_names is not None else [str(c) for c in range(num_classes)]
+    names = figure_labels(class_names if class_names is not None else range(num_classes))
     fig = make_subplots(rows=1, cols=max(len(grids), 1), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[text.get(name, name) for name in grids])
+                        subplot_titles=[_name(text, name) for name in grids])
     for col, (xs, ys, class_grid, *_) in enumerate(grids.values(), start=1):
         fig.add_trace(go.Heatmap(x=xs, y=ys, z=class_grid, colorscale=_class_scale(num_classes), zmin=-0.5,
                                  zmax=num_classes - 0.5, opacity=0.35, showscale=False, hoverinfo="skip"), 1, col)
@@ -309,8 +322,9 @@ def attention_heatmap(matrix, x_labels, y_labels, title: str | None = None, *, l
     text, matrix = _text(labels), np.asarray(matrix, dtype=float)
     fig = go.Figure(go.Heatmap(z=matrix, colorscale="Viridis", zmin=0,
                                colorbar=dict(title=dict(text=text["attention_weight"]))))
-    fig.update_xaxes(tickvals=list(range(len(x_labels))), ticktext=[str(t) for t in x_labels], tickangle=-45)
-    fig.update_yaxes(tickvals=list(range(len(y_labels))), ticktext=[str(t) for t in y_labels], autorange="reversed")
+    fig.update_xaxes(tickvals=list(range(len(x_labels))), ticktext=[figure_text(t) for t in x_labels], tickangle=-45)
+    fig.update_yaxes(tickvals=list(range(len(y_labels))), ticktext=[figure_text(t) for t in y_labels],
+                     autorange="reversed")
     return _style(fig, title or text["attention_title"], text["key"], text["query"], height=520)
 
 
@@ -321,7 +335,7 @@ def image_and_map(image, heat, title: str | None = None, *, labels: dict | None 
     Side by side rather than overlaid: a 2×2 map laid over a digit in colour hid both (a reader could tell neither
     the strokes nor the weights), and a scale from zero shows how much more one cell gets than another."""
     text, grey, heat = _text(labels), _grey(image), np.asarray(heat, dtype=float)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(text["input_title"], text["map_title"]),
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(_title(text["input_title"]), _title(text["map_title"])),
                         horizontal_spacing=0.12)
     fig.add_trace(go.Heatmap(z=grey, colorscale="gray", showscale=False, hoverinfo="skip"), 1, 1)
     fig.add_trace(go.Heatmap(z=heat, colorscale="Viridis", zmin=0.0, zmax=max(float(heat.max()), 1e-12),
@@ -341,8 +355,8 @@ def token_attention(tokens, weights, *, title: str | None = None, labels: dict |
     """One bar per token, coloured by its weight (e.g. the CLS row of a text transformer's attention)."""
     text, weights = _text(labels), np.asarray(weights, dtype=float)
     fig = go.Figure(go.Bar(x=list(range(len(weights))), y=weights, marker=dict(color=weights, colorscale="Viridis"),
-                           hovertext=[str(t) for t in tokens], name=text["attention_weight"]))
-    fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=[str(t) for t in tokens], tickangle=-45)
+                           hovertext=[figure_text(t) for t in tokens], name=figure_text(text["attention_weight"])))
+    fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=[figure_text(t) for t in tokens], tickangle=-45)
     return _style(fig, title or text["token_title"], text["token"], text["attention_weight"])
 
 
@@ -381,7 +395,8 @@ def run_overlay(curves: dict, y_key: str, *, title: str | None = None, labels: d
     """One line per run against the epoch (``curves`` maps a legend name, e.g. "run id · T=4 α=0.9", to
     ``(epochs, values)``); ``y_key`` names the y axis label ("test_accuracy" or "loss"). Used to compare runs."""
     text = _text(labels)
-    fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=name, mode=_epoch_mode(ex), line=dict(color=_color(i)))
+    fig = go.Figure([go.Scatter(x=list(ex), y=list(values), name=figure_text(name), mode=_epoch_mode(ex),
+                                line=dict(color=_color(i)))
                      for i, (name, (ex, values)) in enumerate(curves.items())])
     return _style(fig, title or text.get(f"{y_key}_title", ""), text["epoch"], text[y_key])
 
@@ -390,9 +405,9 @@ def set_probabilities(fig: go.Figure, series: dict, *, title: str | None = None)
     """Give a ``probability_bars`` figure new heights in place (the same series, in the same order), e.g. while a
     temperature slider moves: a few milliseconds, where building the figure again costs tens (the template)."""
     for trace, (name, probs) in zip(fig.data, series.items()):
-        trace.update(y=np.asarray(probs, dtype=float), name=name)
+        trace.update(y=np.asarray(probs, dtype=float), name=figure_text(name))
     if title is not None:
-        fig.layout.title.text = title
+        fig.layout.title.text = _title(title)
     return fig
 
 
@@ -413,10 +428,10 @@ def bias_shift_lines(shifts, recalls: dict, current_shift: float, *, accuracies:
     fig = go.Figure()
     for i, (name, values) in enumerate(recalls.items()):
         fig.add_scatter(x=list(shifts), y=100 * np.asarray(values, dtype=float), mode="lines+markers",
-                        name=f"{text.get(name, name)} · {text.get('recall', 'recall')}", line=dict(color=_color(i + 1)))
+                        name=f"{_name(text, name)} · {text.get('recall', 'recall')}", line=dict(color=_color(i + 1)))
     for i, (name, values) in enumerate((accuracies or {}).items()):
         fig.add_scatter(x=list(shifts), y=100 * np.asarray(values, dtype=float), mode="lines",
-                        name=f"{text.get(name, name)} · {text.get('overall_accuracy', 'accuracy')}",
+                        name=f"{_name(text, name)} · {text.get('overall_accuracy', 'accuracy')}",
                         line=dict(color=_color(i + 1), dash="dot"))
     fig.add_vline(x=current_shift, line=dict(color="black", dash="dash"), annotation_text=f"+{current_shift:g}")
     fig.update_yaxes(range=[0, 101])
@@ -432,7 +447,7 @@ def method_gains(rows: list[dict], *, labels: dict | None = None) -> go.Figure:
     shown = [r for r in rows if "skipped" not in r and not r["baseline"] and r.get("gain_mean") is not None]
     colours = {"better": _color(2), "worse": _color(1), "no_difference": "#9e9e9e"}
     fig = go.Figure(go.Bar(
-        x=[r["method"] for r in shown], y=[r["gain_mean"] for r in shown],
+        x=figure_labels(r["method"] for r in shown), y=[r["gain_mean"] for r in shown],
         marker_color=[colours[r["verdict"]] for r in shown],
         error_y=dict(type="data", symmetric=False,
                      array=[0 if r["gain_high"] is None else r["gain_high"] - r["gain_mean"] for r in shown],
