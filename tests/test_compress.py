@@ -15,7 +15,7 @@ from kdlab.compress.config import CompressRequest
 from kdlab.compress.export import onnx_agreement, rebuild, recipe_of, to_onnx, to_safetensors
 from kdlab.compress.lowrank import factorise, rank_for_energy
 from kdlab.compress.measure import flops_per_sample, latency_ms, parameter_counts
-from kdlab.compress.prune import make_permanent, prune_structured, prune_unstructured, weight_sparsity
+from kdlab.compress.prune import prune_structured, prune_unstructured, weight_sparsity
 from kdlab.compress.quantize import quantize_int8
 from kdlab.compress.record import compress_stored_run, model_file
 from kdlab.compress.verdict import findings, pareto_front
@@ -62,7 +62,6 @@ def test_unstructured_pruning_reaches_the_sparsity_and_keeps_every_shape(sparsit
     model = mlp()
     shapes = {k: v.shape for k, v in model.state_dict().items()}
     prune_unstructured(model, sparsity)
-    make_permanent(model)
     assert weight_sparsity(model) == pytest.approx(sparsity, abs=0.01)
     assert {k: v.shape for k, v in model.state_dict().items()} == shapes  # dense storage: the file does not shrink
     total, nonzero = parameter_counts(model)
@@ -242,6 +241,31 @@ def test_a_stored_variant_exports_to_onnx_that_agrees_with_pytorch(compressed):
     assert data[:2] and "agrees with PyTorch on 100.00%" in about
     data, about = model_file(RunStore(), run_id, "safetensors", "baseline")
     assert rebuild(data)[1]["model"] == "mlp-small"
+
+
+@pytest.mark.parametrize("structured", [False, True], ids=["unstructured", "structured"])
+def test_pruning_with_and_without_fine_tuning_makes_both_variants(compressed, structured):
+    """Unstructured pruning's masks once made the pruned model impossible to copy for its fine-tuning."""
+    run_id, _ = compressed
+    request = CompressRequest(prune=0.5, structured=structured, finetune=1, roles=("student",), repeats=1).validate()
+    made = {v.name: v.metrics for v in compress_stored_run(RunStore(), run_id, request)}
+    pruned = "student/prune-50" + ("-structured" if structured else "")
+    tuned = [name for name in made if name.startswith(pruned + "+ft")]
+    assert pruned in made and len(tuned) == 1, list(made)
+    if not structured:  # the zeros stay zeros while it is fine-tuned
+        assert made[pruned]["weight_sparsity"] >= 0.49 and made[tuned[0]]["weight_sparsity"] >= 0.49
+    rebuilt, _ = rebuild(RunStore().variant_file(run_id, tuned[0]))  # kept with the run, as plain weights
+    assert weight_sparsity(rebuilt) == pytest.approx(made[tuned[0]]["weight_sparsity"])
+
+
+@pytest.mark.parametrize("flags", [[], ["--structured"]], ids=["unstructured", "structured"])
+def test_the_cli_prunes_and_fine_tunes(capsys, compressed, flags):
+    run_id, _ = compressed
+    code, out, err = run_cli(capsys, "compress", run_id, "--prune", "0.5", *flags, "--finetune", "1", "--roles",
+                             "student", "--repeats", "1", "--json")
+    assert code == 0, err
+    names = [v["name"] for v in json.loads(out.strip().splitlines()[-1])["variants"]]
+    assert len(names) == 4 and names[2].startswith("student/prune-50") and "+ft" in names[3], names
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ measured the same way, on the same test set, in the same process, so the frontie
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from .config import CompressRequest
 from .export import recipe_of, to_safetensors
 from .lowrank import factorise
 from .measure import flops_per_sample, latency_ms, parameter_counts
-from .prune import make_permanent, prune_structured, prune_unstructured, weight_sparsity
+from .prune import prune_structured, prune_unstructured, weight_sparsity, zeros_kept
 from .quantize import quantize_int8
 
 DEFAULT_FINETUNE_ALPHA = 0.9  # when the run itself used α = 0 (labels only), fine-tuning "from the teacher" uses this
@@ -109,13 +110,14 @@ def compress_models(models: dict[str, nn.Module], config: RunConfig, splits: Spl
             finals = [(model, [step])]
             for source in tunings:
                 tuned_model = copy.deepcopy(model)
-                _finetune(tuned_model, source, config, request, x_train, y_train, soft, x_test, y_test, events)
+                sparse = base == "prune" and not request.structured
+                with zeros_kept(tuned_model) if sparse else contextlib.nullcontext():  # its zeros stay zeros
+                    _finetune(tuned_model, source, config, request, x_train, y_train, soft, x_test, y_test, events)
                 finals.append((tuned_model, [step, {"step": "finetune", "source": source,
                                                     "epochs": request.finetune,
                                                     "lr": request.finetune_lr or config.lr,
                                                     **_distillation(config, source)}]))
             for final, steps in finals:
-                make_permanent(final)
                 name = role + "/" + "+".join(step_label(s) for s in steps)
                 variants.append(measured(name, role, final, steps, reference, flops, notes)[0])
     return variants

@@ -14,6 +14,7 @@ left whole — so the pruned model computes exactly what the full one computes w
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import torch
@@ -35,17 +36,26 @@ def prunable_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
 
 
 def prune_unstructured(model: nn.Module, sparsity: float) -> None:
-    """Zero the ``sparsity`` fraction of smallest-|w| weights of every Linear/Conv layer, in place. The masks stay
-    attached (a fine-tuning keeps the zeros at zero) until ``make_permanent``."""
+    """Zero the ``sparsity`` fraction of smallest-|w| weights of every Linear/Conv layer, in place. The mask is
+    folded into the weights at once, so they stay plain parameters: the model copies, saves and fine-tunes like any
+    other (``torch.nn.utils.prune`` leaves a computed ``weight`` that ``copy.deepcopy`` refuses), and
+    ``zeros_kept`` holds the zeros at zero while it is fine-tuned."""
     for _, module in prunable_layers(model):
         torch_prune.l1_unstructured(module, "weight", amount=sparsity)
+        torch_prune.remove(module, "weight")
 
 
-def make_permanent(model: nn.Module) -> None:
-    """Fold the pruning masks into the weights (the zeros stay, the masks go)."""
-    for _, module in prunable_layers(model):
-        if torch_prune.is_pruned(module):
-            torch_prune.remove(module, "weight")
+@contextlib.contextmanager
+def zeros_kept(model: nn.Module):
+    """While it lasts, a Linear/Conv weight that is exactly zero gets no gradient, so AdamW leaves it at zero (its
+    moments stay zero and weight decay scales zero): fine-tuning keeps an unstructured-pruned model as sparse."""
+    weights = [module.weight for _, module in prunable_layers(model)]
+    handles = [w.register_hook(lambda grad, keep=(w != 0).to(w.dtype): grad * keep) for w in weights]
+    try:
+        yield model
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def weight_sparsity(model: nn.Module) -> float:
