@@ -133,3 +133,36 @@ def test_small_files_of_huge_images_are_refused_before_minutes_of_decoding():
     with pytest.raises(ValueError, match="more than 64 million pixels"):
         import_upload("huge.zip", archive)
     assert written() == before
+
+
+def test_a_csv_past_its_row_cap_is_refused_as_it_is_read_not_parsed_whole_first():
+    import tracemalloc
+
+    data = b"a,label\n" + b"1,0\n" * 1_000_000  # 4 MB, a million rows
+    stream = io.BytesIO(data)
+    tracemalloc.start()
+    with pytest.raises(ValueError, match=r"more than 100 rows.*max_dataset_samples"):
+        import_upload("many.csv", stream, UploadLimits(max_samples=100))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert stream.tell() < 2**16 and peak < 2**20  # a few blocks read, no list of a million rows
+
+
+def test_more_classes_than_max_classes_is_one_sentence_naming_the_setting():
+    many = csv_bytes(classes=[f"c{i}" for i in range(101)], per_class=5)
+    with pytest.raises(ValueError, match=r"more than 100 classes; at most 100 are allowed \(max_classes\)"):
+        import_upload("many.csv", many)
+    folders = zip_bytes({f"{cls}/{i}.png": png(i) for cls in ("a", "b", "c") for i in range(5)})
+    with pytest.raises(ValueError, match=r"3 class folders; at most 2 .*max_classes"):
+        import_upload("three.zip", folders, UploadLimits(max_classes=2))
+    from kdlab.serve.settings import ServerSettings
+
+    assert ServerSettings(max_classes=7).upload_limits.max_classes == 7
+
+
+def test_a_value_too_long_is_named_as_such_and_a_non_utf8_file_as_that():
+    long_value = b"a,label\n" + b"1,x\n" * 5 + b'"' + b"9" * 200_000 + b'",y\n' + b"1,y\n" * 5
+    with pytest.raises(ValueError, match="line 7 of the CSV file has a value longer than 65,536 characters"):
+        import_upload("long.csv", long_value)
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        import_upload("latin.csv", "a,label\n1,caf\xe9\n".encode("latin-1"))

@@ -10,27 +10,25 @@ resized to ``IMAGE_SIZE`` squared. The 80/20 split is stratified and fixed, as f
 """
 from __future__ import annotations
 
-import csv
-import hashlib
 import io
-import math
 import re
 import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import torch
 
 from ..tensor_files import load_tensors, save_tensors
 from .base import DATASETS, Splits, kdlab_home, register_dataset, stratified_split
+from .upload_csv import CappedReader, csv_tensors
 
 PREFIX = "upload-"
 MIN_CLASSES, MIN_PER_CLASS = 2, 5
 IMAGE_SIZE = 28
 MAX_TOTAL_PIXELS = 64 * 2**20  # decoded pixels of one zip, all images together
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
-LABEL_COLUMNS = ("label", "class", "target", "y")  # else the last column is the label
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,7 @@ class UploadLimits:
     max_files: int = 5000  # a zip's entries
     max_samples: int = 20000  # rows or images
     max_features: int = 1024  # CSV feature columns
+    max_classes: int = 100  # distinct labels (CSV) or class folders (zip)
 
 
 def datasets_dir() -> Path:
@@ -50,42 +49,6 @@ def datasets_dir() -> Path:
 
 def _fail(message: str) -> None:
     raise ValueError(message)
-
-
-def _csv_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[str]]:
-    try:
-        rows = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if any(c.strip() for c in r)]
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise ValueError(f"the CSV file cannot be read as UTF-8 text: {err}") from None
-    if len(rows) < 2:
-        _fail("the CSV file needs a header row and at least one data row")
-    header = [h.strip() for h in rows[0]]
-    lowered = [h.lower() for h in header]
-    label_at = next((lowered.index(n) for n in LABEL_COLUMNS if n in lowered), len(header) - 1)
-    if len(header) < 2:
-        _fail("the CSV file needs at least one feature column and a label column")
-    if len(header) - 1 > limits.max_features:
-        _fail(f"the CSV file has {len(header) - 1} feature columns; at most {limits.max_features} are allowed")
-    if len(rows) - 1 > limits.max_samples:
-        _fail(f"the CSV file has {len(rows) - 1} rows; at most {limits.max_samples} are allowed")
-    features, labels = [], []
-    for line, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            _fail(f"line {line} of the CSV file has {len(row)} values; the header has {len(header)}")
-        values = []
-        for column, cell in enumerate(row):
-            if column == label_at:
-                continue
-            try:
-                value = float(cell)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
-                _fail(f"line {line}, column {header[column][:40]!r} of the CSV file is not a number: {cell[:40]!r}")
-            values.append(value)
-        features.append(values)
-        labels.append(row[label_at].strip())
-    return torch.tensor(features, dtype=torch.float64), labels  # float64 until standardised: 1e39 fits
 
 
 def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
@@ -120,6 +83,10 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
         _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed")
     if any(len(p.parts) < 2 for p, _ in images):
         _fail("every image must be in a folder named after its class (class/image.png)")
+    classes = {p.parts[-2] for p, _ in images}
+    if len(classes) > limits.max_classes:
+        _fail(f"the zip archive has {len(classes)} class folders; at most {limits.max_classes} are allowed "
+              "(max_classes)")
     pictures, labels, pixels = [], [], 0
     for path, info in sorted(images, key=lambda e: str(e[0])):
         try:
@@ -155,15 +122,22 @@ def _slug(filename: str) -> str:
     return stem or "data"
 
 
-def import_upload(filename: str, data: bytes, limits: UploadLimits = UploadLimits()) -> str:
-    """Check ``data`` (a ``.csv`` or a ``.zip`` by its name), keep it as a dataset and return its name; the same
-    content gives the same name. ``ValueError`` with one sentence for anything wrong, with nothing written."""
-    if len(data) > limits.max_bytes:
-        _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
+def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits()) -> str:
+    """Check ``data`` (a ``.csv`` or a ``.zip`` by its name; bytes or a binary stream, read at most
+    ``limits.max_bytes + 1`` bytes of), keep it as a dataset and return its name; the same content gives the same
+    name. ``ValueError`` with one sentence for anything wrong, with nothing written."""
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > limits.max_bytes:
+            _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
+        data = io.BytesIO(data)
     kind = Path(filename).suffix.lower()
     if kind not in (".csv", ".zip"):
         _fail(f"upload a .csv file or a .zip of image folders, not {kind or 'a file without extension'!r}")
-    x, labels = (_csv_tensors if kind == ".csv" else _zip_tensors)(data, limits)
+    source = CappedReader(data, limits.max_bytes)
+    if kind == ".csv":  # read as it is parsed, refused at the first row past a cap
+        x, labels = csv_tensors(io.BufferedReader(source), limits)
+    else:
+        x, labels = _zip_tensors(source.read_all(), limits)
     classes = sorted(set(labels))
     counts = {c: labels.count(c) for c in classes}
     if len(classes) < MIN_CLASSES:
@@ -180,7 +154,7 @@ def import_upload(filename: str, data: bytes, limits: UploadLimits = UploadLimit
         x_train, x_test = x_train.float(), x_test.float()
         if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
             _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
-    name = f"{PREFIX}{_slug(filename)}-{hashlib.sha256(data).hexdigest()[:8]}"
+    name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
     path = datasets_dir() / f"{name}.pt"
     save_tensors({"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test],
                   "class_names": classes, "modality": "points" if kind == ".csv" else "image",

@@ -84,7 +84,8 @@ class ServerSettings:
         from ..data.uploads import UploadLimits
 
         return UploadLimits(max_bytes=self.max_upload_mb * MIB, max_unpacked_bytes=self.max_upload_unpacked_mb * MIB,
-                            max_files=self.max_upload_files, max_samples=self.max_dataset_samples)
+                            max_files=self.max_upload_files, max_samples=self.max_dataset_samples,
+                            max_classes=self.max_classes)
 
     @property
     def cache_budget_bytes(self) -> int:
