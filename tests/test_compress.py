@@ -17,6 +17,7 @@ from kdlab.compress.lowrank import factorise, rank_for_energy
 from kdlab.compress.measure import flops_per_sample, latency_ms, parameter_counts
 from kdlab.compress.prune import prune_structured, prune_unstructured, weight_sparsity
 from kdlab.compress.quantize import quantize_int8
+from kdlab.compress.recipe import RecipeCaps
 from kdlab.compress.record import compress_stored_run, model_file
 from kdlab.compress.verdict import findings, pareto_front
 from kdlab.models import InputSpec, ModelOutput, build_model
@@ -27,6 +28,7 @@ from .conftest import finished_run, tiny_config
 DIGITS = InputSpec("image", (1, 8, 8), 10)
 TOKENS = InputSpec("tokens", (12,), 2, vocab_size=50)
 X = torch.randn(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+CAPS = RecipeCaps(max_params=20_000_000, max_knob=4096)  # the server's defaults
 
 
 def mlp(hidden: int = 64, depth: int = 1) -> nn.Module:
@@ -159,14 +161,14 @@ def test_safetensors_round_trip_rebuilds_the_same_model(compress):
         quantize_int8(model)
         steps = [{"step": "int8"}]
     data = to_safetensors(model, recipe_of("mlp", {"hidden": 32, "depth": 2}, DIGITS, steps))
-    rebuilt, recipe = rebuild(data)
+    rebuilt, recipe = rebuild(data, CAPS)
     assert recipe["steps"] == steps
     assert torch.equal(logits(rebuilt), logits(model))
 
 
 def test_a_file_that_is_not_a_kdlab_safetensors_file_is_refused():
     with pytest.raises(ValueError, match="not a safetensors file"):
-        rebuild(b"\x80\x04 a pickle, perhaps")
+        rebuild(b"\x80\x04 a pickle, perhaps", CAPS)
 
 
 def test_onnx_round_trip_agrees_with_pytorch_and_int8_says_why_it_cannot():
@@ -240,7 +242,7 @@ def test_a_stored_variant_exports_to_onnx_that_agrees_with_pytorch(compressed):
     data, about = model_file(RunStore(), run_id, "onnx", "student/prune-50-structured+ft-teacher")
     assert data[:2] and "agrees with PyTorch on 100.00%" in about
     data, about = model_file(RunStore(), run_id, "safetensors", "baseline")
-    assert rebuild(data)[1]["model"] == "mlp-small"
+    assert rebuild(data, CAPS)[1]["model"] == "mlp-small"
 
 
 @pytest.mark.parametrize("structured", [False, True], ids=["unstructured", "structured"])
@@ -254,7 +256,7 @@ def test_pruning_with_and_without_fine_tuning_makes_both_variants(compressed, st
     assert pruned in made and len(tuned) == 1, list(made)
     if not structured:  # the zeros stay zeros while it is fine-tuned
         assert made[pruned]["weight_sparsity"] >= 0.49 and made[tuned[0]]["weight_sparsity"] >= 0.49
-    rebuilt, _ = rebuild(RunStore().variant_file(run_id, tuned[0]))  # kept with the run, as plain weights
+    rebuilt, _ = rebuild(RunStore().variant_file(run_id, tuned[0]), CAPS)  # kept with the run, as plain weights
     assert weight_sparsity(rebuilt) == pytest.approx(made[tuned[0]]["weight_sparsity"])
 
 

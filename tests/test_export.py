@@ -1,4 +1,5 @@
-"""Export (metrics CSV, run JSON) and import of a run trained elsewhere — which must never run foreign code."""
+"""Export (metrics CSV, run JSON) and import of a run trained elsewhere — which must never run foreign code — and
+model files whose crafted recipe is refused in one sentence before anything is allocated."""
 from __future__ import annotations
 
 import csv
@@ -6,9 +7,17 @@ import io
 import json
 import os
 import pickle
+import resource
 
 import pytest
 import torch
+from safetensors.torch import save
+
+from kdlab.compress.export import rebuild, recipe_of
+from kdlab.compress.lowrank import factorise
+from kdlab.compress.prune import prune_structured
+from kdlab.compress.recipe import RecipeCaps
+from kdlab.models import InputSpec, build_model
 
 from kdlab.runs.exchange import EVENT_COLUMNS, import_run, metrics_csv, run_json
 from kdlab.runs.recording import run_recorded
@@ -149,3 +158,91 @@ def test_the_code_running_pickle_really_would_run_code_if_unpickled(tmp_path):
     marker = tmp_path / "pwned"
     pickle.loads(pickle.dumps(RunsCode(marker)))
     assert marker.exists()
+
+
+CAPS = RecipeCaps(max_params=20_000_000, max_knob=4096)  # the server's defaults
+DIGITS = InputSpec("image", (1, 8, 8), 10)
+
+
+def model_file(structured: bool = False, rank: int | None = None) -> tuple[dict, dict]:
+    """A real small model file's tensors and recipe (an MLP, structurally pruned or factorised when asked)."""
+    model = build_model("mlp", DIGITS, 0, {"hidden": 64, "depth": 1})
+    steps = []
+    if structured:
+        steps.append({"step": "prune", "sparsity": 0.5, "structured": True, "plan": prune_structured(model, 0.5)})
+    if rank:
+        steps.append({"step": "lowrank", "rank": rank, "energy": None, "plan": factorise(model, rank=rank)})
+    return model.state_dict(), recipe_of("mlp", {"hidden": 64, "depth": 1}, DIGITS, steps)
+
+
+def crafted(recipe: dict, state: dict) -> bytes:
+    return save({k: v.contiguous() for k, v in state.items()}, metadata={"kdlab": json.dumps(recipe)})
+
+
+def without(mapping: dict, key: str) -> dict:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+def with_input(recipe: dict, **values) -> dict:
+    return {**recipe, "input": {**recipe["input"], **values}}
+
+
+def with_plan(recipe: dict, plan: dict) -> dict:
+    return {**recipe, "steps": [{**recipe["steps"][0], "plan": plan}]}
+
+
+RECIPES = {  # case: (how the file is made, what the one sentence says)
+    "missing input": (lambda r: without(r, "input"), "it has no input"),
+    "steps not a list": (lambda r: {**r, "steps": "prune"}, "steps is not a list"),
+    "a step not a mapping": (lambda r: {**r, "steps": [7]}, "a step is not a mapping"),
+    "unknown step": (lambda r: {**r, "steps": [{"step": "explode"}]}, "unknown step 'explode'"),
+    "a step missing its keys": (lambda r: {**r, "steps": [{"step": "prune"}]}, "the prune step has the keys"),
+    "unknown model": (lambda r: {**r, "model": "os.system"}, "unknown model"),
+    "absurd width": (lambda r: {**r, "model_kw": {"hidden": 10**9}}, "model knob 'hidden' is 1000000000"),
+    "width of text": (lambda r: {**r, "model_kw": {"hidden": "wide"}}, "cannot be built with its knobs"),
+    "too many parameters": (lambda r: {**r, "model_kw": {"hidden": 4096, "depth": 100}}, "above the cap of 20,0"),
+    "absurd classes": (lambda r: with_input(r, num_classes=10**9), "num_classes must be in 2..4,096"),
+    "absurd input shape": (lambda r: with_input(r, input_shape=[1, 10**6, 10**6]), "input_shape must be"),
+    "an input too large for the model": (lambda r: with_input(r, input_shape=[3, 4096, 4096]), "parameters, above"),
+    "input shape not a list": (lambda r: with_input(r, input_shape="big"), "input_shape must be"),
+    "unknown modality": (lambda r: with_input(r, modality="video"), "input modality must be one of"),
+}
+
+
+@pytest.mark.parametrize("case", list(RECIPES))
+def test_a_crafted_recipe_is_refused_in_one_sentence_before_anything_is_allocated(case):
+    state, recipe = model_file()
+    change, message = RECIPES[case]
+    check_refused(crafted(change(recipe), state), message)
+
+
+PLANS = {  # case: (structured pruning or a rank, the crafted plan, what the sentence says)
+    "a prune plan of 10⁹": (True, {"hidden.0.0": 10**9}, "keeps 1,000,000,000 of the 64 outputs"),
+    "a prune plan of another layer": (True, {"head": 5}, "not a layer that can shrink"),
+    "a prune plan of text": (True, {"hidden.0.0": "all"}, "plan is not a mapping of layer names to whole numbers"),
+    "a rank plan of 10⁹": (False, {"head": 10**9}, "would not make it smaller"),
+    "a rank plan of no layer": (False, {"nope": 2}, "not a layer that can be factorised"),
+}
+
+
+@pytest.mark.parametrize("case", list(PLANS))
+def test_a_crafted_plan_is_refused_in_one_sentence_before_anything_is_allocated(case):
+    structured, plan, message = PLANS[case]
+    state, recipe = model_file(structured=structured, rank=None if structured else 4)
+    check_refused(crafted(with_plan(recipe, plan), state), message)
+
+
+def check_refused(data: bytes, message: str) -> None:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with pytest.raises(ValueError) as refused:
+        rebuild(data, CAPS)
+    assert message in str(refused.value) and "\n" not in str(refused.value), str(refused.value)
+    assert str(refused.value).startswith("this file's recipe cannot be rebuilt")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 200 * 1024, "it allocated before refusing"
+
+
+@pytest.mark.parametrize("structured", [False, True])
+def test_the_real_files_those_were_crafted_from_rebuild(structured):
+    state, recipe = model_file(structured=structured, rank=None if structured else 4)
+    model, again = rebuild(crafted(recipe, state), CAPS)
+    assert again == recipe and model(torch.zeros(2, 1, 8, 8)).logits.shape == (2, 10)

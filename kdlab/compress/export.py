@@ -20,6 +20,7 @@ from ..models import InputSpec, LogitsOnly, build_model
 from .lowrank import reshape_factorised
 from .prune import shrink
 from .quantize import is_int8, load_plain_state, plain_state, quantize_int8
+from .recipe import RecipeCaps, check_recipe
 
 FORMAT = "kdlab-model/1"
 ONNX_CHUNK = 512
@@ -45,35 +46,45 @@ def to_safetensors(model: nn.Module, recipe: dict) -> bytes:
     return save(plain_state(model), metadata={"kdlab": json.dumps(recipe, separators=(",", ":"))})
 
 
-def read_safetensors(data: bytes) -> tuple[dict[str, torch.Tensor], dict]:
-    """The tensors and the recipe of a kdlab safetensors file; ``ValueError`` for anything else."""
+def read_safetensors(data: bytes, caps: RecipeCaps) -> tuple[dict[str, torch.Tensor], dict, InputSpec]:
+    """The tensors, the recipe and the input of a kdlab safetensors file; ``ValueError`` for anything else. The
+    header is read and its recipe checked (``check_recipe``) before any tensor is loaded."""
     load = _module("safetensors.torch", "safetensors==0.8.0").load
     try:
-        state, metadata = load(bytes(data)), _metadata(bytes(data))
-    except Exception as err:  # noqa: BLE001  (the library raises its own types for a damaged file)
+        metadata = _metadata(bytes(data))
+    except Exception as err:  # noqa: BLE001  (a damaged header: bad length, bad JSON, not a mapping)
         raise ValueError(f"not a safetensors file ({type(err).__name__}: {str(err)[:200]})") from None
     try:
         recipe = json.loads(metadata["kdlab"])
         assert recipe["format"] == FORMAT
     except (KeyError, ValueError, TypeError, AssertionError):
         raise ValueError("a safetensors file without a kdlab recipe in its header: it cannot be rebuilt") from None
-    return state, recipe
+    spec = check_recipe(recipe, caps)
+    try:
+        state = load(bytes(data))
+    except Exception as err:  # noqa: BLE001  (the library raises its own types for a damaged file)
+        raise ValueError(f"not a safetensors file ({type(err).__name__}: {str(err)[:200]})") from None
+    return state, recipe, spec
 
 
 def _metadata(data: bytes) -> dict:
     """The ``__metadata__`` of a safetensors header (8-byte little-endian length, then JSON)."""
     length = int.from_bytes(data[:8], "little")
-    return json.loads(data[8:8 + length]).get("__metadata__", {})
+    if not 2 <= length <= len(data) - 8:
+        raise ValueError(f"a header of {length:,} bytes in a file of {len(data):,}")
+    metadata = json.loads(data[8:8 + length]).get("__metadata__") or {}
+    if not isinstance(metadata, dict):
+        raise ValueError("its metadata is not a mapping")
+    return metadata
 
 
-def rebuild(data: bytes) -> tuple[nn.Module, dict]:
-    """The model a kdlab safetensors file holds, in eval mode on the CPU, and its recipe."""
-    state, recipe = read_safetensors(data)
-    spec = InputSpec(recipe["input"]["modality"], tuple(recipe["input"]["input_shape"]),
-                     recipe["input"]["num_classes"], recipe["input"]["vocab_size"])
+def rebuild(data: bytes, caps: RecipeCaps) -> tuple[nn.Module, dict]:
+    """The model a kdlab safetensors file holds, in eval mode on the CPU, and its recipe; a recipe that is not
+    sound, or asks for more than ``caps``, is refused before anything is allocated."""
+    state, recipe, spec = read_safetensors(data, caps)
     model = build_model(recipe["model"], spec, 0, recipe["model_kw"])
     for step in recipe["steps"]:
-        if step["step"] == "prune" and step.get("structured"):
+        if step["step"] == "prune" and step["structured"]:
             shrink(model, step["plan"])
         elif step["step"] == "lowrank":
             reshape_factorised(model, step["plan"])

@@ -54,6 +54,11 @@ def factorise(model: nn.Module, rank: int | None = None, energy: float | None = 
     return plan
 
 
+def factorisable_sizes(model: nn.Module) -> dict[str, tuple[int, int]]:
+    """``(out, in)`` of each layer ``factorise`` may replace (read from the module, so a "meta" model will do)."""
+    return {name: (m.weight.shape[0], m.weight.shape[1]) for name, m in _factorisable(model)}
+
+
 def reshape_factorised(model: nn.Module, plan: dict[str, int]) -> None:
     """Shape a fresh model like a factorised one (its weights are loaded afterwards)."""
     for name, layer in _factorisable(model):

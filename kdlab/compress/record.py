@@ -14,10 +14,12 @@ from ..fit import StopFlag
 from ..models import InputSpec
 from ..runs.loading import rebuild_student
 from ..runs.store import RunStore
+from ..serve.settings import ServerSettings
 from ..train import prepare_teacher
 from .config import CompressRequest
 from .export import onnx_agreement, rebuild, recipe_of, to_onnx, to_safetensors
 from .pipeline import Variant, compress_models
+from .recipe import RecipeCaps
 
 EXPORT_FORMATS = ("onnx", "safetensors")
 
@@ -46,17 +48,19 @@ def compress_stored_run(store: RunStore, run_id: str, request: CompressRequest, 
     return variants
 
 
-def model_file(store: RunStore, run_id: str, what: str, name: str = "student") -> tuple[bytes, str]:
+def model_file(store: RunStore, run_id: str, what: str, name: str = "student",
+               caps: RecipeCaps | None = None) -> tuple[bytes, str]:
     """``(file bytes, one line about it)`` of a run's ``student`` or ``baseline``, or of a stored variant
     (``student/int8`` …), as ``safetensors`` or ``onnx``. The ONNX file is run with onnxruntime on the test set
-    and its agreement with PyTorch is the line."""
+    and its agreement with PyTorch is the line. A variant's recipe is held to ``caps`` (default: this server's
+    settings)."""
     if what not in EXPORT_FORMATS:
         raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, got {what!r}")
     config = stored_config(store, run_id)
     splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, **config.dataset_kw)
     if "/" in name:
         data = store.variant_file(run_id, name)
-        model, _ = rebuild(data)
+        model, _ = rebuild(data, caps or RecipeCaps.of(ServerSettings.load()))
     else:
         states = store.weights(run_id)
         if name not in states:
