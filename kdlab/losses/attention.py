@@ -78,7 +78,9 @@ def attention_pair_problem(teacher: str, student: str) -> str | None:
     explain={"en": "make the student look where the teacher looks: match attention maps layer by layer",
              "zh": "让学生看教师所看之处：逐层匹配注意力图"},
     paper="Zagoruyko & Komodakis, ICLR 2017, Paying More Attention to Attention", knowledge="features",
-    reads=("attention maps",), method="at", supports=attention_pair_problem)
+    reads=("attention maps",), method="at", supports=attention_pair_problem,
+    off_reason={"en": "both models need attention maps of one kind (two CNNs, or two transformers)",
+                "zh": "两个模型都需要同一种注意力图（两个 CNN，或两个 Transformer）"})
 class AttentionTransfer(nn.Module):
     def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput):
         super().__init__()

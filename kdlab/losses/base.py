@@ -33,10 +33,13 @@ WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's
 # every other term's weight is config.terms[name]
 WEIGHT_CHOICES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0, 30000.0)
 
+YES_NO = {"yes": {"en": "yes", "zh": "是"}, "no": {"en": "no", "zh": "否"}}  # the words of a yes/no knob's choices
 
 @dataclass(frozen=True)
 class Knob:
-    """A method-specific setting: a number in ``[low, high]`` (an integer when ``integer``) or one of ``choices``."""
+    """A method-specific setting: a number in ``[low, high]`` (an integer when ``integer``) or one of ``choices``.
+    ``label`` names it in words and ``choice_labels`` words each choice, in English and 简体中文: a page shows
+    those, never the config key (``tckd``) or the raw choice (``mid``)."""
 
     default: Any
     help: dict[str, str]
@@ -46,6 +49,16 @@ class Knob:
     choices: tuple[str, ...] = ()
     integer: bool = False
 
+    label: dict[str, str] = field(default_factory=dict)
+    choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def text(self, what: str, lang: str) -> str:
+        """Its ``label`` or ``help`` in ``lang`` (English where that language is missing)."""
+        return getattr(self, what).get(lang) or getattr(self, what)["en"]
+
+    def choice_text(self, choice: str, lang: str) -> str:
+        words = self.choice_labels[choice]
+        return words.get(lang) or words["en"]
     def check(self, term: str, key: str, value: Any) -> None:
         where = f"knob {key} of loss term {term!r}"
         if self.choices:
@@ -84,6 +97,8 @@ class LossTerm:
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
     supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
     knobs: dict[str, Knob] = field(default_factory=dict)
+    off_reason: dict[str, str] = field(default_factory=dict)  # why not, short and in both languages (for pages)
+    reads_temperature: bool = False  # whether it softens at the run's T (the others use their own or learn one)
     curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named
 
     def weight_in(self, config) -> float:
@@ -126,6 +141,11 @@ def register_term(name: str, **meta: Any) -> Callable:
         if meta.get("knowledge") not in KNOWLEDGE:
             raise ValueError(f"loss term {name!r}: knowledge must be one of {', '.join(KNOWLEDGE)}")
         LOSS_TERMS.register(name, spec=LossTerm(name, build, **meta))(build)
+        for key, knob in meta.get("knobs", {}).items():  # a page words every knob and choice, in both languages
+            words = [knob.label, knob.help, *(knob.choice_labels.get(c, {}) for c in knob.choices)]
+            if not all(w.get("en") and w.get("zh") for w in words):
+                raise ValueError(f"loss term {name!r}: knob {key!r} needs a label, help and a label for each choice "
+                                 "in English and Chinese")
         return build
 
     return decorate

@@ -72,19 +72,20 @@ def bounded_temperature(raw: torch.Tensor, t_start: float = 1.0, t_range: float 
              "zh": "在一个可学习的温度下匹配软目标：温度通过梯度反转层对抗地学习，随学生变强而让任务变难"},
     paper="Li et al., AAAI 2023, Curriculum Temperature for Knowledge Distillation", knowledge="logits",
     reads=("logits",), method="ctkd",
-    knobs={"t_start": Knob(1.0, {"en": "lowest temperature the learned T can take", "zh": "可学习温度的下限"},
-                           0.5, 10.0, 0.5),
-           "t_range": Knob(20.0, {"en": "width of the learned T's range above t_start",
-                                  "zh": "可学习温度的取值范围宽度"}, 1.0, 50.0, 1.0),
+    knobs={"t_start": Knob(1.0, {"en": "the learned T never goes below this", "zh": "学到的温度不会低于这个值"},
+                           0.5, 10.0, 0.5, label={"en": "lowest learned temperature", "zh": "学到的温度的下限"}),
+           "t_range": Knob(20.0, {"en": "the learned T stays between the lowest value and the lowest plus this",
+                                  "zh": "学到的温度在下限与下限加上这个宽度之间"}, 1.0, 50.0, 1.0,
+                           label={"en": "width of the learned temperature's range", "zh": "学到的温度的范围宽度"}),
            "rise": Knob(OFFICIAL_RISE_FRACTION, {"en": "share of training over which the reversal strength rises "
-                                                       "from 0 to 1 (10 of 240 epochs)",
+                                                       "from 0 to 1 (10 of 240 epochs in the paper)",
                                                  "zh": "反转强度从 0 升到 1 所占训练的比例（原文 240 轮中的 10 轮）"},
-                        0.0, 1.0, 0.01),
+                        0.0, 1.0, 0.01, label={"en": "rise share of training", "zh": "反转强度上升占训练的比例"}),
            "t_lr": Knob(OFFICIAL_T_LR, {"en": "SGD learning rate of the temperature (momentum 0.9, as in the paper's "
                                               "code): Adam would divide out the reversal strength",
-                                        "zh": "温度参数的 SGD 学习率（动量 0.9，同原文代码）："
+                                        "zh": "温度的 SGD 学习率（动量 0.9，同原文代码）："
                                               "Adam 会抵消反转强度的作用"},
-                        0.001, 1.0, 0.005)},
+                        0.001, 1.0, 0.005, label={"en": "learning rate of the temperature", "zh": "温度的学习率"})},
     curves={"temperature": {"en": "learned temperature T (CTKD)", "zh": "学到的温度 T（CTKD）"}})
 class LearnedTemperature(nn.Module):
     """KD at a global temperature ``T = t_start + t_range·sigmoid(θ)``; θ trains with the student but through a

@@ -54,11 +54,18 @@ def dist_loss(student_logits: torch.Tensor, teacher_probs: torch.Tensor, tau: fl
              "zh": "只要求学生像教师一样排列和拉开各类别（皮尔逊相关），逐样本与逐类别"},
     paper="Huang et al., NeurIPS 2022, Knowledge Distillation from A Stronger Teacher", knowledge="logits",
     reads=("logits",), method="dist",
-    knobs={"tau": Knob(4.0, {"en": "its own temperature τ (4 on CIFAR-100, 1 on ImageNet)",
-                             "zh": "它自己的温度 τ（CIFAR-100 用 4，ImageNet 用 1）"}, 0.5, 20.0, 0.5),
-           "inter": Knob(1.0, {"en": "weight β of the inter-class relation (per sample)",
-                               "zh": "类间关系（逐样本）的权重 β"}, 0.0, 10.0, 0.5),
-           "intra": Knob(1.0, {"en": "weight γ of the intra-class relation (per class, over the batch)",
-                               "zh": "类内关系（逐类别、跨批次样本）的权重 γ"}, 0.0, 10.0, 0.5)})
+    knobs={"tau": Knob(4.0, {"en": "DIST softens both answers at its own temperature τ, not at T (4 on CIFAR-100, 1 on "
+                                   "ImageNet)",
+                             "zh": "DIST 用它自己的温度 τ（而不是 T）软化双方的答案（CIFAR-100 用 4，ImageNet 用 1）"},
+                       0.5, 20.0, 0.5, label={"en": "its own temperature τ", "zh": "它自己的温度 τ"}),
+           "inter": Knob(1.0, {"en": "how much the student must rank the classes of each sample like the teacher",
+                               "zh": "学生在多大程度上要像教师一样为每个样本的各类别排序"}, 0.0, 10.0, 0.5,
+                         label={"en": "weight of the relation between classes (per sample)",
+                                "zh": "类间关系（逐样本）的权重"}),
+           "intra": Knob(1.0, {"en": "how much the student must rank the samples of a batch for each class like the "
+                                     "teacher",
+                               "zh": "学生在多大程度上要像教师一样为每个类别给一批样本排序"}, 0.0, 10.0, 0.5,
+                         label={"en": "weight of the relation within a class (over a batch)",
+                                "zh": "类内关系（逐类别、在一批样本上）的权重"})})
 def dist_term(inputs: TermInputs, tau: float, inter: float, intra: float) -> torch.Tensor:
     return dist_loss(inputs.student.logits, inputs.teacher_log_probs(tau).exp(), tau, inter, intra)

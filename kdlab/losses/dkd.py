@@ -8,8 +8,9 @@ TCKD (target-class KD) is the KL between the binary distributions ``[p_t, 1 - p_
 sure the teacher is of the true class. NCKD (non-target-class KD) is the KL between the distributions over the
 *other* classes, renormalised: the "dark knowledge" of which wrong classes look alike. In classic KD the NCKD
 term is multiplied by ``1 - p_t^T``, which is small exactly when the teacher is confident, i.e. on the samples
-where its dark knowledge is most reliable. DKD gives the two parts their own weights (α = 1, β = 8 by default in
-mdistiller's ``engine/cfg.py``; the CIFAR-100 configs use β ∈ {2, 6, 8}; ImageNet uses β = 0.5 or 2 with T = 1).
+where its dark knowledge is most reliable. DKD gives the two parts their own weights (1 and 8 by default in
+mdistiller's ``engine/cfg.py``, its α and β; the CIFAR-100 configs use NCKD weights 2, 6 or 8; ImageNet 0.5 or 2
+with T = 1).
 
 The teacher comes as probabilities at temperature T (several teachers may be fused first); the student as logits.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from .base import Knob, TermInputs, register_function
+from .base import YES_NO, Knob, TermInputs, register_function
 from .precision import at_least_float32
 from .standardize import zscore
 
@@ -73,19 +74,28 @@ def dkd_warmup(progress: float, warmup_fraction: float = OFFICIAL_WARMUP_EPOCHS 
     "dkd", symbol=r"\mathcal{L}_{DKD}", default_weight=1.0,
     label={"en": "decoupled KD (DKD)", "zh": "解耦知识蒸馏（DKD）"},
     explain={"en": "split soft targets into the target class (how sure) and the other classes (which look alike), "
-                   "and weigh the second more",
+                   "and weigh the latter more",
              "zh": "把软目标拆成目标类（有多确定）和非目标类（哪些类相似）两部分，并加重后者"},
     paper="Zhao et al., CVPR 2022, Decoupled Knowledge Distillation", knowledge="logits", reads=("logits", "labels"),
     method="dkd",
-    knobs={"tckd": Knob(1.0, {"en": "weight α of the target-class part", "zh": "目标类部分的权重 α"}, 0.0, 10.0, 0.5),
-           "nckd": Knob(8.0, {"en": "weight β of the non-target-class part", "zh": "非目标类部分的权重 β"},
-                        0.0, 20.0, 0.5),
+    knobs={"tckd": Knob(1.0, {"en": "how much the student copies how sure the teacher is of the true class "
+                                  "(1 in the paper)",
+                            "zh": "学生在多大程度上模仿教师对真实类别的确信程度（原文为 1）"}, 0.0, 10.0, 0.5,
+                        label={"en": "weight of the target-class part (TCKD)", "zh": "目标类部分（TCKD）的权重"}),
+           "nckd": Knob(8.0, {"en": "how much the student copies which wrong classes the teacher finds alike "
+                                  "(8 in the paper's default)",
+                              "zh": "学生在多大程度上模仿教师认为哪些错误类别相似（原文默认为 8）"}, 0.0, 20.0, 0.5,
+                        label={"en": "weight of the other-classes part (NCKD)", "zh": "非目标类部分（NCKD）的权重"}),
            "warmup": Knob(OFFICIAL_WARMUP_EPOCHS / OFFICIAL_EPOCHS,
-                          {"en": "share of training over which the term ramps up linearly (20 of 240 epochs)",
-                           "zh": "该项线性升温所占训练的比例（原文 240 轮中的 20 轮）"}, 0.0, 1.0, 0.01),
+                          {"en": "share of training over which the term's weight grows linearly from 0 to full "
+                                 "(20 of 240 epochs in the paper)",
+                           "zh": "该项的权重从 0 线性增大到完整取值所占训练的比例（原文 240 轮中的 20 轮）"},
+                          0.0, 1.0, 0.01, label={"en": "warm-up share of training", "zh": "预热占训练的比例"}),
            "standardize": Knob("no", {"en": "z-score both sides' logits first (logit standardization)",
                                       "zh": "先对双方的 logits 做 z-score 标准化（logit 标准化）"},
-                               choices=("no", "yes"))})
+                               choices=("no", "yes"), label={"en": "standardize the logits first",
+                                                             "zh": "先标准化 logits"}, choice_labels=YES_NO)},
+    reads_temperature=True)
 def dkd_term(inputs: TermInputs, tckd: float, nckd: float, warmup: float, standardize: str) -> torch.Tensor:
     """The DKD loss at the run's T, ramped up over the first ``warmup`` of training as in the paper."""
     transform = zscore if standardize == "yes" else None

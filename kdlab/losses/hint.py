@@ -37,7 +37,7 @@ def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
 @register_term(
     "representation", weight="gamma", weight_symbol=r"\gamma", default_weight=100.0,  # RepDistiller's FitNet weight
     symbol=r"\mathcal{L}_{rep}",
-    label={"en": "representation (hint)", "zh": "表示（提示）匹配"},
+    label={"en": "representation (hint)", "zh": "表示蒸馏（特征蒸馏）"},
     explain={"en": "pull a hidden feature of the student towards the teacher's, through a learned projection",
              "zh": "通过一个可学习的投影，把学生的某个隐藏特征拉向教师的对应特征"},
     paper="Romero et al., ICLR 2015, FitNets: Hints for Thin Deep Nets", knowledge="features",
@@ -45,7 +45,10 @@ def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
     knobs={"feature": Knob("embedding", {"en": "which hidden feature to match: the embedding before the classifier, "
                                                "or the middle of the network",
                                          "zh": "匹配哪个隐藏特征：分类器之前的嵌入，或网络中部的特征"},
-                           choices=("embedding", "mid"))})
+                           choices=("embedding", "mid"), label={"en": "feature to match", "zh": "匹配的特征"},
+                           choice_labels={"embedding": {"en": "embedding (before the classifier)",
+                                                        "zh": "嵌入（分类器之前）"},
+                                          "mid": {"en": "middle of the network", "zh": "网络中部"}})})
 class HintLoss(nn.Module):
     def __init__(self, config, student_probe: ModelOutput, teacher_probe: ModelOutput, feature: str):
         super().__init__()

@@ -49,7 +49,7 @@ def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
     explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",
              "zh": "匹配教师经温度 T 软化后的完整答案；乘以 T² 使各温度下的梯度大小相当"},
     paper="Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network", knowledge="logits",
-    reads=("logits",), method="kd")
+    reads=("logits",), method="kd", reads_temperature=True)
 def soft_targets_term(inputs: TermInputs) -> torch.Tensor:
     t = inputs.temperature
     return soft_targets_to(inputs.student.logits, inputs.teacher_log_probs(t), t)

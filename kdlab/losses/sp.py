@@ -38,7 +38,7 @@ def sp_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Ten
     label={"en": "similarity-preserving (SP)", "zh": "相似性保持（SP）"},
     explain={"en": "samples the teacher finds similar should look similar to the student too: match the batch's "
                    "similarity matrices",
-             "zh": "教师认为相似的样本，学生也应认为相似：匹配一个批次内的相似度矩阵"},
+             "zh": "教师认为相似的样本，学生也应认为相似：匹配一批样本内的相似度矩阵"},
     paper="Tung & Mori, ICCV 2019, Similarity-Preserving Knowledge Distillation", knowledge="relations",
     reads=("features/embedding",), method="sp")
 def sp_term(inputs: TermInputs) -> torch.Tensor:

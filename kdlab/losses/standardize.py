@@ -43,7 +43,9 @@ def zscore(logits: torch.Tensor, eps: float = 1e-7) -> torch.Tensor:
     reads=("logits",), method="ls",
     knobs={"base_temperature": Knob(OFFICIAL_BASE_TEMPERATURE,
                                     {"en": "the temperature applied to the standardized logits (2 in the paper)",
-                                     "zh": "作用在标准化 logits 上的温度（原文为 2）"}, 0.5, 20.0, 0.5)})
+                                     "zh": "作用在标准化 logits 上的温度（原文为 2）"}, 0.5, 20.0, 0.5,
+                                    label={"en": "temperature on the standardized logits",
+                                           "zh": "标准化 logits 上的温度"})})
 def standardized_soft_targets(inputs: TermInputs, base_temperature: float) -> torch.Tensor:
     t = base_temperature
     return soft_targets_to(zscore(inputs.student.logits), inputs.teacher_log_probs(t, zscore), t)
