@@ -9,7 +9,7 @@ from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.serve.admission import admit
-from kdlab.viz import figures
+from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
 from ui.common import SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, workspace
 from ui.variants import variant_downloads, variants_table
@@ -48,11 +48,31 @@ def column_title(column: str) -> str:
     return tr(f"history.col.{column}")
 
 
+def in_percent(value) -> str:
+    """A row's accuracy (already in %, as the column's title says) with one decimal: 98.33 -> "98.3"."""
+    return numbers.percent_number(None if value is None else value / 100)
+
+
+def in_points(value) -> str:
+    """A row's gain (already in points) with its sign: -0.84 -> "−0.8"."""
+    return numbers.signed_points(None if value is None else value / 100)
+
+
+def as_written(rows: list[dict]) -> list[dict]:
+    """Rows as a person writes their numbers: weights and T as typed (0.9, not 0.900000), accuracies with one
+    decimal, times in seconds, gains signed; a missing number is a dash, never "None"."""
+    formats = {"temperature": numbers.weight, **dict.fromkeys(hist.weight_columns(), numbers.weight),
+               "epochs": numbers.count, "distill_seconds": numbers.seconds, "gain": in_points,
+               **dict.fromkeys(("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc"), in_percent)}
+    return [{column: formats[column](value) if column in formats else value for column, value in row.items()}
+            for row in rows]
+
+
 def table_ui(rows: list[dict], differing: list[str], show_all: bool) -> list[str]:
     """The runs table; returns the ids of the ticked rows."""
     shown = [c for c in hist.config_columns() if show_all or c in differing]
     order = ["id", "status", "created", *shown, *hist.RESULT_COLUMNS]
-    frame = pd.DataFrame(rows, columns=list(hist.table_columns()))
+    frame = pd.DataFrame(as_written(rows), columns=list(hist.table_columns()))
     styled = frame.style.set_properties(subset=differing, **{"background-color": "#fff3bf"})
     config = {c: st.column_config.Column(column_title(c)) for c in hist.table_columns()}
     event = st.dataframe(styled, key="history_table", on_select="rerun", selection_mode="multi-row", hide_index=True,
@@ -87,7 +107,7 @@ def compare_ui(records: list) -> None:
         column.plotly_chart(fig, width="stretch", key=f"history_overlay_{metric}")
     st.caption(tr("history.png_hint"))
     st.caption(tr("history.final"))
-    final = pd.DataFrame(hist.final_numbers([hist.run_row(r) for r in records]))
+    final = pd.DataFrame(as_written(hist.final_numbers([hist.run_row(r) for r in records])))
     st.dataframe(final.rename(columns=lambda c: tr(f"history.col.{c}")), hide_index=True)
     flat = [(r.id, n) for r, n in zip(records, names) if r.status == "finished" and hist.is_2d(r.config)]
     if flat:
@@ -142,7 +162,7 @@ def actions_ui(record) -> None:
     elif record.owner != browser_key():
         remove.caption(tr("history.delete_not_yours"))
     else:
-        remove.checkbox(tr("history.confirm_delete", run_id=record.id), key=f"history_confirm_{record.id}")
+        remove.checkbox(tr("history.confirm_delete"), key=f"history_confirm_{record.id}")
         remove.button(tr("history.delete"), key="history_delete", on_click=delete, args=(record.id,))
     if finished:
         with st.expander(tr("history.models")):

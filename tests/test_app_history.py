@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def runs() -> dict[str, str]:
     ids = finished_runs([RunConfig(**TINY, temperature=2.0, alpha=0.5),
                          RunConfig(**TINY, temperature=4.0, alpha=0.9),
                          RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, alpha=0.9),
-                         RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"})], WORKSPACE)
+                         RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"}, baseline=False)],
+                        WORKSPACE)  # the moons run has no baseline: its baseline and gain are missing
     return dict(zip(("t2", "t4", "cnn", "moons"), ids))
 
 
@@ -62,6 +64,21 @@ def test_the_table_lists_the_workspace_runs_with_only_the_differing_config_colum
     assert any("differ" in c.value for c in at.caption)
 
 
+def test_the_tables_write_numbers_as_a_person_would_and_a_missing_one_as_a_dash(runs):
+    at = history()
+    frame = table(at)
+    assert set(frame["alpha"]) >= {"0.5", "0.9"} and set(frame["temperature"]) >= {"2", "4"}  # not 0.500000
+    assert all(re.fullmatch(r"\d{1,3}\.\d", value) for value in frame["student_acc"])  # one decimal
+    moons = frame[frame["id"] == runs["moons"]].iloc[0]
+    assert moons["baseline_acc"] == "–" and re.fullmatch(r"\d+ ms|\d+\.\d s", moons["distill_seconds"])
+    at = select(at, [runs["moons"], runs["t4"]])
+    final = at.dataframe[1].value
+    gains = list(final["gain (points)"])
+    assert gains[0] == "–" and re.fullmatch(r"[+−]?\d+\.\d", gains[1]), gains
+    shown = [str(v) for frame in (table(at), final) for v in frame.to_numpy().ravel()]
+    assert not [v for v in shown if v in ("None", "nan", "NaN")]
+
+
 def test_filtering_by_student_narrows_the_list(runs):
     at = history()
     at.multiselect(key="history_filter_student").set_value(["cnn-small"]).run()
@@ -85,6 +102,8 @@ def test_the_t_alpha_map_appears_for_runs_that_differ_only_in_t_and_alpha(runs):
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     (heatmap,) = [c for c in charts if c["data"][0]["type"] == "heatmap"]
     assert heatmap["data"][0]["x"] == ["2", "4"] and heatmap["data"][0]["y"] == ["0.5", "0.9"]
+    texts = [str(cell) for row in heatmap["data"][0]["text"] for cell in row]  # the cells not run: blank
+    assert texts.count("") == 2 and not [t for t in texts if t.lower() in ("nan", "none")], texts
     at.multiselect(key="history_filter_student").set_value(["cnn-small"]).run()
     assert not at.get("plotly_chart") and any("T × α" in c.value for c in at.caption)  # the hint instead
 
@@ -115,6 +134,7 @@ def test_delete_needs_confirmation():
     assert RunStore().get(run_id).status == "finished"  # not confirmed: still there
     assert at.warning and "nothing was deleted" in at.warning[0].value
     at = select(history("history-delete", kdlab_browser=BROWSER), [run_id])
+    assert len(at.checkbox(key=f"history_confirm_{run_id}").label) <= 24  # read whole in a third of the page
     at.checkbox(key=f"history_confirm_{run_id}").check()
     at.button(key="history_delete").click().run()
     assert_clean(at)

@@ -32,3 +32,12 @@ def test_the_streamlit_config_hides_the_developer_chrome_and_the_error_details()
     assert client["toolbarMode"] == "viewer"
     assert client["showErrorDetails"] == "none"
     assert streamlit_config.get_option("client.showErrorDetails") == "none"  # Streamlit 1.67 read and accepted it
+
+
+def test_labels_in_narrow_columns_are_short_enough_to_read_whole():
+    """The Temperature page's Random button sits in a seventh of the page and History's delete confirmation in a
+    third: longer labels were cut ("Random sa…", "Yes, delete run … for g…")."""
+    from ui.text import TEXT
+
+    for key, most in (("temperature.random", 10), ("history.confirm_delete", 24)):
+        assert all(len(TEXT[key][code]) <= most for code in ("en", "zh")), TEXT[key]

@@ -14,6 +14,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from ..losses import terms
+from .numbers import percent_number
 from .user_text import TITLE_CHARS, figure_labels, figure_text
 
 DEFAULT_LABELS = {
@@ -363,11 +364,13 @@ def token_attention(tokens, weights, *, title: str | None = None, labels: dict |
 def accuracy_heatmap(temperatures, weights, acc_grid, *, title: str | None = None, weight_label: str | None = None,
                      labels: dict | None = None) -> go.Figure:
     """Test accuracy (%) for each (T, weight): ``acc_grid[i][j]`` is the fraction at ``weights[i]``,
-    ``temperatures[j]``; NaN / None marks a cell not run yet. The weight is α unless ``weight_label`` names it."""
+    ``temperatures[j]``; NaN / None marks a cell not run yet, left blank (no "NaN" written in it, no hover on it).
+    The weight is α unless ``weight_label`` names it."""
     text = _text(labels)
-    grid = 100 * np.asarray([[np.nan if v is None else v for v in row] for row in acc_grid], dtype=float)
-    fig = go.Figure(go.Heatmap(z=grid, x=[f"{t:g}" for t in temperatures], y=[f"{w:g}" for w in weights],
-                               text=np.round(grid, 1), texttemplate="%{text}", colorscale="Viridis",
+    cells = np.asarray([[np.nan if v is None else v for v in row] for row in acc_grid], dtype=float)
+    fig = go.Figure(go.Heatmap(z=100 * cells, x=[f"{t:g}" for t in temperatures], y=[f"{w:g}" for w in weights],
+                               text=[["" if np.isnan(v) else percent_number(v) for v in row] for row in cells],
+                               texttemplate="%{text}", hoverongaps=False, colorscale="Viridis",
                                colorbar=dict(title=dict(text=text["test_accuracy"]))))
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
