@@ -30,3 +30,12 @@ def test_a_csv_upload_becomes_the_selected_dataset_and_a_bad_one_is_one_message(
     at.file_uploader(key="distill_data_file").set_value(("shapes.zip", image_zip(), "application/zip")).run()
     assert_clean(at)
     assert at.selectbox(key="distill_dataset").value.startswith("upload-shapes-")
+
+
+def test_an_upload_message_is_escaped_once_so_it_reads_as_written():
+    at = open_distill()
+    nan = b"a,label\n" + b"\n".join(b"nan,%d" % (i % 2) for i in range(20))
+    at.file_uploader(key="distill_data_file").set_value(("nan.csv", nan, "text/csv")).run()
+    message = at.error[0].value
+    assert "not a number\\: 'nan'" in message  # escaped once: Markdown shows "not a number: 'nan'"
+    assert "\\\\" not in message and " object at 0x" not in message

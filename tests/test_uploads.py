@@ -87,9 +87,10 @@ BAD = {
 def test_a_bad_upload_gets_one_clear_message_and_nothing_is_written(case):
     before = written()
     filename, data, message = BAD[case]
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as refused:
         import_upload(filename, data)
     assert written() == before
+    assert " object at 0x" not in str(refused.value)  # no Python object text (PIL names the stream it read)
 
 
 def test_caps_refuse_big_files_many_entries_and_zip_bombs_before_unpacking():
@@ -166,3 +167,15 @@ def test_a_value_too_long_is_named_as_such_and_a_non_utf8_file_as_that():
         import_upload("long.csv", long_value)
     with pytest.raises(ValueError, match="not UTF-8 text"):
         import_upload("latin.csv", "a,label\n1,caf\xe9\n".encode("latin-1"))
+
+
+def test_features_near_1e308_keep_their_information_once_standardised():
+    def upload(magnitude: str):
+        rows = ["huge,small,label"] + [f"{sign}{magnitude},{i},{label}" for sign, label in (("", "up"), ("-", "down"))
+                                       for i in range(10)]
+        return load_dataset(import_upload(f"sign-{magnitude}.csv", "\n".join(rows).encode()))
+
+    huge, plain = upload("1e308"), upload("1")
+    assert torch.isfinite(huge.x_train).all() and torch.isfinite(huge.x_test).all()
+    assert torch.equal(huge.x_train, plain.x_train) and torch.equal(huge.x_test, plain.x_test)  # as if it were ±1
+    assert torch.equal(huge.x_train[:, 0] > 0, huge.y_train == huge.class_names.index("up"))

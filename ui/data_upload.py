@@ -33,7 +33,7 @@ def data_upload_ui() -> None:
                              "are allowed")
         name = import_upload(file.name, file.getvalue(), limits)
     except ValueError as err:
-        st.session_state[SEEN_KEY] = (file.file_id, ("error", tr("distill.data_invalid", message=plain(err))))
+        st.session_state[SEEN_KEY] = (file.file_id, ("error", tr("distill.data_invalid", message=str(err))))
         st.error(st.session_state[SEEN_KEY][1][1])
         return
     st.session_state[SEEN_KEY] = (file.file_id, ("ok", name))

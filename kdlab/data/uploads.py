@@ -51,6 +51,12 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+def _reason(err: Exception) -> str:
+    """A library's error as a reader can take it: PIL names the stream it read (``<_io.BytesIO object at 0x…>``),
+    which says nothing to the person who uploaded the file."""
+    return re.sub(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>", "", str(err)).strip() or type(err).__name__
+
+
 def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
     """The entry's path inside the archive if it is a plain file that stays inside; None for folders and hidden
     or system files (macOS adds ``__MACOSX/`` and ``.DS_Store``); ValueError for anything that could escape."""
@@ -72,7 +78,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as err:
-        raise ValueError(f"the file is not a readable zip archive: {err}") from None
+        raise ValueError(f"the file is not a readable zip archive: {_reason(err)}") from None
     if len(infos) > limits.max_files:
         _fail(f"the zip archive has {len(infos)} entries; at most {limits.max_files} are allowed")
     if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
@@ -93,7 +99,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
             with archive.open(info) as handle:  # reads at most what the directory declared: checked above
                 raw = handle.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as err:  # RuntimeError: encrypted
-            raise ValueError(f"the zip entry {str(path)[:80]!r} cannot be unpacked: {err}") from None
+            raise ValueError(f"the zip entry {str(path)[:80]!r} cannot be unpacked: {_reason(err)}") from None
         if len(raw) > info.file_size:
             _fail(f"the zip entry {str(path)[:80]!r} is larger than the archive declares; it is refused")
         try:
@@ -106,7 +112,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
                           f"image becomes {IMAGE_SIZE} x {IMAGE_SIZE}, so upload smaller ones")
                 pictures.append(image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE)))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
-            raise ValueError(f"the zip entry {str(path)[:80]!r} is not a readable image: {err}") from None
+            raise ValueError(f"the zip entry {str(path)[:80]!r} is not a readable image ({_reason(err)})") from None
         labels.append(path.parts[-2])
     if not pictures:
         _fail("the zip archive holds no images (png, jpg, bmp, gif or webp) in class folders")
@@ -115,6 +121,21 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
     if torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 1], x[:, 2]):  # greyscale images: one channel
         x = x[:, :1]
     return x.contiguous(), labels
+
+
+def _standardised(x_train: torch.Tensor, x_test: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(x - mean) / std`` per column with the training rows' statistics, the same transform for the test rows,
+    as float32. Each column is first divided by its largest training magnitude, so the sum of squares of values near
+    1e308 cannot overflow (an infinite std would make the column 0 everywhere); the std's floor stays 1e-6 in the
+    column's own units."""
+    scale = x_train.abs().amax(dim=0)
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    std, mean = torch.std_mean(x_train / scale, dim=0)
+    std = torch.maximum(std, 1e-6 / scale)
+    x_train, x_test = (((x / scale - mean) / std).float() for x in (x_train, x_test))
+    if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
+        _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
+    return x_train, x_test
 
 
 def _slug(filename: str) -> str:
@@ -148,12 +169,8 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     y = torch.tensor([classes.index(label) for label in labels])
     train, test = stratified_split(y, test_fraction=0.2, seed=0)
     x_train, x_test = x[train], x[test]
-    if kind == ".csv":  # standardised with the training rows' statistics, the same transform for the test rows
-        std, mean = torch.std_mean(x_train, dim=0)
-        x_train, x_test = (x_train - mean) / std.clamp(min=1e-6), (x_test - mean) / std.clamp(min=1e-6)
-        x_train, x_test = x_train.float(), x_test.float()
-        if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
-            _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
+    if kind == ".csv":
+        x_train, x_test = _standardised(x_train, x_test)
     name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
     path = datasets_dir() / f"{name}.pt"
     save_tensors({"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test],
