@@ -37,16 +37,22 @@ def paired_verdict(only_student: int, only_baseline: int) -> tuple[str, float]:
 
 
 CONFIDENCE = 0.95  # the intervals sweeps report: mean ± t(0.975, n-1)·s/√n
+TIE = 1e-9  # seeds whose values differ by less than this (relative to their size) landed on the same value
 
 
 def seed_summary(values) -> dict:
     """Mean, sample standard deviation, n and the 95 % t-interval of one quantity measured over seeds.
 
     ``low, high = mean ∓ t_{0.975, n-1} · s / √n`` with ``s`` the sample standard deviation (ddof = 1): the
-    interval that covers the true mean 19 times in 20 when the seeds' results scatter normally. One seed gives no
-    spread, so its std and interval are None: one run cannot say how far another seed would land. Neither can
-    seeds that all landed on the same value (accuracy moves in whole test images: two seeds one image ahead each
-    is a tie, not a certainty), so a zero spread gives no interval either.
+    interval that covers the true mean 19 times in 20 when the seeds' results scatter normally.
+
+    Every case has the same five keys, so a caller never guesses which are there: ``mean`` (None only for no
+    values), ``std`` (None below two values: one run has no sample spread), ``n``, and ``low``/``high``, which are
+    both numbers with ``low < mean < high`` or both None: *no interval* (``has_interval``). There is none from one
+    seed (one run cannot say how far another seed would land), nor from seeds that all landed on the same value
+    (accuracy moves in whole test images: two seeds one image ahead each is a tie, not a certainty); values equal
+    but for float rounding (``0.1 + 0.1 + 0.1``, ``325/360 - 324/360`` against ``300/360 - 299/360``) are such a
+    tie too, with ``std`` exactly 0.
     """
     from scipy.stats import t as student_t  # scipy comes with scikit-learn; imported here to keep kdlab light
 
@@ -54,31 +60,38 @@ def seed_summary(values) -> dict:
     n = len(data)
     if n == 0:
         return {"mean": None, "std": None, "n": 0, "low": None, "high": None}
-    mean = sum(data) / n
+    low_value, high_value = min(data), max(data)
+    mean = min(max(math.fsum(data) / n, low_value), high_value)  # rounding never puts the mean outside the data
     if n == 1:
         return {"mean": mean, "std": None, "n": 1, "low": None, "high": None}
-    std = math.sqrt(sum((v - mean) ** 2 for v in data) / (n - 1))
-    if std == 0:
+    if high_value - low_value <= TIE * max(1.0, abs(low_value), abs(high_value)):
         return {"mean": mean, "std": 0.0, "n": n, "low": None, "high": None}
+    std = math.sqrt(math.fsum((v - mean) ** 2 for v in data) / (n - 1))
     half = float(student_t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * std / math.sqrt(n)
     return {"mean": mean, "std": std, "n": n, "low": mean - half, "high": mean + half}
 
 
+def has_interval(summary: dict) -> bool:
+    """Whether a ``seed_summary`` or ``difference_summary`` has an interval (else it is a point: see there)."""
+    return summary.get("low") is not None and summary.get("high") is not None
+
+
 def interval_verdict(summary: dict) -> str:
     """``"better"`` when a difference's whole interval is above zero, ``"worse"`` when below, else
-    ``"no_difference"`` (it crosses zero, or there is no interval: fewer than two seeds)."""
-    low, high = summary.get("low"), summary.get("high")
-    if low is None or high is None:
+    ``"no_difference"`` (it crosses zero, or there is no interval: fewer than two seeds, or a tie)."""
+    if not has_interval(summary):
         return "no_difference"
-    if low > 0:
+    if summary["low"] > 0:
         return "better"
-    return "worse" if high < 0 else "no_difference"
+    return "worse" if summary["high"] < 0 else "no_difference"
 
 
 def difference_summary(a, b) -> dict:
     """The difference of two means, ``mean(a) - mean(b)``, with its 95 % Welch t-interval (two groups of seeds,
     variances not assumed equal): ``se² = s_a²/n_a + s_b²/n_b``, degrees of freedom by Welch–Satterthwaite.
-    Feed it to ``interval_verdict`` to ask whether cell A beats cell B."""
+    Feed it to ``interval_verdict`` to ask whether cell A beats cell B. The same three keys in every case: ``diff``
+    (None when a group is empty) and ``low``/``high``, both None when there is no interval (a group of one seed, or
+    both groups without spread)."""
     from scipy.stats import t as student_t
 
     sa, sb = seed_summary(a), seed_summary(b)

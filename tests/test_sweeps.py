@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kdlab.cli import main
 from kdlab.runs.store import RunStore
@@ -21,8 +24,11 @@ from kdlab.runs.sweeps import DriverLease, SweepRecords
 from kdlab.serve.settings import ServerSettings
 from kdlab.stats import difference_summary, interval_verdict, seed_summary
 from kdlab.sweeps.driver import load_spec, run_sweep
+from kdlab.sweeps.cli import interval_text
 from kdlab.sweeps.executors import InlineExecutor, LocalExecutor
-from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range
+from kdlab.sweeps.results import best_cell, build_cells
+from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range, trial_key
+from kdlab.viz.sweep_figures import DEFAULT_LABELS, cell_text, report_rows, report_table, sweep_figure
 from tests.conftest import tiny_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +73,49 @@ def test_difference_of_two_groups_uses_welch():
     # equal variances and sizes: Welch's dof is 2(n-1) = 4 and se = sqrt(2 s²/n)
     d = difference_summary([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
     assert d["high"] - d["diff"] == pytest.approx(2.7764451051977987 * math.sqrt(2 / 3))
+
+
+# --- every consumer of the statistics takes every case: one seed, seeds that tie, seeds that spread ---------------
+
+IMAGES = 360  # digits' test set: one image is 0.28 points, so seeds often tie
+seed_pairs = st.lists(st.tuples(st.integers(250, IMAGES), st.integers(250, IMAGES)), min_size=1, max_size=3)
+tied_pairs = st.builds(lambda lead, students: [(s, s - lead) for s in students], st.integers(-3, 3),
+                       st.lists(st.integers(260, IMAGES - 5), min_size=2, max_size=3))
+VISIBLE_NONSENSE = re.compile(r"\bNone\b|\bnan\b|\binf\b", re.IGNORECASE)
+
+
+def grid_report(axes: dict, cells_seeds: list[list[tuple[int, int]]]) -> dict:
+    """A grid's report built from finished trials with these (student, baseline) test images right per seed."""
+    order = SweepSpec({}, axes=axes).cells()
+    trials = [{"key": trial_key(values, seed), "status": "finished", "run_id": f"run-{i}-{seed}", "error": None,
+               "summary": {"student_acc": s / IMAGES, "baseline_acc": b / IMAGES, "agreement": 0.9,
+                           "student_macro_f1": s / IMAGES, "baseline_macro_f1": b / IMAGES}}
+              for i, (values, seeds) in enumerate(zip(order, cells_seeds)) for seed, (s, b) in enumerate(seeds)]
+    cells = build_cells(trials, order)
+    return {"sweep_id": "sweep-20260101-000000-abcdef", "kind": "grid", "axes": axes, "cells": cells,
+            "best": best_cell(cells, "gain"), "objective": "gain"}
+
+
+@settings(deadline=None, database=None, max_examples=60)
+@given(st.lists(seed_pairs | tied_pairs, min_size=4, max_size=4), st.sampled_from([1, 2]))
+def test_the_report_figures_table_csv_and_cli_take_every_case_and_never_show_none(cells_seeds, n_axes):
+    axes = {"temperature": [1.0, 4.0], "alpha": [0.3, 0.7]} if n_axes == 2 else {"temperature": [1.0, 2.0, 4.0, 8.0]}
+    report = grid_report(axes, cells_seeds)
+    figure = sweep_figure(report)
+    shown = json.dumps(figure) + json.dumps(report_table(report)) + " ".join(
+        interval_text(c["stats"]["gain"], "gain") for c in report["cells"])
+    assert not VISIBLE_NONSENSE.search(shown), shown
+    assert all(v is not None for row in report_rows(report) for v in row.values())
+    for cell in report["cells"]:
+        hover = cell_text(cell)
+        gains = {s - b for s, b in cells_seeds[report["cells"].index(cell)]}
+        if cell["n"] == 1:
+            assert DEFAULT_LABELS["one_seed"] in hover and "±" not in hover
+        elif len(gains) == 1:  # every seed the same images ahead: a tie, said so, never a verdict
+            assert DEFAULT_LABELS["tie"] in hover and cell["verdict"] == "no_difference"
+        else:
+            assert "95 % interval" in hover and " ± " in hover
+        assert ("1 seed" if cell["n"] == 1 else f"{cell['n']} seeds") in hover
 
 
 # --- the spec ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import os
 import sys
 
 from ..runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from ..stats import has_interval
 from .driver import load_spec, make_executor, run_sweep
 from .spec import OBJECTIVES, SweepSpec, parse_axis, parse_range
 
@@ -119,8 +120,9 @@ def interval_text(stats: dict, objective: str) -> str:
     scale = 100.0
     text = f"{objective} {stats['mean'] * scale:+.2f}" if "gain" in objective else \
         f"{objective} {stats['mean'] * scale:.2f}%"
-    if stats.get("low") is None:
-        return text + f" (n={stats['n']}, no interval from one seed)"
+    if not has_interval(stats):  # one seed, or seeds that all tied: a point, not a certainty
+        why = "one seed" if stats["n"] < 2 else "every seed gave the same value"
+        return text + f" (n={stats['n']}, no interval: {why})"
     return text + f" ± {stats['std'] * scale:.2f} (n={stats['n']}, 95% CI {stats['low'] * scale:.2f}..{stats['high'] * scale:.2f})"
 
 
