@@ -53,7 +53,7 @@ def test_losses_compute_in_float32_from_half_precision_and_keep_float64():
     assert at_least_float32(torch.zeros(2, dtype=torch.bfloat16)).dtype == torch.float32
     assert at_least_float32(torch.zeros(2, dtype=torch.float64)).dtype == torch.float64
     s, p, y = randn(4, 5).bfloat16(), F.softmax(randn(4, 5, seed=1), 1).bfloat16(), labels_for(4, 5)
-    assert dkd_loss(s, p, y, 4.0).dtype == torch.float32
+    assert dkd_loss(s, p.log(), y, 4.0).dtype == torch.float32
     assert dist_loss(s, p, 4.0).dtype == torch.float32
 
 
@@ -77,7 +77,8 @@ def test_dkd_matches_a_per_sample_reference(shape, T):
     s, t, y = randn(*shape, seed=1), randn(*shape, seed=2), labels_for(shape[0], shape[1], seed=3)
     p = F.softmax(t / T, 1)
     expected = dkd_reference(s, p, y, T, 1.5, 8.0)
-    torch.testing.assert_close(dkd_loss(s, p, y, T, tckd_weight=1.5), torch.tensor(expected, dtype=torch.float64))
+    torch.testing.assert_close(dkd_loss(s, p.log(), y, T, tckd_weight=1.5),
+                               torch.tensor(expected, dtype=torch.float64))
 
 
 @pytest.mark.parametrize("T", TEMPERATURES)
@@ -87,7 +88,7 @@ def test_classic_kd_is_tckd_plus_one_minus_teacher_target_prob_times_nckd(T):
     p = F.softmax(t / T, 1)
     for i in range(6):
         weight = 1 - p[i, y[i]].item()
-        decoupled = dkd_loss(s[i:i + 1], p[i:i + 1], y[i:i + 1], T, tckd_weight=1.0, nckd_weight=weight)
+        decoupled = dkd_loss(s[i:i + 1], p[i:i + 1].log(), y[i:i + 1], T, tckd_weight=1.0, nckd_weight=weight)
         classic = T * T * kl(p[i].numpy(), np_softmax(s[i].numpy() / T))
         torch.testing.assert_close(decoupled, torch.tensor(classic, dtype=torch.float64))
 
@@ -95,7 +96,7 @@ def test_classic_kd_is_tckd_plus_one_minus_teacher_target_prob_times_nckd(T):
 def test_dkd_with_a_certain_teacher_is_t_squared_cross_entropy_and_stays_finite():
     s, y, T = randn(3, 4, seed=7).requires_grad_(), torch.tensor([0, 2, 3]), 2.0
     one_hot = F.one_hot(y, 4).double()
-    loss = dkd_loss(s, one_hot, y, T, nckd_weight=8.0)
+    loss = dkd_loss(s, one_hot.log(), y, T, nckd_weight=8.0)
     torch.testing.assert_close(loss, T * T * F.cross_entropy(s / T, y))
     loss.backward()
     assert torch.isfinite(s.grad).all()
@@ -103,16 +104,17 @@ def test_dkd_with_a_certain_teacher_is_t_squared_cross_entropy_and_stays_finite(
 
 def test_dkd_teacher_probabilities_of_zero_give_finite_loss_and_gradient():
     s = randn(2, 4, seed=8).requires_grad_()
-    p = torch.tensor([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], dtype=torch.float64).requires_grad_()
-    loss = dkd_loss(s, p, torch.tensor([0, 1]), 4.0)
+    p = torch.tensor([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], dtype=torch.float64)
+    log_p = p.log().requires_grad_()  # log 0 = -inf: a teacher certain that a class is impossible
+    loss = dkd_loss(s, log_p, torch.tensor([0, 1]), 4.0)
     loss.backward()
-    assert torch.isfinite(loss) and torch.isfinite(s.grad).all() and torch.isfinite(p.grad).all()
+    assert torch.isfinite(loss) and torch.isfinite(s.grad).all() and torch.isfinite(log_p.grad).all()
 
 
 def test_dkd_gradcheck():
     s, y = randn(3, 5, seed=9).requires_grad_(), labels_for(3, 5, seed=10)
-    p = F.softmax(randn(3, 5, seed=11) / 2, 1).requires_grad_()
-    assert torch.autograd.gradcheck(lambda a, b: dkd_loss(a, b, y, 2.0), (s, p))
+    log_p = F.log_softmax(randn(3, 5, seed=11) / 2, 1).requires_grad_()
+    assert torch.autograd.gradcheck(lambda a, b: dkd_loss(a, b, y, 2.0), (s, log_p))
 
 
 def test_dkd_warmup_is_mdistillers_min_epoch_over_20_of_240():

@@ -15,6 +15,7 @@ from torch import nn
 
 from ..models import ModelOutput, model_meta
 from .base import TermInputs, register_term
+from .precision import at_least_float32
 
 
 def layer_pairs(n_student: int, n_teacher: int) -> list[tuple[int, int]]:
@@ -34,7 +35,7 @@ def attention_map_loss(student: list[torch.Tensor], teacher: list[torch.Tensor],
     """
     losses = []
     for i, j in layer_pairs(len(student), len(teacher)):
-        s, t = student[i].float(), teacher[j].float()
+        s, t = at_least_float32(student[i]), at_least_float32(teacher[j])
         if s.shape[2:] != t.shape[2:]:
             raise ValueError(f"attention maps need the same number of tokens, but the student has {s.shape[-1]} and "
                              f"the teacher {t.shape[-1]}; use the same patch size / sequence length")
@@ -43,7 +44,7 @@ def attention_map_loss(student: list[torch.Tensor], teacher: list[torch.Tensor],
         if token_mask is None:
             losses.append(F.mse_loss(s, t))
         else:
-            rows = token_mask[:, None, :, None].float()
+            rows = token_mask[:, None, :, None].to(s.dtype)
             losses.append(((s - t).pow(2) * rows).sum() / (rows.sum() * s.shape[1] * s.shape[-1]))
     return torch.stack(losses).mean()
 
@@ -53,7 +54,7 @@ def activation_attention_loss(student: list[torch.Tensor], teacher: list[torch.T
     is average-pooled to the smaller size first, so a student need not match the teacher's resolution."""
     losses = []
     for i, j in layer_pairs(len(student), len(teacher)):
-        s, t = student[i].float(), teacher[j].float()
+        s, t = at_least_float32(student[i]), at_least_float32(teacher[j])
         size = (min(s.shape[1], t.shape[1]), min(s.shape[2], t.shape[2]))
         s = F.adaptive_avg_pool2d(s.unsqueeze(1), size).flatten(1)
         t = F.adaptive_avg_pool2d(t.unsqueeze(1), size).flatten(1)

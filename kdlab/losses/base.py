@@ -27,6 +27,7 @@ from torch import nn
 from ..models import ModelOutput
 from ..registry import Registry
 from .fusion import confidence_weights, fused_probs
+from .precision import at_least_float32
 
 KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves from teacher to student
 WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's named weights, as written in text;
@@ -219,7 +220,7 @@ def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str
     """The log of several teachers' softened answers ``softmax(transform(t)/T)`` combined into one distribution:
     their ``mean``, fixed ``weights`` (``teacher_weights``, one per teacher) or per-sample ``confidence`` on the
     true ``labels`` (CA-MKD). One teacher: exactly its ``log_softmax(t/T)``."""
-    logits = [transform(t.float()) if transform else t.float() for t in teacher_logits]
+    logits = [transform(at_least_float32(t)) if transform else at_least_float32(t) for t in teacher_logits]
     log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
     if len(log_probs) == 1:
         return log_probs[0]

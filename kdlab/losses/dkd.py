@@ -26,37 +26,41 @@ OFFICIAL_WARMUP_EPOCHS = 20
 OFFICIAL_EPOCHS = 240
 
 
-def dkd_loss(student_logits: torch.Tensor, teacher_probs: torch.Tensor, labels: torch.Tensor, temperature: float,
+def dkd_loss(student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, labels: torch.Tensor, temperature: float,
              tckd_weight: float = 1.0, nckd_weight: float = 8.0) -> torch.Tensor:
     """``T² · (tckd_weight · TCKD + nckd_weight · NCKD)``, each KL summed over classes and averaged over the batch.
 
-    The student side works in log space (log-sum-exp over all classes and over the non-target classes), so a
-    saturated student gives no ``log(0)``. The teacher's non-target distribution is its probabilities with the
-    target zeroed and renormalised — the same as mdistiller's ``softmax(t/T - 1000·gt_mask)``. Teacher
-    probabilities of exactly 0 or 1 are handled by ``0 · log 0 = 0`` (logs of a clamped argument) and a clamped
-    renormaliser, so the loss and its gradient stay finite. Inputs are promoted to at least float32.
+    Both sides work in log space. The teacher comes as log-probabilities at temperature T (``log_softmax(t/T)``,
+    or several teachers' fused answer): its non-target distribution is ``log p_i − logsumexp_{j≠target} log p_j``,
+    which stays exact when a confident teacher's non-target probabilities all underflow in float32 (logits some
+    hundreds apart at T = 1), where renormalising probabilities would lose the whole NCKD part. This equals
+    mdistiller's ``softmax(t/T − 1000·gt_mask)``. A teacher probability of exactly 0 (log −inf) contributes
+    ``0 · log 0 = 0``: logs are clamped at the dtype's lowest finite value, so loss and gradient stay finite.
+    Inputs are promoted to at least float32; float64 stays float64.
     """
     z = at_least_float32(student_logits) / temperature
-    p = at_least_float32(teacher_probs)
+    log_p = at_least_float32(teacher_log_probs).to(z.dtype)
+    lowest = torch.finfo(z.dtype).min
     target = torch.zeros_like(z, dtype=torch.bool).scatter_(1, labels.view(-1, 1), True)
-    tiny = torch.finfo(p.dtype).tiny
 
-    def plogp(x: torch.Tensor) -> torch.Tensor:
-        return x * x.clamp_min(tiny).log()
+    def kl_part(log_p_part: torch.Tensor, log_q_part: torch.Tensor) -> torch.Tensor:
+        """``p · (log p − log q)`` with ``0 · log 0 = 0``."""
+        log_p_part = log_p_part.clamp_min(lowest)
+        return log_p_part.exp() * (log_p_part - log_q_part)
 
-    log_z_all = z.logsumexp(dim=1)
-    log_z_other = z.masked_fill(target, float("-inf")).logsumexp(dim=1)
-    log_q_target = z.gather(1, labels.view(-1, 1)).squeeze(1) - log_z_all
-    log_q_rest = log_z_other - log_z_all
-    log_q_other = z - log_z_other.unsqueeze(1)
+    def split(log_x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """log of the target's share, of the rest's share, and of each non-target class within the rest."""
+        log_all = log_x.logsumexp(dim=1)
+        log_other = log_x.masked_fill(target, float("-inf")).logsumexp(dim=1)
+        log_target = log_x.gather(1, labels.view(-1, 1)).squeeze(1) - log_all
+        return log_target, log_other - log_all, log_x - log_other.clamp_min(lowest).unsqueeze(1)
 
-    p_target = p.gather(1, labels.view(-1, 1)).squeeze(1)
-    p_other = p.masked_fill(target, 0.0)
-    p_rest = p_other.sum(dim=1)
-    p_other = p_other / p_rest.clamp_min(tiny).unsqueeze(1)
-
-    tckd = plogp(p_target) - p_target * log_q_target + plogp(p_rest) - p_rest * log_q_rest
-    nckd = (plogp(p_other) - p_other * log_q_other).sum(dim=1)
+    log_q_target, log_q_rest, log_q_other = split(z)
+    log_p_target, log_p_rest, log_p_other = split(log_p)
+    # the target's own column is not part of the non-target distribution: probability 0 there, before any exp
+    log_p_other, log_q_other = log_p_other.masked_fill(target, lowest), log_q_other.masked_fill(target, 0.0)
+    tckd = kl_part(log_p_target, log_q_target) + kl_part(log_p_rest, log_q_rest)
+    nckd = kl_part(log_p_other, log_q_other).sum(dim=1)
     return (tckd_weight * tckd + nckd_weight * nckd).mean() * temperature**2
 
 
@@ -65,7 +69,10 @@ def dkd_warmup(progress: float, warmup_fraction: float = OFFICIAL_WARMUP_EPOCHS 
 
     mdistiller multiplies the DKD loss by ``min(epoch / WARMUP, 1)`` with WARMUP = 20 of 240 epochs on CIFAR-100:
     with β = 8 the NCKD gradient is large while the student is still random, and ramping it in avoids early
-    instability.
+    instability. Its epochs count from 1, so its ramp is a staircase of 20 steps (1/20 during the first epoch, full
+    from epoch 20). kdlab's runs are a few epochs long, where a per-epoch staircase over 20/240 of training would be
+    one or two steps; so the ramp here is the same line read per optimisation step: it reaches full weight at the
+    same point of training (20/240), and starts from 0 rather than from 1/20 of it.
     """
     return min(progress / warmup_fraction, 1.0)
 
@@ -102,4 +109,4 @@ def dkd_term(inputs: TermInputs, tckd: float, nckd: float, warmup: float, standa
     student = zscore(inputs.student.logits) if transform else inputs.student.logits
     t = inputs.temperature
     ramp = dkd_warmup(inputs.progress, warmup) if warmup > 0 else 1.0
-    return ramp * dkd_loss(student, inputs.teacher_log_probs(t, transform).exp(), inputs.labels, t, tckd, nckd)
+    return ramp * dkd_loss(student, inputs.teacher_log_probs(t, transform), inputs.labels, t, tckd, nckd)

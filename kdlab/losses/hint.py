@@ -12,12 +12,13 @@ from torch import nn
 
 from ..models import ModelOutput
 from .base import Knob, TermInputs, register_term
+from .precision import at_least_float32
 
 
 def pooled(feature: torch.Tensor) -> torch.Tensor:
     """Any feature as a ``[B, D]`` vector: maps are averaged over space, token states over positions."""
-    return feature.float().flatten(2).mean(2) if feature.dim() == 4 else (
-        feature.float().mean(1) if feature.dim() == 3 else feature.float())
+    feature = at_least_float32(feature)
+    return feature.flatten(2).mean(2) if feature.dim() == 4 else (feature.mean(1) if feature.dim() == 3 else feature)
 
 
 def _matching_structure(s: torch.Tensor, t: torch.Tensor) -> bool:
@@ -59,7 +60,7 @@ class HintLoss(nn.Module):
         self.project = projection(s, t)
 
     def forward(self, inputs: TermInputs) -> torch.Tensor:
-        s, t = inputs.student.features[self.feature].float(), inputs.teacher.features[self.feature].float()
+        s, t = at_least_float32(inputs.student.features[self.feature]), at_least_float32(inputs.teacher.features[self.feature])
         if not self.structured:
             return F.mse_loss(self.project(pooled(s)), pooled(t))
         s = self.project(s)

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from .base import TermInputs, register_function
+from .precision import at_least_float32
 
 
 def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -15,20 +16,20 @@ def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
     as T grows, so the gradient shrinks like 1/T². Multiplying by T² keeps the soft term's share of the gradient
     roughly constant when T changes, so α means the same thing at every temperature (§2 of the paper).
     """
-    log_q = F.log_softmax(student_logits.float() / temperature, dim=-1)
-    log_p = F.log_softmax(teacher_logits.float() / temperature, dim=-1)
+    log_q = F.log_softmax(at_least_float32(student_logits) / temperature, dim=-1)
+    log_p = F.log_softmax(at_least_float32(teacher_logits) / temperature, dim=-1)
     return F.kl_div(log_q, log_p, log_target=True, reduction="batchmean") * temperature**2
 
 
 def softened(logits: torch.Tensor, temperature: float) -> torch.Tensor:
     """``softmax(logits / T)``: T > 1 spreads probability onto the non-argmax classes ("dark knowledge")."""
-    return F.softmax(logits.float() / temperature, dim=-1)
+    return F.softmax(at_least_float32(logits) / temperature, dim=-1)
 
 
 def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, temperature) -> torch.Tensor:
     """``T² · KL(p ‖ softmax(s/T))`` for a teacher distribution given as log-probabilities (one teacher's
     ``log_softmax(t/T)``, or several teachers' fused answer); equal to ``soft_target_loss`` for one teacher."""
-    log_q = F.log_softmax(student_logits.float() / temperature, dim=-1)
+    log_q = F.log_softmax(at_least_float32(student_logits) / temperature, dim=-1)
     return F.kl_div(log_q, teacher_log_probs, log_target=True, reduction="batchmean") * temperature**2
 
 
@@ -39,7 +40,7 @@ def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tenso
              "zh": "对真实标签的常规损失：学生对正确答案有多“意外”"},
     paper="—", knowledge="labels", reads=("logits", "labels"), method="ce")
 def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
-    return F.cross_entropy(inputs.student.logits.float(), inputs.labels)
+    return F.cross_entropy(at_least_float32(inputs.student.logits), inputs.labels)
 
 
 @register_function(
