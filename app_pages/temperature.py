@@ -11,6 +11,7 @@ from kdlab.viz.metrics import fused_view, kl_divergence, logit_scale, temperatur
 from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SCALE_SWEEP = np.geomspace(0.5, 100.0, 80)  # wide enough to reach the T where a steep teacher's targets go flat
 FIGURE_LABELS = ("class", "probability", "temperature", "sweep_title", "information", "information_title")
 
@@ -99,12 +100,18 @@ def series(views: dict, suffix: str) -> dict:
     return {tr(f"common.{role}"): v[f"probs_{suffix}"] for role, v in views.items()}
 
 
+def point_text(x, shown: int = 8) -> str:
+    """A point's coordinates as "x₁ = 0.12, x₂ = -1.30", the first ``shown`` of them when there are more."""
+    values = ", ".join(f"x{str(i + 1).translate(SUBSCRIPTS)} = {v:.2f}" for i, v in enumerate(x[:shown].tolist()))
+    return values if len(x) <= shown else tr("temperature.point_more", values=values, more=len(x) - shown)
+
+
 def show_sample(splits, index: int, held: dict, answers: dict) -> None:
     x = splits.x_test[index]
     if "image" in held:
         st.plotly_chart(held["image"], width="content", key="temperature_image")
-    elif splits.modality == "points":
-        st.markdown(tr("temperature.point", x1=f"{x[0].item():.2f}", x2=f"{x[1].item():.2f}"))
+    elif splits.modality == "points":  # an uploaded CSV may have one feature or many
+        st.markdown(tr("temperature.point", values=point_text(x)))
     else:
         st.markdown(tr("temperature.text", words=" ".join(decode_tokens(x, splits.vocab))))
     names = splits.class_names

@@ -162,3 +162,29 @@ def test_cls_attention_grid_reads_the_cls_row_over_patches_in_row_major_order():
     np.testing.assert_allclose(grid, [[0.5, 0.25], [0.125, 0.125]], rtol=1e-6)
     with pytest.raises(ValueError, match="3x3"):
         cls_attention_grid(attention, (3, 3))
+
+
+def test_the_principal_plane_keeps_the_widest_directions_and_says_how_much_they_hold():
+    from kdlab.viz.data_views import principal_plane
+
+    x = torch.zeros(50, 4)
+    x[:, 2] = torch.linspace(-5, 5, 50)  # nearly all the variance on one feature
+    x[:, 0] = 0.1 * torch.tensor([1.0, -1.0]).repeat(25)  # and a little on another
+    coords, explained = principal_plane(x)
+    assert coords.shape == (50, 2)
+    assert abs(abs(coords[:, 0]).max() - 5) < 0.01 and abs(abs(coords[:, 1]).max() - 0.1) < 0.01
+    assert explained[0] > 0.99 and abs(explained.sum() - 1) < 1e-9
+    one, shares = principal_plane(torch.arange(5.0).reshape(5, 1))  # one feature: a line on the plane
+    assert (one[:, 1] == 0).all() and shares.tolist() == [1.0, 0.0]
+
+
+def test_many_classes_are_drawn_as_the_ones_most_involved_in_mistakes():
+    from kdlab.viz.data_views import is_plane, most_confused
+
+    matrix = np.diag(np.full(40, 10))
+    matrix[3, 7] = 5  # 3 taken for 7
+    matrix[20, 3] = 2
+    assert most_confused([np.eye(30)]) is None  # 30 classes: all of them
+    shown = most_confused([matrix, matrix], limit=3)
+    assert shown.tolist() == [3, 7, 20]
+    assert is_plane(torch.zeros(4, 2)) and not is_plane(torch.zeros(4, 3)) and not is_plane(torch.zeros(4, 1, 2))

@@ -86,3 +86,50 @@ def test_on_two_dimensional_data_the_three_decision_boundaries_are_drawn():
     assert translate("compare.decision_title", "en") in [s.value for s in at.subheader]
     assert chart_keys(at)[-1] == "compare_decision"
     assert json.loads(at.get("plotly_chart")[-1].proto.spec)["layout"]["annotations"][0]["text"] == "teacher"
+
+
+def uploaded_points(features: int, classes: int, per_class: int = 10, names=None) -> str:
+    """A CSV dataset of ``features`` numeric columns and ``classes`` classes, kept through the upload path the
+    Distill page uses (``import_upload``): own data, as a class would bring it."""
+    from kdlab.data.uploads import UploadLimits, import_upload
+
+    names = names or [f"c{c}" for c in range(classes)]
+    rows = [",".join([f"f{i}" for i in range(features)] + ["label"])]
+    for c in range(classes):
+        for k in range(per_class):
+            rows.append(",".join([f"{c + 0.1 * k + i:.2f}" for i in range(features)] + [names[c]]))
+    roomy = {"max_classes": 1000} if "max_classes" in UploadLimits.__dataclass_fields__ else {}
+    return import_upload(f"points{features}x{classes}.csv", "\n".join(rows).encode(), UploadLimits(**roomy))
+
+
+def points_run(features: int, classes: int = 3, **overrides) -> str:
+    return finished(RunConfig(dataset=uploaded_points(features, classes, **overrides), teacher="mlp-small",
+                              student="mlp-small", teacher_epochs=1, epochs=1, batch_size=64, log_every=5))
+
+
+@pytest.mark.parametrize("features", [1, 3, 4])
+def test_own_point_data_of_other_than_two_features_gets_the_views_that_fit_it(features):
+    at = open_page(points_run(features))
+    assert_clean(at)
+    keys = chart_keys(at)
+    assert "compare_decision" not in keys  # a boundary exists only on a plane
+    assert ("compare_projection" in keys) == (features > 2)  # wider points: predictions in the principal plane
+    assert {"compare_per_class", "compare_reliability", "compare_confusion_student"} <= set(keys)
+
+
+def test_two_hundred_classes_draw_the_most_confused_few_labelled_and_the_page_stays_fast():
+    import time
+
+    run_id = points_run(2, classes=200)
+    started = time.perf_counter()
+    at = open_page(run_id)
+    seconds = time.perf_counter() - started
+    assert_clean(at)
+    specs = {key: json.loads(chart.proto.spec) for key, chart in zip(chart_keys(at), at.get("plotly_chart"))}
+    for role in ROLES:
+        heatmap = specs[f"compare_confusion_{role}"]["data"][0]
+        assert heatmap["z"]["shape"] == "30, 30" and len(heatmap["x"]) == 30  # the most confused, not 200 × 200
+    assert all(len(bar["x"]) == 30 for bar in specs["compare_per_class"]["data"])
+    assert len(specs["compare_decision"]["data"]) <= 2 * len(ROLES)  # regions and one points trace per panel
+    assert translate("compare.many_classes", "en", shown=30, classes=200) in [c.value for c in at.caption]
+    assert seconds < 60, seconds

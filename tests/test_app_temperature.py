@@ -112,3 +112,14 @@ def test_the_logit_scale_is_shown_and_a_steeper_teacher_stays_informative_longer
     assert steeper["std"] == pytest.approx(3 * scale["std"], rel=1e-6)
     assert steeper["flat_from"] is None or steeper["flat_from"] > 2 * scale["flat_from"]
     assert "temperature_information" in {chart.key for chart in page.get("plotly_chart")}
+
+
+@pytest.mark.parametrize("features", [1, 3, 4])
+def test_own_point_data_of_any_width_shows_its_point_and_its_probabilities(features):
+    from .test_app_compare import points_run
+
+    at = open_page(kdlab_runs=[points_run(features)])
+    assert_clean(at)
+    point = [m.value for m in at.markdown if m.value.startswith(translate("temperature.point", "en", values=""))]
+    assert point and point[0].count("=") == features  # every coordinate, x₁ … x_features
+    assert len(at.get("plotly_chart")) >= 3  # the bars at T = 1 and at T, the sweep

@@ -249,3 +249,14 @@ def test_user_names_reach_a_figure_as_text_never_as_markup_and_cut_to_a_label():
     bars = hostile_figures()[0]
     assert bars.data[0].x[1] == '&lt;span style="font-size:300px"&gt;x&lt;/span&gt;'  # plotly draws it as typed
     assert len(set(figures.confusion_heatmap(np.eye(2), ["x" * 50 + "1", "x" * 50 + "2"], "t").data[0].x)) == 2
+
+
+def test_projected_predictions_draw_one_panel_per_model_coloured_by_its_prediction():
+    coords = np.random.default_rng(0).normal(size=(12, 2))
+    fig = figures.projected_predictions(coords, {"teacher": np.arange(12) % 3, "student": np.zeros(12, int)},
+                                        CLASSES, [0.6, 0.3])
+    assert [a.text for a in fig.layout.annotations] == ["teacher", "distilled student"]
+    assert axis_titles(fig)[0] == "principal component 1 (60 % of the variance)"
+    assert len(fig.data) == 6 and [t.name for t in fig.data if t.showlegend is not False] == CLASSES
+    many = figures.projected_predictions(coords, {"student": np.arange(12)}, [str(c) for c in range(40)], [1, 0])
+    assert len(many.data) == 1  # past MAX_LEGEND_CLASSES classes: one trace, the class in the hover

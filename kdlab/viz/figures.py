@@ -33,13 +33,17 @@ DEFAULT_LABELS = {
     "decision_title": "Decision boundaries", "attention_title": "Attention map", "overlay_title": "Where it looks",
     "token_title": "Attention over the tokens", "tuning_title": "Test accuracy over T × α",
     "information": "information left (nats)", "information_title": "What the soft targets still say as T grows",
-    "input_title": "input", "map_title": "map",
+    "input_title": "input", "map_title": "map", "projection_title": "Predictions in the data's principal plane",
+    "component_1": "principal component 1 ({share} % of the variance)",
+    "component_2": "principal component 2 ({share} % of the variance)",
 }
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]
 HEIGHT = 450
 MAX_LINE_POINTS = 300  # per loss trace: more adds nothing visible at chart width, and costs every live redraw
 MAX_MARKERS = 40  # per epoch curve
+MAX_CELL_TEXT = 30  # classes up to which a confusion matrix writes its count in each cell
+MAX_LEGEND_CLASSES = 30  # classes up to which points get one legend entry (and trace) per class
 
 
 def _text(labels: dict | None) -> dict:
@@ -260,9 +264,11 @@ def per_class_bars(class_names, per_class: dict, *, title: str | None = None, la
 
 
 def confusion_heatmap(matrix, class_names, title: str, *, labels: dict | None = None) -> go.Figure:
-    """Counts with rows = true class (top to bottom) and columns = predicted class, each cell labelled."""
+    """Counts with rows = true class (top to bottom) and columns = predicted class, each cell labelled while there
+    are at most ``MAX_CELL_TEXT`` classes (pass fewer, e.g. ``data_views.most_confused``, for a readable matrix)."""
     text, matrix, names = _text(labels), np.asarray(matrix), figure_labels(class_names)
-    fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, text=matrix, texttemplate="%{text}", colorscale="Blues",
+    cells = dict(text=matrix, texttemplate="%{text}") if len(names) <= MAX_CELL_TEXT else {}
+    fig = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", **cells,
                                colorbar=dict(title=dict(text=text["count"]))))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="bottom")
@@ -309,12 +315,39 @@ def decision_boundaries(grids: dict, points, point_labels, *, class_names=None, 
     for col, (xs, ys, class_grid, *_) in enumerate(grids.values(), start=1):
         fig.add_trace(go.Heatmap(x=xs, y=ys, z=class_grid, colorscale=_class_scale(num_classes), zmin=-0.5,
                                  zmax=num_classes - 0.5, opacity=0.35, showscale=False, hoverinfo="skip"), 1, col)
-        for c in range(num_classes):
-            mine = points[point_labels == c]
-            fig.add_trace(go.Scatter(x=mine[:, 0], y=mine[:, 1], mode="markers", name=names[c], legendgroup=str(c),
-                                     showlegend=col == 1, marker=dict(color=_color(c), size=6,
-                                                                      line=dict(color="white", width=0.8))), 1, col)
+        _class_points(fig, points, point_labels, names, col)
     return _style(fig, title or text["decision_title"], text["feature_1"], text["feature_2"], height=480)
+
+
+def _class_points(fig: go.Figure, points: np.ndarray, classes: np.ndarray, names: list[str], col: int) -> None:
+    """Points coloured by class in panel ``col``: a trace and a legend entry per class while there are at most
+    ``MAX_LEGEND_CLASSES``; past that one trace, the class in the hover (hundreds of traces would stall a page)."""
+    marker = dict(size=6, line=dict(color="white", width=0.8))
+    if len(names) > MAX_LEGEND_CLASSES:
+        fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
+                                 hovertext=[names[c] for c in classes], hoverinfo="text",
+                                 marker=dict(**marker, color=[_color(c) for c in classes])), 1, col)
+        return
+    for c, name in enumerate(names):
+        mine = points[classes == c]
+        fig.add_trace(go.Scatter(x=mine[:, 0], y=mine[:, 1], mode="markers", name=name, legendgroup=str(c),
+                                 showlegend=col == 1, marker=dict(**marker, color=_color(c))), 1, col)
+
+
+def projected_predictions(coords, predictions: dict, class_names, explained, *, title: str | None = None,
+                          labels: dict | None = None) -> go.Figure:
+    """Point data of more than two features in its principal plane (``data_views.principal_plane``): one panel
+    per model, each test point coloured by the class that model predicts; the axes say how much of the variance
+    each component holds."""
+    text, coords = _text(labels), np.asarray(coords, dtype=float)
+    names = figure_labels(class_names)
+    fig = make_subplots(rows=1, cols=max(len(predictions), 1), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[_name(text, name) for name in predictions])
+    for col, predicted in enumerate(predictions.values(), start=1):
+        _class_points(fig, coords, np.asarray(predicted), names, col)
+    share = [f"{100 * e:.0f}" for e in explained]
+    return _style(fig, title or text["projection_title"], text["component_1"].format(share=share[0]),
+                  text["component_2"].format(share=share[1]), height=480)
 
 
 def attention_heatmap(matrix, x_labels, y_labels, title: str | None = None, *, labels: dict | None = None) -> go.Figure:

@@ -183,10 +183,11 @@ def decision_grid(model: nn.Module, x_points, resolution: int = 120, margin: flo
 def boundary_panels(loaded_runs: dict, resolution: int = 80) -> dict[str, dict]:
     """Decision-boundary panels of the distilled students of 2-D runs, grouped by dataset (runs on one dataset
     share their test points): ``{dataset: {"grids": {name: grid}, "points", "labels", "class_names"}}``.
-    ``loaded_runs`` maps a display name to a ``kdlab.runs.loading.LoadedRun``; runs on other modalities are skipped."""
+    ``loaded_runs`` maps a display name to a ``kdlab.runs.loading.LoadedRun``; runs on other modalities, and point
+    data of other than two features (an uploaded CSV), are skipped."""
     panels: dict[str, dict] = {}
     for name, run in loaded_runs.items():
-        if run.splits.modality != "points":
+        if run.splits.modality != "points" or run.splits.x_test.shape[1] != 2:
             continue
         panel = panels.setdefault(run.config.dataset, {"grids": {}, "points": run.splits.x_test.numpy(),
                                                         "labels": run.splits.y_test.numpy(),

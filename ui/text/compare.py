@@ -89,4 +89,30 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.fig.feature_1": {"en": "x₁", "zh": "x₁"},
     "compare.fig.feature_2": {"en": "x₂", "zh": "x₂"},
     "compare.fig.decision_title": {"en": "Decision boundaries over the test data", "zh": "测试数据上的决策边界"},
+    "compare.many_classes": {
+        "en": "{classes} classes are too many to label one by one: these views show the {shown} classes the models "
+              "confuse most often (the most mistakes, made on them or into them, over the three models).",
+        "zh": "{classes} 个类别太多，无法逐一标注：以下图中只显示模型最常混淆的 {shown} 个类别（三个模型在这些类别上，"
+              "或错判为这些类别的错误最多）。"},
+    "compare.confusion_help_many": {
+        "en": "Rows: the true class; columns: the predicted class; each cell counts test samples, for the {shown} "
+              "classes most often confused out of {classes} (hover a cell for its count). The diagonal holds the "
+              "hits; an off-diagonal cell shows two classes a model mixes up.",
+        "zh": "行：真实类别；列：预测类别；每个格子是测试样本数，只显示 {classes} 个类别中最常被混淆的 {shown} 个"
+              "（把鼠标移到格子上可看到数量）。对角线是预测正确的样本；对角线以外的格子表示模型混淆的两个类别。"},
+    "compare.projection_title": {"en": "Predictions in the data's principal plane", "zh": "数据主平面上的预测"},
+    "compare.projection_help": {
+        "en": "These points have {features} features, so no decision boundary can be drawn on a plane. Instead each "
+              "test sample is placed by its first two principal components (the two directions in which the data "
+              "varies most; each axis says how much of the variance it holds) and coloured by the class each model "
+              "predicts. Where the distilled student's colours follow the teacher's, it has learned the teacher's "
+              "answers.",
+        "zh": "这些数据点有 {features} 个特征，无法在平面上画出决策边界。这里改为按前两个主成分（数据变化最大的两个"
+              "方向；每条坐标轴注明它占方差的比例）摆放每个测试样本，颜色为各模型预测的类别。蒸馏学生的颜色与教师"
+              "越一致，说明它学到了教师的答案。"},
+    "compare.fig.projection_title": {"en": "Predicted class of each test sample", "zh": "每个测试样本的预测类别"},
+    "compare.fig.component_1": {"en": "principal component 1 ({share} % of the variance)",
+                                "zh": "第一主成分（占方差的 {share} %）"},
+    "compare.fig.component_2": {"en": "principal component 2 ({share} % of the variance)",
+                                "zh": "第二主成分（占方差的 {share} %）"},
 }

@@ -28,7 +28,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Every logit is divided by T before the softmax. Higher T: flatter probabilities, more weight on the "
               "wrong classes; the predicted class never changes.",
         "zh": "在 softmax 之前，每个 logit 都除以 T。T 越高，概率越平坦，错误类别获得的权重越多；预测的类别始终不变。"},
-    "temperature.point": {"en": "The point: x₁ = {x1}, x₂ = {x2}", "zh": "该点：x₁ = {x1}，x₂ = {x2}"},
+    "temperature.point": {"en": "The point: {values}", "zh": "该点：{values}"},
+    "temperature.point_more": {"en": "{values} and {more} more features", "zh": "{values}，另有 {more} 个特征"},
     "temperature.text": {"en": "The review: “{words}”", "zh": "这条评论：“{words}”"},
     "temperature.says": {"en": "the {model} says {answer}", "zh": "{model}的预测为 {answer}"},
     "temperature.sep": {"en": ", ", "zh": "，"},
