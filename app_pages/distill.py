@@ -17,7 +17,7 @@ from kdlab.data import class_names_of
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.common import latest_run, runner, submit, tr
-from ui.data_upload import data_upload_ui
+from ui.data_upload import data_upload_ui, offered_datasets
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import form_state as loss_state
 from ui.loss_controls import loss_ui, nearest, teachers_ui
@@ -148,7 +148,7 @@ upload_ui()
 data_upload_ui()
 left, middle, right = st.columns(3)
 with left:
-    datasets = DATASETS.names()
+    datasets = offered_datasets()  # this workspace's uploads, no other's
     dataset = st.selectbox(tr("distill.dataset"), datasets, index=pick(datasets, saved.dataset), key="distill_dataset")
     modality = DATASETS.get(dataset).meta["modality"]
     st.caption(tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))

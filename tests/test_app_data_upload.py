@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from kdlab import RunConfig
+
 from .conftest import assert_clean
 from .test_uploads import csv_bytes, image_zip, written
 
 
-def open_distill() -> AppTest:
+def open_distill(workspace: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=120)
+    if workspace:
+        at.session_state["kdlab_workspace"] = workspace
     return at.run().switch_page("app_pages/distill.py").run()
 
 
@@ -39,3 +43,15 @@ def test_an_upload_message_is_escaped_once_so_it_reads_as_written():
     message = at.error[0].value
     assert "not a number\\: 'nan'" in message  # escaped once: Markdown shows "not a number: 'nan'"
     assert "\\\\" not in message and " object at 0x" not in message
+
+
+def test_an_upload_is_offered_in_its_workspace_only_and_its_browser_deletes_it():
+    mine, other = open_distill("upload-a"), open_distill("upload-b")
+    mine.file_uploader(key="distill_data_file").set_value(("own.csv", csv_bytes(per_class=11), "text/csv")).run()
+    dataset = mine.selectbox(key="distill_dataset").value
+    assert dataset.startswith("upload-own-") and dataset in mine.selectbox(key="distill_dataset").options
+    assert dataset not in other.run().selectbox(key="distill_dataset").options  # another workspace: not listed
+    mine.button(key=f"distill_data_delete_{dataset}").click().run()
+    assert_clean(mine)
+    assert f"{dataset}.pt" not in written() and dataset not in mine.selectbox(key="distill_dataset").options
+    assert mine.selectbox(key="distill_dataset").value == RunConfig().dataset  # the form falls back to the default

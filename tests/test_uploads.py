@@ -13,7 +13,7 @@ from kdlab import RunConfig
 from kdlab.cli import main
 from kdlab.data import DATASETS, load_dataset
 from kdlab.data.noise import flip_labels
-from kdlab.data.uploads import UploadLimits, datasets_dir, import_upload, stored_uploads
+from kdlab.data.uploads import UploadLimits, datasets_dir, delete_upload, import_upload, uploads_in
 from kdlab.train import run_distillation
 
 
@@ -51,7 +51,7 @@ def written() -> list:
 
 def test_a_csv_becomes_a_standardised_points_dataset_with_a_fixed_stratified_split():
     name = import_upload("My Pets.csv", csv_bytes())
-    assert name.startswith("upload-my-pets-") and name in DATASETS.names() and name in stored_uploads()
+    assert name.startswith("upload-my-pets-") and name in DATASETS.names()
     splits = load_dataset(name)
     assert (splits.modality, splits.class_names, splits.input_shape) == ("points", ["cat", "dog"], (2,))
     assert (len(splits.x_train), len(splits.x_test)) == (16, 4)
@@ -179,3 +179,49 @@ def test_features_near_1e308_keep_their_information_once_standardised():
     assert torch.isfinite(huge.x_train).all() and torch.isfinite(huge.x_test).all()
     assert torch.equal(huge.x_train, plain.x_train) and torch.equal(huge.x_test, plain.x_test)  # as if it were ±1
     assert torch.equal(huge.x_train[:, 0] > 0, huge.y_train == huge.class_names.index("up"))
+
+
+def test_an_upload_is_capped_on_disk_once_decoded_and_images_are_kept_as_bytes():
+    tiny = zip_bytes({f"{cls}/{i}.png": png(i, size=(1, 1)) for cls in ("a", "b") for i in range(25)})
+    assert len(tiny) < 10_000  # 50 images of one pixel: each becomes 28 x 28
+    with pytest.raises(ValueError, match=r"becomes 0.0 MB of tensors; at most .* \(max_upload_unpacked_mb\)"):
+        import_upload("tiny.zip", tiny, UploadLimits(max_unpacked_bytes=20_000))
+    from PIL import Image
+
+    def rgb(i: int) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (1, 1), (i % 256, 7 * i % 256, 13 * i % 256)).save(out, format="PNG")
+        return out.getvalue()
+
+    colours = zip_bytes({f"{cls}/{i}.png": rgb(i + 100 * k) for k, cls in enumerate("ab") for i in range(100)})
+    kept = datasets_dir() / f"{import_upload('colours.zip', colours)}.pt"
+    assert kept.stat().st_size < 1.1 * 200 * 3 * 28 * 28  # a byte per value, not float32's four
+    splits = load_dataset(kept.stem)
+    assert splits.x_train.dtype == torch.float32 and 0 <= splits.x_train.min() and splits.x_train.max() <= 1
+
+
+def test_kept_uploads_together_are_capped_and_the_same_content_again_takes_no_room():
+    first = csv_bytes(classes=("x", "y"), per_class=9)
+    import_upload("first.csv", first)
+    full = UploadLimits(max_total_bytes=sum(p.stat().st_size for p in datasets_dir().glob("upload-*.pt")))
+    with pytest.raises(ValueError, match=r"use .* MB of the .* MB they may use \(max_upload_total_mb\); delete"):
+        import_upload("second.csv", csv_bytes(classes=("x", "z"), per_class=9), full)
+    assert import_upload("first.csv", first, full).startswith("upload-first-")
+    from kdlab.serve.settings import ServerSettings
+
+    assert ServerSettings(max_upload_total_mb=3).upload_limits.max_total_bytes == 3 * 2**20
+
+
+def test_uploads_are_listed_per_workspace_and_deleted_only_by_their_owners():
+    alice, bob = "a" * 32, "b" * 32
+    data = csv_bytes(classes=("left", "right"), per_class=7)
+    name = import_upload("shared.csv", data, workspace="class-1", owner=alice)
+    assert [u.name for u in uploads_in("class-1", alice)] == [name] and uploads_in("class-1", alice)[0].mine
+    assert uploads_in("class-2", alice) == [] and not uploads_in("class-1", bob)[0].mine
+    with pytest.raises(ValueError, match="only the browser that uploaded it may delete it"):
+        delete_upload(name, "class-1", bob)
+    assert import_upload("shared.csv", data, workspace="class-1", owner=bob) == name  # bob uploads it too
+    assert delete_upload(name, "class-1", alice) is False  # bob's claim keeps the file
+    assert f"{name}.pt" in written() and uploads_in("class-1", bob)[0].mine
+    assert delete_upload(name, "class-1", bob) is True
+    assert f"{name}.pt" not in written() and uploads_in("class-1") == [] and name not in DATASETS.names()

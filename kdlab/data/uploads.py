@@ -3,10 +3,13 @@ class), checked, converted once to tensors and kept under ``$KDLAB_HOME/datasets
 and the CLI (``--data-file``) can use by name (``upload-<name>-<hash>``).
 
 Everything is checked before anything is written, so a bad file leaves nothing behind and gets one sentence:
-at least ``MIN_CLASSES`` classes with ``MIN_PER_CLASS`` samples each, at most ``limits.max_samples`` samples; zip
+at least ``MIN_CLASSES`` classes with ``MIN_PER_CLASS`` samples each, at most ``limits.max_samples`` samples and
+``limits.max_classes`` classes; the tensors kept within ``limits.max_unpacked_bytes`` and all kept uploads within
+``limits.max_total_bytes`` (``upload_store`` keeps who uploaded what, so a workspace lists its own); zip
 entries may not leave their folder (no ``..``, no absolute paths, no links), and their count, each one's size and
 their unpacked total are capped before a byte is unpacked (a "zip bomb" is refused from its directory). Images are
-resized to ``IMAGE_SIZE`` squared. The 80/20 split is stratified and fixed, as for digits.
+resized to ``IMAGE_SIZE`` squared and kept as bytes (a quarter of float32's disk). The 80/20 split is stratified
+and fixed, as for digits.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import io
 import re
 import threading
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -21,10 +25,12 @@ from typing import BinaryIO
 import torch
 
 from ..tensor_files import load_tensors, save_tensors
-from .base import DATASETS, Splits, kdlab_home, register_dataset, stratified_split
+from .base import DATASETS, Splits, register_dataset, stratified_split
 from .upload_csv import CappedReader, csv_tensors
+from .upload_store import PREFIX, Upload, claim, claimed, datasets_dir, delete_upload, kept_bytes
 
-PREFIX = "upload-"
+__all__ = ["PREFIX", "UploadLimits", "Upload", "datasets_dir", "delete_upload", "import_data_file", "import_upload",
+           "register_upload", "uploads_in"]
 MIN_CLASSES, MIN_PER_CLASS = 2, 5
 IMAGE_SIZE = 28
 MAX_TOTAL_PIXELS = 64 * 2**20  # decoded pixels of one zip, all images together
@@ -36,15 +42,12 @@ class UploadLimits:
     """The server's caps on one upload (``ServerSettings.upload_limits``)."""
 
     max_bytes: int = 20 * 2**20  # the file as uploaded
-    max_unpacked_bytes: int = 100 * 2**20  # a zip's entries, all together
+    max_unpacked_bytes: int = 100 * 2**20  # a zip's entries, all together, and the tensors kept on disk
     max_files: int = 5000  # a zip's entries
     max_samples: int = 20000  # rows or images
     max_features: int = 1024  # CSV feature columns
     max_classes: int = 100  # distinct labels (CSV) or class folders (zip)
-
-
-def datasets_dir() -> Path:
-    return kdlab_home() / "datasets"
+    max_total_bytes: int = 500 * 2**20  # every kept upload together, on disk
 
 
 def _fail(message: str) -> None:
@@ -117,7 +120,7 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
     if not pictures:
         _fail("the zip archive holds no images (png, jpg, bmp, gif or webp) in class folders")
     x = torch.stack([torch.frombuffer(bytearray(p.tobytes()), dtype=torch.uint8) for p in pictures])
-    x = x.view(len(pictures), IMAGE_SIZE, IMAGE_SIZE, 3).permute(0, 3, 1, 2).float() / 255
+    x = x.view(len(pictures), IMAGE_SIZE, IMAGE_SIZE, 3).permute(0, 3, 1, 2)  # bytes: loaded as x / 255
     if torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 1], x[:, 2]):  # greyscale images: one channel
         x = x[:, :1]
     return x.contiguous(), labels
@@ -143,10 +146,19 @@ def _slug(filename: str) -> str:
     return stem or "data"
 
 
-def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits()) -> str:
+def _disk_room(limits: UploadLimits, needed: int = 0) -> None:
+    used, total = kept_bytes(), limits.max_total_bytes
+    if used + needed > total:
+        _fail(f"the uploads kept on this server use {used / 2**20:.1f} MB of the {total / 2**20:g} MB they may use "
+              "(max_upload_total_mb); delete some of your uploads first")
+
+
+def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits(),
+                  workspace: str | None = None, owner: str | None = None) -> str:
     """Check ``data`` (a ``.csv`` or a ``.zip`` by its name; bytes or a binary stream, read at most
     ``limits.max_bytes + 1`` bytes of), keep it as a dataset and return its name; the same content gives the same
-    name. ``ValueError`` with one sentence for anything wrong, with nothing written."""
+    name. In the app, ``workspace`` and ``owner`` (the browser key) claim it: listed there, deletable by that
+    browser. ``ValueError`` with one sentence for anything wrong, with nothing written."""
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
             _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
@@ -154,28 +166,38 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     kind = Path(filename).suffix.lower()
     if kind not in (".csv", ".zip"):
         _fail(f"upload a .csv file or a .zip of image folders, not {kind or 'a file without extension'!r}")
+    _disk_room(limits)
     source = CappedReader(data, limits.max_bytes)
     if kind == ".csv":  # read as it is parsed, refused at the first row past a cap
         x, labels = csv_tensors(io.BufferedReader(source), limits)
     else:
         x, labels = _zip_tensors(source.read_all(), limits)
-    classes = sorted(set(labels))
-    counts = {c: labels.count(c) for c in classes}
+    counts = Counter(labels)
+    classes = sorted(counts)
     if len(classes) < MIN_CLASSES:
         _fail(f"the data has {len(classes)} class; at least {MIN_CLASSES} are needed")
     few = [c for c, n in counts.items() if n < MIN_PER_CLASS]
     if few:
         _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}")
-    y = torch.tensor([classes.index(label) for label in labels])
+    index = {c: i for i, c in enumerate(classes)}
+    y = torch.tensor([index[label] for label in labels])
     train, test = stratified_split(y, test_fraction=0.2, seed=0)
     x_train, x_test = x[train], x[test]
     if kind == ".csv":
         x_train, x_test = _standardised(x_train, x_test)
+    tensors = {"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test]}
+    size = sum(t.nelement() * t.element_size() for t in tensors.values())
+    if size > limits.max_unpacked_bytes:
+        _fail(f"the data becomes {size / 2**20:.1f} MB of tensors; at most {limits.max_unpacked_bytes / 2**20:g} MB "
+              "are allowed (max_upload_unpacked_mb)")
     name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
     path = datasets_dir() / f"{name}.pt"
-    save_tensors({"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test],
-                  "class_names": classes, "modality": "points" if kind == ".csv" else "image",
-                  "source": Path(filename).name[:120]}, path)
+    if not path.is_file():  # the same content again takes no more room
+        _disk_room(limits, size)
+        save_tensors({**tensors, "class_names": classes, "modality": "points" if kind == ".csv" else "image",
+                      "source": Path(filename).name[:120]}, path)
+    if workspace is not None:
+        claim(name, Path(filename).name[:120], workspace, owner)
     register_upload(name)
     return name
 
@@ -212,19 +234,18 @@ def _register_upload(name: str) -> bool:
 
     def loader(seed: int, **_) -> Splits:
         data = load_tensors(path)
-        return Splits(name, data["x_train"], data["y_train"], data["x_test"], data["y_test"],
-                      list(data["class_names"]), data["modality"])
+        x_train, x_test = (x.float() / 255 if x.dtype == torch.uint8 else x for x in (data["x_train"], data["x_test"]))
+        return Splits(name, x_train, data["y_train"], x_test, data["y_test"], list(data["class_names"]),
+                      data["modality"])
 
     register_dataset(name, modality=stored["modality"], num_classes=len(stored["class_names"]),
                      summary=f"uploaded: {stored['source']}")(loader)
     return True
 
 
-def stored_uploads() -> list[str]:
-    """Every upload kept under ``$KDLAB_HOME/datasets``, registered so that pages can offer it."""
-    folder = datasets_dir()
-    names = sorted(p.stem for p in folder.glob(f"{PREFIX}*.pt")) if folder.is_dir() else []
-    return [n for n in names if register_upload(n)]
+def uploads_in(workspace: str, owner: str | None = None) -> list[Upload]:
+    """The uploads claimed in ``workspace``, registered so that its pages can offer them (no other workspace's)."""
+    return [u for u in claimed(workspace, owner) if register_upload(u.name)]
 
 
 DATASETS.add_resolver(register_upload)

@@ -85,7 +85,7 @@ class ServerSettings:
 
         return UploadLimits(max_bytes=self.max_upload_mb * MIB, max_unpacked_bytes=self.max_upload_unpacked_mb * MIB,
                             max_files=self.max_upload_files, max_samples=self.max_dataset_samples,
-                            max_classes=self.max_classes)
+                            max_classes=self.max_classes, max_total_bytes=self.max_upload_total_mb * MIB)
 
     @property
     def cache_budget_bytes(self) -> int:
