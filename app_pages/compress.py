@@ -4,7 +4,7 @@ import streamlit as st
 from kdlab.compress.config import FINETUNE_SOURCES, CompressRequest
 from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
-from ui.common import SELECTED_KEY, runner, select_run, tr, workspace
+from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, workspace
 from ui.variants import variant_downloads, variants_table
 
 FIG_KEYS = ("size", "latency", "accuracy", "frontier", "size_title", "latency_title", "teacher", "student",
@@ -85,9 +85,12 @@ st.markdown(tr("compress.intro"))
 store = runner().store
 run_id = run_ui(store)
 request = knobs_ui()
-if st.button(tr("compress.start"), type="primary", key="compress_start"):
+yours = store.get(run_id).owner == browser_key()  # only the browser that started a run may compress it
+if not yours:
+    st.caption(tr("compress.not_yours"))
+if st.button(tr("compress.start"), type="primary", disabled=not yours, key="compress_start"):
     try:
-        runner().compress(run_id, request)
+        runner().compress(run_id, request, browser_key())
     except ValueError as err:
         st.error(tr("common.error", message=str(err)))
 progress_ui(run_id)

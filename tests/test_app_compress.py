@@ -1,27 +1,34 @@
 """The Compress page, driven by AppTest through app.py's navigation on a real tiny run: the no-run line, a bad knob
-refused in one line with nothing queued or written, and a compression through the job queue (a worker process)
-that ends in the table, two Pareto plots, a measured verdict and the downloads."""
+refused in one line with nothing queued or written, a compression through the job queue (a worker process) that
+ends in the table, two Pareto plots, a measured verdict and the downloads — exported by a worker too, never by the
+server — and a run that only the browser that started it may compress or export."""
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from kdlab.compress.config import CompressRequest
+from kdlab.data import kdlab_home
 from ui.text import t as translate
 
-from .conftest import app_jobs, assert_clean, finished_run, tiny_config
+from .conftest import app_jobs, assert_clean, finished_runs, tiny_config
 
 APP = "../app.py"
 PAGE = "app_pages/compress.py"
 WORKSPACE = "compress-page"
+OWNER = "c0ffee" * 5 + "00"  # the browser that started the run
+STRANGER = "beef" * 8  # another browser in the same workspace
 
 
-def open_page(workspace: str) -> AppTest:
+def open_page(workspace: str, browser: str = OWNER) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["ws"] = workspace
+    at.session_state["kdlab_browser"] = browser
     return at.run().switch_page(PAGE).run()
 
 
@@ -33,9 +40,16 @@ def wait_for_compression(run_id: str, deadline_s: float = 180) -> None:
     assert app_jobs().compressions[run_id].status == "ready", app_jobs().compressions[run_id].error
 
 
+def wait_for_export(job) -> None:
+    deadline = time.monotonic() + 180
+    while job.status in ("queued", "running"):
+        assert time.monotonic() < deadline, "the export did not finish in 180 s"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def run_id() -> str:
-    return finished_run(tiny_config(teacher="cnn-small", epochs=4, seed=13), WORKSPACE)
+    return finished_runs([tiny_config(teacher="cnn-small", epochs=4, seed=13)], WORKSPACE, owner=OWNER)[0]
 
 
 def test_without_a_finished_run_the_page_says_so_in_one_line():
@@ -67,8 +81,8 @@ def test_a_compression_runs_on_a_worker_and_draws_the_table_the_frontier_and_the
     assert_clean(at)
     table = at.dataframe[0].value
     assert list(table.index) == ["teacher", "student", "student/int8", "student/prune-50-structured",
-                                 "student/prune-50-structured+ft-teacher", "baseline", "baseline/int8",
-                                 "baseline/prune-50-structured", "baseline/prune-50-structured+ft-teacher"]
+                                 "student/prune-50-structured+ft2-teacher", "baseline", "baseline/int8",
+                                 "baseline/prune-50-structured", "baseline/prune-50-structured+ft2-teacher"]
     size = translate("compress.col.size_kib", "en")
     assert table.loc["student/int8", size] < table.loc["student", size] / 2.5
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
@@ -77,7 +91,7 @@ def test_a_compression_runs_on_a_worker_and_draws_the_table_the_frontier_and_the
     verdict = "\n".join(m.value for m in at.markdown)
     assert "student/int8" in verdict and "smaller on disk" in verdict and "McNemar" in verdict
     assert "won back" in verdict  # the fine-tuning's recovery, measured
-    assert at.get("download_button")
+    assert at.button(key="compress_prepare_onnx") and at.button(key="compress_prepare_safetensors")
 
 
 @pytest.fixture
@@ -85,20 +99,66 @@ def compressed(run_id) -> str:
     """The run with the variants the page test above makes (made here through the job runner when this test runs
     alone)."""
     if not app_jobs().store.variants(run_id):
-        app_jobs().compress(run_id, CompressRequest(int8=True, prune=0.5, structured=True, finetune=2))
+        app_jobs().compress(run_id, CompressRequest(int8=True, prune=0.5, structured=True, finetune=2), OWNER)
         wait_for_compression(run_id)
     return run_id
 
 
-def test_the_onnx_export_is_checked_against_pytorch_and_int8_says_why_it_has_none(compressed):
+@pytest.fixture
+def server_cannot_export(monkeypatch):
+    """torch.onnx.export called in this (the server's) process fails the test loudly."""
+    def trap(*args, **kwargs):
+        raise AssertionError("torch.onnx.export ran in the server process")
+
+    monkeypatch.setattr(torch.onnx, "export", trap)
+
+
+def test_the_onnx_export_runs_on_a_worker_is_checked_and_int8_says_why_it_has_none(compressed,
+                                                                                    server_cannot_export):
     at = open_page(WORKSPACE)
-    at.selectbox(key="compress_download_model").set_value("student/prune-50-structured+ft-teacher")
+    at.selectbox(key="compress_download_model").set_value("student/prune-50-structured+ft2-teacher")
     at.button(key="compress_prepare_onnx").click().run()
     assert_clean(at)
-    assert any("agrees with PyTorch on 100.00%" in c.value for c in at.caption)
+    job = app_jobs().exports[(compressed, "student/prune-50-structured+ft2-teacher", "onnx")]
+    assert at.get("progress") or job.status == "ready"  # the progress while a worker exports it
+    wait_for_export(job)
+    at.run()
+    assert_clean(at)
+    assert any("PyTorch on 100.00 % of the" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert at.get("download_button")
+    assert Path(job.path).is_relative_to(kdlab_home()) and Path(job.path).stat().st_size > 0  # read back on click
     at.selectbox(key="compress_download_model").set_value("student/int8")
     at.button(key="compress_prepare_onnx").click().run()
+    wait_for_export(app_jobs().exports[(compressed, "student/int8", "onnx")])
+    at.run()
     assert any("has no ONNX export" in w.value for w in at.warning)
+
+
+def test_another_browser_can_neither_compress_nor_export_the_run(compressed):
+    at = open_page(WORKSPACE, browser=STRANGER)
+    assert_clean(at)
+    assert at.button(key="compress_start").disabled
+    captions = [c.value for c in at.caption]
+    assert translate("compress.not_yours", "en") in captions
+    assert translate("compress.downloads_not_yours", "en") in captions
+    assert "compress_download_model" not in [box.key for box in at.selectbox]
+    before = app_jobs().store.variants(compressed)
+    for owner in (STRANGER, None):
+        with pytest.raises(ValueError, match="only that browser can compress it"):
+            app_jobs().compress(compressed, CompressRequest(int8=True), owner)
+        with pytest.raises(ValueError, match="only that browser can export its models"):
+            app_jobs().export(compressed, "student", "onnx", owner)
+    assert app_jobs().store.variants(compressed) == before
+
+
+def test_a_compression_with_other_settings_is_a_new_variant(compressed):
+    before = {row["name"]: row for row in app_jobs().store.variants(compressed)}
+    app_jobs().compress(compressed, CompressRequest(prune=0.5, structured=True, finetune=1, roles=("student",)),
+                        OWNER)
+    wait_for_compression(compressed)
+    after = {row["name"]: row for row in app_jobs().store.variants(compressed)}
+    assert "student/prune-50-structured+ft1-teacher" in after
+    assert after["student/prune-50-structured+ft2-teacher"] == before["student/prune-50-structured+ft2-teacher"]
 
 
 def test_the_page_speaks_chinese(run_id):
@@ -114,6 +174,7 @@ def test_history_and_compare_show_the_variants_and_history_offers_the_files(comp
     run_id = compressed
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["ws"] = WORKSPACE
+    at.session_state["kdlab_browser"] = OWNER
     at.run().switch_page("app_pages/history.py").run()
     ids = list(at.dataframe(key="history_table").value["id"])
     at.session_state["history_table"] = {"selection": {"rows": [ids.index(run_id)], "columns": []}}

@@ -214,8 +214,8 @@ def compressed():
 def test_a_stored_run_gets_every_variant_measured_and_kept_with_it(compressed):
     run_id, variants = compressed
     names = {"teacher", "student", "baseline"} | {f"{role}/{v}" for role in ("student", "baseline") for v in (
-        "int8", "prune-50-structured", "prune-50-structured+ft-teacher", "prune-50-structured+ft-labels", "rank-4",
-        "rank-4+ft-teacher", "rank-4+ft-labels")}
+        "int8", "prune-50-structured", "prune-50-structured+ft3-teacher", "prune-50-structured+ft3-labels", "rank-4",
+        "rank-4+ft3-teacher", "rank-4+ft3-labels")}
     assert set(variants) == names
     assert {row["name"] for row in RunStore().variants(run_id)} == names
     student = variants["student"].metrics
@@ -230,16 +230,15 @@ def test_a_stored_run_gets_every_variant_measured_and_kept_with_it(compressed):
 def test_fine_tuning_from_the_teacher_recovers_accuracy_that_pruning_lost(compressed):
     _, variants = compressed
     pruned = variants["student/prune-50-structured"].metrics["accuracy"]
-    assert variants["student/prune-50-structured+ft-teacher"].metrics["accuracy"] > pruned
-    found = {f["name"]: f for f in findings([{"name": v.name, "role": v.role, **v.metrics}
-                                              for v in variants.values()])}
-    recovery = found["student/prune-50-structured+ft-teacher"]
+    assert variants["student/prune-50-structured+ft3-teacher"].metrics["accuracy"] > pruned
+    found = {f["name"]: f for f in findings([v.row() for v in variants.values()])}
+    recovery = found["student/prune-50-structured+ft3-teacher"]
     assert recovery["source"] == "teacher" and recovery["recovered"] > 0
 
 
 def test_a_stored_variant_exports_to_onnx_that_agrees_with_pytorch(compressed):
     run_id, _ = compressed
-    data, about = model_file(RunStore(), run_id, "onnx", "student/prune-50-structured+ft-teacher")
+    data, about = model_file(RunStore(), run_id, "onnx", "student/prune-50-structured+ft3-teacher")
     assert data[:2] and "agrees with PyTorch on 100.00%" in about
     data, about = model_file(RunStore(), run_id, "safetensors", "baseline")
     assert rebuild(data, CAPS)[1]["model"] == "mlp-small"

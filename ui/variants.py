@@ -1,11 +1,15 @@
-"""A run's compressed variants, wherever a run is shown (Compress, History, Compare): their measured numbers and
-their files (safetensors; ONNX exported on request and checked with onnxruntime)."""
+"""A run's compressed variants, wherever a run is shown (Compress, History, Compare): their measured numbers and,
+for the browser that started the run, their files — safetensors, or ONNX checked with onnxruntime — made by a
+worker process on request (``JobRunner.export``: never in the server) and offered once written."""
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from kdlab.compress.config import CompressRequest
-from kdlab.compress.record import model_file
-from ui.common import runner, tr
+from kdlab.compress.record import EXPORT_FORMATS
+from kdlab.viz.numbers import count, nbytes, percent
+from ui.common import browser_key, runner, tr
 
 COLUMNS = ("accuracy_pct", "agreement_pct", "size_kib", "params", "nonzero", "mflops", "latency_1", "latency_64",
            "notes")
@@ -24,31 +28,54 @@ def variants_table(rows: list[dict], page: str) -> None:
                   threads=rows[0]["threads"]))
 
 
-@st.cache_data(max_entries=16, ttl=300, show_spinner=False)
-def exported(run_id: str, name: str, what: str) -> tuple[bytes, str]:
-    return model_file(runner().store, run_id, what, name)
-
-
 def variant_downloads(run_id: str, rows: list[dict], page: str) -> None:
-    """The run's students and every stored variant as safetensors, and as ONNX checked by onnxruntime against
-    PyTorch (exported when asked: it takes a second or two)."""
+    """The run's students and every stored variant as files, for the browser that started the run: a button asks
+    a worker for the file, the progress shows while it works, then the file is offered."""
     st.subheader(tr("compress.downloads"))
-    stored = list(runner().store.weights(run_id))
-    names = list(dict.fromkeys([*stored, *(r["name"] for r in rows if r["role"] != "teacher")]))
+    record = runner().store.get(run_id)
+    if record.owner is None or record.owner != browser_key():
+        st.caption(tr("compress.downloads_not_yours"))
+        return
+    roles = ["student", "baseline"] if record.config.get("baseline", True) else ["student"]
+    names = list(dict.fromkeys([*roles, *(r["name"] for r in rows if r["role"] != "teacher")]))
     name = st.selectbox(tr("compress.download_model"), names, key=f"{page}_download_model")
+    for column, what in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS):
+        if column.button(tr(f"compress.prepare_{what}"), key=f"{page}_prepare_{what}"):
+            try:
+                runner().export(run_id, name, what, browser_key(), retry=True)
+            except ValueError as err:
+                column.error(tr("common.error", message=str(err)))
+    busy = any(job.status in ("queued", "running") for job in _jobs(run_id, name))
+    st.fragment(_files, run_every=1.0 if busy else None)(run_id, name, page, busy)
+
+
+def _jobs(run_id: str, name: str) -> list:
+    exports = runner().exports
+    return [job for what in EXPORT_FORMATS if (job := exports.get((run_id, name, what))) is not None]
+
+
+def _files(run_id: str, name: str, page: str, polling: bool) -> None:
+    """Each format's job: its place in the queue or its progress, then its file and what was checked; the whole
+    page redraws once a job it was polling has ended (so the polling stops)."""
+    jobs = runner()
+    if polling and not any(job.status in ("queued", "running") for job in _jobs(run_id, name)):
+        st.rerun()
     stem = f"kdlab-{run_id}-{name.replace('/', '-')}"
-    left, right = st.columns(2)
-    left.download_button(tr("compress.download_safetensors"), exported(run_id, name, "safetensors")[0],
-                         file_name=f"{stem}.safetensors", mime="application/octet-stream", on_click="ignore",
-                         key=f"{page}_download_safetensors")
-    if right.button(tr("compress.prepare_onnx"), key=f"{page}_prepare_onnx"):
-        st.session_state[f"{page}_onnx"] = (run_id, name)
-    if st.session_state.get(f"{page}_onnx") == (run_id, name):
-        try:
-            data, about = exported(run_id, name, "onnx")
-        except ValueError as err:
-            right.warning(tr("compress.onnx_failed", message=str(err)))
+    for column, what in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS):
+        job = jobs.exports.get((run_id, name, what))
+        if job is None:
+            continue
+        if job.status in ("queued", "running"):
+            place = jobs.queue_position(job.id)
+            done = min(max(jobs.progress(job.id) or 0.0, 0.0), 1.0)
+            column.progress(done, text=tr("compress.export_queued", position=place) if place else
+                            tr(f"compress.exporting_{what}"))
+        elif job.status == "failed":
+            column.warning(tr(f"compress.{what}_failed", message=job.error or ""))
         else:
-            right.caption(tr("compress.onnx_checked", message=about))
-            right.download_button(tr("compress.download_onnx"), data, file_name=f"{stem}.onnx",
-                                  mime="application/octet-stream", on_click="ignore", key=f"{page}_download_onnx")
+            facts = job.facts()
+            column.caption(tr(f"compress.{what}_ready", size=nbytes(facts["bytes"]),
+                              agreement=percent(facts.get("agreement"), 2), samples=count(facts.get("samples"))))
+            column.download_button(tr(f"compress.download_{what}"), lambda path=job.path: Path(path).read_bytes(),
+                                   file_name=f"{stem}.{what}", mime="application/octet-stream", on_click="ignore",
+                                   key=f"{page}_download_{what}")

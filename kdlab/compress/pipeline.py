@@ -35,7 +35,7 @@ DEFAULT_FINETUNE_ALPHA = 0.9  # when the run itself used α = 0 (labels only), f
 
 @dataclass
 class Variant:
-    name: str  # "teacher", "student", "student/int8", "student/prune-50+ft-teacher", …
+    name: str  # "teacher", "student", "student/int8", "student/prune-50-structured+ft5-teacher", …
     role: str  # the model it was made from: teacher, student or baseline
     steps: list[dict]  # the recipe's compression steps (empty for the models of the run)
     metrics: dict
@@ -46,13 +46,18 @@ class Variant:
         return {"name": self.name, "role": self.role, "steps": self.steps, **self.metrics}
 
 
-def step_label(step: dict) -> str:
+def step_label(step: dict, run_lr: float) -> str:
+    """A step as a variant's name says it, with every setting that changes the model, so that another compression
+    with other settings makes another variant: ``prune-50-structured``, ``rank-8``, ``ft5-teacher`` (5 epochs from
+    the teacher), ``ft5-labels-lr0.001`` (at a learning rate other than the run's ``run_lr``)."""
     kind = step["step"]
     if kind == "prune":
-        return f"prune-{round(step['sparsity'] * 100)}" + ("-structured" if step["structured"] else "")
+        return f"prune-{step['sparsity'] * 100:g}" + ("-structured" if step["structured"] else "")
     if kind == "lowrank":
-        return f"rank-{step['rank']}" if step.get("rank") is not None else f"energy-{step['energy']}"
-    return "ft-" + step["source"] if kind == "finetune" else kind
+        return f"rank-{step['rank']}" if step.get("rank") is not None else f"energy-{step['energy']:g}"
+    if kind == "finetune":
+        return f"ft{step['epochs']}-{step['source']}" + (f"-lr{step['lr']:g}" if step["lr"] != run_lr else "")
+    return kind
 
 
 def compress_models(models: dict[str, nn.Module], config: RunConfig, splits: Splits, request: CompressRequest,
@@ -118,7 +123,7 @@ def compress_models(models: dict[str, nn.Module], config: RunConfig, splits: Spl
                                                     "lr": request.finetune_lr or config.lr,
                                                     **_distillation(config, source)}]))
             for final, steps in finals:
-                name = role + "/" + "+".join(step_label(s) for s in steps)
+                name = role + "/" + "+".join(step_label(s, config.lr) for s in steps)
                 variants.append(measured(name, role, final, steps, reference, flops, notes)[0])
     return variants
 

@@ -6,7 +6,10 @@ the request's knobs, an unknown or unfinished run, a run without weights.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
+from typing import Callable
 
 from ..config import RunConfig
 from ..data import load_dataset
@@ -15,6 +18,7 @@ from ..models import InputSpec
 from ..runs.loading import rebuild_student
 from ..runs.store import RunStore
 from ..serve.settings import ServerSettings
+from ..tensor_files import atomic_file
 from ..train import prepare_teacher
 from .config import CompressRequest
 from .export import onnx_agreement, rebuild, recipe_of, to_onnx, to_safetensors
@@ -48,12 +52,12 @@ def compress_stored_run(store: RunStore, run_id: str, request: CompressRequest, 
     return variants
 
 
-def model_file(store: RunStore, run_id: str, what: str, name: str = "student",
-               caps: RecipeCaps | None = None) -> tuple[bytes, str]:
-    """``(file bytes, one line about it)`` of a run's ``student`` or ``baseline``, or of a stored variant
-    (``student/int8`` …), as ``safetensors`` or ``onnx``. The ONNX file is run with onnxruntime on the test set
-    and its agreement with PyTorch is the line. A variant's recipe is held to ``caps`` (default: this server's
-    settings)."""
+def export_model(store: RunStore, run_id: str, what: str, name: str = "student", caps: RecipeCaps | None = None,
+                 progress: Callable[[float], None] = lambda fraction: None) -> tuple[bytes, dict]:
+    """``(file bytes, facts)`` of a run's ``student`` or ``baseline``, or of a stored variant (``student/int8`` …),
+    as ``safetensors`` or ``onnx``. Facts: the file's ``bytes``; for ONNX, run with onnxruntime on the test set,
+    the share of the ``samples`` on which it predicts PyTorch's class (``agreement``). A variant's recipe is held to
+    ``caps`` (default: this server's settings). ``progress(fraction)`` after each stage."""
     if what not in EXPORT_FORMATS:
         raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, got {what!r}")
     config = stored_config(store, run_id)
@@ -68,9 +72,30 @@ def model_file(store: RunStore, run_id: str, what: str, name: str = "student",
                              "`kdlab compress` stored")
         model = rebuild_student(config, InputSpec.of(splits), name, states[name])
         data = to_safetensors(model, recipe_of(config.student, config.student_kw, InputSpec.of(splits), []))
+    progress(0.3)
+    if what == "safetensors":
+        return data, {"bytes": len(data)}
+    onnx = to_onnx(model, splits.x_test)
+    progress(0.7)
+    return onnx, {"bytes": len(onnx), "agreement": onnx_agreement(onnx, model, splits.x_test),
+                  "samples": len(splits.x_test)}
+
+
+def model_file(store: RunStore, run_id: str, what: str, name: str = "student") -> tuple[bytes, str]:
+    """``export_model``'s file and its facts in one line (the CLI's ``runs export``)."""
+    data, facts = export_model(store, run_id, what, name)
     if what == "safetensors":
         return data, f"safetensors with its recipe in the header ({len(data):,} bytes)"
-    onnx = to_onnx(model, splits.x_test)
-    share = onnx_agreement(onnx, model, splits.x_test)
-    return onnx, (f"onnxruntime agrees with PyTorch on {share:.2%} of the "
-                  f"{len(splits.x_test)} test predictions")
+    return data, (f"onnxruntime agrees with PyTorch on {facts['agreement']:.2%} of the {facts['samples']} test "
+                  "predictions")
+
+
+def export_to_file(store: RunStore, run_id: str, what: str, name: str, path: str,
+                   progress: Callable[[float], None] = lambda fraction: None) -> None:
+    """``export_model`` written atomically at ``path``, its facts as JSON at ``path + ".json"`` (a worker's export
+    job: the page reads both back)."""
+    data, facts = export_model(store, run_id, what, name, progress=progress)
+    with atomic_file(Path(path)) as handle:
+        handle.write(data)
+    with atomic_file(Path(path + ".json"), "w") as handle:
+        json.dump(facts, handle)

@@ -41,10 +41,11 @@ def findings(rows: list[dict]) -> list[dict]:
                    "points": 100 * (row["accuracy"] - original["accuracy"]),
                    "size_ratio": original["bytes"] / row["bytes"],
                    "speed_ratio": original["latency_ms_batch64"] / row["latency_ms_batch64"]}
-        base_name, _, tuning = row["name"].rpartition("+ft-")
-        if tuning and base_name in by_name:
+        steps = row.get("steps") or [{}]
+        base_name = row["name"].rpartition("+")[0]  # the variant before its last step
+        if steps[-1].get("step") == "finetune" and base_name in by_name:
             base = by_name[base_name]
-            finding.update(source=tuning, lost=100 * (original["accuracy"] - base["accuracy"]),
+            finding.update(source=steps[-1]["source"], lost=100 * (original["accuracy"] - base["accuracy"]),
                            recovered=100 * (row["accuracy"] - base["accuracy"]))
         out.append(finding)
     return out

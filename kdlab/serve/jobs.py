@@ -6,6 +6,7 @@ cached) asks for it with ``teacher`` and shows the job's progress; it then reads
 job gets a small thread that waits for a free worker process (``kdlab.serve.workers``; at most
 ``max_concurrent_runs``, spawned on first need), hands it the job and waits for it to end. The worker writes a
 run's events and results to the store, so any page — in any browser, after any refresh — redraws from the store.
+Compressing a finished run and exporting its models go the same way (``kdlab.serve.model_jobs``).
 """
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ import os
 import queue
 import threading
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from ..compress.config import CompressRequest
 from ..config import RunConfig
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from .admission import Admitted, admit
+from .model_jobs import CompressJob, ExportJob, ModelJobs, TeacherJob, run_owned
 from .settings import ServerSettings
 from .workers import Worker
 
@@ -34,24 +35,7 @@ class QueueBusy(ValueError):
     """A run refused only for now (the queue, or this browser's share of it, is full): it may be asked again."""
 
 
-@dataclass
-class TeacherJob:
-    """Training one teacher for the pages: ``status`` is "queued", "running", "ready" or "failed" (``error`` says
-    why). Pages asking for the same teacher share one job."""
-
-    id: str
-    status: str
-    error: str | None = None
-
-
-@dataclass
-class CompressJob(TeacherJob):
-    """Compressing one finished run's students (``kdlab.compress``); the variants land in the run store."""
-
-    run_id: str = ""
-
-
-class JobRunner:
+class JobRunner(ModelJobs):
     """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
 
     def __init__(self, store: RunStore | StoreUnavailable, settings: ServerSettings = ServerSettings()):
@@ -70,6 +54,8 @@ class JobRunner:
         self.running: dict[str, Worker] = {}
         self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
         self.compressions: dict[str, CompressJob] = {}  # by run id: its latest compression
+        self.exports: dict[tuple[str, str, str], ExportJob] = {}  # by (run id, model name, format)
+        self.side_jobs: dict[str, TeacherJob] = {}  # every job that is not a run, by job id
         self.closed = False
         if isinstance(store, RunStore):
             try:
@@ -117,7 +103,7 @@ class JobRunner:
         # under a cap; a lock of its own, so that store writes here never hold up the pages' progress polls
         with self.submit_lock:
             with self.lock:
-                waiting = sum(1 for job_id in self.waiting if not job_id.startswith("teacher-"))
+                waiting = sum(1 for job_id in self.waiting if job_id not in self.side_jobs)
             if waiting >= self.settings.max_queued_runs:
                 raise QueueBusy(f"the queue is full ({waiting} runs waiting, the most this server takes); "
                                  "try again when some have finished")
@@ -146,23 +132,9 @@ class JobRunner:
             if teacher_path(config).exists():
                 return TeacherJob(key, "ready")
             job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
+            self.side_jobs[job.id] = job
             self.waiting.append(job.id)
         self._start(job.id, "teacher", config)
-        return job
-
-    def compress(self, run_id: str, request: CompressRequest) -> CompressJob:
-        """Compress a finished run on a worker process (the job another page started for it, while it lasts);
-        ``ValueError`` for a bad request or an unfinished run, before anything is queued."""
-        request.validate(max_epochs=self.settings.max_epochs)
-        if self.store.get(run_id).status != "finished":
-            raise ValueError(f"run {run_id} is not finished: only a finished run has a student to compress")
-        with self.lock:
-            job = self.compressions.get(run_id)
-            if job is not None and job.status in ("queued", "running"):
-                return job
-            job = self.compressions[run_id] = CompressJob(f"compress-{uuid.uuid4().hex[:8]}", "queued", None, run_id)
-            self.waiting.append(job.id)
-        self._start(job.id, "compress", {"run_id": run_id, "request": request.to_dict()})
         return job
 
     def _start(self, job_id: str, kind: str, config: RunConfig | dict) -> None:
@@ -183,8 +155,7 @@ class JobRunner:
     def stop(self, run_id: str, owner: str | None) -> None:
         """Ask a running run to stop after its current step; a queued one is cancelled at once. Only the browser
         that started the run may stop it: ``ValueError`` for anyone else."""
-        if owner is None or self.store.get(run_id).owner != owner:
-            raise ValueError(f"run {run_id} was started in another browser: only that browser can stop it")
+        run_owned(self.store, run_id, owner, "stop it")
         with self.lock:
             if run_id in self.running:
                 self.running[run_id].stop(run_id)
@@ -197,12 +168,13 @@ class JobRunner:
 
     def delete(self, run_id: str, owner: str | None) -> None:
         """Delete a run that has ended, with its events and weights; only the browser that started it may."""
+        run_owned(self.store, run_id, owner, "delete it")
         record = self.store.get(run_id)
-        if owner is None or record.owner != owner:
-            raise ValueError(f"run {run_id} was started in another browser: only that browser can delete it")
         if record.status in ACTIVE:
             raise ValueError(f"run {run_id} is still {record.status}; stop it before deleting it")
         self.store.delete(run_id)
+        with self.lock:
+            self._drop_exports(run_id)
 
     def close(self) -> None:
         """End every worker process; a run in progress ends 'failed', a queued one never starts."""
@@ -284,10 +256,10 @@ class JobRunner:
         return None
 
     def _teacher_status(self, job_id: str, status: str, error: str | None) -> None:
-        """Set a teacher or compression job's status (call with the lock held)."""
-        for job in [*self.teachers.values(), *self.compressions.values()]:
-            if job.id == job_id:
-                job.status, job.error = status, error
+        """Set a teacher, compression or export job's status (call with the lock held)."""
+        job = self.side_jobs.get(job_id) if status == "running" else self.side_jobs.pop(job_id, None)
+        if job is not None:
+            job.status, job.error = status, error
 
     def _fail_run(self, run_id: str, failure: str) -> None:
         try:

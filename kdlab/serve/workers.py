@@ -15,12 +15,14 @@ server and a worker talk over a socket pair with ``multiprocessing.connection`` 
     server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes, max_seconds)
                        ("teacher", job_id, config_dict, threads, 0, max_seconds)   ("threads", id, threads)
                        ("compress", job_id, {"run_id", "request"}, threads, 0, max_seconds)
+                       ("export", job_id, {"run_id", "name", "what", "path"}, threads, 0, max_seconds)
                        ("sweep", job_id, {"sweep_id", "ray"}, threads, 0, 0)   (a sweep's driver, trials on Ray)
                        ("stop", id)
     worker -> server   ("progress", id, fraction)   ("done", id, error)
 
 A run records how it ended in the run store itself; a teacher job has no row there, so its error (None when the
-teacher is cached now) comes back in "done", as a compression's does (its variants are stored with its run).
+teacher is cached now) comes back in "done", as a compression's does (its variants are stored with its run) and an
+export's (its file and facts are written where the server said).
 
 If the server goes away, a worker stops its run at the next step (the run ends 'interrupted', with its events
 kept) and exits. A job past its ``max_seconds`` stops too (a run ends 'failed', saying so). POSIX only.
@@ -176,7 +178,7 @@ class ServerLink:
 def serve(fd: int, store_path: str) -> None:
     """A worker's main loop: train each run it is sent, in this process's main thread, until the server leaves."""
     from ..compress.config import CompressRequest
-    from ..compress.record import compress_stored_run
+    from ..compress.record import compress_stored_run, export_to_file
     from ..config import RunConfig
     from ..runs.recording import run_recorded
     from ..runs.store import RunStore
@@ -189,7 +191,7 @@ def serve(fd: int, store_path: str) -> None:
             kind, run_id, *values = link.conn.recv()
         except (EOFError, OSError):
             return
-        if kind not in ("run", "teacher", "compress", "sweep"):  # a message about a job that has already ended
+        if kind not in ("run", "teacher", "compress", "export", "sweep"):  # a message about a job that has already ended
             continue
         config, threads, cache_budget_bytes, max_seconds = values
         torch.set_num_threads(threads)
@@ -207,6 +209,10 @@ def serve(fd: int, store_path: str) -> None:
                 store = store or RunStore(store_path)
                 compress_stored_run(store, config["run_id"], CompressRequest.from_dict(config["request"], False),
                                     listeners=[link], stop=link)
+            elif kind == "export":
+                store = store or RunStore(store_path)
+                export_to_file(store, config["run_id"], config["what"], config["name"], config["path"],
+                               progress=lambda fraction: link.send("progress", fraction))
             else:
                 prepare_teacher(RunConfig.from_dict(config, validate=False), listeners=[link], stop=link)
         except Exception as err:  # noqa: BLE001  (a run stored why it ended; the worker takes the next job)

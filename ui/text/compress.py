@@ -109,8 +109,27 @@ TEXT: dict[str, dict[str, str]] = {
     "compress.downloads": {"en": "Downloads", "zh": "下载"},
     "compress.download_model": {"en": "Model to download", "zh": "要下载的模型"},
     "compress.download_safetensors": {"en": "safetensors (weights and recipe)", "zh": "safetensors（权重与配方）"},
+    "compress.prepare_safetensors": {"en": "Prepare the safetensors file", "zh": "准备 safetensors 文件"},
     "compress.prepare_onnx": {"en": "Export to ONNX and check it", "zh": "导出为 ONNX 并检查"},
     "compress.download_onnx": {"en": "ONNX file", "zh": "ONNX 文件"},
-    "compress.onnx_checked": {"en": "Checked: {message}", "zh": "已检查：{message}"},
+    "compress.export_queued": {"en": "Queued behind other jobs (position {position})…",
+                               "zh": "正在排队，前面还有其他任务（排在第 {position} 位）…"},
+    "compress.exporting_safetensors": {"en": "Writing the safetensors file in a training process…",
+                                       "zh": "正在一个训练进程中写出 safetensors 文件…"},
+    "compress.exporting_onnx": {"en": "Exporting to ONNX and checking it with onnxruntime in a training process…",
+                                "zh": "正在一个训练进程中导出 ONNX，并用 onnxruntime 检查…"},
+    "compress.safetensors_ready": {"en": "Ready: {size}, the weights with the recipe that rebuilds the model.",
+                                   "zh": "已准备好：{size}，包含权重和重建模型的配方。"},
+    "compress.onnx_ready": {
+        "en": "Checked: onnxruntime predicts the same class as PyTorch on {agreement} of the {samples} test samples "
+              "({size}).",
+        "zh": "已检查：在 {samples} 个测试样本中，onnxruntime 与 PyTorch 预测相同类别的比例为 {agreement}（{size}）。"},
+    "compress.safetensors_failed": {"en": "No safetensors file: {message}", "zh": "无法写出 safetensors 文件：{message}"},
     "compress.onnx_failed": {"en": "No ONNX export: {message}", "zh": "无法导出 ONNX：{message}"},
+    "compress.downloads_not_yours": {
+        "en": "Only the browser that started this run can export its models.",
+        "zh": "只有启动此实验的浏览器才能导出它的模型。"},
+    "compress.not_yours": {
+        "en": "This run was started in another browser: only that browser can compress it.",
+        "zh": "此实验是在另一个浏览器中启动的：只有那个浏览器才能压缩它。"},
 }
