@@ -225,3 +225,47 @@ def test_uploads_are_listed_per_workspace_and_deleted_only_by_their_owners():
     assert f"{name}.pt" in written() and uploads_in("class-1", bob)[0].mine
     assert delete_upload(name, "class-1", bob) is True
     assert f"{name}.pt" not in written() and uploads_in("class-1") == [] and name not in DATASETS.names()
+
+
+class Endless(io.RawIOBase):
+    """A stream that never ends (as /dev/zero or a pipe may not): counts what was read from it."""
+
+    def __init__(self, line: bytes):
+        self.line, self.read_bytes = line, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        chunk = (self.line * (len(view) // len(self.line) + 1))[: len(view)]
+        view[: len(chunk)] = chunk
+        self.read_bytes += len(chunk)
+        return len(chunk)
+
+
+@pytest.mark.parametrize("filename", ["endless.csv", "endless.zip"])
+def test_a_stream_that_never_ends_is_read_at_most_to_its_cap(filename):
+    endless = Endless(b"1,0\n")
+    with pytest.raises(ValueError, match=r"the file is larger than [0-9.]+ MB; that is the limit"):
+        import_upload(filename, endless, UploadLimits(max_bytes=1049, max_samples=10**6))
+    assert endless.read_bytes <= 1050
+
+
+def test_the_cli_refuses_a_data_file_that_is_not_a_regular_file_at_once(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    (tmp_path / "folder.csv").mkdir()
+    root = Path(__file__).resolve().parent.parent
+    for path in ("/dev/zero", fifo, tmp_path / "folder.csv"):
+        done = subprocess.run([sys.executable, "-m", "kdlab", "distill", "--data-file", str(path), "--no-record"],
+                              cwd=root, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, (path, done.stderr)
+        assert done.stderr.strip().splitlines() == [
+            f"kdlab: error: the data file {path} is not a regular file (a folder, device or pipe); give a .csv or "
+            ".zip file"]

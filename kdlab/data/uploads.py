@@ -14,7 +14,9 @@ and fixed, as for digits.
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import threading
 import zipfile
 from collections import Counter
@@ -203,16 +205,25 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
 
 
 def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) -> str:
-    """``--data-file PATH``: the same checks as an upload in the app."""
+    """``--data-file PATH``: the same checks as an upload in the app. Only a regular file is read (``/dev/zero``
+    reports a size of 0 and never ends; a FIFO blocks), opened without blocking and read at most to its cap."""
     path = Path(path).expanduser()
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            _fail(f"{path.name} is {size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO would wait here for a writer
     except OSError as err:
         raise ValueError(f"cannot read the data file {path}: {err.strerror or err}") from None
-    return import_upload(path.name, data, limits)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        _fail(f"the data file {path} is not a regular file (a folder, device or pipe); give a .csv or .zip file")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > limits.max_bytes:
+            _fail(f"{path.name} is {info.st_size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are "
+                  "allowed")
+        try:
+            return import_upload(path.name, handle, limits)
+        except OSError as err:
+            raise ValueError(f"cannot read the data file {path}: {err.strerror or err}") from None
 
 
 _REGISTERING = threading.Lock()  # two sessions (or one upload twice) must not register one name twice
