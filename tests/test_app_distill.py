@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 from kdlab.config import parse_knobs
+from kdlab.config_io import logit_methods
 from kdlab.losses.attention import attention_pair_problem
+from kdlab.methods import plan
 from kdlab.runs.store import RunStore
 from kdlab.viz.summary import loss_formula_latex, summary_table
 from ui.common import plain
@@ -151,8 +154,7 @@ def test_beta_is_disabled_with_its_reason_for_a_cnn_teacher_and_an_mlp_student()
     at.selectbox(key="distill_student").set_value("mlp-small").run()
     assert at.select_slider(key="distill_beta_off").disabled
     assert at.select_slider(key="distill_beta_off").value == 0
-    assert any("Off for this pair: attention transfer needs attention maps of the same kind" in c.value
-               for c in at.caption)
+    assert any("Off for this pair: both models need attention maps of one kind" in c.value for c in at.caption)
     at.selectbox(key="distill_student").set_value("cnn-small").run()
     assert not at.select_slider(key="distill_beta").disabled
     assert_clean(at)
@@ -254,3 +256,38 @@ def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing()
     assert at.selectbox(key="distill_student").value == "mlp-large"
     at.slider(key="distill_temperature").set_value(5.0).run()  # the file is still there: it is not applied again
     assert at.slider(key="distill_temperature").value == 5.0 and at.query_params["temperature"] == "5"
+
+
+def test_each_method_chosen_on_the_form_is_the_run_compare_methods_makes_of_it():
+    """The Method choice takes the soft targets' place exactly as the Methods page runs the method: the form's
+    config, less its own baseline, is the config that compare-methods plans for that method on the same base."""
+    at = open_distill()
+    for method in logit_methods():
+        at.selectbox(key="distill_method").set_value(method.name).run()
+        assert_clean(at)
+        config = at.session_state["distill_config"]
+        compared = plan(config, [method.method], [config.seed]).runs[-1]
+        assert compared[0] == method.method
+        assert replace(config, baseline=False) == compared[2], method.name
+        assert config.baseline and method.weight_in(config) == method.default_weight
+        assert at.latex[0].value.strip("$\n") == loss_formula_latex(config)  # the formula shown is the one that runs
+
+
+def test_t_is_disabled_with_a_reason_for_a_method_with_its_own_temperature():
+    at = open_distill()
+    at.selectbox(key="distill_method").set_value("dist").run()
+    assert at.slider(key="distill_temperature").disabled
+    assert any(c.value.endswith("does not use T: see its settings under Method.") for c in at.caption)
+    at.selectbox(key="distill_method").set_value("dkd").run()  # DKD softens at the run's T
+    assert not at.slider(key="distill_temperature").disabled
+
+
+def test_an_old_link_that_stacks_two_methods_opens_with_one_and_says_so():
+    """The old Distill page added DKD on top of KD (α = 0.9 and DKD at 1); such a link opens on DKD alone."""
+    at = open_link(lang="en", alpha="0.9", terms="dkd=1", temperature="2")
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["These settings stacked several methods; the form keeps one: " + plain(
+        "a run has one method: dkd is kept, kd set to 0")]
+    assert at.selectbox(key="distill_method").value == "dkd"
+    config = at.session_state["distill_config"]
+    assert (config.alpha, config.terms, config.temperature) == (0.0, {"dkd": 1.0}, 2.0)

@@ -7,7 +7,16 @@ import json
 import pytest
 
 from kdlab import RunConfig
-from kdlab.config_io import config_from_json, config_from_query, config_to_query
+from kdlab.config_io import (
+    config_from_json,
+    config_from_query,
+    config_to_query,
+    form_config,
+    logit_methods,
+    method_of,
+    one_method,
+)
+from kdlab.losses import term
 
 SHARED = RunConfig(dataset="digits", teacher="cnn-small", student="cnn-small", student_kw={"hidden": 64, "depth": 1},
                    temperature=2.5, alpha=0.5, beta=3.0, gamma=0.3, terms={"relational": 1.0}, epochs=7, lr=3e-4,
@@ -80,3 +89,24 @@ def test_a_config_json_or_a_whole_run_record_loads_and_a_bad_one_names_the_field
         config_from_json(json.dumps({"temprature": 3}))
     with pytest.raises(ValueError, match="alpha must be in"):
         config_from_json(json.dumps({"alpha": 3}))
+
+
+def test_a_config_that_stacks_two_methods_is_read_as_one_and_says_which():
+    """An old Distill link stacked DKD on KD's soft targets; a form runs one method (as compare-methods does), so
+    DKD is kept, the soft targets go to 0 and cross-entropy to weight 1; add-ons and the kept knobs stay."""
+    stacked = RunConfig(alpha=0.9, terms={"dkd": 1.0, "relational": 25.0}, terms_kw={"dkd": {"nckd": 4.0}})
+    assert method_of(stacked).name == "dkd"
+    config, problems = one_method(stacked)
+    assert config == RunConfig(alpha=0.0, terms={"dkd": 1.0, "relational": 25.0}, terms_kw={"dkd": {"nckd": 4.0}})
+    assert problems == ["a run has one method: dkd is kept, kd set to 0"]
+    assert one_method(RunConfig(alpha=0.3, gamma=0.3)) == (RunConfig(alpha=0.3, gamma=0.3), [])
+
+
+def test_labels_only_is_kd_at_zero_and_the_form_builds_the_methods_run():
+    assert method_of(RunConfig(alpha=0.0)).name == "soft"
+    assert [spec.method for spec in logit_methods()][0] == "kd"
+    base = RunConfig(temperature=2.0, alpha=0.9, beta=0.0, gamma=0.3, terms={"sp": 3000.0}, seed=4)
+    config = form_config(base, term("dist"), {"dist": 4.0, "representation": 0.3}, {"dist": {"tau": 2.0}})
+    assert (config.alpha, config.gamma, config.terms, config.terms_kw) == (0.0, 0.3, {"dist": 4.0},
+                                                                           {"dist": {"tau": 2.0}})
+    assert (config.temperature, config.seed, config.baseline) == (2.0, 4, True)

@@ -53,11 +53,16 @@ def test_a_term_registered_here_reaches_the_cli_the_curves_the_formula_and_the_d
 
     at = AppTest.from_file("../app_pages/distill.py", default_timeout=60).run()
     assert_clean(at)
+    assert "logit_mse" in at.selectbox(key="distill_method").options or "logit MSE" in \
+        at.selectbox(key="distill_method").options  # a logit-level term is one more method to choose
+    at.selectbox(key="distill_method").set_value("logit_mse").run()
     control = at.select_slider(key="distill_term_logit_mse")
-    assert control.label == "logit MSE" and not control.disabled
-    control.set_value(1.0).run()
-    assert at.session_state["distill_config"].terms == {"logit_mse": 1.0}
-    assert r"1\,\mathcal{L}_{MSE}" in at.latex[0].value
+    assert control.label == "weight of logit MSE" and not control.disabled
+    control.set_value(0.3).run()
+    assert_clean(at)
+    assert (at.session_state["distill_config"].terms, at.session_state["distill_config"].alpha) == ({"logit_mse": 0.3},
+                                                                                                   0.0)
+    assert r"0.30\,\mathcal{L}_{MSE}" in at.latex[0].value
 
 
 def test_every_method_is_listed_with_its_paper(capsys):
@@ -155,23 +160,48 @@ def test_the_readme_methods_table_is_the_registry():
     assert block == methods_markdown()
 
 
-def test_every_method_has_a_control_on_the_distill_page_and_its_knobs_reach_the_config():
-    from ui.loss_controls import knob_key, weight_key
+def test_every_add_on_has_a_control_on_the_distill_page_and_a_methods_knobs_reach_the_config():
+    from ui.loss_controls import addons, knob_key, weight_key
 
     at = AppTest.from_file("../app_pages/distill.py", default_timeout=60).run()
     at.selectbox(key="distill_teacher").set_value("cnn-small")
     at.selectbox(key="distill_student").set_value("cnn-small").run()
-    for spec in terms():
-        if spec.complement:
-            continue
-        control = at.slider(key=weight_key(spec)) if spec.weight == "alpha" else at.select_slider(key=weight_key(spec))
-        assert not control.disabled, spec.name
-    at.select_slider(key="distill_term_dkd").set_value(1.0).run()
+    assert [spec.weight for spec in addons()][:2] == ["beta", "gamma"]  # the card's two, then the expander's
+    for spec in addons():
+        assert not at.select_slider(key=weight_key(spec)).disabled, spec.name
+    at.selectbox(key="distill_method").set_value("dkd").run()
     at.slider(key=knob_key(term_spec("dkd"), "nckd")).set_value(4.0).run()
     assert_clean(at)
     config = at.session_state["distill_config"]
     assert config.terms == {"dkd": 1.0} and config.terms_kw == {"dkd": {"nckd": 4.0}}
     assert r"1\,\mathcal{L}_{DKD}" in at.latex[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(lang):
+    """Each method opened from a link (no rerun: a fresh session per method), every add-on on: each knob widget
+    carries the registry's label in the page's language, and each choice its words (yes/no, embedding/mid)."""
+    from kdlab.config_io import logit_methods
+    from ui.loss_controls import addons, knob_key
+
+    on = {spec.weight or f"terms.{spec.name}": spec.default_weight for spec in addons() if spec.name != "attention"}
+    for method in logit_methods():
+        at = AppTest.from_file("../app.py", default_timeout=60)
+        weights = {"alpha": "0" if method.weight is None else "0.9", "gamma": f"{on.pop('gamma', 100):g}",
+                   "terms": ",".join([f"{method.name}=1"] * (method.weight is None)
+                                     + [f"{k[6:]}={v:g}" for k, v in on.items() if k.startswith("terms.")])}
+        at.query_params.update({"lang": lang, **{k: v for k, v in weights.items() if v}})
+        at.run().switch_page("app_pages/distill.py").run()
+        assert_clean(at)
+        assert not at.warning, [w.value for w in at.warning]
+        assert at.selectbox(key="distill_method").value == method.name
+        for spec in (method, *addons()):
+            for key, knob in spec.knobs.items():
+                widget = at.get("selectbox" if knob.choices else "slider")
+                widget = next(w for w in widget if w.key == knob_key(spec, key))
+                assert widget.label == knob.label[lang] and widget.label != key, (spec.name, key)
+                if knob.choices:
+                    assert list(widget.options) == [knob.choice_labels[c][lang] for c in knob.choices]
 
 
 def test_every_default_weight_is_on_its_slider_and_a_config_survives_the_form():

@@ -1,8 +1,10 @@
-"""The Distill form's loss controls, generated from the loss-term registry: T, then one weight per registered term
-grouped by the knowledge it moves, each term's knobs once it is on, and the extra teachers with their fusion.
+"""The Distill form's loss controls, generated from the loss-term registry.
 
-A term that cannot work for the chosen pair shows its weight at 0, disabled, under its own key (so its value is not
-kept for a pair that supports it), with the registry's reason. ``form_state`` writes a config into these widgets.
+On the card: T, the method's weight (α for KD's soft targets), β and γ. Behind expanders: the method — one of the
+registry's logit-level terms, which takes the place of the soft targets exactly as compare-methods runs it
+(``kdlab.config_io.form_config``) — with its knobs; the add-ons (every other feature or relation term) with theirs;
+the further teachers. A weight the pair cannot use shows 0, disabled, under its own key (so its value is not kept
+for a pair that supports it), with the registry's short reason. ``form_state`` writes a config into these widgets.
 """
 from __future__ import annotations
 
@@ -12,13 +14,18 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.config import FUSIONS, MAX_TEACHERS
-from kdlab.losses import KNOWLEDGE, LossTerm, terms
+from kdlab.config_io import logit_methods, method_of
+from kdlab.losses import WEIGHT_FIELDS, LossTerm, term, terms
+from kdlab.viz.numbers import weight as weight_text
 from ui.common import lang, tr
 
+METHOD_KEY = "distill_method"
 
-def weighted_terms() -> list[LossTerm]:
-    """The terms with a weight of their own (cross-entropy's is 1 - α)."""
-    return [spec for spec in terms() if not spec.complement]
+
+def addons() -> list[LossTerm]:
+    """The terms that add to the method: those moving features or relations (β and γ first, the card's)."""
+    rest = [spec for spec in terms() if not spec.complement and spec.knowledge not in ("labels", "logits")]
+    return sorted(rest, key=lambda spec: spec.weight not in WEIGHT_FIELDS)
 
 
 def weight_key(spec: LossTerm, supported: bool = True) -> str:
@@ -36,82 +43,101 @@ def nearest(options, value):
     return min(options, key=lambda option: abs(option - value))
 
 
+def _slider_value(spec: LossTerm, value: float) -> float:
+    return float(value) if spec.weight == "alpha" else nearest(spec.weight_choices, value)
+
+
 def form_state(config: RunConfig) -> dict[str, Any]:
     """The loss widgets' values, by key, that show ``config``."""
-    state: dict[str, Any] = {"distill_temperature": float(config.temperature)}
-    for spec in weighted_terms():
+    method = method_of(config)
+    state: dict[str, Any] = {"distill_temperature": float(config.temperature), METHOD_KEY: method.name,
+                             weight_key(method): _slider_value(method, method.weight_in(config))}
+    for spec in addons():
         supported = spec.supports(config.teacher, config.student) is None
-        value = spec.weight_in(config) if supported else 0.0
-        state[weight_key(spec, supported)] = float(value) if spec.weight == "alpha" else nearest(spec.weight_choices,
-                                                                                                 value)
-        for key, value in spec.knobs_in(config).items():
-            state[knob_key(spec, key)] = value
+        state[weight_key(spec, supported)] = nearest(spec.weight_choices, spec.weight_in(config)) if supported else 0.0
+    for spec in (method, *addons()):
+        state.update({knob_key(spec, key): value for key, value in spec.knobs_in(config).items()})
     state.update({"distill_extra_teachers": list(config.extra_teachers), "distill_fusion": config.fusion})
     return state
 
 
-def _title(spec: LossTerm) -> str:
-    return tr(f"distill.{spec.weight}") if spec.weight else spec.text("label", lang())
+def _label(spec: LossTerm) -> str:
+    return spec.text("label", lang())
 
 
-def _caption(spec: LossTerm) -> str:
-    return tr(f"distill.{spec.weight}_help") if spec.weight else spec.text("explain", lang())
+def method_ui(saved: RunConfig) -> LossTerm:
+    """The one method (KD, DKD, DIST, …) that learns from the teacher's answers, with what it does and its paper."""
+    names = [spec.name for spec in logit_methods()]
+    name = st.selectbox(tr("distill.method"), names, names.index(method_of(saved).name), key=METHOD_KEY,
+                        format_func=lambda n: _label(term(n)), help=tr("distill.method_help"))
+    method = term(name)
+    st.caption(tr("distill.method_explain", explain=method.text("explain", lang()), paper=method.paper))
+    return method
 
 
-def weight_ui(spec: LossTerm, saved: RunConfig, teacher: str, student: str) -> float:
+def temperature_ui(saved: RunConfig, method: LossTerm) -> float:
+    """T, disabled (its value kept) for a method that softens at a temperature of its own or learns one."""
+    temperature = st.slider(tr("distill.temperature"), 1.0, 20.0, float(saved.temperature), 0.5,
+                            key="distill_temperature", disabled=not method.reads_temperature,
+                            help=tr("distill.temperature_help"))
+    if not method.reads_temperature:
+        st.caption(tr("distill.temperature_off", method=_label(method)))
+    return temperature
+
+
+def method_weight_ui(saved: RunConfig, method: LossTerm) -> float:
+    """α for KD (cross-entropy then weighs 1 − α); another method's own weight next to cross-entropy at 1, as on
+    the Methods page. A method newly chosen starts at the registry's default weight."""
+    start = method.weight_in(saved) if method_of(saved).name == method.name else method.default_weight
+    if method.weight == "alpha":
+        return st.slider(tr("distill.alpha"), 0.0, 1.0, float(start), 0.05, key=weight_key(method),
+                         help=tr("distill.alpha_help"))
+    return st.select_slider(tr("distill.method_weight", method=_label(method)), method.weight_choices,
+                            nearest(method.weight_choices, start), key=weight_key(method), format_func=weight_text,
+                            help=tr("distill.method_weight_help"))
+
+
+def addon_weight_ui(spec: LossTerm, saved: RunConfig, teacher: str, student: str) -> float:
+    """One add-on's weight; 0 and disabled, with the registry's short reason, when the pair cannot use it."""
     reason = spec.supports(teacher, student)
-    key = weight_key(spec, reason is None)
-    if spec.weight == "alpha":
-        value = st.slider(_title(spec), 0.0, 1.0, float(saved.alpha), 0.05, key=key, disabled=reason is not None)
-    else:
-        start = nearest(spec.weight_choices, spec.weight_in(saved)) if reason is None else 0.0
-        value = st.select_slider(_title(spec), spec.weight_choices, start, key=key, disabled=reason is not None,
-                                 format_func=lambda v: f"{v:g}")
-    st.caption(_caption(spec) if reason is None else tr("distill.term_off", reason=reason))
+    start = nearest(spec.weight_choices, spec.weight_in(saved)) if reason is None else 0.0
+    label = tr(f"distill.{spec.weight}") if spec.weight else _label(spec)
+    value = st.select_slider(label, spec.weight_choices, start, key=weight_key(spec, reason is None),
+                             disabled=reason is not None, format_func=weight_text, help=spec.text("explain", lang()))
+    if reason is not None:
+        st.caption(tr("distill.term_off", reason=spec.text("off_reason", lang()) if spec.off_reason else reason))
     return value if reason is None else 0.0
 
 
 def knobs_ui(spec: LossTerm, saved: RunConfig) -> dict[str, Any]:
-    """The term's knobs, in an expander; only the values that differ from the defaults are returned."""
+    """The term's knobs, labelled in words; only the values that differ from the defaults are returned."""
     values = spec.knobs_in(saved)
     chosen = {}
-    with st.expander(tr("distill.knobs_of", term=spec.text("label", lang()))):
-        for key, knob in spec.knobs.items():
-            help_text = knob.help.get(lang(), knob.help["en"])
-            if knob.choices:
-                value = st.selectbox(key, knob.choices, knob.choices.index(values[key]), key=knob_key(spec, key),
-                                     help=help_text)
-            else:
-                value = st.slider(key, float(knob.low), float(knob.high), float(values[key]),
-                                  float(knob.step or (knob.high - knob.low) / 100), key=knob_key(spec, key),
-                                  help=help_text)
-            if value != knob.default:
-                chosen[key] = value
+    for key, knob in spec.knobs.items():
+        label, help_text = knob.text("label", lang()), knob.text("help", lang())
+        if knob.choices:
+            value = st.selectbox(label, knob.choices, knob.choices.index(values[key]), key=knob_key(spec, key),
+                                 help=help_text, format_func=lambda c, knob=knob: knob.choice_text(c, lang()))
+        elif knob.integer:
+            value = st.slider(label, int(knob.low), int(knob.high), int(values[key]), int(knob.step or 1),
+                              key=knob_key(spec, key), help=help_text)
+        else:
+            value = st.slider(label, float(knob.low), float(knob.high), float(values[key]),
+                              float(knob.step or (knob.high - knob.low) / 100), key=knob_key(spec, key),
+                              help=help_text)
+        if value != knob.default:
+            chosen[key] = value
     return chosen
 
 
-def loss_ui(saved: RunConfig, teacher: str, student: str) -> dict[str, Any]:
-    """T, every registered term's weight (grouped by knowledge) and the knobs of the terms that are on; returns
-    the RunConfig fields they set."""
-    st.markdown(tr("distill.loss_header"))
-    temperature = st.slider(tr("distill.temperature"), 1.0, 20.0, float(saved.temperature), 0.5,
-                            key="distill_temperature")
-    st.caption(tr("distill.temperature_help"))
-    fields: dict[str, Any] = {"temperature": temperature, "terms": {}, "terms_kw": {}}
-    for knowledge in KNOWLEDGE:
-        group = [spec for spec in weighted_terms() if spec.knowledge == knowledge]
-        if not group:
-            continue
-        st.markdown(tr(f"distill.knowledge_{knowledge}"))
-        for spec in group:
-            weight = weight_ui(spec, saved, teacher, student)
-            if spec.weight:
-                fields[spec.weight] = weight
-            elif weight > 0:
-                fields["terms"][spec.name] = weight
-            if weight > 0 and spec.knobs and (knobs := knobs_ui(spec, saved)):
-                fields["terms_kw"][spec.name] = knobs
-    return fields
+def addons_ui(saved: RunConfig, teacher: str, student: str, weights: dict[str, float]) -> dict[str, dict]:
+    """The add-ons not on the card (relations between samples), then the knobs of every add-on that is on;
+    ``weights`` (by term name, the card's β and γ in it) gets theirs. Returns the knobs set, by term name."""
+    st.caption(tr("distill.addons_intro"))
+    for spec in addons():
+        if spec.name not in weights:
+            weights[spec.name] = addon_weight_ui(spec, saved, teacher, student)
+    return {spec.name: knobs_ui(spec, saved) for spec in addons() if weights[spec.name] > 0 and spec.knobs}
 
 
 def teachers_ui(saved: RunConfig, teacher: str, choices: list[str]) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """Texts of the Distill page: the form, its help, uploads and links."""
 
 TEXT: dict[str, dict[str, str]] = {
-    "distill.share_hint": {"en": ":material/link: To share these settings, copy the address bar URL: it holds every value of this "
+    "distill.share_hint": {"en": "To share these settings, copy the address bar URL: it holds every value of this "
                                  "form, so each student who opens the link starts from the same configuration.",
-                           "zh": ":material/link: 要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，"
+                           "zh": "要分享这些设置，请复制浏览器地址栏中的网址：它包含此表单的所有取值，"
                                  "每位打开该链接的同学都会从相同的配置开始。"},
     "distill.link_problem": {"en": "Link setting not applied (the default is used): {message}",
                              "zh": "链接中的设置未生效（已改用默认值）：{message}"},
-    "distill.upload_header": {"en": "Load settings from a config file (JSON)", "zh": "从配置文件（JSON）载入设置"},
+    "distill.upload_header": {"en": "Share or load these settings", "zh": "分享或载入这些设置"},
+    "distill.upload_intro": {"en": "Or load a run's config file (JSON) into the form.",
+                             "zh": "也可以把一个实验的配置文件（JSON）载入表单。"},
     "distill.upload": {"en": "Config JSON", "zh": "配置 JSON 文件"},
     "distill.upload_help": {"en": "A run's config, or a whole run record (the History page's JSON download, or "
                                   "`kdlab runs show --json`). It fills the form; nothing runs until you press Run.",
@@ -16,21 +18,21 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.upload_invalid": {"en": "Cannot load this file, the form is unchanged: {message}",
                                "zh": "无法载入此文件，表单保持不变：{message}"},
     "distill.upload_done": {"en": "Loaded the settings from {name}.", "zh": "已从 {name} 载入设置。"},
+    "distill.one_method": {"en": "These settings stacked several methods; the form keeps one: {message}",
+                           "zh": "这些设置叠加了多种方法；表单只保留一种：{message}"},
     "distill.upload_problem": {"en": "File setting not applied (the default is used): {message}",
                                "zh": "文件中的设置未生效（已改用默认值）：{message}"},
     "distill.title": {"en": "Distill a student", "zh": "蒸馏一个学生模型"},
-    "distill.intro": {"en": "Pick a dataset, a large **teacher** and a small **student**, choose how the loss weighs "
-                            "each signal, and press **Run**. kdlab trains (or reuses) the teacher, then two copies of "
-                            "the student from the same starting weights: a *baseline* on the true labels only, and a "
-                            "*distilled* student that also learns from the teacher. Comparing the two shows what the "
-                            "teacher added.",
-                      "zh": "选择一个数据集、一个大的**教师模型**和一个小的**学生模型**，决定损失函数如何权衡各项信"
-                            "号，然后点击**运行**。kdlab 会先训练（或复用）教师，再从相同的初始权重出发，"
-                            "把同一个学生模型训练两次：一次只用真实标签，得到*基线学生*；一次同时向教师学习，"
-                            "得到*蒸馏学生*。比较两者，就能看出教师带来了什么。"},
+    "distill.intro": {"en": "Pick a dataset, a large **teacher** and a small **student**, set the loss and press "
+                            "**Run**: kdlab trains the student twice from the same start — a *baseline* on the labels "
+                            "alone and a *distilled* student that also learns from the teacher — and compares them.",
+                      "zh": "选择一个数据集、一个大的**教师模型**和一个小的**学生模型**，设置损失后点击**运行**："
+                            "kdlab 从相同的初始权重出发把学生训练两次——只用标签的*基线学生*，以及同时向教师学习的"
+                            "*蒸馏学生*——并比较两者。"},
     "distill.dataset": {"en": "Dataset", "zh": "数据集"},
-    "distill.dataset_help": {"en": "Input type: {modality}. Only models that can read it are offered below.",
-                             "zh": "输入类型：{modality}。下面只列出能读取这种输入的模型。"},
+    "distill.dataset_help": {"en": "Input type: {modality}. Only models that can read it are offered as teacher and "
+                                   "student.",
+                             "zh": "输入类型：{modality}。教师和学生只列出能读取这种输入的模型。"},
     "distill.modality_image": {"en": "images", "zh": "图像"},
     "distill.modality_points": {"en": "2-D points", "zh": "二维点"},
     "distill.modality_tokens": {"en": "text (word tokens)", "zh": "文本（词元）"},
@@ -40,12 +42,10 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.student": {"en": "Student", "zh": "学生模型"},
     "distill.student_help": {"en": "The small model that learns; the baseline is the same model trained on labels only.",
                              "zh": "负责学习的小模型；基线学生是同一个模型，但只用标签训练。"},
-    "distill.knobs": {"en": "Size knobs (optional)", "zh": "规模设置（可选）"},
     "distill.knobs_help": {"en": "Override the preset's size as key=value pairs separated by commas, e.g. hidden=64,depth=1 "
                                  "for an MLP or width=16,stages=2 for a CNN.",
                            "zh": "用逗号分隔的 key=value 覆盖预设的模型规模，例如 MLP 用 hidden=64,depth=1，CNN 用 "
                                  "width=16,stages=2。"},
-    "distill.loss_header": {"en": "**Loss weights**", "zh": "**损失权重**"},
     "distill.temperature": {"en": "Temperature T", "zh": "温度 T"},
     "distill.temperature_help": {"en": "T divides the logits before the softmax: T = 1 is the teacher's usual, confident "
                                        "answer; a larger T flattens it and shows how likely the teacher finds each wrong "
@@ -56,6 +56,31 @@ TEXT: dict[str, dict[str, str]] = {
                                        "蒸馏损失要乘以 T²，因为它的梯度按 1/T² 缩小；这样改变 T 时，它的权重仍"
                                        "然可比。"},
     "distill.alpha": {"en": "α — weight of the soft targets", "zh": "α —— 蒸馏损失的权重"},
+    "distill.method_header": {"en": "Method: how the student learns from the teacher's answers",
+                              "zh": "方法：学生如何向教师的答案学习"},
+    "distill.method": {"en": "Method", "zh": "方法"},
+    "distill.method_help": {"en": "One method learns from the teacher's answers (logits). Classic KD is the soft "
+                                  "targets weighted by α; any other takes their place next to the cross-entropy "
+                                  "at weight 1, exactly as the Methods page runs it.",
+                            "zh": "只用一种方法向教师的答案（logits）学习。经典知识蒸馏是以 α 加权的蒸馏损失；其他方法"
+                                  "取代它，与权重为 1 的交叉熵并列，与“方法对比”页面的做法完全相同。"},
+    "distill.method_explain": {"en": "{explain}. Paper: {paper}.", "zh": "{explain}。论文：{paper}。"},
+    "distill.method_weight": {"en": "weight of {method}", "zh": "{method} 的权重"},
+    "distill.method_weight_help": {"en": "This method takes the place of the soft targets, so α is 0 and the "
+                                         "cross-entropy keeps weight 1; the default is the paper's weight.",
+                                   "zh": "这个方法取代了蒸馏损失，所以 α 为 0，交叉熵的权重保持为 1；"
+                                         "默认值是原文的权重。"},
+    "distill.temperature_off": {"en": "{method} does not use T: see its settings under Method.",
+                                "zh": "{method} 不使用 T：它的设置见“方法”。"},
+    "distill.addons_header": {"en": "Add-ons: features and relations between samples",
+                              "zh": "附加项：特征与样本之间的关系"},
+    "distill.addons_intro": {"en": "Terms that add to the method: they pull the student's hidden features, or how it "
+                                   "relates samples to each other, towards the teacher's (0 = off).",
+                             "zh": "在所选方法之外附加的损失项：让学生的隐藏特征，或它对样本之间关系的看法，向教师靠拢"
+                                   "（0 表示关闭）。"},
+    "distill.teachers_header": {"en": "More teachers (model fusion)", "zh": "更多教师（模型融合）"},
+    "distill.teachers_intro": {"en": "Learn from several teachers at once: their softened answers become one target.",
+                               "zh": "同时向多个教师学习：把它们软化后的答案合成一个目标。"},
     "distill.alpha_help": {"en": "α weighs the distillation loss (learning from the teacher's soft targets); 1 − α "
                                  "weighs the cross-entropy with the true labels: L = (1 − α)·CE + α·T²·KL + β·L_att + "
                                  "γ·L_rep. α = 0 trains on labels only, like the baseline. Note: some articles use "
@@ -64,19 +89,8 @@ TEXT: dict[str, dict[str, str]] = {
                                  "(1 − α)·CE + α·T²·KL + β·L_att + γ·L_rep。α = 0 时只用标签训练，与基线学生相同。"
                                  "注意：有的文章约定相反，用 α 给真实标签那一项加权。"},
     "distill.beta": {"en": "β — attention transfer", "zh": "β —— 注意力迁移"},
-    "distill.beta_help": {"en": "β pulls the student's attention maps towards the teacher's, so it looks where the "
-                                "teacher looks (0 = off).",
-                          "zh": "β 让学生的注意力图向教师的注意力图靠拢，使学生关注教师所关注的地方（0 表示关闭）。"},
     "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示蒸馏（特征蒸馏）"},
-    "distill.gamma_help": {"en": "γ pulls a hidden feature of the student, through a learned projection, towards the "
-                                 "teacher's (FitNets). It works for any pair (0 = off).",
-                           "zh": "γ 通过一个可学习的投影，让学生的某个隐藏层特征逼近教师的对应特征（FitNets）。"
-                                 "任何模型组合都可以使用（0 表示关闭）。"},
     "distill.term_off": {"en": "Off for this pair: {reason}.", "zh": "此组合下不可用：{reason}。"},
-    "distill.knobs_of": {"en": "Settings of {term}", "zh": "{term} 的设置"},
-    "distill.knowledge_logits": {"en": "*From the teacher's answers (logits)*", "zh": "*来自教师的答案（logits）*"},
-    "distill.knowledge_features": {"en": "*From the teacher's hidden features*", "zh": "*来自教师的隐藏特征*"},
-    "distill.knowledge_relations": {"en": "*From the relations between samples*", "zh": "*来自样本之间的关系*"},
     "distill.extra_teachers": {"en": "More teachers (optional)", "zh": "更多教师（可选）"},
     "distill.extra_teachers_help": {"en": "Distil from several teachers at once (\"model fusion\"): their softened "
                                           "answers are combined into one target; feature terms follow the first "
@@ -89,7 +103,12 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.fusion_weights": {"en": "fixed weights", "zh": "固定权重"},
     "distill.fusion_confidence": {"en": "per-sample confidence (CA-MKD)", "zh": "逐样本置信度（CA-MKD）"},
     "distill.teacher_weight": {"en": "weight of {teacher}", "zh": "{teacher} 的权重"},
-    "distill.training_header": {"en": "**Training**", "zh": "**训练**"},
+    "distill.training_header": {"en": "Training: epochs, learning rate, seed, model sizes, device",
+                                "zh": "训练：训练轮数、学习率、随机种子、规模设置、设备"},
+    "distill.training_intro": {"en": "How long and how each model trains; both students share every setting here.",
+                               "zh": "各模型训练多久、怎样训练；两个学生模型共用这里的每项设置。"},
+    "distill.teacher_knobs": {"en": "Teacher size knobs (optional)", "zh": "教师的规模设置（可选）"},
+    "distill.student_knobs": {"en": "Student size knobs (optional)", "zh": "学生的规模设置（可选）"},
     "distill.epochs": {"en": "Epochs (each student)", "zh": "训练轮数（每个学生模型）"},
     "distill.epochs_help": {"en": "Passes over the transfer set, for the baseline and the distilled student alike.",
                             "zh": "每一轮完整遍历一次迁移集；基线学生和蒸馏学生的训练轮数相同。"},
@@ -104,12 +123,13 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.device_cpu": {"en": "CPU", "zh": "CPU"},
     "distill.device_cuda": {"en": "GPU (CUDA)", "zh": "GPU（CUDA 显卡）"},
     "distill.device_mps": {"en": "GPU (Apple MPS)", "zh": "GPU（Apple MPS 后端）"},
-    "distill.advanced": {"en": "Advanced: the teacher", "zh": "高级：教师设置"},
     "distill.teacher_epochs": {"en": "Teacher epochs", "zh": "教师训练轮数"},
     "distill.teacher_epochs_help": {"en": "A new value trains a new teacher once; it is then cached like the others.",
                                     "zh": "换一个取值会重新训练一次教师模型，之后同样会被缓存。"},
-    "distill.transfer_header": {"en": "**Transfer set** (what the students train on)",
-                                "zh": "**迁移集**（学生模型用来训练的数据）"},
+    "distill.transfer_header": {"en": "Transfer set: how much data, which classes",
+                                "zh": "迁移集：用多少数据、哪些类别"},
+    "distill.transfer_intro": {"en": "The data both students train on; the teacher always saw all of it.",
+                               "zh": "两个学生模型训练所用的数据；教师始终见过全部数据。"},
     "distill.fraction": {"en": "Fraction of the training data", "zh": "使用训练数据的比例"},
     "distill.fraction_help": {"en": "Less data makes the teacher's soft targets matter more: a soft target carries "
                                     "more information per example than a hard label.",
