@@ -5,13 +5,13 @@ import streamlit as st
 from kdlab import RunConfig
 from kdlab.runs.sweeps import SweepRecords
 from ui.common import runner, tr
-from ui.sweep_views import chosen_sweep, follow_link, form_ui, launch, live, ray_address, show
+from ui.sweep_views import chosen_sweep, follow_link, form_ui, launch, live, plural, ray_address, show
 
 follow_link()
 st.title(tr("sweep.title"))
 st.markdown(tr("sweep.intro"))
 base = st.session_state.get("distill_config", RunConfig())
-st.caption(tr("sweep.base", dataset=base.dataset, teacher=base.teacher, student=base.student, epochs=base.epochs))
+st.caption(plural("sweep.base", base.epochs, dataset=base.dataset, teacher=base.teacher, student=base.student))
 if ray_address():
     st.caption(tr("sweep.on_ray", address=ray_address()))
 make_spec = form_ui(base)

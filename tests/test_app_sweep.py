@@ -4,13 +4,21 @@ on Compare, its best settings fill the Distill form, the URL keeps it, only its 
 too; bad values are one error box; the page speaks both languages."""
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kdlab import RunConfig
+from kdlab.losses import terms
+from kdlab.losses.base import WEIGHT_FIELDS
 from kdlab.runs.sweeps import SweepRecords
+from kdlab.sweeps.spec import NOT_AXES, OBJECTIVES
+from kdlab.viz.sweep_figures import DEFAULT_LABELS
 from ui.common import SELECTED_KEY
+from ui.text import TEXT
 from ui.text import t as translate
 
 from .conftest import app_jobs, assert_clean, tiny_config
@@ -45,6 +53,23 @@ def test_a_bad_value_is_one_error_box_and_launches_nothing():
     assert "sweep_id" not in at.session_state
 
 
+def test_every_setting_objective_and_figure_word_has_words_in_both_languages():
+    fields = [f for f in RunConfig().to_dict() if f not in NOT_AXES and f not in WEIGHT_FIELDS]
+    keys = [f"sweep.setting.{f}" for f in fields] + [f"sweep.objective.{o}" for o in OBJECTIVES] + \
+        [f"sweep.fig.{k}" for k in DEFAULT_LABELS]
+    assert [k for k in keys if k not in TEXT] == []
+
+
+def test_the_form_offers_every_registered_loss_weight_by_its_registry_label():
+    at = open_page("zh")
+    options = at.selectbox(key="sweep_values_axis_0").options
+    for spec in terms():
+        if not spec.complement:
+            assert any(spec.label["zh"] in option for option in options), spec.name
+    assert translate("sweep.setting.temperature", "zh") in options and "temperature" not in options
+    assert not {"alpha", "beta", "gamma", "lr", "train_fraction", "epochs"} & set(options)
+
+
 def wait_until_ended(sweep_id: str, deadline_s: float = 240) -> None:
     records = SweepRecords(app_jobs().store)
     deadline = time.monotonic() + deadline_s
@@ -55,9 +80,12 @@ def wait_until_ended(sweep_id: str, deadline_s: float = 240) -> None:
 
 @pytest.fixture(scope="module")
 def grid() -> tuple[str, str]:
-    """A 2 x 2 grid x 2 seeds launched from the page and finished: its id and the browser key that started it."""
+    """A 2 x 2 grid x 2 seeds launched from the page and finished: its id and the browser key that started it.
+    α = 0 trains the distilled student exactly as its baseline (same weights, same batches, CE alone), so those
+    two cells are a forced tie: a gain of 0 on every seed, with no interval. The α = 0.7 cells may tie or not."""
     at = open_page(distill_config=tiny_config(teacher_epochs=2, epochs=2, train_limit=300))
     at.text_input(key="sweep_values_0").set_value("1,4")
+    at.text_input(key="sweep_values_1").set_value("0,0.7")
     at.text_input(key="sweep_seeds").set_value("0,1")
     at.button(key="sweep_launch").click().run()
     assert_clean(at)
@@ -77,8 +105,17 @@ def test_a_two_by_two_grid_fills_its_heatmap_and_exports(grid):
     assert len(record.report["cells"]) == 4 and all(c["n"] == 2 for c in record.report["cells"])
     trace = at.get("plotly_chart")[0].proto.spec
     assert '"type": "heatmap"' in trace or '"type":"heatmap"' in trace
-    assert " ± " in trace and "seeds: 2" in trace  # the hover: mean ± std and n
+    hover = json.loads(trace)["data"][0]["hovertext"]
     for cell in record.report["cells"]:
+        gain = cell["stats"]["gain"]
+        text = hover[[0, 0.7].index(cell["values"]["alpha"])][[1, 4].index(cell["values"]["temperature"])]
+        assert translate("sweep.fig.seeds_many", n=2) in text  # the hover: mean ± std, interval or why none, n
+        if cell["values"]["alpha"] == 0:  # the forced tie
+            assert gain["mean"] == 0 and gain["std"] == 0 and cell["verdict"] == "no_difference"
+        if gain["std"] == 0:
+            assert translate("sweep.fig.tie") in text and translate("sweep.fig.no_difference") in text
+        else:
+            assert " ± " in text and translate("sweep.fig.interval", low="", high="").split()[0] in text
         if cell["verdict"] == "no_difference":
             assert "≈" in trace
     labels = [button.proto.label for button in at.get("download_button")]
@@ -86,6 +123,37 @@ def test_a_two_by_two_grid_fills_its_heatmap_and_exports(grid):
     assert all(r.source == "app" and r.status == "finished"
                for r in (app_jobs().store.get(t["run_id"]) for t in records.trials(sweep_id)))
     assert not [b for b in at.button if b.key in ("sweep_stop", "sweep_resume")]  # it has ended
+
+
+RAW = re.compile(r"\b(None|NaN|nan|inf|student_acc|train_fraction|alpha|95% CI)\b")
+
+
+def visible_text(at: AppTest) -> str:
+    """What a person reads on the page: its texts, widget labels and options, table cells, the figure's words."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "title") for e in getattr(at, kind)]
+    for widget in (*at.selectbox, *at.text_input, *at.radio, *at.button):
+        parts += [widget.label, *getattr(widget, "options", [])]
+    for frame in at.dataframe:
+        parts += [str(c) for c in frame.value.columns] + [str(v) for v in frame.value.to_numpy().ravel()]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    parts += [str(figure["layout"][axis]["title"]["text"]) for axis in ("xaxis", "yaxis")]
+    for trace in figure["data"]:
+        parts += [str(v) for key in ("x", "y", "text", "hovertext") for v in json.dumps(trace.get(key, [])).split('"')]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_names_settings_in_words_and_shows_no_raw_key_or_none(grid, lang):
+    sweep_id, browser = grid
+    at = open_page(lang, sweep=sweep_id, kdlab_browser=browser)
+    assert_clean(at)
+    shown = visible_text(at)
+    assert not RAW.findall(shown), RAW.findall(shown)
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["xaxis"]["title"]["text"] == translate("sweep.setting.temperature", lang)
+    assert figure["layout"]["yaxis"]["title"]["text"].startswith("α")  # the registry's symbol and label
+    assert translate("sweep.fig.tie", lang) in shown  # the α = 0 cells: said in words, in the table too
+    assert translate("sweep.fig.seeds_many", lang, n=2) in shown and "1 seeds" not in shown
 
 
 def test_a_cell_opens_its_runs_on_compare(grid):

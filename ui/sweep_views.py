@@ -15,21 +15,64 @@ import pandas as pd
 import streamlit as st
 
 from kdlab import RunConfig
+from kdlab.losses import terms
+from kdlab.losses.base import WEIGHT_FIELDS
 from kdlab.runs.sweeps import SweepRecord, SweepRecords
-from kdlab.sweeps.cli import RAY_ENV, describe
+from kdlab.sweeps.cli import RAY_ENV
 from kdlab.sweeps.queue_executor import start_in_background
 from kdlab.sweeps.spec import OBJECTIVES, SweepSpec, parse_axis, parse_range, with_values
-from kdlab.viz.sweep_figures import cell_at, figure_html, report_rows, sweep_figure
-from ui.common import browser_key, runner, select_run, tr, workspace
+from kdlab.viz.numbers import count
+from kdlab.viz.sweep_figures import (DEFAULT_LABELS, cell_at, figure_html, gain_text, interval_text, report_rows,
+                                     report_table, seeds_text, shown_value, sweep_figure)
+from ui import text as i18n
+from ui.common import browser_key, lang, runner, select_run, tr, workspace
 from ui.loss_controls import form_state as loss_form_state
 
-AXES = ("temperature", "alpha", "beta", "gamma", "lr", "train_fraction", "epochs")
+SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
 GRID_DEFAULTS = (("temperature", "1,2,4,8"), ("alpha", "0.5,0.9"))
 RANGE_DEFAULTS = (("temperature", "1:20:log"), ("alpha", "0:1"))
 SWEEP_ID = re.compile(r"^sweep-\d{8}-\d{6}-[0-9a-f]{6}$")  # as SweepRecords.create writes them
 KEPT_BY_DISTILL = ("distill_config", "distill_link_read", "distill_upload", "distill_upload_seen", "distill_notes",
                    "distill_data_file")  # the Distill page's own state, not its form's widgets
-LABELS = ("gain", "no_difference", "better", "worse", "n")
+
+
+def words(key: str, **values) -> str:
+    """A text filled with our own values (registry labels, formatted numbers) for a widget's options, a figure or a
+    table, which show it as it is: unlike ``tr``, nothing is escaped for Markdown."""
+    return i18n.t(key, lang(), **values)
+
+
+def plural(key: str, number: int, **values) -> str:
+    """``key_one`` or ``key_many`` by ``number`` (given to it as ``count``, written with separators)."""
+    return tr(f"{key}_{'one' if number == 1 else 'many'}", count=count(number), **values)
+
+
+def axes() -> list[str]:
+    """The settings the form offers: T, every registered loss weight (from the registry), the schedule's."""
+    return [SETTINGS[0], *(spec.weight_name for spec in terms() if not spec.complement), *SETTINGS[1:]]
+
+
+def setting_label(name: str) -> str:
+    """A setting as a person names it: a loss weight by its symbol and its term's label (the registry's), any other
+    config field by the text table; a mapping field's key (``student_kw.hidden``) follows its field's name."""
+    spec = next((s for s in terms() if not s.complement and s.weight_name == name), None)
+    if spec is not None:
+        term = spec.text("label", lang())
+        symbol = WEIGHT_FIELDS.get(spec.weight or "")
+        return words("sweep.weight_symbol", symbol=symbol, term=term) if symbol else words("sweep.weight", term=term)
+    head, dot, key = name.partition(".")
+    return words(f"sweep.setting.{head}") + (f" · {key}" if dot else "")
+
+
+def figure_labels(report: dict) -> dict:
+    """The figure's and the table's words in this page's language, with every axis of ``report`` named."""
+    return {**{k: words(f"sweep.fig.{k}") for k in DEFAULT_LABELS}, "axes": {n: setting_label(n) for n in report["axes"]}}
+
+
+def describe(values: dict) -> str:
+    """A cell's settings, "T = 4, α (weight of soft targets) = 0.9", for a widget's option or a sentence."""
+    labels = figure_labels({"axes": values})
+    return ", ".join(f"{setting_label(name)} = {shown_value(value, labels, escape=str)}" for name, value in values.items())
 
 
 def ray_address() -> str | None:
@@ -42,10 +85,11 @@ def pairs_ui(kind: str, defaults: tuple) -> dict[str, str]:
     the sweep is built, so that a bad one is one error box."""
     chosen = {}
     for i, column in enumerate(st.columns(2)):
-        options = [None, *AXES] if i else list(AXES)
+        options = [None, *axes()] if i else axes()
         with column:
             name = st.selectbox(tr("sweep.axis", number=i + 1), options, index=options.index(defaults[i][0]),
-                                format_func=lambda n: tr("sweep.none") if n is None else n, key=f"sweep_{kind}_axis_{i}")
+                                format_func=lambda n: tr("sweep.none") if n is None else setting_label(n),
+                                key=f"sweep_{kind}_axis_{i}")
             text = st.text_input(tr(f"sweep.{kind}", number=i + 1), defaults[i][1], key=f"sweep_{kind}_{i}",
                                  help=tr(f"sweep.{kind}_help"))
         if name:
@@ -65,7 +109,7 @@ def form_ui(base: RunConfig):
         left, middle, right = st.columns(3)
         trials = left.number_input(tr("sweep.trials"), 1, 200, 8, key="sweep_trials", help=tr("sweep.trials_help"))
         objective = middle.selectbox(tr("sweep.objective"), list(OBJECTIVES), index=list(OBJECTIVES).index("gain"),
-                                     key="sweep_objective", help=None)
+                                     key="sweep_objective", format_func=lambda o: words(f"sweep.objective.{o}"))
         prune = right.checkbox(tr("sweep.prune"), key="sweep_prune", disabled=ray_address() is not None,
                                help=tr("sweep.prune_on_ray") if ray_address() else tr("sweep.prune_help"))
     seeds = st.text_input(tr("sweep.seeds"), "0,1,2", help=tr("sweep.seeds_help"), key="sweep_seeds")
@@ -138,8 +182,8 @@ def controls(record: SweepRecord, report: dict) -> None:
     driven = record.driven()
     status = record.status if record.status != "running" or driven else "interrupted"
     st.progress(min(1.0, report["trials_total"] and report["trials_done"] / report["trials_total"]),
-                tr("sweep.progress", done=report["trials_done"], total=report["trials_total"],
-                   status=tr(f"history.status.{status}")))
+                plural("sweep.progress", report["trials_total"], done=count(report["trials_done"]),
+                       status=tr(f"history.status.{status}")))
     if record.owner != browser_key():
         st.caption(tr("sweep.not_owner"))
     elif status == "running":
@@ -157,9 +201,9 @@ def controls(record: SweepRecord, report: dict) -> None:
             else:
                 st.rerun(scope="app")  # the live view takes over
     if report.get("pruned"):
-        st.caption(tr("sweep.pruned", count=len(report["pruned"])))
+        st.caption(plural("sweep.pruned", len(report["pruned"])))
     if report.get("failed"):
-        st.warning(tr("sweep.failed_runs", count=len(report["failed"]), message=report["failed"][0]["error"] or ""))
+        st.warning(plural("sweep.failed_runs", len(report["failed"]), message=report["failed"][0]["error"] or ""))
 
 
 def cells_ui(report: dict, clicked: int | None) -> None:
@@ -170,9 +214,11 @@ def cells_ui(report: dict, clicked: int | None) -> None:
     if clicked is not None and clicked != st.session_state.get("sweep_clicked"):
         st.session_state["sweep_cell"] = clicked  # set before the widget is drawn, so it shows the click
     st.session_state["sweep_clicked"] = clicked
+    labels = figure_labels(report)
     index = st.selectbox(tr("sweep.cell"), range(len(cells)), key="sweep_cell",
-                         format_func=lambda i: tr("sweep.cell_label", values=describe(cells[i]["values"]),
-                                                  gain=cell_gain(cells[i]), n=cells[i]["n"]))
+                         format_func=lambda i: words("sweep.cell_label", values=describe(cells[i]["values"]),
+                                                     gain=gain_text(cells[i]["stats"]["gain"], labels),
+                                                     seeds=seeds_text(cells[i]["n"], labels)))
     seeds = cells[index or 0]["seeds"]
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     run_id = left.selectbox(tr("sweep.run"), [row["run_id"] for row in seeds], key="sweep_run",
@@ -183,13 +229,6 @@ def cells_ui(report: dict, clicked: int | None) -> None:
         st.rerun(scope="app")
 
 
-def cell_gain(cell: dict) -> str:
-    gain = cell["stats"]["gain"]
-    if gain["mean"] is None:
-        return "–"
-    return f"{100 * gain['mean']:+.2f}" + ("" if gain["std"] is None else f" ± {100 * gain['std']:.2f}")
-
-
 def best_ui(record: SweepRecord, report: dict) -> None:
     """The best cell so far, and a button that opens the Distill form with the sweep's base run and its values."""
     best = report["best"]
@@ -198,7 +237,9 @@ def best_ui(record: SweepRecord, report: dict) -> None:
     with st.container(border=True):
         st.markdown(f"**{tr('sweep.best_header')}**")
         cell = next(c for c in report["cells"] if c["values"] == best["values"])
-        st.markdown(tr("sweep.best", values=describe(best["values"]), gain=cell_gain(cell),
+        labels = figure_labels(report)
+        st.markdown(tr("sweep.best", values=describe(best["values"]), gain=gain_text(cell["stats"]["gain"], labels),
+                       interval=interval_text(cell["stats"]["gain"], labels),
                        clear=tr("sweep.clear" if best["clear"] else "sweep.not_clear")))
         if st.button(tr("sweep.use_best"), key="sweep_use_best", help=tr("sweep.use_best_help")):
             base = record.spec["base"]
@@ -207,12 +248,12 @@ def best_ui(record: SweepRecord, report: dict) -> None:
 
 
 def exports_ui(report: dict, figure: dict) -> None:
-    rows = pd.DataFrame(report_rows(report))
-    st.dataframe(rows, hide_index=True)
+    """The cells as a table a person reads; the CSV (the config's own column names, for a script), JSON and HTML."""
+    st.dataframe(pd.DataFrame(report_table(report, figure_labels(report))), hide_index=True)
     csv, js, html = st.columns(3)
     sweep_id = report["sweep_id"]
-    csv.download_button(tr("sweep.csv"), rows.to_csv(index=False), f"{sweep_id}.csv", "text/csv", key="sweep_csv",
-                        on_click="ignore")
+    csv.download_button(tr("sweep.csv"), pd.DataFrame(report_rows(report)).to_csv(index=False), f"{sweep_id}.csv",
+                        "text/csv", key="sweep_csv", on_click="ignore", help=tr("sweep.csv_help"))
     js.download_button(tr("sweep.json"), json.dumps(report, indent=1), f"{sweep_id}.json", "application/json",
                        key="sweep_json", on_click="ignore")
     html.download_button(tr("sweep.html"), figure_html(figure), f"{sweep_id}.html", "text/html", key="sweep_html",
@@ -228,10 +269,11 @@ def show(sweep_id: str) -> None:
     controls(record, report)
     if not report["cells"]:
         return
-    figure = sweep_figure(report, {k: tr(f"sweep.{k}") for k in LABELS})
+    labels = figure_labels(report)
+    figure = sweep_figure(report, labels)
     event = st.plotly_chart(figure, key="sweep_figure", on_select="rerun", selection_mode="points")
     points = (event or {}).get("selection", {}).get("points", [])
-    clicked = cell_at(report, points[0]) if points else None
+    clicked = cell_at(report, points[0], labels) if points else None
     best_ui(record, report)
     cells_ui(report, clicked)
     if record.status != "running" or not record.driven():

@@ -22,6 +22,7 @@ DEFAULT_LABELS = {
     "gain": "gain over the baseline (points)", "no_difference": "no measurable difference",
     "better": "better than the baseline", "worse": "worse than the baseline",
     "mean_std": "{mean} ± {std} points", "mean_only": "{mean} points", "interval": "95 % interval {low} to {high}",
+    "range": "{low} to {high}",
     "one_seed": "one seed: no interval", "tie": "every seed gave the same value: no interval",
     "seeds_one": "{n} seed", "seeds_many": "{n} seeds", "yes": "yes", "no": "no",
     "col_gain": "gain (points)", "col_interval": "95 % interval (points)", "col_student": "student accuracy",
@@ -48,11 +49,12 @@ def gain_text(summary: dict, text: dict, digits: int = 2) -> str:
     return text["mean_std"].format(mean=mean, std=points(summary["std"], digits))
 
 
-def interval_text(summary: dict, text: dict, digits: int = 2) -> str:
-    """The 95 % interval in points, or why there is none: one seed, or seeds that all landed on the same value."""
+def interval_text(summary: dict, text: dict, digits: int = 2, words: str = "interval") -> str:
+    """The 95 % interval in points (``text[words]``: a sentence, or a table's bare "range"), or why there is none:
+    one seed, or seeds that all landed on the same value."""
     if has_interval(summary):
-        return text["interval"].format(low=signed_points(summary["low"], digits),
-                                       high=signed_points(summary["high"], digits))
+        return text[words].format(low=signed_points(summary["low"], digits),
+                                  high=signed_points(summary["high"], digits))
     if summary["mean"] is None:
         return MISSING
     return text["one_seed" if summary["n"] < 2 else "tie"]
@@ -163,8 +165,9 @@ def report_table(report: dict, labels: dict | None = None) -> list[dict[str, str
     for cell in report["cells"]:
         row = {text["axes"].get(name, name): shown_value(value, text) for name, value in cell["values"].items()}
         gain, student = cell["stats"]["gain"], cell["stats"]["student_acc"]
-        row.update({text["col_gain"]: gain_text(gain, text),
-                    text["col_interval"]: interval_text(gain, text), text["col_student"]: percent(student["mean"]),
+        spread = "" if gain["std"] is None else f" ± {points(gain['std'], 2)}"
+        row.update({text["col_gain"]: signed_points(gain["mean"], 2) + spread,
+                    text["col_interval"]: interval_text(gain, text, words="range"), text["col_student"]: percent(student["mean"]),
                     text["col_seeds"]: count(cell["n"]), text["col_verdict"]: text[cell["verdict"]]})
         rows.append(row)
     return rows
