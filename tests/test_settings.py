@@ -27,14 +27,67 @@ def test_file_then_environment(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"max_epochs": "many"}, "max_epochs must be an integer"),
-    ({"max_concurrent_runs": 0}, "max_concurrent_runs must be >= 1"),
-    ({"devices": ["tpu"]}, "devices takes some of"),
+    ({"max_epochs": "many"}, r"max_epochs must be a whole number from 1 to 100,000, got 'many'"),
+    ({"max_concurrent_runs": 0}, r"max_concurrent_runs must be a whole number from 1 to 256, got 0"),
+    ({"devices": ["tpu"]}, "devices takes a list of some of"),
     ({"workers": 3}, "unknown server setting"),
 ])
 def test_bad_settings_are_named(values, message):
     with pytest.raises(ValueError, match=message):
         ServerSettings.parse(values)
+
+
+@pytest.mark.parametrize("line, shown", [
+    ("max_epochs = 2.7", "2.7"),  # never cut to 2
+    ("max_epochs = true", "True"),  # never read as 1
+    ("max_epochs = inf", "inf"),
+    ("max_epochs = nan", "nan"),
+    ("max_epochs = 100001", "100001"),
+    ('max_epochs = "ten"', "'ten'"),
+    ("max_batch_size = 9007199254740992", "9007199254740992"),  # 2**53: past what a browser holds exactly
+    ("max_concurrent_runs = 1000000", "1000000"),  # one slot per run: a million would never start
+    ("max_epochs = [3]", "[3]"),
+])
+def test_every_whole_number_setting_is_checked_in_the_file_and_named_with_it(tmp_path, line, shown):
+    path = tmp_path / "kdlab.toml"
+    path.write_text(f"[server]\n{line}\n")
+    name = line.split(" =")[0]
+    with pytest.raises(ValueError) as refused:
+        ServerSettings.load(path)
+    message = str(refused.value)
+    assert message.startswith(f"server setting {name} (in {path}) must be a whole number from 1 to ")
+    assert message.endswith(f", got {shown}")
+
+
+@pytest.mark.parametrize("variable, value", [("KDLAB_MAX_EPOCHS", "1e20"), ("KDLAB_MAX_EPOCHS", "2.7"),
+                                             ("KDLAB_MAX_EPOCHS", "true"), ("KDLAB_MAX_UPLOAD_MB", "-1")])
+def test_a_variable_is_checked_and_named_too(tmp_path, monkeypatch, variable, value):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=rf"\(from {variable}\) must be a whole number .*, got '{value}'"):
+        ServerSettings.load()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[server]\ndevices = [1, 2]\n", r"devices \(in .*\) takes a list of some of .*, got \[1, 2\]"),
+    ('[server]\ndevices = "cpu"\n', r"devices \(in .*\) takes a list of some of .*, got 'cpu'"),
+    ("[server]\ndevices = []\n", r"devices \(in .*\) takes a list"),
+    ("server = 5\n", r"server in .* must be a table"),
+    ("[server]\nworkers = 3\n", r"unknown server setting\(s\): workers \(in .*kdlab.toml\)"),
+])
+def test_devices_and_the_table_itself_are_checked(tmp_path, text, message):
+    path = tmp_path / "kdlab.toml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        ServerSettings.load(path)
+
+
+def test_whole_floats_and_the_ceilings_themselves_are_accepted(tmp_path):
+    path = tmp_path / "kdlab.toml"
+    path.write_text("[server]\nmax_epochs = 100000\nmax_batch_size = 9007199254740991\nmax_run_seconds = 60.0\n")
+    settings = ServerSettings.load(path)
+    assert (settings.max_epochs, settings.max_batch_size, settings.max_run_seconds) == (100_000, 2**53 - 1, 60)
+    assert isinstance(settings.max_run_seconds, int)
 
 
 def test_a_broken_toml_file_is_named(tmp_path):
@@ -66,3 +119,56 @@ def test_the_readme_lists_every_setting_with_its_default():
         default = getattr(ServerSettings(), field.name)
         shown = json.dumps(list(default)) if isinstance(default, tuple) else str(default)
         assert listed.get(field.name) == shown, (field.name, listed.get(field.name), shown)
+
+
+@pytest.fixture
+def broken_settings(tmp_path, monkeypatch):
+    """The app started with a kdlab.toml whose max_epochs is inf: a fresh (never cached) job runner for this test."""
+    import streamlit as st
+
+    path = tmp_path / "kdlab.toml"
+    path.write_text("[server]\nmax_epochs = inf\n")
+    monkeypatch.setenv("KDLAB_CONFIG", str(path))
+    st.cache_resource.clear()
+    yield path
+    monkeypatch.undo()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", [None, "app_pages/distill.py", "app_pages/compare.py"])
+def test_a_broken_kdlab_toml_is_one_sentence_on_every_page(broken_settings, page):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    if page:
+        at = at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert "settings are not right" in at.error[0].value and "max_epochs" in at.error[0].value
+    assert str(broken_settings.name) in at.error[0].value
+
+
+CLI_CASES = {
+    "inf": ("[server]\nmax_epochs = inf\n", {}, "server setting max_epochs (in {path}) must be a whole number"),
+    "not a table": ("server = 5\n", {}, "server in {path} must be a table"),
+    "devices": ('[server]\ndevices = [1, 2]\n', {}, "server setting devices (in {path}) takes a list"),
+    "1e20": ("", {"KDLAB_MAX_EPOCHS": "1e20"}, "server setting max_epochs (from KDLAB_MAX_EPOCHS) must be a whole"),
+}
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=list(CLI_CASES))
+def test_a_broken_setting_is_one_line_and_exit_2_on_the_cli(tmp_path, case):
+    import os
+    import subprocess
+    import sys
+
+    text, variables, message = CLI_CASES[case]
+    path = tmp_path / "kdlab.toml"
+    path.write_text(text)
+    env = {**os.environ, "KDLAB_CONFIG": str(path), **variables}
+    done = subprocess.run([sys.executable, "-m", "kdlab", "distill", "--epochs", "1", "--no-record"],
+                          cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True,
+                          timeout=120)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"kdlab: error: {message.format(path=path)}")

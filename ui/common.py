@@ -78,11 +78,21 @@ def workspace() -> str:
         return DEFAULT_WORKSPACE
 
 
-@st.cache_resource
 def runner() -> JobRunner:
     """One per server process, shared by every session (it is thread-safe); its first training process starts
     importing torch now, while the user reads the page. A run store that cannot be opened leaves a runner that
-    still trains teachers (``JobRunner.store_problem`` says why runs cannot be kept)."""
+    still trains teachers (``JobRunner.store_problem`` says why runs cannot be kept). A setting that is not right
+    (``kdlab.toml``, a ``KDLAB_*`` variable) is one sentence on every page and stops it, not a traceback; nothing is
+    cached then, so the page works again once the setting is fixed."""
+    try:
+        return _runner()
+    except ValueError as err:
+        st.error(tr("common.settings_broken", message=str(err)))
+        st.stop()
+
+
+@st.cache_resource
+def _runner() -> JobRunner:
     try:
         store = RunStore()
     except StoreUnavailable as err:

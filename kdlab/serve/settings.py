@@ -6,6 +6,7 @@ win over the file, so a teacher can override one value when starting the server
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -15,6 +16,41 @@ import torch
 
 from ..config import DEVICES
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
+
+
+MAX_WHOLE = 2**53 - 1  # the largest whole number a browser's JavaScript (a Streamlit widget) holds exactly
+UPPER = {  # a sane ceiling per setting; the rest stop at MAX_WHOLE
+    "max_concurrent_runs": 256, "max_queued_runs": 100_000, "max_runs_per_browser": 10_000, "max_epochs": 100_000,
+    "max_run_seconds": 10**7, "max_classes": 100_000, "max_upload_mb": 100_000, "max_upload_files": 10**7,
+}
+
+
+def _whole(name: str, value, where: str) -> int:
+    """``value`` (TOML's int or float, or a variable's text) as a whole number from 1 to the setting's ceiling."""
+    top = UPPER.get(name, MAX_WHOLE)
+    number = None
+    if isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    if number is None or not 1 <= number <= top:
+        raise ValueError(f"server setting {name}{where} must be a whole number from 1 to {top:,}, "
+                         f"got {repr(value)[:80]}")
+    return number
+
+
+def _devices(value, where: str) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)) and value and all(isinstance(d, str) for d in value):
+        devices = tuple(d.strip() for d in value)
+        if all(d in DEVICES for d in devices):
+            return devices
+    raise ValueError(f"server setting devices{where} takes a list of some of {', '.join(DEVICES)}, "
+                     f"got {repr(value)[:80]}")
 
 
 @dataclass(frozen=True)
@@ -41,41 +77,42 @@ class ServerSettings:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
-        """``[server]`` table of ``kdlab.toml`` (or ``$KDLAB_CONFIG``), then ``KDLAB_<FIELD>`` variables."""
-        path = Path(path or os.environ.get("KDLAB_CONFIG", "kdlab.toml"))
+        """``[server]`` table of ``kdlab.toml`` (or ``$KDLAB_CONFIG``), then ``KDLAB_<FIELD>`` variables. A value
+        that is not right is a ValueError naming the setting and where it came from (the file or the variable)."""
+        path = Path(path or os.environ.get("KDLAB_CONFIG") or "kdlab.toml")
         values: dict = {}
+        origins: dict[str, str] = {}
         if path.exists():
             try:
-                values.update(tomllib.loads(path.read_text()).get("server", {}))
+                table = tomllib.loads(path.read_text(encoding="utf-8")).get("server", {})
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as err:
                 raise ValueError(f"{path} is not a readable TOML file: {err}") from None
+            if not isinstance(table, dict):
+                raise ValueError(f"server in {path} must be a table ([server] with one setting a line), "
+                                 f"got {repr(table)[:80]}")
+            values.update(table)
+            origins.update({name: f"in {path}" for name in table})
         for f in fields(cls):
             raw = os.environ.get(f"KDLAB_{f.name.upper()}")
             if raw is not None:
                 values[f.name] = raw.split(",") if f.name == "devices" else raw
-        return cls.parse(values)
+                origins[f.name] = f"from KDLAB_{f.name.upper()}"
+        return cls.parse(values, origins)
 
     @classmethod
-    def parse(cls, values: dict) -> "ServerSettings":
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - names)
+    def parse(cls, values: dict, origins: dict[str, str] | None = None) -> "ServerSettings":
+        """Every value checked: a whole number within its range (``2.7``, ``true``, ``inf`` or ``1e20`` are
+        refused, never truncated or wrapped), ``devices`` a list of device names. ``origins``: where each came
+        from, for the message."""
+        origins = origins or {}
+        where = {name: f" ({origins[name]})" if name in origins else "" for name in values}
+        unknown = sorted(set(values) - {f.name for f in fields(cls)})
         if unknown:
-            raise ValueError(f"unknown server setting(s): {', '.join(unknown)}")
-        parsed = {}
-        for name in names - {"devices"}:
-            if name in values:
-                try:
-                    parsed[name] = int(values[name])
-                except (TypeError, ValueError):
-                    raise ValueError(f"server setting {name} must be an integer, got {values[name]!r}") from None
-                if parsed[name] < 1:
-                    raise ValueError(f"server setting {name} must be >= 1, got {parsed[name]}")
+            raise ValueError(f"unknown server setting(s): {', '.join(map(str, unknown))}"
+                             + "".join(sorted({where[n] for n in unknown})))
+        parsed = {name: _whole(name, value, where[name]) for name, value in values.items() if name != "devices"}
         if "devices" in values:
-            devices = tuple(d.strip() for d in values["devices"])
-            bad = [d for d in devices if d not in DEVICES]
-            if bad or not devices:
-                raise ValueError(f"server setting devices takes some of {', '.join(DEVICES)}, got {list(devices)}")
-            parsed["devices"] = devices
+            parsed["devices"] = _devices(values["devices"], where["devices"])
         return cls(**parsed)
 
     @property

@@ -23,6 +23,9 @@ TEXT: dict[str, dict[str, str]] = {
     "common.store_broken": {"en": "Runs cannot be kept on this server right now, so pages that show runs are off: "
                                   "{message}",
                             "zh": "本服务器目前无法保存实验，显示实验的页面暂不可用：{message}"},
+    "common.settings_broken": {"en": "This server's settings are not right, so no page can work until they are "
+                                     "fixed: {message}",
+                               "zh": "本服务器的设置有误，修正之前所有页面都无法使用：{message}"},
     "common.no_run": {"en": "No finished run yet: start one on the Distill page or the home page's quick demo.",
                       "zh": "还没有已完成的实验：请在“蒸馏”页面开始一个实验，或运行首页的快速演示。"},
     "nav.home": {"en": "Home", "zh": "首页"},
