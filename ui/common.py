@@ -12,7 +12,7 @@ import streamlit as st
 
 from kdlab.config import RunConfig
 from kdlab.evaluate import predict
-from kdlab.runs.loading import LoadedRun, load_run
+from kdlab.runs.loading import LoadedRun, LoadedRuns, load_run
 from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, check_workspace
 from kdlab.serve.admission import Admitted
 from kdlab.serve.jobs import JobRunner
@@ -235,9 +235,15 @@ def loaded(run_id: str) -> LoadedRun:
         return _loaded(run_id)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _loaded_runs() -> LoadedRuns:
+    """The server's re-opened runs, within ``loaded_runs_mb`` of memory (a run of a large model holds hundreds of
+    MB, so a count of runs would bound nothing)."""
+    return LoadedRuns(runner().settings.loaded_runs_mb * 2**20)
+
+
 def _loaded(run_id: str) -> LoadedRun:
-    return load_run(runner().store, run_id)
+    return _loaded_runs().get(run_id, lambda: load_run(runner().store, run_id))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

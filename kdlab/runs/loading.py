@@ -3,17 +3,23 @@
 A run record is self-describing (like nanoGPT's checkpoints): the config says which architectures and knobs, the
 weights fill them, so any page in any session can show a run that another process trained. Loading never trains:
 a teacher missing from the cache raises ``TeacherNotCached``, and the app asks a worker to train it.
+
+A server keeps the runs its pages re-open in ``LoadedRuns``, bounded by the bytes they hold rather than by their
+number: one run of a large student on CIFAR holds hundreds of MB, one on moons a few KB.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import torch
 from torch import nn
 
 from ..config import RunConfig
 from ..data import Splits
-from ..models import InputSpec, build_model
+from ..models import InputSpec, build_model, size_bytes
 from ..teachers import load_teacher
 from .store import RunStore
 
@@ -63,3 +69,46 @@ def load_run(store: RunStore, run_id: str) -> LoadedRun:
     for role, state in store.weights(run_id).items():
         models[role] = rebuild_student(config, InputSpec.of(splits), role, state)
     return LoadedRun(run_id, config, record.summary, splits, models)
+
+
+def run_bytes(run: LoadedRun) -> int:
+    """The memory a loaded run holds: its models' parameters and buffers and its data's tensors."""
+    data = (run.splits.x_train, run.splits.y_train, run.splits.x_test, run.splits.y_test)
+    return sum(size_bytes(model) for model in run.models.values()) + sum(t.numel() * t.element_size() for t in data)
+
+
+class LoadedRuns:
+    """Loaded runs kept within ``budget_bytes``, least recently used first out (``run_bytes`` each).
+
+    ``get(run_id, load)`` returns the kept run or calls ``load()`` and keeps it, then evicts the least recently
+    used runs until the rest fit the budget; the run just asked for always stays, even alone over the budget (the
+    page needs it). Thread-safe: Streamlit sessions are threads. Loading happens outside the lock, so one slow load
+    never holds up the other sessions; two sessions loading one run at once keep the first to finish."""
+
+    def __init__(self, budget_bytes: int, size: Callable[[LoadedRun], int] = run_bytes):
+        self.budget_bytes, self.size = budget_bytes, size
+        self.entries: OrderedDict[str, tuple[LoadedRun, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        with self.lock:
+            return sum(nbytes for _, nbytes in self.entries.values())
+
+    def get(self, run_id: str, load: Callable[[], LoadedRun]) -> LoadedRun:
+        with self.lock:
+            if run_id in self.entries:
+                self.entries.move_to_end(run_id)
+                return self.entries[run_id][0]
+        run = load()
+        nbytes = self.size(run)
+        with self.lock:
+            if run_id in self.entries:
+                self.entries.move_to_end(run_id)
+                return self.entries[run_id][0]
+            self.entries[run_id] = (run, nbytes)
+            total = sum(n for _, n in self.entries.values())
+            while total > self.budget_bytes and len(self.entries) > 1:
+                _, (_, evicted) = self.entries.popitem(last=False)
+                total -= evicted
+        return run
