@@ -1,9 +1,12 @@
 """Compress: quantize, prune or factorise a finished run's students, fine-tune them, and see the frontier."""
+import math
+
 import streamlit as st
 
 from kdlab.compress.config import FINETUNE_SOURCES, CompressRequest
 from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
+from kdlab.viz.numbers import p_value, percent, points, ratio
 from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, workspace
 from ui.variants import variant_downloads, variants_table
 
@@ -57,7 +60,7 @@ def progress_ui(run_id: str) -> None:
     place = jobs.queue_position(job.id)
     done = min(max(jobs.progress(job.id) or 0.0, 0.0), 1.0)
     st.progress(done, text=tr("compress.queued", position=place) if place else
-                tr("compress.working", percent=f"{100 * done:.0f}"))
+                tr("compress.working", percent=percent(done, 0)))
 
 
 def frontier_ui(rows: list[dict]) -> None:
@@ -68,16 +71,36 @@ def frontier_ui(rows: list[dict]) -> None:
     st.caption(tr("compress.frontier_help"))
 
 
+def factor(value: float, up: str, down: str) -> str:
+    """A ratio (original / variant) in words: ``up`` when above 1 ("3.1× smaller"), ``down`` with its inverse when
+    below ("14.2× slower"), with a second decimal when one would read 1.0, or "same" when that does too."""
+    if value > 0 and math.isfinite(value):
+        direction, size = (up, value) if value >= 1 else (down, 1 / value)
+        for digits in (1, 2):
+            text = ratio(size, digits).removesuffix("×")
+            if float(text) != 1:
+                return tr(f"compress.{direction}", ratio=text)
+    return tr(f"compress.{up.split('.')[0]}.same")
+
+
 def verdict_ui(rows: list[dict]) -> None:
     st.subheader(tr("compress.verdict_title"))
-    lines = []
+    lines, slow_int8 = [], False
     for f in findings(rows):
-        lines.append("- " + tr(f"compress.verdict.{f['outcome']}", name=f["name"], ratio=f"{f['size_ratio']:.1f}",
-                               speed=f"{f['speed_ratio']:.2f}", points=f"{f['points']:+.1f}", p=f"{f['p']:.3g}"))
+        change = "same" if points(f["points"] / 100) == points(0) else "above" if f["points"] > 0 else "below"
+        lines.append("- " + tr(f"compress.verdict.{f['outcome']}", name=f["name"], p=p_value(f["p"]),
+                               size=factor(f["size_ratio"], "size.smaller", "size.larger"),
+                               speed=factor(f["speed_ratio"], "speed.faster", "speed.slower"),
+                               change=tr(f"compress.change.{change}", points=points(f["points"] / 100))))
+        slow_int8 |= f["name"].endswith("/int8") and f["speed_ratio"] < 1
         if "recovered" in f and f["lost"] > 0:
-            lines.append("  " + tr("compress.verdict.recovery", source=tr(f"compress.verdict.source.{f['source']}"),
-                                   recovered=f"{f['recovered']:.1f}", lost=f"{f['lost']:.1f}"))
+            won = "none" if f["recovered"] <= 0 else "all" if f["recovered"] >= f["lost"] else "some"
+            lines.append("  " + tr(f"compress.verdict.recovery_{won}", lost=points(f["lost"] / 100),
+                                   source=tr(f"compress.verdict.source.{f['source']}"),
+                                   recovered=points(f["recovered"] / 100)))
     st.markdown("\n".join(lines))
+    if slow_int8:
+        st.caption(tr("compress.verdict.int8_slow"))
 
 
 st.title(tr("compress.title"))

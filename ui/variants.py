@@ -11,19 +11,23 @@ from kdlab.compress.record import EXPORT_FORMATS
 from kdlab.viz.numbers import count, nbytes, percent
 from ui.common import browser_key, runner, tr
 
-COLUMNS = ("accuracy_pct", "agreement_pct", "size_kib", "params", "nonzero", "mflops", "latency_1", "latency_64",
+COLUMNS = ("accuracy_pct", "agreement_pct", "size", "params", "nonzero", "mflops", "latency_1", "latency_64",
            "notes")
+FORMATS = {"accuracy_pct": "%.1f", "agreement_pct": "%.1f", "params": "localized", "nonzero": "localized",
+           "mflops": "%.3f", "latency_1": "%.3f", "latency_64": "%.3f"}  # as a person writes them, still sortable
 
 
 def variants_table(rows: list[dict], page: str) -> None:
-    """A run's measured models (``RunStore.variants``): accuracy, size, FLOPs and CPU latency of each."""
+    """A run's measured models (``RunStore.variants``): accuracy, size (KiB, MiB), FLOPs and CPU latency of each."""
     st.subheader(tr("compress.table_title"))
     table = pd.DataFrame([{
-        "accuracy_pct": 100 * r["accuracy"], "agreement_pct": 100 * r["agreement"], "size_kib": r["bytes"] / 1024,
+        "accuracy_pct": 100 * r["accuracy"], "agreement_pct": 100 * r["agreement"], "size": nbytes(r["bytes"]),
         "params": r["params"], "nonzero": r["nonzero_params"], "mflops": r["flops"] / 1e6,
         "latency_1": r["latency_ms_batch1"], "latency_64": r["latency_ms_batch64"], "notes": "; ".join(r["notes"]),
     } for r in rows], index=[r["name"] for r in rows])
-    st.dataframe(table.rename(columns={c: tr(f"compress.col.{c}") for c in COLUMNS}), key=f"{page}_variants_table")
+    st.dataframe(table.rename(columns={c: tr(f"compress.col.{c}") for c in COLUMNS}), key=f"{page}_variants_table",
+                 column_config={tr(f"compress.col.{c}"): st.column_config.NumberColumn(format=f)
+                                for c, f in FORMATS.items()})
     st.caption(tr("compress.threads", repeats=rows[0].get("repeats", CompressRequest.repeats),
                   threads=rows[0]["threads"]))
 

@@ -49,8 +49,8 @@ TEXT: dict[str, dict[str, str]] = {
     "compress.start": {"en": "Compress", "zh": "开始压缩"},
     "compress.queued": {"en": "Queued behind other runs (position {position})…",
                         "zh": "正在排队，前面还有其他实验（排在第 {position} 位）…"},
-    "compress.working": {"en": "Compressing and measuring in a training process: {percent}%",
-                         "zh": "正在一个训练进程中压缩并测量：{percent}%"},
+    "compress.working": {"en": "Compressing and measuring in a training process: {percent}",
+                         "zh": "正在一个训练进程中压缩并测量：{percent}"},
     "compress.failed": {"en": "The compression did not finish: {message}", "zh": "压缩没有完成：{message}"},
     "compress.nothing_yet": {"en": "No variant of this run yet: choose some above and press Compress.",
                              "zh": "此实验还没有变体：请在上方选择后点击“开始压缩”。"},
@@ -63,7 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
     "compress.col.model": {"en": "model", "zh": "模型"},
     "compress.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
     "compress.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师的一致率（%）"},
-    "compress.col.size_kib": {"en": "size (KiB)", "zh": "大小（KiB）"},
+    "compress.col.size": {"en": "size on disk", "zh": "文件大小"},
     "compress.col.params": {"en": "parameters", "zh": "参数量"},
     "compress.col.nonzero": {"en": "non-zero parameters", "zh": "非零参数量"},
     "compress.col.mflops": {"en": "MFLOPs per sample", "zh": "每个样本的 MFLOPs"},
@@ -87,23 +87,42 @@ TEXT: dict[str, dict[str, str]] = {
     "compress.fig.baseline": {"en": "baseline student and its variants", "zh": "基线学生及其变体"},
     "compress.verdict_title": {"en": "What the numbers say", "zh": "数据说明了什么"},
     "compress.verdict.no_difference": {
-        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, accuracy {points} points — no "
-              "measurable difference on these test images (McNemar p = {p}).",
-        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，准确率变化 {points} 个百分点——在这些测试"
-              "样本上没有可测出的差别（McNemar p = {p}）。"},
+        "en": "{name}: {size}, {speed} at batch 64, {change} — no measurable difference on these test samples "
+              "(McNemar, {p}).",
+        "zh": "{name}：{size}，批大小 64 时{speed}，{change}——在这些测试样本上没有可测出的差别（McNemar 检验，{p}）。"},
     "compress.verdict.worse": {
-        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, and it cost {points} points of "
-              "accuracy, more than chance explains (McNemar p = {p}).",
-        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，但准确率变化 {points} 个百分点，超出了偶然"
-              "波动能解释的范围（McNemar p = {p}）。"},
+        "en": "{name}: {size}, {speed} at batch 64, {change}: a loss larger than chance explains (McNemar, {p}).",
+        "zh": "{name}：{size}，批大小 64 时{speed}，{change}：这一下降超出了偶然波动能解释的范围（McNemar 检验，{p}）。"},
     "compress.verdict.better": {
-        "en": "{name}: {ratio}× smaller on disk, {speed}× the speed at batch 64, and {points} points of accuracy, "
-              "more than chance explains (McNemar p = {p}).",
-        "zh": "{name}：文件小到 1/{ratio}，批大小 64 时速度为 {speed} 倍，准确率变化 {points} 个百分点，超出了偶然"
-              "波动能解释的范围（McNemar p = {p}）。"},
-    "compress.verdict.recovery": {
+        "en": "{name}: {size}, {speed} at batch 64, {change}: a gain larger than chance explains (McNemar, {p}).",
+        "zh": "{name}：{size}，批大小 64 时{speed}，{change}：这一提升超出了偶然波动能解释的范围（McNemar 检验，{p}）。"},
+    "compress.size.smaller": {"en": "{ratio}× smaller on disk", "zh": "文件缩小为原来的 1/{ratio}"},
+    "compress.size.larger": {"en": "{ratio}× larger on disk", "zh": "文件增大为原来的 {ratio} 倍"},
+    "compress.size.same": {"en": "the same size on disk", "zh": "文件大小不变"},
+    "compress.speed.faster": {"en": "{ratio}× faster", "zh": "速度提高到原来的 {ratio} 倍"},
+    "compress.speed.slower": {"en": "{ratio}× slower", "zh": "速度降到原来的 1/{ratio}"},
+    "compress.speed.same": {"en": "as fast", "zh": "速度不变"},
+    "compress.change.below": {"en": "accuracy {points} points below the original's",
+                              "zh": "准确率比原模型低 {points} 个百分点"},
+    "compress.change.above": {"en": "accuracy {points} points above the original's",
+                              "zh": "准确率比原模型高 {points} 个百分点"},
+    "compress.change.same": {"en": "the same accuracy as the original", "zh": "准确率与原模型相同"},
+    "compress.verdict.int8_slow": {
+        "en": "Why int8 can be slower here: at small batches on this CPU, int8 quantizes the activations anew at "
+              "every call, which costs more than its 8-bit arithmetic saves; the saving shows at large batches or "
+              "on hardware with int8 kernels.",
+        "zh": "为什么 int8 在这里可能更慢：在这台 CPU 上批量较小时，int8 每次调用都要重新量化激活值，这部分开销超过了 "
+              "8 位整数运算节省的时间；在大批量或有 int8 内核的硬件上才能看到加速。"},
+    "compress.verdict.recovery_some": {
         "en": "Fine-tuning from {source} won back {recovered} of the {lost} points the compression had cost.",
         "zh": "从{source}微调，挽回了压缩损失的 {lost} 个百分点中的 {recovered} 个。"},
+    "compress.verdict.recovery_all": {
+        "en": "Fine-tuning from {source} won back all {lost} points the compression had cost ({recovered} points "
+              "in all).",
+        "zh": "从{source}微调，挽回了压缩损失的全部 {lost} 个百分点（共提高 {recovered} 个百分点）。"},
+    "compress.verdict.recovery_none": {
+        "en": "Fine-tuning from {source} won back none of the {lost} points the compression had cost.",
+        "zh": "从{source}微调，没有挽回压缩损失的 {lost} 个百分点。"},
     "compress.verdict.source.teacher": {"en": "the teacher", "zh": "教师模型"},
     "compress.verdict.source.labels": {"en": "the labels", "zh": "硬标签"},
     "compress.downloads": {"en": "Downloads", "zh": "下载"},
