@@ -54,3 +54,43 @@ def test_stratified_split_keeps_class_shares():
 def test_file_backed_sets_without_files_name_the_folder(name, tmp_path):
     with pytest.raises(DataMissingError, match=str(tmp_path)):
         load_dataset(name, data_root=tmp_path)
+
+
+def test_an_empty_kdlab_home_is_the_default_and_writes_nothing_into_the_current_folder(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    work, home = tmp_path / "work", tmp_path / "home"
+    work.mkdir()
+    env = {**os.environ, "KDLAB_HOME": "", "HOME": str(home), "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "kdlab", "runs", "list"], cwd=work, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(work.iterdir()) == [] and (home / ".cache" / "kdlab" / "runs.sqlite").is_file()
+
+
+def test_a_kdlab_home_that_is_a_system_folder_or_a_file_is_refused_in_one_sentence(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kdlab.data import kdlab_home
+
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for value in ("/", "/usr", "//", str(a_file)):
+        monkeypatch.setenv("KDLAB_HOME", value)
+        with pytest.raises(ValueError, match=rf"^KDLAB_HOME={value} cannot be used: .* not a system folder or a file$"):
+            kdlab_home()
+    monkeypatch.setenv("KDLAB_HOME", str(tmp_path / "mine"))
+    assert kdlab_home() == tmp_path / "mine"
+    env = {**os.environ, "KDLAB_HOME": "/"}
+    done = subprocess.run([sys.executable, "-m", "kdlab", "runs", "list"], cwd=Path(__file__).resolve().parent.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.splitlines() == [
+        "kdlab: error: KDLAB_HOME=/ cannot be used: the run store, teachers and uploads are written there, so it must "
+        "be a folder of its own (such as ~/.cache/kdlab), not a system folder or a file"]

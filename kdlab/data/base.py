@@ -104,8 +104,23 @@ def default_data_root() -> Path:
     return kdlab_home() / "data"
 
 
+SYSTEM_FOLDERS = {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root", "/run", "/sbin",
+                  "/srv", "/sys", "/usr", "/var", "/System", "/Library", "/Users", "/Applications"}
+
+
 def kdlab_home() -> Path:
-    return Path(os.environ.get("KDLAB_HOME", "~/.cache/kdlab")).expanduser()
+    """``$KDLAB_HOME``, else ``~/.cache/kdlab``: where the run store, teachers and uploads are written. An empty
+    value counts as unset (it would be the current folder, often the repository); a filesystem root, a system
+    folder or a file is refused with one sentence."""
+    raw = os.environ.get("KDLAB_HOME", "").strip()
+    home = Path(raw or "~/.cache/kdlab").expanduser()
+    if raw:
+        resolved = home.resolve()
+        if resolved == Path(resolved.anchor) or str(resolved) in SYSTEM_FOLDERS or resolved.is_file():
+            raise ValueError(f"KDLAB_HOME={raw} cannot be used: the run store, teachers and uploads are written "
+                             "there, so it must be a folder of its own (such as ~/.cache/kdlab), not a system folder "
+                             "or a file")
+    return home
 
 
 def load_dataset(name: str, seed: int = 0, data_root: str | Path | None = None, download: bool = False,
