@@ -183,6 +183,7 @@ def test_a_new_session_right_after_run_still_shows_the_run_and_keeps_run_disable
     """The browser's cookie, set on its first visit, names its runs: a reload that beats the URL update still
     finds the run it just started, so the student sees it (and cannot start a duplicate by accident)."""
     open_page(page, server, "distill")
+    page.get_by_text("Training: epochs, learning rate, seed, model sizes, device").click()  # behind an expander
     epochs = page.get_by_label("Epochs (each student)", exact=True)
     epochs.fill("200")
     epochs.press("Enter")
