@@ -312,3 +312,17 @@ def test_an_architecture_whose_onnx_graph_fixes_the_batch_is_one_clear_error():
     vit = build_model("vit-tiny", InputSpec("image", (1, 8, 8), 10), 0)
     with pytest.raises(ValueError, match="fixed batch size"):
         to_onnx(vit, torch.rand(5, 1, 8, 8))
+
+
+def test_the_frontier_hovers_give_numbers_as_a_person_writes_them():
+    from kdlab.viz.compress_figures import pareto_figure
+
+    rows = [{"name": "teacher", "role": "teacher", "accuracy": 0.97214, "bytes": 300_000, "latency_ms_batch64": 2.0},
+            {"name": "student/<b>x</b>", "role": "student", "accuracy": 0.9123, "bytes": 4_000_000,
+             "latency_ms_batch64": 0.5}]
+    labels = {key: key for key in ("size", "latency", "accuracy", "frontier", "size_title", "latency_title",
+                                   "teacher", "student", "baseline")}
+    size, latency = pareto_figure(rows, "size", labels), pareto_figure(rows, "latency", labels)
+    assert [list(t.customdata[0]) for t in size.data[:2]] == [["97.2 %", "293.0 KiB"], ["91.2 %", "3.8 MiB"]]
+    assert list(latency.data[1].customdata[0]) == ["91.2 %", "0.50 ms"]
+    assert size.data[1].text == ("student/&lt;b&gt;x&lt;/b&gt;",) and "customdata" in size.data[0].hovertemplate
