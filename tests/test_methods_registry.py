@@ -139,6 +139,33 @@ def test_every_term_has_both_languages():
             assert knob.help["en"] and knob.help["zh"]
 
 
+def test_a_knob_without_words_in_both_languages_is_refused_at_registration():
+    from kdlab.losses import Knob
+
+    with pytest.raises(ValueError, match="knob 'k' needs a label"):
+        register_function("unworded", symbol="x", label={"en": "x", "zh": "x"}, explain={"en": "x", "zh": "x"},
+                          paper="-", knowledge="logits", reads=("logits",), method="unworded",
+                          knobs={"k": Knob("a", {"en": "which", "zh": "哪个"}, choices=("a", "b"),
+                                           label={"en": "k", "zh": "k"})})(lambda inputs, k: inputs.labels.sum())
+    assert "unworded" not in LOSS_TERMS
+
+
+def test_the_registrys_chinese_follows_the_glossary():
+    """Labels, explanations, knob labels, help and choices, reasons and curve names reach every page (History, the
+    live legend, Methods, the Distill knobs): the glossary's test reads them like the page texts."""
+    from .test_glossary import glossary_problems
+
+    table = {}
+    for spec in terms():
+        table |= {f"{spec.name}.label": spec.label, f"{spec.name}.explain": spec.explain}
+        table |= {f"{spec.name}.off": spec.off_reason} if spec.off_reason else {}
+        table |= {f"{spec.name}.curve.{key}": words for key, words in spec.curves.items()}
+        for key, knob in spec.knobs.items():
+            table |= {f"{spec.name}.{key}.label": knob.label, f"{spec.name}.{key}.help": knob.help}
+            table |= {f"{spec.name}.{key}.{choice}": words for choice, words in knob.choice_labels.items()}
+    assert glossary_problems(table) == []
+
+
 def test_a_term_curve_gets_its_own_figure_named_by_the_registry():
     from kdlab.viz import figures
 
