@@ -7,12 +7,12 @@ runs two to five ways, and each reports the student phase's ``samples_per_second
 - **headless**: ``kdlab.run_distillation`` in a fresh Python process (its main thread, torch's default threads,
   i.e. every core), nothing listening;
 - **watched**: through the app — ``streamlit run app.py`` on a loopback port, one real Chromium page on Distill
-  clicks Run and stays open while the live curves redraw (every ``ui.live.CURVES_SECONDS``), until the verdict
+  clicks Run and stays open while the live curves redraw (every ``ui.live.LIVE_SECONDS``), until the verdict
   shows. The app trains in a worker process with all cores but one (``kdlab.serve.jobs``);
 - with ``--breakdown``, three more sides that tell where a difference comes from:
   **headless_app_threads**: headless with the torch threads the app gives a run alone (all cores but one);
   **recorded**: ``kdlab.runs.recording.run_recorded`` in a fresh process, default threads (what the CLI does: every
-  step's event kept and written to the run store twice a second, summary and weights stored); and
+  step's event kept and written to the run store up to five times a second, summary and weights stored); and
   **unwatched**: through the app, but the page leaves (about:blank) right after the run is acknowledged, so the
   server trains with no session polling it.
 

@@ -1,9 +1,10 @@
 """One run, live: its status, progress, learning curves and, once it ends, its summary and verdict.
 
-The training process only writes to the run store; this module polls the store from two fragments (status and
-progress every ``STATUS_SECONDS``, curves every ``CURVES_SECONDS``, only while the run is active), so the rest of
-the page stays responsive and nothing is lost when the user leaves and comes back. New events are read
-incrementally (``after=seq``) into one session-state entry per run.
+The training process only writes to the run store; while the run is active one fragment polls the store every
+``LIVE_SECONDS`` and redraws the status, the progress bar, Stop and the curves (the rest of the page is not rerun),
+so a default run of a few seconds shows its curves grow, and nothing is lost when the user leaves and comes back.
+Each poll reads only the events newer than the last one seen (``after=seq``) into one session-state entry per run,
+and rebuilds the figures only when some arrived.
 """
 from __future__ import annotations
 
@@ -15,22 +16,24 @@ import streamlit as st
 from kdlab.config import RunConfig
 from kdlab.losses import terms
 from kdlab.runs.store import ACTIVE
-from kdlab.viz import figures
+from kdlab.viz import figures, numbers
 from kdlab.viz.summary import loss_formula_latex, summary_table, teachers_table, verdict
+from ui import text as i18n
 from ui.common import browser_key, lang, runner, tr
 
-# Redrawing the curves costs the browser and the server CPU that a run on the same cores misses: on 2 cores with
-# the browser on the same machine, a watched run went 26% slower than headless with everything redrawn every 1 s,
-# 6-13% at 2 s, 7% at 3 s; with the status every 1 s, 1-11% with curves every 3 s and 4% or less at 5 s. So the
-# cheap part (status, progress bar, Stop) refreshes every second and the curves every 5 s.
-STATUS_SECONDS = 1.0
-CURVES_SECONDS = 5.0
+# Twice a second: default digits runs last a few seconds, and with the curves redrawn every 5 s a class saw a
+# progress bar and then the result (issue 18). The price, measured earlier on 2 cores with the browser on the same
+# machine: a run watched with everything redrawn every second went 26% slower than headless (6-13% every 2 s). Here a
+# poll rebuilds the figures only when new events arrived, and a classroom's browsers do not share the server's cores.
+LIVE_SECONDS = 0.5
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
                  "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title",
                  "term_curves_title", "value")
 ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
+COLUMN_KEYS = {"accuracy_pct": "live.col_accuracy", "macro_f1_pct": "live.col_macro_f1", "params": "live.col_params",
+               "size_kb": "live.col_size", "seconds": "live.col_time", "agreement_pct": "live.col_agreement"}
 
 
 def loss_formula(config: RunConfig) -> str:
@@ -38,13 +41,30 @@ def loss_formula(config: RunConfig) -> str:
     return loss_formula_latex(config)
 
 
-def figure_labels() -> dict[str, str]:
-    """The translated axis titles, legends and titles for ``kdlab.viz.figures``; each loss term by its
-    registered label."""
+def figure_labels(config: dict | None = None) -> dict[str, str]:
+    """The translated axis titles, legends and titles for ``kdlab.viz.figures``; each loss term by its registered
+    label; with the run's ``config``, each phase of a run of several teachers by its teacher's number and name."""
+    phases = {phase: phase_name(phase, config) for phase in teacher_phases(config)}
     return {**{key: tr(f"live.fig.{key}") for key in FIGURE_LABELS},
             **{spec.name: spec.text("label", lang()) for spec in terms()},
             **{f"{spec.name}.{key}": label.get(lang(), label["en"]) for spec in terms()
-               for key, label in spec.curves.items()}}
+               for key, label in spec.curves.items()}, **phases}
+
+
+def teacher_phases(config: dict | None) -> list[str]:
+    """The event phases of a run's teachers: ``teacher`` for the first, ``teacher:NAME`` for each further one
+    (``kdlab.train``); empty for a run of one teacher, whose phase is just "teacher"."""
+    extra = list((config or {}).get("extra_teachers") or ())
+    return ["teacher", *(f"teacher:{name}" for name in extra)] if extra else []
+
+
+def phase_name(phase: str, config: dict | None) -> str:
+    """A phase in words: "teacher 2 of 2 (mlp-large)" for one of several teachers, else its plain name."""
+    phases = teacher_phases(config)
+    if phase in phases:
+        name = config["teacher"] if phase == "teacher" else phase.partition(":")[2]
+        return tr("live.phase.teacher_of", index=phases.index(phase) + 1, count=len(phases), teacher=name)
+    return tr(f"live.phase.{phase.partition(':')[0]}")
 
 
 def run_events(run_id: str) -> list[dict]:
@@ -80,32 +100,29 @@ def live_run(run_id: str, seen_active: bool = False) -> None:
         st.rerun()
     st.subheader(tr("live.title", run_id=run_id))
     if record.status in ACTIVE:
-        _poll_status(run_id)
-        _poll_curves(run_id)
+        _poll(run_id)
     else:
         _render(run_id, record)
 
 
-@st.fragment(run_every=STATUS_SECONDS)
-def _poll_status(run_id: str) -> None:
+@st.fragment(run_every=LIVE_SECONDS)
+def _poll(run_id: str) -> None:
+    """While the run is active: its status, progress, Stop and curves, from the events that are new since the last
+    poll; once it ends, one rerun of the whole page draws the summary and stops the polling."""
     try:
         record = runner().store.get(run_id)
     except ValueError:  # deleted meanwhile
         st.rerun()
     if record.status not in ACTIVE:
-        st.rerun()  # once, for the whole page: the summary renders and the polling stops
-    _active(run_id, record.status, run_events(run_id))
-
-
-@st.fragment(run_every=CURVES_SECONDS)
-def _poll_curves(run_id: str) -> None:
+        st.rerun()
     events = run_events(run_id)
+    _active(run_id, record, events)
     if events:
-        _curves(run_id, events, None)
+        _curves(run_id, events, None, record.config)
 
 
 def _render(run_id: str, record) -> None:
-    """A run that has ended: why, if it did not finish, and what it left."""
+    """A run that has ended: why, if it did not finish, and what it left (its curves whatever the ending)."""
     events = run_events(run_id)
     status = record.status
     if status == "failed":
@@ -115,45 +132,53 @@ def _render(run_id: str, record) -> None:
     elif status == "interrupted":
         st.warning(tr("live.interrupted"))
     if status == "finished" and record.summary:
-        _finished(run_id, record.summary, events)
+        _finished(run_id, record.summary, events, record.config)
     elif events:
-        _curves(run_id, events, None)
+        _curves(run_id, events, None, record.config)
 
 
-def _active(run_id: str, status: str, events: list[dict]) -> None:
-    if status == "queued":
-        position = runner().queue_position(run_id)
-        st.info(tr("live.queued", position=position) if position else tr("live.queued_soon"))
-    else:
-        phase = events[-1]["phase"] if events else "start"
-        kind, _, teacher = phase.partition(":")  # a run's further teachers train as "teacher:NAME"
-        st.info(tr("live.running_more_teacher", teacher=teacher) if teacher else tr(f"live.running_{kind}"))
-    progress = max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0)
-    st.progress(min(max(progress, 0.0), 1.0), text=tr("live.progress", percent=f"{100 * progress:.0f}"))
-    steps = [e for e in events if e["kind"] == "step" and "total" in e["metrics"]]
-    if steps:  # within a second of the trainer, even when the curves wait for their next redraw or a long epoch
-        last = steps[-1]
-        st.caption(tr("live.latest_step", phase=tr(f"live.phase.{last['phase']}"), epoch=last["epoch"],
-                      step=last["step"], loss=f"{last['metrics']['total']:.4f}"))
-    if runner().store.get(run_id).owner != browser_key():  # a shared link: watch, not stop
+def _active(run_id: str, record, events: list[dict]) -> None:
+    """Status, progress and Stop: Stop comes first, so that whatever the status says, the run can be stopped."""
+    if record.owner != browser_key():  # a shared link: watch, not stop
         st.caption(tr("live.not_yours"))
     elif st.button(tr("live.stop"), key=f"live_stop_{run_id}", help=tr("live.stop_help")):
         runner().stop(run_id, browser_key())
         st.caption(tr("live.stopping"))
+    if record.status == "queued":
+        position = runner().queue_position(run_id)
+        st.info(tr("live.queued", position=position) if position else tr("live.queued_soon"))
+    else:
+        st.info(_status(events[-1]["phase"] if events else "start", record.config))
+    progress = min(max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0, 0.0), 1.0)
+    st.progress(progress, text=tr("live.progress", percent=numbers.percent(progress, 0)))
+    steps = [e for e in events if e["kind"] == "step" and "total" in e["metrics"]]
+    if steps:  # within half a second of the trainer, even on a long epoch
+        last = steps[-1]
+        st.caption(tr("live.latest_step", phase=phase_name(last["phase"], record.config), epoch=last["epoch"],
+                      step=last["step"], loss=f"{last['metrics']['total']:.4f}"))
 
 
-def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None) -> dict:
+def _status(phase: str, config: dict) -> str:
+    """What the run is doing, from the phase of its latest event: "Training teacher 2 of 2 (mlp-large) …"."""
+    phases = teacher_phases(config)
+    if phase in phases:
+        name = config["teacher"] if phase == "teacher" else phase.partition(":")[2]
+        return tr("live.running_teacher_of", index=phases.index(phase) + 1, count=len(phases), teacher=name)
+    return tr(f"live.running_{phase.partition(':')[0]}")
+
+
+def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None = None) -> dict:
     """The run's learning-curve figures, rebuilt only when new events arrived (most polls bring none)."""
     drawn_from = (len(events), teacher_acc, lang())
     cached = st.session_state.get(FIGURES_KEY.format(run_id))
     if cached is None or cached[0] != drawn_from:
-        cached = drawn_from, figures.learning_curves(events, teacher_acc, labels=figure_labels())
+        cached = drawn_from, figures.learning_curves(events, teacher_acc, labels=figure_labels(config))
         st.session_state[FIGURES_KEY.format(run_id)] = cached
     return cached[1]
 
 
-def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
-    figs = learning_curves(run_id, events, teacher_acc)
+def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None) -> None:
+    figs = learning_curves(run_id, events, teacher_acc, config)
     left, right = st.columns(2)
     left.plotly_chart(figs["loss"], width="stretch", key=f"live_loss_{run_id}")
     right.plotly_chart(figs["accuracy"], width="stretch", key=f"live_accuracy_{run_id}")
@@ -163,55 +188,84 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None) -> None:
     st.caption(tr("live.curves_help"))
 
 
-def _finished(run_id: str, summary: dict, events: list[dict]) -> None:
+def _table(rows: list[dict], index: str, names: dict[str, str]):
+    """A summary table as a page shows it: columns translated, numbers written by ``kdlab.viz.numbers`` (one
+    decimal for %, separators for counts, KiB/MiB, seconds) and a dash where a number is missing, never "None".
+    The frame under the formatting keeps the numbers (sortable, and what tests read)."""
+    frame = pd.DataFrame(rows).set_index(index).rename(index=names)
+    shown = {"accuracy_pct": lambda v: numbers.percent_number(v / 100), "params": numbers.count,
+             "size_kb": lambda v: numbers.nbytes(1024 * v), "seconds": numbers.seconds}
+    shown.update(macro_f1_pct=shown["accuracy_pct"], agreement_pct=shown["accuracy_pct"])
+    formats = {tr(COLUMN_KEYS[c]): shown[c] for c in frame.columns}
+    return frame.rename(columns=lambda c: tr(COLUMN_KEYS[c])).style.format(formats, na_rep=numbers.MISSING)
+
+
+def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> None:
     _verdict(summary)
-    columns = {"accuracy_pct": tr("live.col_accuracy"), "macro_f1_pct": tr("live.col_macro_f1"),
-               "params": tr("live.col_params"),
-               "size_kb": tr("live.col_size"), "seconds": tr("live.col_time")}
-    table = pd.DataFrame(summary_table(summary))
-    table.index = [tr(ROLE_KEYS[role]) for role in table.pop("role")]
-    st.dataframe(table.rename(columns=columns))
+    st.dataframe(_table(summary_table(summary), "role", {role: tr(key) for role, key in ROLE_KEYS.items()}))
     if teachers := teachers_table(summary):
-        frame = pd.DataFrame(teachers).set_index("teacher").rename(index={"ensemble": tr("live.ensemble")})
-        st.dataframe(frame.rename(columns={**columns, "agreement_pct": tr("live.col_agreement")}))
+        st.dataframe(_table(teachers, "teacher", {"ensemble": tr("live.ensemble")}))
         st.caption(tr("live.teachers_help"))
     notes = [tr("live.teacher_cached")] if summary.get("teacher_cached") else []
     held = summary.get("teacher_outputs") or {}
     if held.get("mode") in ("reduced", "per_batch"):
-        notes.append(tr(f"live.teacher_outputs_{held['mode']}", **{k: f"{held[f'{k}_bytes'] / 2**20:,.0f}"
+        notes.append(tr(f"live.teacher_outputs_{held['mode']}", **{k: numbers.nbytes(held[f"{k}_bytes"])
                                                                    for k in ("full", "budget")},
-                        held=f"{held['bytes'] / 2**20:,.1f}"))
+                        held=numbers.nbytes(held["bytes"])))
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
-    _curves(run_id, events, summary.get("teacher_acc"))
+    _curves(run_id, events, summary.get("teacher_acc"), config)
     per_class = {role: summary["per_class_acc"].get(role) for role in ("teacher", "baseline", "student")}
     fig = figures.per_class_bars(summary.get("class_names") or [], per_class, labels=figure_labels())
     st.plotly_chart(fig, width="stretch", key=f"live_per_class_{run_id}")
 
 
 def _ratio(value: float) -> str:
+    """A size factor as the templates' "{ratio}×" / "1/{ratio}" need it: bare, whole from 10 on."""
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def _verdict(summary: dict) -> None:
-    """The run in one plain sentence or three: did distillation help, at what size, how far from the teacher."""
+def verdict_text(summary: dict, language: str) -> tuple[str | None, str]:
+    """The run in one plain sentence or three, in ``language``: did distillation help (the paired test on the same
+    test samples), at what size, how far from the teacher. Returns the verdict's kind and the text; every number
+    goes through ``kdlab.viz.numbers``, every plural and direction is a text of its own (never "1 were", "p = <
+    0.001" or "below by -0.8")."""
+    def words(key: str, **values) -> str:
+        return i18n.t(key, language, **values)
+
     v = verdict(summary)
     ratio = v["param_ratio"]
     if not math.isfinite(ratio) or ratio <= 0:
         size = ""
     elif 0.95 <= ratio <= 1.05:
-        size = tr("live.size_same")
+        size = words("live.size_same")
     elif ratio > 1:
-        size = tr("live.size_smaller", ratio=_ratio(ratio))
+        size = words("live.size_smaller", ratio=_ratio(ratio))
     else:
-        size = tr("live.size_larger", ratio=_ratio(1 / ratio))
-    gap = v["teacher_gap_points"]
-    behind = tr("live.gap_behind", gap=f"{gap:.1f}") if gap >= 0 else tr("live.gap_ahead", gap=f"{-gap:.1f}")
+        size = words("live.size_larger", ratio=_ratio(1 / ratio))
+    parts = {"size": size, "gap": _direction(v["teacher_gap_points"], ("live.gap_behind", "live.gap_ahead",
+                                                                       "live.gap_none"), "gap", words)}
     if v["kind"] is None:
-        text = tr("live.verdict_no_baseline", acc=f"{100 * summary['student_acc']:.1f}", size=size, gap=behind)
-    else:
-        p_value = "–" if v["p_value"] is None else (f"{v['p_value']:.3f}" if v["p_value"] >= 0.001 else "< 0.001")
-        text = tr(f"live.verdict_{v['kind']}", gain=f"{abs(v['gain_points']):.1f}", p=p_value,
-                  better=v["only_student"] or 0, worse=v["only_baseline"] or 0, images=v["images"] or 0,
-                  size=size, gap=behind)
-    show = {"helped": st.success, "hurt": st.warning}.get(v["kind"], st.info)
-    show(text.strip())
+        return None, words("live.verdict_no_baseline", acc=numbers.percent(summary["student_acc"]), **parts).strip()
+    versus = _direction(-v["gain_points"], ("live.versus_below", "live.versus_above", "live.versus_same"), "gain",
+                        words)
+    images = v["images"] or 0
+    paired = words("live.paired", images=words(f"live.test_samples_{'one' if images == 1 else 'many'}",
+                                               count=numbers.count(images)),
+                   better=numbers.count(v["only_student"] or 0), worse=numbers.count(v["only_baseline"] or 0),
+                   p=numbers.p_value(v["p_value"]))
+    return v["kind"], words(f"live.verdict_{v['kind']}", versus=versus, paired=paired, **parts).strip()
+
+
+def _direction(points_behind: float, keys: tuple[str, str, str], name: str, words) -> str:
+    """The text ``keys`` gives for behind, ahead or level, the distance filled in as ``name``: positive points with
+    one decimal, level when that rounds to zero, so no sentence says "below by -0.8" or "0.0 points behind"."""
+    behind, ahead, level = keys
+    distance = numbers.points(points_behind / 100)
+    if distance == numbers.points(0):
+        return words(level)
+    return words(behind if points_behind > 0 else ahead, **{name: distance})
+
+
+def _verdict(summary: dict) -> None:
+    kind, text = verdict_text(summary, lang())
+    {"helped": st.success, "hurt": st.warning}.get(kind, st.info)(text)

@@ -12,28 +12,32 @@ TEXT: dict[str, dict[str, str]] = {
                               "zh": "正在只用真实标签训练基线学生…"},
     "live.running_student": {"en": "Distilling: the student learns from the labels and the teacher…",
                              "zh": "正在蒸馏：学生同时向标签和教师学习…"},
-    "live.progress": {"en": "{percent}% done", "zh": "已完成 {percent}%"},
+    "live.progress": {"en": "{percent} done", "zh": "已完成 {percent}"},
     "live.not_yours": {"en": "This run was started in another browser: you can watch it, only that browser can stop "
                              "it.",
                        "zh": "这个实验是在另一个浏览器中开始的：你可以查看，但只有那个浏览器可以停止它。"},
-    "live.running_more_teacher": {"en": "Training the further teacher {teacher} once (it is cached too)…",
-                                  "zh": "正在训练另一个教师 {teacher}（只训练一次，同样会缓存）…"},
+    "live.running_teacher_of": {"en": "Training teacher {index} of {count} ({teacher}) once (it is cached for every "
+                                      "later run)…",
+                                "zh": "正在训练第 {index} 个教师（共 {count} 个，{teacher}），只训练一次，之后的所有实验都会复用"
+                                      "缓存…"},
     "live.running_teacher": {"en": "Training the teacher once (it is cached for every later run)…",
                              "zh": "正在训练教师模型（只训练一次，之后的所有实验都会复用缓存）…"},
     "live.latest_step": {"en": "Latest: {phase}, epoch {epoch}, step {step}, loss {loss}",
                          "zh": "最新：{phase}，第 {epoch} 轮，第 {step} 步，损失 {loss}"},
     "live.phase.teacher": {"en": "teacher", "zh": "教师模型"},
+    "live.phase.teacher_of": {"en": "teacher {index} of {count} ({teacher})",
+                              "zh": "第 {index} 个教师（共 {count} 个，{teacher}）"},
     "live.phase.baseline": {"en": "baseline student", "zh": "基线学生"},
     "live.phase.student": {"en": "distilled student", "zh": "蒸馏学生"},
     "live.teacher_outputs_reduced": {
-        "en": "The teacher's outputs would have taken {full} MiB, over this server's budget of {budget} MiB: only "
-              "what the loss terms read was kept ({held} MiB), which gives the same loss.",
-        "zh": "教师模型的输出需要 {full} MiB，超过了本服务器 {budget} MiB 的预算：只保留了损失项需要的部分（{held} MiB），"
+        "en": "The teacher's outputs would have taken {full}, over this server's budget of {budget}: only "
+              "what the loss terms read was kept ({held}), which gives the same loss.",
+        "zh": "教师模型的输出需要 {full}，超过了本服务器 {budget} 的预算：只保留了损失项需要的部分（{held}），"
               "损失值不变。"},
     "live.teacher_outputs_per_batch": {
-        "en": "The teacher's outputs would have taken {full} MiB, over this server's budget of {budget} MiB: the "
+        "en": "The teacher's outputs would have taken {full}, over this server's budget of {budget}: the "
               "teacher ran on every batch instead (slower, same loss).",
-        "zh": "教师模型的输出需要 {full} MiB，超过了本服务器 {budget} MiB 的预算：改为在每一批上重新运行教师模型（更"
+        "zh": "教师模型的输出需要 {full}，超过了本服务器 {budget} 的预算：改为在每一批上重新运行教师模型（更"
               "慢，损失值不变）。"},
     "live.stop": {"en": "Stop", "zh": "停止"},
     "live.stop_help": {"en": "Stop this run after the current step; what it has logged so far stays.",
@@ -50,49 +54,53 @@ TEXT: dict[str, dict[str, str]] = {
                                "不论对错。"},
     "live.col_accuracy": {"en": "test accuracy (%)", "zh": "测试准确率（%）"},
     "live.col_params": {"en": "parameters", "zh": "参数量"},
-    "live.col_size": {"en": "size (KiB)", "zh": "大小（KiB）"},
-    "live.col_time": {"en": "training time (s)", "zh": "训练时间（秒）"},
+    "live.col_size": {"en": "size", "zh": "大小"},
+    "live.col_time": {"en": "training time", "zh": "训练时间"},
     "live.table_help": {"en": "Accuracy on the held-out test set; size = parameters and buffers in memory; trained on {device}.",
                         "zh": "准确率在留出的测试集上测得；大小 = 内存中的参数和缓冲区；训练设备：{device}。"},
     "live.teacher_cached": {"en": "The teacher came from the cache: its time is how long it took when first trained.",
                             "zh": "教师来自缓存：它的时间是第一次训练时所用的时间。"},
     "live.verdict_helped": {
-        "en": "Distillation helped: the distilled student is {gain} points above the baseline, more than chance "
-              "explains. On the same {images} test samples, {better} were right only for the distilled student and "
-              "{worse} only for the baseline (McNemar's exact test, p = {p}). {size} {gap}",
-        "zh": "蒸馏有效：蒸馏学生比基线学生高 {gain} 个百分点，超出了偶然能解释的范围。在同样的 {images} 个测试样本上，"
-              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）。{size}{gap}"},
+        "en": "Distillation helped: {versus}, more than chance explains. {paired} {size} {gap}",
+        "zh": "蒸馏有效：{versus}，超出了偶然能解释的范围。{paired}{size}{gap}"},
     "live.verdict_no_difference": {
-        "en": "No measurable difference: the distilled student and the baseline are {gain} points apart, which "
-              "chance alone can explain. On the same {images} test samples, {better} were right only for the "
-              "distilled student and {worse} only for the baseline (McNemar's exact test, p = {p}); one run cannot "
-              "tell a gap this small from noise — compare several seeds. {size} {gap}",
-        "zh": "没有可测出的差别：蒸馏学生与基线学生相差 {gain} 个百分点，仅凭偶然就可能出现。在同样的 {images} 个测试样本上，"
-              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）；"
-              "一次实验分辨不出这么小的差距，请比较几个随机种子。{size}{gap}"},
+        "en": "No measurable difference: {versus}, which chance alone can explain. {paired} One run cannot tell a gap "
+              "this small from noise: compare several seeds. {size} {gap}",
+        "zh": "没有可测出的差别：{versus}，仅凭偶然就可能出现。{paired}一次实验分辨不出这么小的差距，请比较几个随机种子。"
+              "{size}{gap}"},
     "live.verdict_hurt": {
-        "en": "Distillation hurt here: the distilled student is {gain} points below the baseline, more than chance "
-              "explains. On the same {images} test samples, {better} were right only for the distilled student and "
-              "{worse} only for the baseline (McNemar's exact test, p = {p}). {size} {gap} Try another T or α, or "
-              "more epochs.",
-        "zh": "这次蒸馏起了反作用：蒸馏学生比基线学生低 {gain} 个百分点，超出了偶然能解释的范围。在同样的 {images} 个测试样本上，"
-              "只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个（McNemar 精确检验，p = {p}）。{size}{gap}"
-              "可以换一个 T 或 α，或增加训练轮数再试。"},
+        "en": "Distillation hurt here: {versus}, more than chance explains. {paired} {size} {gap} Try another T or α, "
+              "or more epochs.",
+        "zh": "这次蒸馏起了反作用：{versus}，超出了偶然能解释的范围。{paired}{size}{gap}可以换一个 T 或 α，或增加训练轮数"
+              "再试。"},
     "live.verdict_untested": {
-        "en": "The distilled student and the baseline are {gain} points apart; this run was recorded before kdlab "
-              "kept what a paired test needs, so whether that is more than chance is not known. {size} {gap}",
-        "zh": "蒸馏学生与基线学生相差 {gain} 个百分点；这次实验记录时 kdlab 还没有保存配对检验所需的数据，"
-              "无法判断这是否超出偶然。{size}{gap}"},
+        "en": "Without a paired test: {versus}. This run was recorded before kdlab kept what that test needs, so "
+              "whether the gap is more than chance is not known. {size} {gap}",
+        "zh": "没有配对检验：{versus}。这次实验记录时 kdlab 还没有保存配对检验所需的数据，无法判断差距是否超出偶然。"
+              "{size}{gap}"},
+    "live.versus_above": {"en": "the distilled student is {gain} points above the baseline",
+                          "zh": "蒸馏学生比基线学生高 {gain} 个百分点"},
+    "live.versus_below": {"en": "the distilled student is {gain} points below the baseline",
+                          "zh": "蒸馏学生比基线学生低 {gain} 个百分点"},
+    "live.versus_same": {"en": "the distilled student and the baseline are equally accurate",
+                         "zh": "蒸馏学生与基线学生的准确率相同"},
+    "live.paired": {"en": "On the same {images}, the distilled student alone was right on {better} and the baseline "
+                          "alone on {worse} (McNemar's exact test, {p}).",
+                    "zh": "在同样的 {images}上，只有蒸馏学生答对的有 {better} 个，只有基线学生答对的有 {worse} 个"
+                          "（McNemar 精确检验，{p}）。"},
+    "live.test_samples_one": {"en": "{count} test sample", "zh": "{count} 个测试样本"},
+    "live.test_samples_many": {"en": "{count} test samples", "zh": "{count} 个测试样本"},
     "live.col_macro_f1": {"en": "macro-F1 (%)", "zh": "宏平均 F1（%）"},
-    "live.verdict_no_baseline": {"en": "The distilled student reached {acc}% test accuracy (no baseline was trained to "
+    "live.verdict_no_baseline": {"en": "The distilled student reached {acc} test accuracy (no baseline was trained to "
                                        "compare with). {size} {gap}",
-                                 "zh": "蒸馏学生的测试准确率为 {acc}%（本次没有训练基线，无法比较）。{size}{gap}"},
+                                 "zh": "蒸馏学生的测试准确率为 {acc}（本次没有训练基线，无法比较）。{size}{gap}"},
     "live.size_smaller": {"en": "It has {ratio}× fewer parameters than the teacher.",
                           "zh": "它的参数量只有教师的 1/{ratio}。"},
     "live.size_same": {"en": "It has about as many parameters as the teacher.", "zh": "它的参数量与教师大致相同。"},
     "live.size_larger": {"en": "It has {ratio}× more parameters than the teacher.", "zh": "它的参数量是教师的 {ratio} 倍。"},
     "live.gap_behind": {"en": "It is {gap} points behind the teacher.", "zh": "它比教师低 {gap} 个百分点。"},
     "live.gap_ahead": {"en": "It even beats the teacher by {gap} points.", "zh": "它甚至比教师高出 {gap} 个百分点。"},
+    "live.gap_none": {"en": "It is as accurate as the teacher.", "zh": "它与教师的准确率相同。"},
     "live.fig.epoch": {"en": "epoch", "zh": "训练轮数"},
     "live.fig.step": {"en": "training step", "zh": "训练步数"},
     "live.fig.loss": {"en": "loss (nats)", "zh": "损失（奈特）"},
