@@ -326,3 +326,13 @@ def test_the_frontier_hovers_give_numbers_as_a_person_writes_them():
     assert [list(t.customdata[0]) for t in size.data[:2]] == [["97.2 %", "293.0 KiB"], ["91.2 %", "3.8 MiB"]]
     assert list(latency.data[1].customdata[0]) == ["91.2 %", "0.50 ms"]
     assert size.data[1].text == ("student/&lt;b&gt;x&lt;/b&gt;",) and "customdata" in size.data[0].hovertemplate
+
+
+def test_a_variant_name_says_every_setting_that_made_it():
+    from kdlab.compress.pipeline import step_label
+
+    assert step_label({"step": "finetune", "source": "teacher", "epochs": 5, "lr": 0.01}, 0.01) == "ft5-teacher"
+    assert step_label({"step": "finetune", "source": "labels", "epochs": 1, "lr": 0.001}, 0.01) == "ft1-labels-lr0.001"
+    assert step_label({"step": "prune", "sparsity": 0.35, "structured": False}, 0.01) == "prune-35"
+    assert step_label({"step": "prune", "sparsity": 0.355, "structured": True}, 0.01) == "prune-35.5-structured"
+    assert step_label({"step": "lowrank", "rank": None, "energy": 0.9}, 0.01) == "energy-0.9"
