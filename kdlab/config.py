@@ -96,8 +96,7 @@ class RunConfig:
                      f"{name} must be an integer >= 1, got {value}")
         _positive_number("lr", self.lr)
         _positive_number("teacher_lr", self.teacher_lr)
-        require(isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0,
-                 f"seed must be an integer >= 0, got {self.seed}")
+        check_seed(self.seed)
         require(self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         require(is_number(self.train_fraction) and 0 < self.train_fraction <= 1,
                  f"train_fraction must be in (0, 1], got {self.train_fraction}")
@@ -223,6 +222,17 @@ def _scalar(raw: str) -> Any:
         except ValueError:
             pass
     return raw
+
+
+MAX_SEED = 2**32 - 1  # what numpy's generators take: a larger seed would fail only once its run had started
+
+
+def check_seed(seed: Any, name: str = "seed") -> None:
+    """Every seed where it enters (a run, a sweep's seeds, a search's sampler, compare-methods): a whole number
+    from 0 to ``MAX_SEED``, or one ``ValueError``."""
+    shown = repr(seed)[:40] if not isinstance(seed, int) or seed.bit_length() <= 128 else "a number too large to show"
+    require(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED,
+            f"{name} must be an integer >= 0 and <= {MAX_SEED} (2**32 - 1), got {shown}")
 
 
 def require(ok: bool, message: str) -> None:

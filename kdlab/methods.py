@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from .config import RunConfig
+from .config import RunConfig, check_seed
 from .losses import LossTerm, terms
 from .stats import interval_verdict, seed_summary
 
@@ -51,8 +51,10 @@ def plan(base: RunConfig, names: list[str], seeds: list[int]) -> Plan:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    if not seeds or any(not isinstance(s, int) or s < 0 for s in seeds):
+    if not seeds:
         raise ValueError("seeds must be one or more integers >= 0, e.g. 0,1,2")
+    for seed in seeds:  # each one here: a bad seed would otherwise fail only once its runs had started
+        check_seed(seed, "a seed")
     runs = [(BASELINE, seed, replace(method_config(base, None), seed=seed)) for seed in seeds]
     skipped = {}
     for name in names:

@@ -53,6 +53,14 @@ def test_a_bad_value_is_one_error_box_and_launches_nothing():
     assert "sweep_id" not in at.session_state
 
 
+def test_a_seed_too_large_for_the_generators_is_one_error_box_and_launches_nothing():
+    at = open_page(distill_config=tiny_config())
+    at.text_input(key="sweep_seeds").set_value(f"0,{10**30}")
+    at.button(key="sweep_launch").click().run()
+    assert len(at.error) == 1 and "a seed must be an integer" in at.error[0].value and "4294967295" in at.error[0].value
+    assert "sweep_id" not in at.session_state
+
+
 def test_every_setting_objective_and_figure_word_has_words_in_both_languages():
     fields = [f for f in RunConfig().to_dict() if f not in NOT_AXES and f not in WEIGHT_FIELDS]
     keys = [f"sweep.setting.{f}" for f in fields] + [f"sweep.objective.{o}" for o in OBJECTIVES] + \
@@ -120,7 +128,7 @@ def test_a_two_by_two_grid_fills_its_heatmap_and_exports(grid):
             assert "≈" in trace
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == [translate("sweep.csv"), translate("sweep.json"), translate("sweep.html")]
-    assert all(r.source == "app" and r.status == "finished"
+    assert all(r.source == "sweep" and r.status == "finished"
                for r in (app_jobs().store.get(t["run_id"]) for t in records.trials(sweep_id)))
     assert not [b for b in at.button if b.key in ("sweep_stop", "sweep_resume")]  # it has ended
 

@@ -19,6 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kdlab.cli import main
+from kdlab.config import MAX_SEED, RunConfig
+from kdlab.methods import plan as methods_plan
 from kdlab.runs.store import RunStore
 from kdlab.runs.sweeps import DriverLease, SweepRecords
 from kdlab.serve.settings import ServerSettings
@@ -33,6 +35,7 @@ from tests.conftest import tiny_config
 
 REPO = Path(__file__).resolve().parents[1]
 T_975_2 = 4.302652729911275  # Student's t, 97.5th percentile, 2 degrees of freedom
+TOO_BIG = f"{{name}} must be an integer >= 0 and <= 4294967295 (2**32 - 1), got {10**30}"
 TINY = ["--dataset", "digits", "--teacher", "cnn-large", "--student", "mlp-small", "--teacher-epochs", "2",
         "--epochs", "2", "--batch-size", "128", "--train-limit", "300"]
 
@@ -234,10 +237,28 @@ def test_sweep_cli_prints_the_report_as_json(capsys):
     (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
     (["tune", *TINY, "--search", "alpha=0:1", "--prune", "--ray", "local"],
      "kdlab: error: --prune cannot apply to Ray tasks"),
+    (["sweep", "--grid", "alpha=0.5", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["sweep", "--grid", "alpha=0.5", "--seed", str(2**32)], "kdlab: error: seed must be an integer >= 0 and <= "),
+    (["tune", "--search", "alpha=0:1", "--seeds", f"{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["tune", "--search", "alpha=0:1", "--sampler-seed", str(2**32)], "kdlab: error: the sampler's seed"),
+    (["distill", "--seed", str(10**30)], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
+    (["compare-methods", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
 ])
 def test_bad_sweep_input_is_one_error_line_and_exit_2(capsys, argv, message):
+    sweeps_before = len(SweepRecords(RunStore()).list())
     code, _out, err = run_cli(capsys, *argv)
     assert code == 2 and err.startswith(message) and len(err.strip().splitlines()) == 1, err
+    assert len(SweepRecords(RunStore()).list()) == sweeps_before  # nothing was created to fail later
+
+
+def test_seeds_are_bounded_where_they_enter_and_the_bounds_themselves_are_seeds():
+    SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0, MAX_SEED], sampler_seed=MAX_SEED).validate()
+    RunConfig(seed=MAX_SEED).validate()
+    for make in (lambda: RunConfig(seed=MAX_SEED + 1).validate(), lambda: RunConfig(seed=10**5000).validate(),
+                 lambda: SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0, 10**30]).validate(),
+                 lambda: methods_plan(RunConfig(), ["kd"], [0, 10**30])):
+        with pytest.raises(ValueError, match=r"must be an integer >= 0 and <= 4294967295 \(2\*\*32 - 1\), got "):
+            make()
 
 
 def test_a_killed_sweep_resumes_without_redoing_finished_trials():

@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..config import RunConfig
+from ..config import RunConfig, check_seed
 from ..serve.admission import admit
 from ..serve.settings import ServerSettings
 
@@ -93,9 +93,9 @@ class SweepSpec:
         require(self.objective in OBJECTIVES,
                 f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
         require(isinstance(self.seeds, list) and len(self.seeds) >= 1, "give at least one seed")
-        for seed in self.seeds:
-            require(isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0,
-                    f"a seed is an integer >= 0, got {seed!r}")
+        for seed in self.seeds:  # each one here: a bad seed past the first would only fail once its trial started
+            check_seed(seed, "a seed")
+        check_seed(self.sampler_seed, "the sampler's seed (--sampler-seed)")
         require(len(set(self.seeds)) == len(self.seeds), f"a seed is listed twice: {self.seeds}")
         require(not self.prune or self.kind == "search", "pruning (--prune) is for a search (tune), not a grid")
         names = list(self.axes if self.kind == "grid" else self.ranges)
