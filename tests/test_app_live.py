@@ -11,6 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
+from kdlab.fit import TrainEvent
+from kdlab.runs.recording import StoreRecorder
+from kdlab.runs.store import RunStore
 from kdlab.stats import mcnemar_exact
 from ui.live import LIVE_SECONDS, verdict_text
 
@@ -115,6 +118,20 @@ def test_the_default_run_shows_its_curves_grow_at_least_five_times_and_keeps_the
     assert lasted < 3 or updates >= 5, (lasted, seen)
     assert app_jobs().store.get(run_id).status == "finished"
     assert loss_points(at) >= max(seen) > 0  # the finished run keeps its curves
+
+
+def test_an_event_half_a_poll_after_the_last_write_is_in_the_store_for_the_next_poll():
+    """The page polls every LIVE_SECONDS: a step or an epoch end that comes half of that after the recorder's last
+    write is written at once, so every poll of a training run finds new points (the trainer sends one at least every
+    half second)."""
+    store = RunStore()
+    run_id = store.create(tiny_config().to_dict())
+    recorder = StoreRecorder(store, run_id)
+    step = TrainEvent("student", "step", 1, 3, 0.1, {"total": 1.0})
+    recorder.on_step(step)
+    time.sleep(LIVE_SECONDS / 2)  # time passing, not a wait for something to happen
+    recorder.on_epoch_end(TrainEvent("student", "epoch", 1, 6, 0.2, {"total": 0.9, "test_acc": 0.5}))
+    assert [e["kind"] for e in store.events(run_id)] == ["step", "epoch"]
 
 
 def summary(only_student: int, only_baseline: int, images: int = 360, student: float = 0.9,
