@@ -44,7 +44,7 @@ def demo_ui(offer: bool) -> None:
             help_text = tr("attention.demo_help")
             if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=help_text):
                 try:
-                    run_id = submit(config)
+                    run_id = submit(config, source="demo")
                 except ValueError as err:
                     st.error(tr("common.error", message=str(err)))
                     return

@@ -7,7 +7,8 @@ import streamlit as st
 from kdlab.viz import figures
 from kdlab.viz.data_views import is_plane, most_confused, principal_plane
 from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
-from ui.common import run_logits, runner, selected_run, tr
+from ui.common import SELECTED_KEY, loaded, run_logits, runner, select_run, tr
+from ui.run_picker import browser_runs, models_line, pick_run
 from ui.variants import variants_table
 
 ROLES = ("teacher", "baseline", "student")
@@ -35,18 +36,24 @@ def name(role: str) -> str:
 
 st.title(tr("compare.title"))
 st.markdown(tr("compare.intro"))
+records = browser_runs()
+if not records:
+    st.info(tr("common.no_run"))
+    st.stop()
+run_id = pick_run("compare_run", records, st.session_state.get(SELECTED_KEY))
+if run_id is None:
+    st.stop()
+if run_id != st.session_state.get(SELECTED_KEY):
+    select_run(run_id)
 try:
-    run = selected_run()
+    run = loaded(run_id)
 except ValueError as err:
     st.error(tr("common.error", message=str(err)))
-    st.stop()
-if run is None:
-    st.info(tr("common.no_run"))
     st.stop()
 
 config, splits = run.config, run.splits
 st.caption(tr("compare.source", run_id=run.run_id, dataset=config.dataset, teacher=config.teacher,
-              student=config.student))
+              student=config.student) + " " + models_line(runner().store.get(run.run_id)))
 labels = {key: tr(f"compare.fig.{key}") for key in FIGURE_LABELS}
 with st.spinner(tr("compare.measuring")):
     all_logits = run_logits(run)

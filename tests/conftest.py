@@ -47,15 +47,16 @@ def app_jobs():
 
 
 def finished_runs(configs: list[RunConfig], workspace: str = "default", deadline_s: float = 120,
-                  owner: str | None = None) -> list[str]:
+                  owner: str | None = None, source: str = "distill") -> list[str]:
     """Train the configs for real through the app's job runner and wait until the store says they are finished.
-    ``owner``: the browser key they are recorded under (the one that may delete them)."""
+    ``owner``: the browser key they are recorded under (the one that may delete them); ``source``: the page said
+    to have started them."""
     import time
 
     from kdlab.runs.store import ACTIVE
 
     jobs = app_jobs()
-    ids = [jobs.submit(config, workspace, owner) for config in configs]
+    ids = [jobs.submit(config, workspace, owner, source) for config in configs]
     deadline = time.monotonic() + deadline_s
     while any(jobs.store.get(i).status in ACTIVE for i in ids):
         assert time.monotonic() < deadline, f"the runs did not finish in {deadline_s} s"

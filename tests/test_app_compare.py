@@ -133,3 +133,27 @@ def test_two_hundred_classes_draw_the_most_confused_few_labelled_and_the_page_st
     assert len(specs["compare_decision"]["data"]) <= 2 * len(ROLES)  # regions and one points trace per panel
     assert translate("compare.many_classes", "en", shown=30, classes=200) in [c.value for c in at.caption]
     assert seconds < 60, seconds
+
+
+def test_the_run_picker_tells_runs_apart_says_their_models_and_filters_by_source():
+    from .conftest import finished_runs
+
+    (three,) = finished_runs([RunConfig(**TINY_DIGITS, temperature=2.0)], "compare-test")
+    (two,) = finished_runs([RunConfig(**TINY_DIGITS, temperature=8.0, baseline=False)], "compare-test",
+                           source="lesson")
+    at = open_page(three)
+    at.session_state["kdlab_runs"] = [three, two]
+    at.run()
+    assert_clean(at)
+    picker = at.selectbox(key="compare_run")
+    labels = picker.options  # as shown
+    assert picker.value == three  # the selected run stays selected
+    assert "· lesson ·" in labels[0] and "T = 8, α = 0.9" in labels[0] and "accuracy" in labels[0]  # newest first
+    assert "· Distill ·" in labels[1] and "T = 2" in labels[1] and "None" not in " ".join(labels)
+    assert translate("runs.models_3", "en") in at.caption[0].value
+    picker.set_value(two).run()
+    assert_clean(at)
+    assert translate("runs.models_2", "en") in at.caption[0].value  # no baseline in this run
+    assert list(at.dataframe[0].value.index) == [translate(f"common.{r}", "en") for r in ("teacher", "student")]
+    at.multiselect(key="compare_run_sources").set_value(["distill"]).run()
+    assert at.selectbox(key="compare_run").options == labels[1:]

@@ -1,6 +1,8 @@
 """The History page's numbers: method labels, differing columns, filters, curves and T × α maps (pure functions)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kdlab import RunConfig
 from kdlab.runs import tables as hist
 from kdlab.runs.store import RunRecord
@@ -15,6 +17,10 @@ def record(run_id: str, cfg: dict, student_acc: float | None = 0.9, status: str 
     summary = None if student_acc is None else {"student_acc": student_acc, "baseline_acc": 0.85,
                                                  "teacher_acc": 0.95, "distill_seconds": 1.234}
     return RunRecord(run_id, "default", status, "app", created, created, cfg, summary, None)
+
+
+def replace_source(run: RunRecord, source: str) -> RunRecord:
+    return replace(run, source=source)
 
 
 def test_method_label_names_the_active_loss_terms_in_order():
@@ -148,3 +154,22 @@ def test_run_overlay_draws_one_line_per_run_with_labelled_axes():
                       "test_accuracy", title="Student test accuracy per epoch")
     assert [trace.name for trace in fig.data] == ["r1 · T=2 α=0.5", "r2 · T=4 α=0.9"]
     assert fig.layout.xaxis.title.text == "epoch" and fig.layout.yaxis.title.text == "test accuracy (%)"
+
+
+def test_a_run_says_where_it_was_started_and_the_lists_filter_by_it():
+    old, sweep = record("old", config()), replace_source(record("trial", config()), "sweep")
+    assert [hist.run_source(r) for r in (old, sweep)] == ["distill", "sweep"]  # "app" was the Distill page's
+    rows = [hist.run_row(r, source_names={"distill": "Distill", "sweep": "sweep"}) for r in (old, sweep)]
+    assert [row["source"] for row in rows] == ["Distill", "sweep"]
+    assert hist.filter_options(rows)["source"] == ["Distill", "sweep"]
+    assert [row["id"] for row in hist.filter_rows(rows, source=["sweep"])] == ["trial"]
+
+
+def test_a_run_choice_tells_runs_of_the_same_models_apart_and_names_the_models_kept():
+    choice = hist.run_choice(replace_source(record("r", config(temperature=2.0, alpha=0.5)), "lesson"))
+    assert {k: choice[k] for k in ("source", "dataset", "temperature", "alpha", "student_acc", "method")} == {
+        "source": "lesson", "dataset": "digits", "temperature": 2.0, "alpha": 0.5, "student_acc": 0.9,
+        "method": ["soft"]}
+    assert choice["roles"] == ["teacher", "baseline", "student"]
+    assert hist.run_choice(record("a", config(baseline=False), None))["roles"] == ["teacher", "student"]
+    assert hist.run_choice(record("a", config(), None))["student_acc"] is None  # not finished: no accuracy yet

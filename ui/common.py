@@ -147,10 +147,11 @@ def keep_browser_key() -> None:
                         "SameSite=Strict';</script>", width="content", unsafe_allow_javascript=True)
 
 
-def submit(config: RunConfig | Admitted) -> str:
+def submit(config: RunConfig | Admitted, source: str = "distill") -> str:
     """Start a run for this browser and remember it; raises ValueError for a config this server refuses (a
-    ``RunConfig`` is admitted on the way, an ``Admitted`` one is taken as it is)."""
-    run_id = runner().submit(config, workspace(), browser_key())
+    ``RunConfig`` is admitted on the way, an ``Admitted`` one is taken as it is). ``source``: the page that started
+    it (``kdlab.runs.store.SOURCES``), which run lists show."""
+    run_id = runner().submit(config, workspace(), browser_key(), source)
     remember_run(run_id)
     return run_id
 

@@ -29,7 +29,7 @@ def config_columns() -> tuple[str, ...]:
 
 
 def table_columns() -> tuple[str, ...]:
-    return ("id", "status", "created", *config_columns(), *RESULT_COLUMNS)
+    return ("id", "status", "created", "source", *config_columns(), *RESULT_COLUMNS)
 SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
 # most accurate, fastest first)
 LABELS_ONLY = "labels"  # the method of a run with no distillation term on: cross-entropy alone
@@ -93,13 +93,21 @@ def short_label(config: dict) -> str:
     return text
 
 
-def run_row(record, method_names: dict | None = None, status_names: dict | None = None) -> dict[str, Any]:
-    """One table row of a ``RunRecord``: id, status, created (local time), the config columns and the results
-    (accuracies as % so the table reads like the charts; None where the run has no result). ``method_names`` and
-    ``status_names`` translate the method parts and the status."""
+def run_source(record) -> str:
+    """What started a run (``kdlab.runs.store.SOURCES``): its recorded source, "app" (recorded before the app said
+    which page) read as "distill"."""
+    return "distill" if record.source == "app" else record.source
+
+
+def run_row(record, method_names: dict | None = None, status_names: dict | None = None,
+            source_names: dict | None = None) -> dict[str, Any]:
+    """One table row of a ``RunRecord``: id, status, created (local time), source, the config columns and the
+    results (accuracies as % so the table reads like the charts; None where the run has no result).
+    ``method_names``, ``status_names`` and ``source_names`` translate the method parts, the status and the source."""
     config, summary = record.config, record.summary or {}
     row: dict[str, Any] = {"id": record.id, "status": (status_names or {}).get(record.status, record.status),
-                           "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")}
+                           "created": datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S"),
+                           "source": (source_names or {}).get(run_source(record), run_source(record))}
     for column in config_columns():
         row[column] = method_label(config, method_names) if column == "method" else config_value(config, column)
     for column in ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc"):
@@ -110,9 +118,26 @@ def run_row(record, method_names: dict | None = None, status_names: dict | None 
     return row
 
 
+FILTERS = ("source", "dataset", "teacher", "student", "method")
+
+
 def filter_options(rows: list[dict]) -> dict[str, list]:
-    """The distinct values each filter can take, sorted: dataset, teacher, student, method."""
-    return {column: sorted({row[column] for row in rows}) for column in ("dataset", "teacher", "student", "method")}
+    """The distinct values each filter can take, sorted: source, dataset, teacher, student, method."""
+    return {column: sorted({row[column] for row in rows}) for column in FILTERS}
+
+
+def run_choice(record) -> dict[str, Any]:
+    """What a run list says of one run so that runs of the same data and models can be told apart: when
+    (``created``, epoch seconds), what started it (``source``), the data and models, its distillation terms
+    (``method``, registered names as ``method_parts``), ``temperature``, ``alpha``, the distilled student's test
+    accuracy (a fraction, None until it has one) and which models it kept (``roles``: a run without a baseline
+    has two)."""
+    config, summary = record.config, record.summary or {}
+    roles = ["teacher", *(["baseline"] if config.get("baseline", True) else []), "student"]
+    return {"created": record.created, "source": run_source(record), "dataset": config.get("dataset"),
+            "teacher": config.get("teacher"), "student": config.get("student"), "method": method_parts(config),
+            "temperature": config.get("temperature"), "alpha": config.get("alpha"),
+            "student_acc": summary.get("student_acc"), "roles": roles}
 
 
 def filter_rows(rows: list[dict], **chosen: Iterable) -> list[dict]:

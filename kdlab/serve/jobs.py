@@ -92,12 +92,13 @@ class JobRunner(ModelJobs):
             worker.close()
         return Worker(self._store.path)
 
-    def submit(self, config: RunConfig | Admitted, workspace: str, owner: str | None = None) -> str:
+    def submit(self, config: RunConfig | Admitted, workspace: str, owner: str | None = None,
+               source: str = "distill") -> str:
         """Record a run as 'queued' and start it; raises ValueError, in one sentence, for a config this server
         refuses or a queue that is full. A ``RunConfig`` is admitted here (``kdlab.serve.admission``); an
         ``Admitted`` one (a page that showed its problems before Run) is taken as it is. ``owner``: the key of the
         browser that asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are
-        capped."""
+        capped. ``source``: what started it (``kdlab.runs.store.SOURCES``), so run lists can say and filter."""
         config = (config if isinstance(config, Admitted) else admit(config, self.settings)).config
         # the counts, the new row and its place in the queue together, so that two clicks at once cannot both slip
         # under a cap; a lock of its own, so that store writes here never hold up the pages' progress polls
@@ -110,7 +111,7 @@ class JobRunner(ModelJobs):
             if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
                 raise QueueBusy(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
                                  "running, the most this server allows; wait for one to finish or stop it")
-            run_id = self.store.create(config.to_dict(), workspace, source="app", owner=owner)
+            run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
             with self.lock:
                 self.waiting.append(run_id)
         self._start(run_id, "run", config)

@@ -40,7 +40,7 @@ class QueueExecutor:
         a class's worth of runs), wait for room instead of failing the sweep."""
         while True:
             try:
-                run_id = self.runner.submit(config, workspace, self.owner)
+                run_id = self.runner.submit(config, workspace, self.owner, source="sweep")
                 break
             except QueueBusy:
                 if self.stop is not None and self.stop.is_set():

@@ -3,15 +3,15 @@
 TEXT: dict[str, dict[str, str]] = {
     "compare.title": {"en": "Compare teacher, baseline and distilled student", "zh": "对比教师、基线学生与蒸馏学生"},
     "compare.intro": {
-        "en": "The three models of one run, measured on the same test set. The baseline and the distilled student are "
+        "en": "The models of one run, measured on the same test set. The baseline and the distilled student are "
               "the same small network from the same starting weights; only the loss differs, so every difference "
               "between them is what distillation did.",
-        "zh": "同一个实验中的三个模型，在同一测试集上评估。基线学生和蒸馏学生是同一个小网络、从相同的初始权重出发，"
+        "zh": "同一个实验中的各个模型，在同一测试集上评估。基线学生和蒸馏学生是同一个小网络、从相同的初始权重出发，"
               "只有损失函数不同，所以两者之间的每一处差别都来自蒸馏。"},
     "compare.source": {"en": "Run {run_id}: {dataset}, {teacher} → {student}.",
                        "zh": "实验 {run_id}：{dataset}，{teacher} → {student}。"},
-    "compare.measuring": {"en": "Evaluating the three models and timing them on the CPU…",
-                          "zh": "正在评估三个模型并在 CPU 上计时…"},
+    "compare.measuring": {"en": "Evaluating the models and timing them on the CPU…",
+                          "zh": "正在评估各个模型并在 CPU 上计时…"},
     "compare.table_title": {"en": "Accuracy, calibration and cost", "zh": "准确率、校准与开销"},
     "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
     "compare.col.macro_f1_pct": {"en": "macro-F1 (%)", "zh": "宏平均 F1（%）"},
@@ -91,8 +91,8 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.fig.decision_title": {"en": "Decision boundaries over the test data", "zh": "测试数据上的决策边界"},
     "compare.many_classes": {
         "en": "{classes} classes are too many to label one by one: these views show the {shown} classes the models "
-              "confuse most often (the most mistakes, made on them or into them, over the three models).",
-        "zh": "{classes} 个类别太多，无法逐一标注：以下图中只显示模型最常混淆的 {shown} 个类别（三个模型在这些类别上，"
+              "confuse most often (the most mistakes, made on them or into them, over the models).",
+        "zh": "{classes} 个类别太多，无法逐一标注：以下图中只显示模型最常混淆的 {shown} 个类别（各模型在这些类别上，"
               "或错判为这些类别的错误最多）。"},
     "compare.confusion_help_many": {
         "en": "Rows: the true class; columns: the predicted class; each cell counts test samples, for the {shown} "
