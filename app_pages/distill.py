@@ -13,10 +13,9 @@ from kdlab.config_io import (
     config_from_json,
     config_from_query,
     config_to_query,
-    form_config,
-    one_method,
 )
 from kdlab.data import class_names_of
+from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.common import latest_run, runner, submit, tr

@@ -11,8 +11,6 @@ from dataclasses import fields, replace
 from typing import Any, get_args, get_type_hints
 
 from .config import RunConfig, is_number, parse_knobs, require
-from .losses import LossTerm, term, terms
-from .methods import method_config
 
 # the app's own URL keys (language, workspace, run shown, sweep shown): not config, left alone
 APP_QUERY_KEYS = ("lang", "ws", "run", "sweep")
@@ -89,52 +87,6 @@ def clamp_to_bounds(config: RunConfig, bounds: Mapping[str, tuple[float, float]]
             problems.append(f"{name}={value:g}: outside this page's range {low:g} to {high:g}")
             changes[name] = getattr(default, name)
     return (replace(config, **changes).validate() if changes else config), problems
-
-
-def logit_methods() -> list[LossTerm]:
-    """The methods a run chooses one of: the registry's terms that learn from the teacher's logits (KD's soft
-    targets first). One of them takes the place of the soft targets; feature and relation terms add to it."""
-    return [spec for spec in terms() if spec.knowledge == "logits" and not spec.complement]
-
-
-def method_of(config: RunConfig) -> LossTerm:
-    """The method a config runs: its logit-level term with a weight, KD's soft targets when none has one (α = 0:
-    labels only). A config that stacks several (an old link, the CLI) is read as its first one other than KD."""
-    kd, *others = logit_methods()
-    return next((spec for spec in others if spec.weight_in(config) > 0), kd)
-
-
-def form_config(base: RunConfig, method: LossTerm, weights: Mapping[str, float],
-                knobs: Mapping[str, Mapping[str, Any]]) -> RunConfig:
-    """The run of a form that chose ``method``: ``method_config(base, method)`` — the very run compare-methods
-    makes of it, cross-entropy next to the method alone — with ``weights`` (by term name: the method's own and
-    the add-ons') and the ``knobs`` that differ from their defaults; everything else is ``base``'s."""
-    config = replace(method_config(base, method), baseline=base.baseline)
-    named, own = {}, dict(config.terms)
-    for name, weight in weights.items():
-        spec = term(name)
-        if spec.weight:
-            named[spec.weight] = weight
-        elif weight > 0:
-            own[name] = weight
-        else:
-            own.pop(name, None)
-    return replace(config, **named, terms=own, terms_kw={name: dict(kw) for name, kw in knobs.items() if kw})
-
-
-def one_method(config: RunConfig) -> tuple[RunConfig, list[str]]:
-    """``config`` with one method, as a form shows it (see ``method_of``): the other logit-level terms are set to
-    0, named in one line. A config with one method, or none, comes back unchanged."""
-    method = method_of(config)
-    dropped = [spec for spec in logit_methods() if spec is not method and spec.weight_in(config) > 0]
-    if not dropped:
-        return config, []
-    weights = {spec.name: spec.weight_in(config) for spec in terms()
-               if not spec.complement and spec.knowledge != "logits" and spec.weight_in(config) > 0}
-    knobs = {name: kw for name, kw in config.terms_kw.items() if name not in {spec.name for spec in dropped}}
-    kept = form_config(config, method, {method.name: method.weight_in(config), **weights}, knobs)
-    names = ", ".join(spec.method for spec in dropped)
-    return kept.validate(), [f"a run has one method: {method.method} is kept, {names} set to 0"]
 
 
 def _query_text(value: Any) -> str:

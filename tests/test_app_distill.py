@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 from kdlab.config import parse_knobs
-from kdlab.config_io import logit_methods
+from kdlab.method_choice import logit_methods
 from kdlab.losses.attention import attention_pair_problem
 from kdlab.methods import plan
 from kdlab.runs.store import RunStore
@@ -125,7 +125,7 @@ def test_a_tiny_run_streams_then_shows_the_summary_table_curves_and_a_verdict():
     assert RunStore().get(run_id).status == "finished"
     table = at.dataframe[0].value
     assert list(table.index) == ["teacher", "baseline student", "distilled student"]
-    assert list(table.columns) == ["test accuracy (%)", "macro-F1 (%)", "parameters", "size (KiB)", "training time (s)"]
+    assert list(table.columns) == ["test accuracy (%)", "macro-F1 (%)", "parameters", "size", "training time"]
     assert table["test accuracy (%)"].between(0, 100).all() and (table["parameters"] > 0).all()
     verdict = [m for m in messages(at) if "the baseline" in m and "parameters than the teacher" in m]
     assert len(verdict) == 1, messages(at)

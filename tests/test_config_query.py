@@ -7,16 +7,9 @@ import json
 import pytest
 
 from kdlab import RunConfig
-from kdlab.config_io import (
-    config_from_json,
-    config_from_query,
-    config_to_query,
-    form_config,
-    logit_methods,
-    method_of,
-    one_method,
-)
+from kdlab.config_io import config_from_json, config_from_query, config_to_query
 from kdlab.losses import term
+from kdlab.method_choice import form_config, logit_methods, method_of, one_method
 
 SHARED = RunConfig(dataset="digits", teacher="cnn-small", student="cnn-small", student_kw={"hidden": 64, "depth": 1},
                    temperature=2.5, alpha=0.5, beta=3.0, gamma=0.3, terms={"relational": 1.0}, epochs=7, lr=3e-4,

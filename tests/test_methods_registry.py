@@ -208,7 +208,7 @@ def test_every_add_on_has_a_control_on_the_distill_page_and_a_methods_knobs_reac
 def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(lang):
     """Each method opened from a link (no rerun: a fresh session per method), every add-on on: each knob widget
     carries the registry's label in the page's language, and each choice its words (yes/no, embedding/mid)."""
-    from kdlab.config_io import logit_methods
+    from kdlab.method_choice import logit_methods
     from ui.loss_controls import addons, knob_key
 
     on = {spec.weight or f"terms.{spec.name}": spec.default_weight for spec in addons() if spec.name != "attention"}

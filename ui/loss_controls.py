@@ -2,7 +2,7 @@
 
 On the card: T, the method's weight (α for KD's soft targets), β and γ. Behind expanders: the method — one of the
 registry's logit-level terms, which takes the place of the soft targets exactly as compare-methods runs it
-(``kdlab.config_io.form_config``) — with its knobs; the add-ons (every other feature or relation term) with theirs;
+(``kdlab.method_choice.form_config``) — with its knobs; the add-ons (every other feature or relation term) with theirs;
 the further teachers. A weight the pair cannot use shows 0, disabled, under its own key (so its value is not kept
 for a pair that supports it), with the registry's short reason. ``form_state`` writes a config into these widgets.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.config import FUSIONS, MAX_TEACHERS
-from kdlab.config_io import logit_methods, method_of
+from kdlab.method_choice import logit_methods, method_of
 from kdlab.losses import WEIGHT_FIELDS, LossTerm, term, terms
 from kdlab.viz.numbers import weight as weight_text
 from ui.common import lang, tr
