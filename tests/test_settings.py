@@ -172,3 +172,14 @@ def test_a_broken_setting_is_one_line_and_exit_2_on_the_cli(tmp_path, case):
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert lines[0].startswith(f"kdlab: error: {message.format(path=path)}")
+
+
+def test_an_upload_kept_from_before_the_class_cap_is_refused_at_admission():
+    from kdlab.data.uploads import UploadLimits, import_upload
+
+    rows = ["a,b,label"] + [f"{c},{k},c{c}" for c in range(120) for k in range(5)]
+    name = import_upload("legacy.csv", "\n".join(rows).encode(), UploadLimits(max_classes=1000))
+    config = RunConfig(dataset=name, teacher="mlp-small", student="mlp-small", epochs=1, teacher_epochs=1)
+    with pytest.raises(ValueError, match=rf"dataset {name} has 120 classes; at most 100 .*\(max_classes\)"):
+        admit(config, ServerSettings())
+    assert admit(config, ServerSettings(max_classes=120)).config.dataset == name

@@ -18,6 +18,7 @@ import torch
 from ..config import RunConfig
 from ..config_io import LINK_EXCLUDED
 from ..data import DATASETS, load_dataset
+from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, parameter_count
 from .settings import ServerSettings
 
@@ -47,6 +48,10 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     _cap("batch_size", config.batch_size, settings.max_batch_size)
     if config.device not in settings.devices:
         raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(settings.devices)}")
+    classes = DATASETS.get(config.dataset).meta["num_classes"]
+    if config.dataset.startswith(PREFIX) and classes > settings.max_classes:  # one kept from before the cap
+        raise ValueError(f"dataset {config.dataset} has {classes:,} classes; at most {settings.max_classes:,} are "
+                         "allowed on this server (max_classes)")
     for knob, kind in DATASETS.get(config.dataset).meta["scale"].items():
         if config.dataset_kw.get(knob) is not None:
             _cap(f"dataset knob {knob}", config.dataset_kw[knob], getattr(settings, SCALE_CAPS[kind]))
