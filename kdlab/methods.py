@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from .config import RunConfig, check_seed
 from .losses import LossTerm, terms
 from .stats import interval_verdict, seed_summary
+from .viz import numbers
 
 
 def methods() -> dict[str, LossTerm]:
@@ -123,6 +124,26 @@ def table(results: dict[str, list[dict]], skipped: dict[str, str]) -> list[dict]
                      "seconds_mean": seed_summary([s["distill_seconds"] for s in summaries])["mean"]})
     rows += [{"method": name, "skipped": reason} for name, reason in skipped.items()]
     return rows
+
+
+def written(row: dict) -> dict[str, str]:
+    """A row of ``table`` as a person writes it, for the page: accuracies and macro-F1 in % with one decimal, the
+    spread as "± 0.3", gains in signed points ("−0.8"), time per run; what does not exist is a dash, never "None"
+    (the baseline's gain over itself, an interval from one seed or from seeds that tied)."""
+    def pct(value):  # already in %
+        return numbers.percent_number(None if value is None else value / 100)
+
+    def pts(value):  # already in points
+        return numbers.signed_points(None if value is None else value / 100)
+
+    spread = pct(row["acc_std"])
+    gains = ("gain_mean", "gain_low", "gain_high")
+    return {"method": row["method"], "n": numbers.count(row["n"]), "acc_mean": pct(row["acc_mean"]),
+            "acc_std": spread if spread == numbers.MISSING else f"± {spread}",
+            "macro_f1_mean": pct(row["macro_f1_mean"]),
+            **{key: numbers.MISSING if row["baseline"] else pts(row[key]) for key in gains},
+            "seconds_mean": numbers.seconds(row["seconds_mean"]),
+            "paper": numbers.MISSING if row["baseline"] else row["paper"]}
 
 
 def add_methods_parser(commands: argparse._SubParsersAction, add_run_flags) -> None:

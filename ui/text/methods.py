@@ -11,8 +11,10 @@ TEXT = {
         "zh": "所有已注册的方法都在与“蒸馏”页相同的教师、学生、数据和训练设置下运行，每个随机种子一次；每种方法都以其论文的"
               "默认权重与交叉熵一起使用。基线是同一个学生只用标签、从相同的初始权重训练，每个种子一次；每种方法的提升都与"
               "同一种子的基线比较。只有当提升在各种子上的 95% 置信区间整体高于零时，才称之为提升。"},
-    "methods.base": {"en": "Pair from the Distill form: {dataset}, {teacher} → {student}, {epochs} epochs.",
-                     "zh": "来自“蒸馏”页的组合：{dataset}，{teacher} → {student}，{epochs} 轮。"},
+    "methods.base": {"en": "Pair from the Distill form: {dataset}, {teacher} → {student}, {epochs}.",
+                     "zh": "来自“蒸馏”页的组合：{dataset}，{teacher} → {student}，{epochs}。"},
+    "methods.epochs_count_one": {"en": "{count} epoch", "zh": "{count} 轮"},
+    "methods.epochs_count_many": {"en": "{count} epochs", "zh": "{count} 轮"},
     "methods.pick": {"en": "Methods", "zh": "方法"},
     "methods.seeds": {"en": "Seeds", "zh": "随机种子数"},
     "methods.seeds_help": {"en": "Each method runs once per seed (0, 1, 2, …): with one seed there is no spread to "
@@ -29,19 +31,23 @@ TEXT = {
                        "zh": "{method}（种子 {seed}）未能完成：{message}"},
     "methods.skipped": {"en": "{method} is skipped for this pair: {reason}", "zh": "{method} 不适用于此组合：{reason}"},
     "methods.verdict_better": {
-        "en": "**{method}** beat the baseline by {gain} points on average over {n} seeds (95 % interval {low} to "
-              "{high}): larger than the seed-to-seed spread.",
-        "zh": "**{method}** 在 {n} 个种子上平均比基线高 {gain} 个百分点（95% 区间 {low} 至 {high}）：大于种子之间的波动。"},
+        "en": "**{method}** was {gain} points above the baseline on average over {seeds} ({interval}): more than the "
+              "seed-to-seed spread.",
+        "zh": "**{method}** 在 {seeds}上平均比基线高 {gain} 个百分点（{interval}）：大于种子之间的波动。"},
     "methods.verdict_worse": {
-        "en": "**{method}** fell below the baseline by {gain} points on average over {n} seeds (95 % interval {low} "
-              "to {high}): larger than the seed-to-seed spread.",
-        "zh": "**{method}** 在 {n} 个种子上平均比基线低（{gain} 个百分点，95% 区间 {low} 至 {high}）：大于种子之间的"
-              "波动。"},
+        "en": "**{method}** was {gain} points below the baseline on average over {seeds} ({interval}): more than the "
+              "seed-to-seed spread.",
+        "zh": "**{method}** 在 {seeds}上平均比基线低 {gain} 个百分点（{interval}）：大于种子之间的波动。"},
     "methods.verdict_no_difference": {
-        "en": "**{method}**: {gain} points on average over {n} seeds (95 % interval {low} to {high}) — within the "
+        "en": "**{method}**: {gain} points against the baseline on average over {seeds} ({interval}) — within the "
               "seed-to-seed spread, no measurable difference.",
-        "zh": "**{method}**：在 {n} 个种子上平均 {gain} 个百分点（95% 区间 {low} 至 {high}）——在种子之间的波动范围内，"
+        "zh": "**{method}**：在 {seeds}上平均与基线相差 {gain} 个百分点（{interval}）——在种子之间的波动范围内，"
               "没有可测出的差别。"},
+    "methods.interval": {"en": "95 % interval {low} to {high}", "zh": "95% 区间 {low} 至 {high}"},
+    "methods.no_interval": {"en": "no interval: one seed, or seeds that tied",
+                            "zh": "没有区间：只有一个种子，或各种子的结果相同"},
+    "methods.seeds_count_one": {"en": "{count} seed", "zh": "{count} 个种子"},
+    "methods.seeds_count_many": {"en": "{count} seeds", "zh": "{count} 个种子"},
     "methods.col.method": {"en": "method", "zh": "方法"},
     "methods.col.n": {"en": "seeds", "zh": "种子数"},
     "methods.col.acc_mean": {"en": "accuracy (%)", "zh": "准确率（%）"},
@@ -50,7 +56,7 @@ TEXT = {
     "methods.col.gain_mean": {"en": "gain (points)", "zh": "提升（百分点）"},
     "methods.col.gain_low": {"en": "95 % low", "zh": "95% 下限"},
     "methods.col.gain_high": {"en": "95 % high", "zh": "95% 上限"},
-    "methods.col.seconds_mean": {"en": "seconds per run", "zh": "每次实验的秒数"},
+    "methods.col.seconds_mean": {"en": "time per run", "zh": "每次实验耗时"},
     "methods.col.paper": {"en": "paper", "zh": "论文"},
     "methods.fig.methods_title": {"en": "Gain over the baseline, 95 % interval over seeds",
                                   "zh": "相对基线的提升（各种子上的 95% 区间）"},
