@@ -8,6 +8,7 @@ from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
 from kdlab.viz.numbers import p_value, percent, points, ratio
 from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, workspace
+from ui.run_picker import pick_run
 from ui.variants import variant_downloads, variants_table
 
 FIG_KEYS = ("size", "latency", "accuracy", "frontier", "size_title", "latency_title", "teacher", "student",
@@ -20,12 +21,10 @@ def run_ui(store) -> str:
     if not records:
         st.info(tr("common.no_run"))
         st.stop()
-    ids = list(records)
     chosen = st.session_state.get(SELECTED_KEY)
-    run_id = st.selectbox(tr("compress.run"), ids, index=ids.index(chosen) if chosen in ids else 0,
-                          format_func=lambda i: tr("compress.run_label", run_id=i, dataset=records[i].config["dataset"],
-                                                   teacher=records[i].config["teacher"],
-                                                   student=records[i].config["student"]), key="compress_run")
+    run_id = pick_run("compress_run", list(records.values()), chosen)
+    if run_id is None:
+        st.stop()
     if run_id != chosen:
         select_run(run_id)
     return run_id

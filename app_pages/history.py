@@ -7,11 +7,12 @@ from kdlab.config_io import CONFIG_MAX_BYTES
 from kdlab.losses import term, terms
 from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
-from kdlab.runs.store import ACTIVE, STATUSES
+from kdlab.runs.store import ACTIVE, SOURCES, STATUSES
 from kdlab.serve.admission import admit
 from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
 from ui.common import SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, workspace
+from ui.run_picker import choice_label, source_name
 from ui.variants import variant_downloads, variants_table
 
 FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
@@ -30,13 +31,13 @@ def clear_selection() -> None:
 
 
 def filters_ui(options: dict) -> tuple[dict, str, bool]:
-    cols = st.columns(5)
+    cols = st.columns(len(hist.FILTERS) + 1)
     chosen = {name: cols[i].multiselect(tr(f"history.filter_{name}"), options[name], key=f"history_filter_{name}",
                                         help=tr("history.filter_method_help") if name == "method" else None,
                                         on_change=clear_selection)
-              for i, name in enumerate(("dataset", "teacher", "student", "method"))}
+              for i, name in enumerate(hist.FILTERS)}
     names = {key: tr(f"history.sort.{key}") for key in hist.SORTS}
-    sort = cols[4].selectbox(tr("history.sort"), list(names), format_func=names.get, key="history_sort",
+    sort = cols[-1].selectbox(tr("history.sort"), list(names), format_func=names.get, key="history_sort",
                              on_change=clear_selection)
     return chosen, sort, st.toggle(tr("history.show_all"), help=tr("history.show_all_help"), key="history_show_all")
 
@@ -253,7 +254,8 @@ if not records:
 st.caption(tr("history.intro", workspace=workspace()))
 method_names = {hist.LABELS_ONLY: tr("history.method.labels"),
                 **{spec.name: spec.text("label", lang()) for spec in terms()}}
-rows = [hist.run_row(r, method_names, {s: tr(f"history.status.{s}") for s in STATUSES}) for r in records]
+rows = [hist.run_row(r, method_names, {s: tr(f"history.status.{s}") for s in STATUSES},
+                    {s: source_name(s) for s in SOURCES}) for r in records]
 chosen, sort, show_all = filters_ui(hist.filter_options(rows))
 rows = hist.sort_rows(hist.filter_rows(rows, **chosen), sort, hist.SORTS[sort])
 if not rows:
@@ -264,7 +266,8 @@ listed = [by_id[row["id"]] for row in rows]
 selected = [by_id[run_id] for run_id in table_ui(rows, hist.differing_columns([r.config for r in listed]), show_all)]
 if selected:
     compare_ui(selected)
-    chosen_id = st.selectbox(tr("history.action_run"), [r.id for r in selected], key="history_action_run") \
+    chosen_id = st.selectbox(tr("history.action_run"), [r.id for r in selected], key="history_action_run",
+                             format_func=lambda run_id: choice_label(by_id[run_id])) \
         if len(selected) > 1 else selected[0].id
     actions_ui(by_id[chosen_id])
 else:

@@ -11,9 +11,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "知识蒸馏是让模型变小的四种方法之一，另外三种是量化、剪枝和低秩分解，而且它们可以组合使用：剪枝后的学生"
               "模型可以再从未剪枝的教师模型蒸馏来恢复准确率。选择一个已完成的实验，勾选要做的变体，每个变体都在同一"
               "测试集上测量：准确率、文件大小、FLOPs 和 CPU 延迟。"},
-    "compress.run": {"en": "Finished run", "zh": "已完成的实验"},
-    "compress.run_label": {"en": "run {run_id} · {dataset}, {teacher} → {student}",
-                           "zh": "实验 {run_id} · {dataset}，{teacher} → {student}"},
     "compress.int8": {"en": "int8 quantization", "zh": "int8 量化"},
     "compress.int8_help": {
         "en": "Weights stored as 8-bit integers with one scale per output row (torchao), activations quantized on "

@@ -8,6 +8,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "the home page's quick demo, or import one below.",
                       "zh": "工作区“{workspace}”中还没有实验：请在“蒸馏”页面、“实验课”页面或首页的快速演示中开始一个，"
                             "或在下方导入。"},
+    "history.filter_source": {"en": "Started from", "zh": "启动来源"},
     "history.filter_dataset": {"en": "Dataset", "zh": "数据集"},
     "history.filter_teacher": {"en": "Teacher", "zh": "教师模型"},
     "history.filter_student": {"en": "Student", "zh": "学生模型"},
@@ -119,6 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
     "history.col.id": {"en": "run id", "zh": "实验 ID"},
     "history.col.status": {"en": "status", "zh": "状态"},
     "history.col.created": {"en": "created", "zh": "创建时间"},
+    "history.col.source": {"en": "started from", "zh": "启动来源"},
     "history.col.dataset": {"en": "dataset", "zh": "数据集"},
     "history.col.teacher": {"en": "teacher", "zh": "教师"},
     "history.col.student": {"en": "student", "zh": "学生"},
