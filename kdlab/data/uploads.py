@@ -135,9 +135,10 @@ def _standardised(x_train: torch.Tensor, x_test: torch.Tensor) -> tuple[torch.Te
     column's own units."""
     scale = x_train.abs().amax(dim=0)
     scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    std, mean = torch.std_mean(x_train / scale, dim=0)
+    x_train, x_test = x_train.div_(scale), x_test.div_(scale)  # in place: both are the caller's own copies
+    std, mean = torch.std_mean(x_train, dim=0)
     std = torch.maximum(std, 1e-6 / scale)
-    x_train, x_test = (((x / scale - mean) / std).float() for x in (x_train, x_test))
+    x_train, x_test = (x.sub_(mean).div_(std).float() for x in (x_train, x_test))
     if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
         _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
     return x_train, x_test
@@ -177,14 +178,16 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     counts = Counter(labels)
     classes = sorted(counts)
     if len(classes) < MIN_CLASSES:
-        _fail(f"the data has {len(classes)} class; at least {MIN_CLASSES} are needed")
+        _fail(f"the data has {len(classes)} class{'' if len(classes) == 1 else 'es'}; at least {MIN_CLASSES} are "
+              "needed")
     few = [c for c, n in counts.items() if n < MIN_PER_CLASS]
     if few:
         _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}")
     index = {c: i for i, c in enumerate(classes)}
     y = torch.tensor([index[label] for label in labels])
     train, test = stratified_split(y, test_fraction=0.2, seed=0)
-    x_train, x_test = x[train], x[test]
+    x_train, x_test = x[train], x[test]  # copies: x (a CSV's every value) can go now
+    del x
     if kind == ".csv":
         x_train, x_test = _standardised(x_train, x_test)
     tensors = {"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test]}
