@@ -58,13 +58,19 @@ def teacher_phases(config: dict | None) -> list[str]:
     return ["teacher", *(f"teacher:{name}" for name in extra)] if extra else []
 
 
+def _teacher_of(phase: str, config: dict | None) -> dict | None:
+    """For a teacher phase of a run of several teachers: its number, how many there are and its name."""
+    phases = teacher_phases(config)
+    if phase not in phases:
+        return None
+    name = config["teacher"] if phase == "teacher" else phase.partition(":")[2]
+    return {"index": phases.index(phase) + 1, "count": len(phases), "teacher": name}
+
+
 def phase_name(phase: str, config: dict | None) -> str:
     """A phase in words: "teacher 2 of 2 (mlp-large)" for one of several teachers, else its plain name."""
-    phases = teacher_phases(config)
-    if phase in phases:
-        name = config["teacher"] if phase == "teacher" else phase.partition(":")[2]
-        return tr("live.phase.teacher_of", index=phases.index(phase) + 1, count=len(phases), teacher=name)
-    return tr(f"live.phase.{phase.partition(':')[0]}")
+    teacher = _teacher_of(phase, config)
+    return tr("live.phase.teacher_of", **teacher) if teacher else tr(f"live.phase.{phase.partition(':')[0]}")
 
 
 def run_events(run_id: str) -> list[dict]:
@@ -86,7 +92,7 @@ def is_active(run_id: str | None) -> bool:
 
 
 def live_run(run_id: str, seen_active: bool = False) -> None:
-    """Render one run; while it is queued or running, redraw it from the polling fragments.
+    """Render one run; while it is queued or running, redraw it from the polling fragment.
 
     ``seen_active``: the caller already drew something from an earlier read that said "active" (e.g. a disabled Run
     button); if the run ended since, the page reruns once so that nothing on it stays stale.
@@ -160,11 +166,8 @@ def _active(run_id: str, record, events: list[dict]) -> None:
 
 def _status(phase: str, config: dict) -> str:
     """What the run is doing, from the phase of its latest event: "Training teacher 2 of 2 (mlp-large) …"."""
-    phases = teacher_phases(config)
-    if phase in phases:
-        name = config["teacher"] if phase == "teacher" else phase.partition(":")[2]
-        return tr("live.running_teacher_of", index=phases.index(phase) + 1, count=len(phases), teacher=name)
-    return tr(f"live.running_{phase.partition(':')[0]}")
+    teacher = _teacher_of(phase, config)
+    return tr("live.running_teacher_of", **teacher) if teacher else tr(f"live.running_{phase.partition(':')[0]}")
 
 
 def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None = None) -> dict:
