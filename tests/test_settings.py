@@ -183,3 +183,18 @@ def test_an_upload_kept_from_before_the_class_cap_is_refused_at_admission():
     with pytest.raises(ValueError, match=rf"dataset {name} has 120 classes; at most 100 .*\(max_classes\)"):
         admit(config, ServerSettings())
     assert admit(config, ServerSettings(max_classes=120)).config.dataset == name
+
+
+def test_a_kdlab_home_at_the_filesystem_root_is_one_sentence_in_the_app(monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KDLAB_HOME", "/")
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file("../app.py", default_timeout=120).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.error) == 1 and "KDLAB_HOME=/ cannot be used" in at.error[0].value
+    finally:
+        monkeypatch.undo()
+        st.cache_resource.clear()
