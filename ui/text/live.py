@@ -64,10 +64,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Distillation helped: {versus}, more than chance explains. {paired} {size} {gap}",
         "zh": "蒸馏有效：{versus}，超出了偶然能解释的范围。{paired}{size}{gap}"},
     "live.verdict_no_difference": {
-        "en": "No measurable difference: {versus}, which chance alone can explain. {paired} One run cannot tell a gap "
-              "this small from noise: compare several seeds. {size} {gap}",
-        "zh": "没有可测出的差别：{versus}，仅凭偶然就可能出现。{paired}一次实验分辨不出这么小的差距，请比较几个随机种子。"
-              "{size}{gap}"},
+        "en": "No measurable difference: {versus}. {paired} Chance alone can explain this; one run cannot tell a small "
+              "gap from noise: compare several seeds. {size} {gap}",
+        "zh": "没有可测出的差别：{versus}。{paired}仅凭偶然就可以解释这一结果；一次实验分辨不出小的差距和噪声，请比较几个"
+              "随机种子。{size}{gap}"},
     "live.verdict_hurt": {
         "en": "Distillation hurt here: {versus}, more than chance explains. {paired} {size} {gap} Try another T or α, "
               "or more epochs.",
