@@ -28,34 +28,37 @@ def demo_progress(run_id: str) -> None:
     st.progress(progress, text=tr("attention.demo_running", run_id=run_id, percent=f"{100 * progress:.0f}"))
 
 
-def demo_ui(offer: bool) -> None:
-    """The one-click runs whose models both have attention maps, and the progress of the one this page started."""
+def running_demo() -> str | None:
+    """The one-click run this page started, while it trains; one that ended without finishing is said once."""
     pending = st.session_state.get(PENDING)
-    if pending:
-        record = runner().store.get(pending)
-        if record.status in ACTIVE:
-            demo_progress(pending)
-            return
-        del st.session_state[PENDING]
-        if record.status != "finished":
-            st.error(tr("attention.demo_ended", status=record.status, message=record.error or ""))
-    if offer:
-        for column, (name, config) in zip(st.columns(len(DEMOS)), DEMOS.items()):
-            help_text = tr("attention.demo_help")
-            if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=help_text):
-                try:
-                    run_id = submit(config, source="demo")
-                except ValueError as err:
-                    st.error(tr("common.error", message=str(err)))
-                    return
-                st.session_state[PENDING] = run_id
-                st.rerun()
+    if not pending:
+        return None
+    record = runner().store.get(pending)
+    if record.status in ACTIVE:
+        return pending
+    del st.session_state[PENDING]
+    if record.status != "finished":
+        st.error(tr("attention.demo_ended", status=record.status, message=record.error or ""))
+    return None
+
+
+def demo_ui() -> None:
+    """The one-click runs whose models both have attention maps."""
+    for column, (name, config) in zip(st.columns(len(DEMOS)), DEMOS.items()):
+        if column.button(tr(f"attention.demo_{name}"), key=f"attention_demo_{name}", help=tr("attention.demo_help")):
+            try:
+                run_id = submit(config, source="demo")
+            except ValueError as err:
+                st.error(tr("common.error", message=str(err)))
+                return
+            st.session_state[PENDING] = run_id
+            st.rerun()
 
 
 def input_ui(splits):
     """The input both models read: a test sample or, for text, a typed sentence; with its true label if known."""
     n = len(splits.x_test)
-    index = int(st.number_input(tr("attention.sample", n=n), 0, n - 1, step=1, key="attention_sample"))
+    index = int(st.number_input(tr("attention.sample", last=n - 1), 0, n - 1, step=1, key="attention_sample"))
     x, label = splits.x_test[index:index + 1], splits.class_names[int(splits.y_test[index])]
     if splits.modality == "tokens":
         typed = st.text_input(tr("attention.sentence"), key="attention_sentence", help=tr("attention.sentence_help"),
@@ -68,7 +71,10 @@ def input_ui(splits):
     return x, label
 
 
-def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dict) -> None:
+def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dict) -> dict:
+    """One model's heading, its answer and its map pickers; returns its figures, ``{name: (figure, caption)}``,
+    drawn once both models' are built so that they can share one colour scale."""
+    views = {}
     st.subheader(f"{tr(f'common.{role}')} · {name}")
     st.caption(tr("attention.says", answer=splits.class_names[int(output.logits.argmax())]))
     kind = model_meta(name)["attention"]
@@ -80,9 +86,7 @@ def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dic
                              key=f"attention_{role}_stage_{run_id}")
         heat = maps[stage][0].numpy()
         title = tr("attention.stage_title", stage=stage + 1, h=heat.shape[0], w=heat.shape[1])
-        st.plotly_chart(figures.image_and_map(x[0].numpy(), heat, title, labels=labels), width="stretch",
-                        key=f"attention_{role}_overlay")
-        st.caption(tr("attention.spatial_help"))
+        views["overlay"] = figures.image_and_map(x[0].numpy(), heat, title, labels=labels), tr("attention.spatial_help")
     else:
         layers, heads = len(output.attentions), output.attentions[0].shape[1]
         pick_layer, pick_head = st.columns(2)
@@ -93,24 +97,25 @@ def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dic
         amap = attention_map(output.attentions, layer, None if head < 0 else head)
         if splits.modality == "image":
             grid = patch_grid(amap.shape[-1] - 1, tuple(x.shape[-2:]))
-            st.plotly_chart(figures.image_and_map(x[0].numpy(), cls_attention_grid(amap, grid),
-                                                  tr("attention.cls_title"), labels=labels),
-                            width="stretch", key=f"attention_{role}_overlay")
+            views["overlay"] = (figures.image_and_map(x[0].numpy(), cls_attention_grid(amap, grid),
+                                                      tr("attention.cls_title"), labels=labels), tr("attention.cls_help"))
             names = ["CLS"] + [f"p{i + 1}" for i in range(amap.shape[-1] - 1)]
         else:
             names = ["CLS"] + decode_tokens(x[0], splits.vocab)
             amap = amap[: len(names), : len(names)]  # padding gets no attention: leave it out
-            st.plotly_chart(figures.token_attention(names[1:], cls_attention_grid(amap, (1, len(names) - 1))[0],
-                                                    title=tr("attention.cls_title"), labels=labels),
-                            width="stretch", key=f"attention_{role}_tokens")
-        st.caption(tr("attention.cls_help"))
-        st.plotly_chart(figures.attention_heatmap(amap, names, names, tr("attention.map_title"), labels=labels),
-                        width="stretch", key=f"attention_{role}_map")
-        st.caption(tr("attention.map_help"))
+            views["tokens"] = (figures.token_attention(names[1:], cls_attention_grid(amap, (1, len(names) - 1))[0],
+                                                       title=tr("attention.cls_title"), labels=labels),
+                               tr("attention.cls_help"))
+        views["map"] = (figures.attention_heatmap(amap, names, names, tr("attention.map_title"), labels=labels),
+                        tr("attention.map_help"))
+    return views
 
 
 st.title(tr("attention.title"))
 st.markdown(tr("attention.intro"))
+if pending := running_demo():  # only the new run: notes on the run shown before would be stale beside it
+    demo_progress(pending)
+    st.stop()
 run = selected_run()
 kinds = {} if run is None else {role: model_meta(getattr(run.config, role))["attention"]
                                  for role in ("teacher", "student")}
@@ -119,7 +124,8 @@ if run is None:
 comparable = bool(kinds) and kinds["teacher"] is not None and kinds["teacher"] == kinds["student"]
 if run is not None and not comparable:  # e.g. cnn-large -> mlp-small: one side has nothing to compare with
     st.info(tr("attention.none_in_run"))
-demo_ui(offer=not comparable)
+if not comparable:
+    demo_ui()
 if run is None:
     st.stop()
 
@@ -132,9 +138,16 @@ if label is not None:
 outputs = {role: predict(run.models[role], x, MAPS) for role in ("teacher", "student")}
 labels = {name: tr(f"attention.fig.{name}") for name in FIGURE_LABELS}
 try:
-    for column, role in zip(st.columns(2), ("teacher", "student")):
+    columns, views = st.columns(2), {}
+    for column, role in zip(columns, ("teacher", "student")):
         with column:
-            model_view(role, getattr(config, role), outputs[role], x, splits, run.run_id, labels)
+            views[role] = model_view(role, getattr(config, role), outputs[role], x, splits, run.run_id, labels)
+    for name in views["teacher"].keys() & views["student"].keys():  # one colour means one weight in both
+        figures.same_colour_scale(views["teacher"][name][0], views["student"][name][0])
+    for column, (role, shown) in zip(columns, views.items()):
+        for name, (fig, caption) in shown.items():
+            column.plotly_chart(fig, width="stretch", key=f"attention_{role}_{name}")
+            column.caption(caption)
     kind = kinds["teacher"] if kinds["teacher"] == kinds["student"] else None
     value = attention_term(kind, outputs["student"], outputs["teacher"])
 except ValueError as err:

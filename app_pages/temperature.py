@@ -31,7 +31,7 @@ def controls_ui(n: int, default_t: float) -> tuple[int, float]:
     st.session_state.setdefault("temperature_sample", 0)
     st.session_state.setdefault("temperature_t", float(default_t))
     pick, dice, slider = st.columns([2, 1, 4], vertical_alignment="bottom")
-    index = pick.number_input(tr("temperature.sample", n=n), 0, n - 1, step=1, key="temperature_sample")
+    index = pick.number_input(tr("temperature.sample", last=n - 1), 0, n - 1, step=1, key="temperature_sample")
     dice.button(tr("temperature.random"), icon=":material/casino:", key="temperature_random",
                 on_click=st.session_state.update, kwargs={"temperature_sample": random.randrange(n)})
     t = slider.slider(tr("temperature.t"), 0.5, 20.0, step=0.5, key="temperature_t", help=tr("temperature.t_help"))

@@ -3,6 +3,7 @@ maps of both models and the β term for transformers, a one-line note for a mode
 one-click run offered when there is no run yet."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -34,6 +35,18 @@ def charts(at: AppTest) -> list[str]:
     return [chart.proto.id for chart in at.get("plotly_chart")]
 
 
+def assert_one_colour_scale(at: AppTest) -> None:
+    """The teacher's and the student's maps of one kind share one colour scale from 0 (one colour, one weight)."""
+    scales = {}
+    for chart in at.get("plotly_chart"):
+        kind = chart.proto.id.rsplit("_", 1)[-1]  # overlay, tokens or map
+        weights = [t for t in json.loads(chart.proto.spec)["data"] if t.get("showscale") is not False]
+        scales.setdefault(kind, set()).update((t.get("zmin", t.get("marker", {}).get("cmin")),
+                                               t.get("zmax", t.get("marker", {}).get("cmax"))) for t in weights)
+    assert scales and all(len(pair) == 1 and next(iter(pair))[0] == 0 and next(iter(pair))[1]
+                          for pair in scales.values()), scales
+
+
 def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input():
     config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
     run_id = finished_run(config)
@@ -50,6 +63,7 @@ def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input
     assert shown.label == translate("attention.beta_value") and expected > 0
     assert float(shown.value) == pytest.approx(expected, rel=1e-3)
     assert r"\beta \cdot \mathcal{L}_{att} = 1 \times" in at.latex[0].value
+    assert_one_colour_scale(at)
 
     at.selectbox(key=f"attention_teacher_head_{run_id}").set_value(1).run()  # the second head alone
     at.selectbox(key=f"attention_student_layer_{run_id}").set_value(0).run()  # the first layer
@@ -81,6 +95,7 @@ def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_
     assert_clean(at)
     assert translate("attention.words", words=plain("the plot was not boring <unk>")) in [m.value for m in at.markdown]
     assert len(charts(at)) == 4  # per model: attention over the words, and the full map
+    assert_one_colour_scale(at)
     assert float(at.metric[0].value) > 0
 
 
@@ -112,3 +127,9 @@ def test_a_run_whose_student_has_no_maps_offers_the_one_click_runs_of_comparable
     assert_clean(at)
     assert translate("attention.none_in_run") in [i.value for i in at.info]
     assert {b.key for b in at.button} >= {"attention_demo_image", "attention_demo_text"}
+    at.button(key="attention_demo_image").click().run()
+    assert_clean(at)
+    demo = at.session_state["attention_demo_run"]
+    assert not at.info and not at.get("plotly_chart")  # the previous run's notes and maps are gone
+    assert len(at.get("progress")) == 1 and demo in at.get("progress")[0].proto.text
+    app_jobs().stop(demo, RunStore().get(demo).owner)

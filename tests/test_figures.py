@@ -260,3 +260,14 @@ def test_projected_predictions_draw_one_panel_per_model_coloured_by_its_predicti
     assert len(fig.data) == 6 and [t.name for t in fig.data if t.showlegend is not False] == CLASSES
     many = figures.projected_predictions(coords, {"student": np.arange(12)}, [str(c) for c in range(40)], [1, 0])
     assert len(many.data) == 1  # past MAX_LEGEND_CLASSES classes: one trace, the class in the hover
+
+
+def test_two_models_maps_share_one_colour_scale_from_zero():
+    teacher = figures.image_and_map(np.ones((4, 4)), np.full((2, 2), 0.12))
+    student = figures.image_and_map(np.ones((4, 4)), np.full((2, 2), 0.06))
+    tokens = [figures.token_attention(["a", "b"], np.array(w)) for w in ([0.2, 0.8], [0.5, 0.5])]
+    figures.same_colour_scale(teacher, student)
+    figures.same_colour_scale(*tokens)
+    assert [(f.data[1].zmin, f.data[1].zmax) for f in (teacher, student)] == [(0, 0.12)] * 2
+    assert teacher.data[0].zmax is None  # the grey input keeps its own scale
+    assert [(f.data[0].marker.cmin, f.data[0].marker.cmax) for f in tokens] == [(0, 0.8)] * 2

@@ -385,6 +385,19 @@ def image_and_map(image, heat, title: str | None = None, *, labels: dict | None 
     return _style(fig, title or text["overlay_title"], None, None, height=420)
 
 
+def same_colour_scale(*figs: go.Figure) -> None:
+    """Put the weight maps of several figures (a teacher's and a student's, side by side) on one colour scale, from
+    0 to the largest weight in any of them, so one colour means one weight in each: with a scale per figure, a
+    student's 0.06 and a teacher's 0.12 would look the same. Grey input images keep their own scale."""
+    heat = [t for fig in figs for t in fig.data if t.type == "heatmap" and t.showscale is not False]
+    bars = [t for fig in figs for t in fig.data if t.type == "bar" and t.marker.colorscale is not None]
+    top = max([float(np.max(t.z)) for t in heat] + [float(np.max(t.marker.color)) for t in bars], default=0.0)
+    for trace in heat:
+        trace.update(zmin=0.0, zmax=max(top, 1e-12))
+    for trace in bars:
+        trace.marker.update(cmin=0.0, cmax=max(top, 1e-12))
+
+
 def token_attention(tokens, weights, *, title: str | None = None, labels: dict | None = None) -> go.Figure:
     """One bar per token, coloured by its weight (e.g. the CLS row of a text transformer's attention)."""
     text, weights = _text(labels), np.asarray(weights, dtype=float)

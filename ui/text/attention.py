@@ -31,7 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
     "attention.demo_ended": {"en": "The run ended as {status}: {message}", "zh": "该实验以“{status}”结束：{message}"},
     "attention.from_run": {"en": "Run {run_id}: {teacher} → {student} on {dataset}.",
                            "zh": "实验 {run_id}：在 {dataset} 上，{teacher} → {student}。"},
-    "attention.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
+    "attention.sample": {"en": "Test sample (0 to {last})", "zh": "测试样本（0 到 {last}）"},
     "attention.sentence": {"en": "…or type a review", "zh": "……或者输入一条评论"},
     "attention.sentence_help": {
         "en": "Encoded with the run's vocabulary: words it never saw in training become <unk>. Leave empty to use "

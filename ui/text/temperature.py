@@ -21,7 +21,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "There is no student yet, so only the teacher is shown; finish a run on the Distill page or the home "
               "page to compare a student with it.",
         "zh": "还没有学生模型，因此只显示教师模型；在“蒸馏”页面或首页完成一个实验后，即可把学生与教师对比。"},
-    "temperature.sample": {"en": "Test sample (0 to {n} − 1)", "zh": "测试样本（0 到 {n} − 1）"},
+    "temperature.sample": {"en": "Test sample (0 to {last})", "zh": "测试样本（0 到 {last}）"},
     "temperature.random": {"en": "Random", "zh": "随机"},
     "temperature.t": {"en": "Temperature T", "zh": "温度 T"},
     "temperature.t_help": {
