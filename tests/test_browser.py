@@ -38,8 +38,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    yield from running_app(tmp_path_factory.mktemp("browser-home"))
+
+
+def running_app(home):
+    """``streamlit run app.py`` on a free loopback port with ``home`` as its KDLAB_HOME: yields its URL, then stops it."""
     port = free_port()
-    env = {**os.environ, "KDLAB_HOME": str(tmp_path_factory.mktemp("browser-home"))}
+    env = {**os.environ, "KDLAB_HOME": str(home)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
