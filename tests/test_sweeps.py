@@ -8,6 +8,7 @@ import math
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -286,6 +287,90 @@ def test_a_killed_sweep_resumes_without_redoing_finished_trials():
         == done_before
     assert all(t["status"] in ("finished", "interrupted") for t in after)
     assert SweepRecords(store).get(sweep_id).status == "finished"
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` still runs: a zombie (killed, not yet reaped by whoever adopted it) does not."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def sweep_runs(store: RunStore, sweep_id: str) -> dict[str, str]:
+    return {t["run_id"]: t["status"] for t in SweepRecords(store).trials(sweep_id)}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_driver_takes_its_pool_workers_with_it_and_the_resume_records_each_trial_once():
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    grid = "temperature=2,3,5,7"
+    argv = [sys.executable, "-m", "kdlab", "sweep", *TINY, "--epochs", "12", "--grid", grid, "--seeds", "0",
+            "--workers", "2"]
+    store, records = RunStore(), SweepRecords(RunStore())
+    with subprocess.Popen(argv, cwd=REPO, env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) as driver:
+        deadline, sweep_id, workers = time.monotonic() + 300, None, []
+        while not (sweep_id and list(sweep_runs(store, sweep_id).values()).count("running") == 2):
+            assert driver.poll() is None and time.monotonic() < deadline, "two trials never ran at once"
+            sweep_id = sweep_id or next((r.id for r in records.list() if r.spec["axes"] == {"temperature": [2, 3, 5, 7]}
+                                         and r.driver and r.driver.split(":")[1] == str(driver.pid)), None)
+            time.sleep(0.1)
+        workers = [pid for pid in children(driver.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 2, workers
+        driver.kill()  # SIGKILL: the driver runs no clean-up of its own
+    at_kill = sweep_runs(store, sweep_id)
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"orphaned workers still alive: {[p for p in workers if alive(p)]}"
+        time.sleep(0.1)
+    after_kill = sweep_runs(store, sweep_id)
+    assert not [r for r, status in at_kill.items() if status == "running" and after_kill[r] == "finished"]
+    resumed = subprocess.run([sys.executable, "-m", "kdlab", "sweep", "--resume", sweep_id, "--workers", "2", "--json"],
+                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    trials = SweepRecords(store).trials(sweep_id)
+    finished = [t["key"] for t in trials if t["status"] == "finished"]
+    assert sorted(finished) == sorted(set(finished)) and len(finished) == 4  # each trial key finished once
+    assert json.loads(resumed.stdout.strip().splitlines()[-1])["trials_done"] == 4
+    for run_id in [r for r, status in at_kill.items() if status == "running"]:
+        with pytest.raises(sqlite3.IntegrityError, match="not recorded twice"):  # an orphan's late finish
+            store.finish(run_id, {"student_acc": 1.0}, {})
+    assert list((Path(os.environ["KDLAB_HOME"]) / "sweep-stops").glob(f"driver-{driver.pid}-*"))  # not in /tmp
+
+
+def test_the_store_finishes_a_trial_key_once_and_never_a_trial_a_resume_redoes():
+    store = RunStore()
+    records = SweepRecords(store)
+    sweep_id = records.create("grid", SweepSpec(base(), axes={"alpha": [0.5]}).validate().to_dict())
+    first, redo, other = (store.create(base(), source="sweep") for _ in range(3))
+    key = trial_key({"alpha": 0.5}, 0)
+    for run_id, trial in ((first, key), (redo, key), (other, trial_key({"alpha": 0.5}, 1))):
+        records.add_trial(sweep_id, trial, run_id)
+    store.set_status(first, "interrupted", "the sweep stopped during this trial")  # as a resume marks it
+    with pytest.raises(sqlite3.IntegrityError, match="not recorded twice"):
+        store.finish(first, {"student_acc": 0.9}, {})
+    store.finish(redo, {"student_acc": 0.9}, {})
+    store.set_status(first, "running")  # even back to running, its key is taken
+    with pytest.raises(sqlite3.IntegrityError, match="not recorded twice"):
+        store.finish(first, {"student_acc": 0.9}, {})
+    store.finish(other, {"student_acc": 0.8}, {})  # another key: free
+    assert [t["status"] for t in records.trials(sweep_id)] == ["running", "finished", "finished"]
+    plain = store.create(base())
+    store.finish(plain, {"student_acc": 0.7}, {})  # a run of no sweep: untouched by the rule
+    store.set_status(plain, "finished")
 
 
 # --- Ray --------------------------------------------------------------------------------------------------------

@@ -24,6 +24,20 @@ SWEEP_STATUSES = ("running", "finished", "failed", "cancelled", "interrupted")
 HEARTBEAT_SECONDS = 1.0  # a driver writes its heartbeat (and reads a stop request) this often
 STALE_SECONDS = 15.0  # a driver silent for longer is gone (killed, or its machine is)
 COLUMNS = {"owner": "TEXT", "driver": "TEXT", "heartbeat": "REAL", "stop_requested": "INTEGER NOT NULL DEFAULT 0"}
+# A trial key of a sweep is finished at most once, whoever writes the run (a worker, a Ray driver, an orphan of a
+# killed driver): the store refuses, in the same transaction, to finish a trial's run that is no longer queued or
+# running (a resumed driver marked it interrupted and redoes it) or whose key another run of the sweep finished.
+FINISHED_ONCE = """
+CREATE TRIGGER IF NOT EXISTS sweep_trial_finished_once BEFORE UPDATE OF status ON runs
+WHEN NEW.status = 'finished' AND EXISTS (SELECT 1 FROM sweep_trials WHERE run_id = NEW.id) AND (
+    OLD.status NOT IN ('queued', 'running') OR EXISTS (
+        SELECT 1 FROM sweep_trials mine
+        JOIN sweep_trials other ON other.sweep_id = mine.sweep_id AND other.trial_key = mine.trial_key
+                                   AND other.run_id != mine.run_id
+        JOIN runs done ON done.id = other.run_id AND done.status = 'finished'
+        WHERE mine.run_id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'this sweep trial was finished or redone by another run: it is not recorded twice'); END
+"""
 
 
 @dataclass
@@ -65,6 +79,8 @@ class SweepRecords:
                         db.execute(f"ALTER TABLE sweeps ADD COLUMN {name} {kind}")
                     except sqlite3.OperationalError:  # another process added it first
                         pass
+            db.execute("CREATE INDEX IF NOT EXISTS sweep_trials_by_run ON sweep_trials (run_id)")
+            db.execute(FINISHED_ONCE)
 
     def create(self, kind: str, spec: dict, workspace: str = DEFAULT_WORKSPACE, owner: str | None = None) -> str:
         sweep_id = "sweep-" + time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]

@@ -5,13 +5,20 @@ number of torch threads, so a trial gives the same numbers wherever it ran (CPU,
 An executor has ``slots`` (trials it runs at once), ``submit(job)`` and ``next_done() -> (job, outcome)``; the
 driver (``kdlab.sweeps.driver``) keeps the slots full. A local trial records itself in the run store as it trains
 (live curves); a Ray trial returns its events, summary and weights and the driver records them.
+
+A local worker process ends with the driver that started it, even when the driver is killed with SIGKILL (which
+runs none of its clean-up): an orphan would go on training, and record a trial that a resumed driver redoes.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -62,10 +69,15 @@ class FileFlag:
 
 
 class StopFiles:
-    """One stop file per run in a private folder: how the driver stops (prunes) a trial in this or another process."""
+    """One stop file per run in a private folder under ``$KDLAB_HOME`` (not the machine's shared /tmp): how the
+    driver stops (prunes) a trial in this or another process."""
 
     def __init__(self):
-        self.folder = tempfile.mkdtemp(prefix="kdlab-sweep-")
+        from ..data import kdlab_home
+
+        parent = kdlab_home() / "sweep-stops"
+        parent.mkdir(parents=True, exist_ok=True)
+        self.folder = tempfile.mkdtemp(prefix=f"driver-{os.getpid()}-", dir=parent)
 
     def path(self, run_id: str) -> str:
         return os.path.join(self.folder, run_id)
@@ -112,6 +124,35 @@ def train_trial(config: dict, threads: int, store_path: str | None = None, run_i
         return Outcome(None, str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}")
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h: the signal this process gets when the thread that started it ends
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """A pool worker's initializer: end this process when ``parent`` (the driver) ends, however it ends.
+
+    On Linux the kernel sends SIGKILL at once (``prctl(PR_SET_PDEATHSIG)``; "parent" there is the driver's thread
+    that started the worker: the thread that submits trials, which lives as long as the sweep). Everywhere, a
+    daemon thread also checks twice a second whether this process was handed to another parent (its own died),
+    and the check is made once now, for a driver killed before this ran.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no prctl in this libc: the watcher below still ends the worker
+            pass
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="kdlab-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    never = threading.Event()
+    while not never.wait(PARENT_POLL_SECONDS):
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -140,7 +181,8 @@ class LocalExecutor(StopFiles):
         super().__init__()
         self.slots, self.store_path = workers, store_path
         self.threads = threads or max(1, cores() // workers)
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=die_with_parent, initargs=(os.getpid(),))
         self.running: dict[Future, TrialJob] = {}
 
     def submit(self, job: TrialJob) -> None:
