@@ -198,6 +198,7 @@ RECIPES = {  # case: (how the file is made, what the one sentence says)
     "unknown step": (lambda r: {**r, "steps": [{"step": "explode"}]}, "unknown step 'explode'"),
     "a step missing its keys": (lambda r: {**r, "steps": [{"step": "prune"}]}, "the prune step has the keys"),
     "unknown model": (lambda r: {**r, "model": "os.system"}, "unknown model"),
+    "a step repeated": (lambda r: {**r, "steps": [{"step": "int8"}] * 3}, "a step is repeated"),
     "absurd width": (lambda r: {**r, "model_kw": {"hidden": 10**9}}, "model knob 'hidden' is 1000000000"),
     "width of text": (lambda r: {**r, "model_kw": {"hidden": "wide"}}, "cannot be built with its knobs"),
     "too many parameters": (lambda r: {**r, "model_kw": {"hidden": 4096, "depth": 100}}, "above the cap of 20,0"),

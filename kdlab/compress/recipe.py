@@ -73,6 +73,8 @@ def check_recipe(recipe: dict, caps: RecipeCaps) -> InputSpec:
     _require(isinstance(steps, list), "steps is not a list")
     for step in steps:
         _check_step(step)
+    kinds = [step["step"] for step in steps]
+    _require(len(set(kinds)) == len(kinds), "a step is repeated (kdlab applies each kind once)")
     try:
         with torch.device("meta"):
             model = build_model(recipe["model"], spec, 0, knobs)
