@@ -1,11 +1,14 @@
 """kdlab's entry point: navigation, the shared sidebar, and the home page (what KD is, the loss, a quick demo)."""
+from dataclasses import replace
+
 import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.lessons import QUICK_DEMO, lesson
 from kdlab.runs.store import StoreUnavailable
+from kdlab.viz import numbers
 from ui.common import latest_run, sidebar, store_problem, submit, tr
-from ui.lesson_views import quick_demo_note
+from ui.lesson_views import DEMO_SEED_KEY, draw_demo_seed, quick_demo_note
 from ui.live import is_active, live_run, loss_formula
 
 st.set_page_config(page_title="kdlab", page_icon=":material/science:", layout="wide")
@@ -19,13 +22,15 @@ def home() -> None:
     busy = is_active(latest_run())
     demo = lesson(QUICK_DEMO).config
     if st.button(tr("home.quick_demo", teacher=demo.teacher, student=demo.student,
-                    pct=f"{100 * demo.train_fraction:g}"), help=tr("home.quick_demo_help"), type="primary",
+                    pct=numbers.weight(100 * demo.label_noise)), help=tr("home.quick_demo_help"), type="primary",
                  key="home_demo", disabled=busy or bool(store_problem())):
+        seed = draw_demo_seed()
         try:
-            submit(demo)
+            submit(replace(demo, seed=seed), source="demo")
         except ValueError as err:
             st.error(tr("common.error", message=str(err)))
         else:
+            st.session_state[DEMO_SEED_KEY] = seed
             st.rerun()  # drawn again from the top, so the button is disabled while the demo trains
     quick_demo_note()
     if latest_run():

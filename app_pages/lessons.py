@@ -1,11 +1,12 @@
-"""Lessons: one-click presets, each showing one classic effect of distillation, with what to look for."""
+"""Lessons: one-click presets, each showing one classic effect of distillation. Predict, then see: the setting and
+the question come first; the claim, the measurements and the explanation once the learner has answered."""
 import streamlit as st
 
 from kdlab.lessons import LESSONS
 from kdlab.viz import figures
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
 from ui.common import run_logits, runner, select_run, selected_run, submit, tr
-from ui.lesson_views import measured_ui, outcome_ui, prediction_ui, remember_prediction, teachers_ui
+from ui.lesson_views import measured_ui, outcome_ui, question_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
@@ -33,13 +34,12 @@ def preset_caption(config) -> str:
     return text
 
 
-def run_ui(lesson) -> str | None:
+def run_ui(lesson, prediction: str | None) -> str | None:
     """The Run button; returns the id of this lesson's latest run in this session, if any."""
     runs = st.session_state.setdefault(RUNS_KEY, {})
-    prediction = prediction_ui(lesson)
     if st.button(tr("lessons.run"), key=f"lessons_run_{lesson.key}", type="primary", help=tr("lessons.run_help")):
         try:
-            runs[lesson.key] = submit(lesson.config)
+            runs[lesson.key] = submit(lesson.config, source="lesson")
             remember_prediction(runs[lesson.key], prediction)
         except ValueError as err:
             st.error(tr("common.error", message=str(err)))
@@ -86,14 +86,17 @@ st.title(tr("lessons.title"))
 st.markdown(tr("lessons.intro"))
 lesson = choose_ui()
 st.header(tr(f"lessons.{lesson.key}.title"))
-st.markdown(tr(f"lessons.{lesson.key}.text"))
-measured_ui(lesson)
+st.markdown(tr(f"lessons.{lesson.key}.setup"))
 st.caption(preset_caption(lesson.config))
 st.latex(loss_formula(lesson.config))
 if lesson.page:
     page_name = tr("nav." + lesson.page.rsplit("/", 1)[-1].removesuffix(".py"))
     st.page_link(lesson.page, label=tr("lessons.open_page", page=page_name), icon=":material/arrow_forward:")
-run_id = run_ui(lesson)
+guess, revealed = question_ui(lesson)
+if revealed:
+    st.markdown(tr(f"lessons.{lesson.key}.text"))
+    measured_ui(lesson)
+run_id = run_ui(lesson, guess)
 if run_id:
     live_run(run_id)
     if finished(run_id):

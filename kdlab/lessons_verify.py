@@ -1,9 +1,12 @@
 """``python -m kdlab lessons verify``: run every lesson's preset over seeds, measure, and check its claim.
 
-What it measured goes to ``lessons_measured.json`` next to this module (seeds, date, device, every number per
-seed, the pooled paired test, the seed-to-seed interval of the gain, and each part of the claim with whether it
-holds); the Lessons page shows that file, so no measured number is typed by hand. A claim that fails makes the
-command exit 1, and the test suite runs the fast lessons on one seed the same way.
+A claim is measured on one seed set (``--seeds``) and, with ``--holdout``, checked again on a second, disjoint one
+that nothing was tuned on; it holds only when it holds on both. With ``--write``, what it measured goes to
+``lessons_measured.json`` next to this module (seeds, date, device, every number per seed, the pooled paired test,
+the seed-to-seed interval of the gain, and each part of the claim with whether it holds); the Lessons page shows
+that file, so no measured number is typed by hand. Writing merges per lesson, and refuses to replace a lesson
+measured on more seeds than this run (a quick check never overwrites the shipped numbers) unless ``--force``. A
+claim that fails makes the command exit 1, and the test suite runs the fast lessons on one seed the same way.
 """
 from __future__ import annotations
 
@@ -115,6 +118,13 @@ def check(claim: Claim, runs: list[dict], pooled_test: dict) -> list[dict]:
     if claim.verdict is not None:
         checks.append({"check": "verdict", "expected": claim.verdict, "measured": pooled_test["verdict"],
                        "holds": pooled_test["verdict"] == claim.verdict})
+    if claim.not_verdict is not None:
+        checks.append({"check": "not_verdict", "expected": claim.not_verdict, "measured": pooled_test["verdict"],
+                       "holds": pooled_test["verdict"] != claim.not_verdict})
+    if claim.verdict_every_seed:
+        verdicts = [paired_verdict(*_discordant(r, claim.against))[0] for r in runs]
+        checks.append({"check": "verdict_every_seed", "expected": claim.verdict, "measured": verdicts,
+                       "holds": all(v == claim.verdict for v in verdicts)})
     if claim.gain_every_seed:
         gains = [_gain(r, claim.against) for r in runs]
         checks.append({"check": "gain_every_seed", "expected": 0.0, "measured": min(gains),
@@ -135,12 +145,27 @@ def check(claim: Claim, runs: list[dict], pooled_test: dict) -> list[dict]:
     return checks
 
 
-def verify(keys: list[str] | None, seeds: list[int], progress=None) -> dict:
-    """Measure the lessons named by ``keys`` (all when None) over ``seeds``; stamped with date, device, torch."""
+HOLDOUT_PARTS = ("seeds", "runs", "pooled", "gain", "checks", "holds")
+
+
+def verify(keys: list[str] | None, seeds: list[int], progress=None, holdout: list[int] | None = None) -> dict:
+    """Measure the lessons named by ``keys`` (all when None) over ``seeds`` and, when given, check each claim again
+    on the ``holdout`` seeds (kept under ``"holdout"``; ``"holds"`` then means on both sets); stamped with date,
+    device, torch."""
     chosen = [lesson(k) for k in keys] if keys else list(LESSONS)
+    if holdout and set(holdout) & set(seeds):
+        raise ValueError(f"--holdout must share no seed with --seeds; both have "
+                         f"{', '.join(map(str, sorted(set(holdout) & set(seeds))))}")
     stamp = {"date": datetime.date.today().isoformat(), "device": _device(), "torch": torch.__version__,
              "threads": torch.get_num_threads()}
-    measured = {entry.key: {**measure(entry, seeds, progress), **stamp} for entry in chosen}
+    measured = {}
+    for entry in chosen:
+        report = {**measure(entry, seeds, progress), **stamp}
+        if holdout:
+            checked = measure(entry, holdout, progress)
+            report["holdout"] = {part: checked[part] for part in HOLDOUT_PARTS}
+            report["holds"] = report["holds"] and checked["holds"]
+        measured[entry.key] = report
     return {"lessons": measured, "holds": all(m["holds"] for m in measured.values())}
 
 
@@ -164,6 +189,20 @@ def load_measured(path: Path = MEASURED_PATH) -> dict:
         return {}
 
 
+def seeds_of(entry: dict) -> set[int]:
+    """Every seed a stored lesson was run on: the measured ones and the held-out ones."""
+    return set(entry.get("seeds", [])) | set(entry.get("holdout", {}).get("seeds", []))
+
+
+def check_not_fewer_seeds(keys: list[str], seeds: list[int], path: Path = MEASURED_PATH) -> None:
+    """ValueError when writing ``keys`` measured on ``seeds`` would replace a lesson measured on more seeds."""
+    stored = load_measured(path)
+    fewer = [k for k in keys if k in stored and len(seeds_of(stored[k])) > len(set(seeds))]
+    if fewer:
+        raise ValueError(f"{path} holds {', '.join(fewer)} measured on more seeds than the {len(set(seeds))} asked "
+                         f"for; run on at least as many (with --holdout) or pass --force to replace them")
+
+
 def save_measured(report: dict, path: Path = MEASURED_PATH) -> None:
     """Merge ``report``'s lessons into the file (verifying one lesson keeps the others' measurements)."""
     lessons = {**load_measured(path), **report["lessons"]}
@@ -172,13 +211,13 @@ def save_measured(report: dict, path: Path = MEASURED_PATH) -> None:
         handle.write(json.dumps({"lessons": ordered}, indent=1) + "\n")
 
 
-def parse_seeds(text: str) -> list[int]:
+def parse_seeds(text: str, flag: str = "--seeds") -> list[int]:
     try:
         seeds = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise ValueError(f"--seeds takes whole numbers like 0,1,2; got {text!r}") from None
+        raise ValueError(f"{flag} takes whole numbers like 0,1,2; got {text!r}") from None
     if not seeds or min(seeds) < 0 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"--seeds takes distinct whole numbers >= 0 like 0,1,2; got {text!r}")
+        raise ValueError(f"{flag} takes distinct whole numbers >= 0 like 0,1,2; got {text!r}")
     return seeds
 
 
@@ -187,22 +226,37 @@ def add_lessons_parser(commands) -> None:
     actions = lessons.add_subparsers(dest="lessons_command", required=True, parser_class=type(lessons))
     run = actions.add_parser("verify", help="run every lesson's preset over seeds and check its claim")
     run.add_argument("--seeds", default="0,1,2", help="seeds to run, e.g. 0,1,2 (paired tests pool over them)")
+    run.add_argument("--holdout", default=None,
+                     help="a second, disjoint seed set every claim is checked on as well, e.g. 3,4,5")
     run.add_argument("--lesson", action="append", default=None, choices=[e.key for e in LESSONS],
                      help="only this lesson (repeatable)")
     run.add_argument("--fast", action="store_true", help="only the lessons the test suite verifies")
-    run.add_argument("--output", default=str(MEASURED_PATH), help="where to write the measurements")
-    run.add_argument("--no-write", action="store_true", help="measure and report, write nothing")
+    run.add_argument("--write", action="store_true",
+                     help="keep the measurements (merged per lesson into --output); without it nothing is written")
+    run.add_argument("--output", default=str(MEASURED_PATH), help="where --write keeps the measurements")
+    run.add_argument("--force", action="store_true",
+                     help="with --write, replace lessons that were measured on more seeds than this run")
     run.add_argument("--json", action="store_true", help="print the report as one JSON line at the end")
+
+
+def _checks_line(checks: list[dict]) -> str:
+    return ", ".join(f"{c['check']}={'ok' if c['holds'] else 'FAILS'}" for c in checks)
 
 
 def command_lessons(args: argparse.Namespace) -> int:
     """Exit 0 when every claim holds, 1 when one does not (the report says which)."""
-    keys = args.lesson or ([e.key for e in LESSONS if e.fast] if args.fast else None)
-    report = verify(keys, parse_seeds(args.seeds), progress=lambda line: print(line, file=sys.stderr))
-    if not args.no_write:
+    keys = args.lesson or [e.key for e in LESSONS if e.fast or not args.fast]
+    seeds = parse_seeds(args.seeds)
+    holdout = parse_seeds(args.holdout, "--holdout") if args.holdout else None
+    if args.write and not args.force:  # before minutes of training, not after
+        check_not_fewer_seeds(keys, seeds + (holdout or []), Path(args.output))
+    report = verify(keys, seeds, progress=lambda line: print(line, file=sys.stderr), holdout=holdout)
+    if args.write:
         save_measured(report, Path(args.output))
     for key, entry in report["lessons"].items():
-        parts = ", ".join(f"{c['check']}={'ok' if c['holds'] else 'FAILS'}" for c in entry["checks"])
+        parts = _checks_line(entry["checks"])
+        if "holdout" in entry:
+            parts += "; on the holdout: " + _checks_line(entry["holdout"]["checks"])
         print(f"{key:18} {'holds' if entry['holds'] else 'FAILS':6} {parts}")
     if args.json:
         print(json.dumps(report))

@@ -10,13 +10,14 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.evaluate import predict
 from kdlab.lessons import LESSONS, QUICK_DEMO, lesson
-from kdlab.lessons_verify import load_measured
+from kdlab.lessons_verify import load_measured, pooled
 from kdlab.runs.loading import load_run
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.serve.admission import admit
 from kdlab.serve.settings import ServerSettings
 from kdlab.stats import paired_verdict
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
+from kdlab.viz.numbers import signed_points
 from ui.text import t as translate
 
 from .conftest import assert_clean, finished_run
@@ -47,27 +48,70 @@ def wait_until_done(at: AppTest, run_id: str, deadline_s: float = 150) -> str:
     return store.get(run_id).status
 
 
+def shown_text(at: AppTest) -> str:
+    """Everything the page wrote, tables included, as one string to search."""
+    parts = [e.value for kind in ("markdown", "caption", "success", "error", "info", "warning") for e in at.get(kind)]
+    parts += [at.dataframe[i].value.to_string() for i in range(len(at.dataframe))]
+    return "\n".join(map(str, parts))
+
+
+def measured_numbers(entry: dict) -> list[str]:
+    """Strings the measured answer shows and the question must not: the pooled counts and each seed's accuracy."""
+    pooled = entry["pooled"]
+    return [f"{pooled['only_student']} test images", *(f"{100 * run['student_acc']:.1f}" for run in entry["runs"])]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_lesson_shows_its_title_text_measured_numbers_and_run_button_in_both_languages(lang):
+def test_every_lesson_asks_first_and_shows_its_claim_and_measurements_only_after_the_answer(lang):
     at = open_page(lang)
     for entry in LESSONS:
         at.radio(key="lessons_choice").set_value(entry.key).run()
         assert_clean(at)
         assert at.header[0].value == translate(f"lessons.{entry.key}.title", lang)
-        assert translate(f"lessons.{entry.key}.text", lang) in [m.value for m in at.markdown]
+        assert translate(f"lessons.{entry.key}.setup", lang) in [m.value for m in at.markdown]
+        question = at.radio(key=f"lessons_predict_{entry.key}")
+        assert question.value is None and question.label == translate(f"lessons.predict_{entry.claim.against}", lang)
         measured = load_measured()[entry.key]  # every number shown comes from the file lessons verify wrote
+        before = shown_text(at)
         claim = translate("lessons.claim", lang, claim="")
+        assert not at.dataframe and not at.success and claim not in before
+        assert translate(f"lessons.{entry.key}.text", lang) not in before
+        assert translate("lessons.claim_holds", lang) not in before
+        if lang == "en":
+            assert not [n for n in measured_numbers(measured) if n in before]
+        if lang == "en":
+            question.set_value("better").run()
+        else:  # AppTest formats a chosen radio option with English labels on every later run: say "show me"
+            at.button(key=f"lessons_show_{entry.key}").click().run()
+        assert_clean(at)
+        after = shown_text(at)
+        assert translate(f"lessons.{entry.key}.text", lang) in [m.value for m in at.markdown]
         assert any(m.value.startswith(claim) for m in at.markdown)
         table = at.dataframe[0].value
-        assert len(table) == len(measured["seeds"])
-        shown = table[translate("lessons.col_student", lang)].tolist()
-        assert shown == [f"{100 * run['student_acc']:.1f}" for run in measured["runs"]]
+        runs = measured["runs"] + measured.get("holdout", {}).get("runs", [])
+        assert table[translate("lessons.col_student", lang)].tolist() == [f"{100 * r['student_acc']:.1f}" for r in runs]
         stamp = [s.value for s in at.success][-1]
+        assert translate("lessons.claim_holds", lang) in stamp
         assert measured["date"] in stamp and ", ".join(map(str, measured["seeds"])) in stamp
-        assert at.radio(key=f"lessons_predict_{entry.key}").value is None
+        if "holdout" in measured:
+            assert ", ".join(map(str, measured["holdout"]["seeds"])) in stamp
+        if lang == "en":
+            assert all(n in after for n in measured_numbers(measured))
         assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
         links = at.get("page_link")
         assert len(links) == (1 if entry.page else 0)
+
+
+def test_show_me_reveals_the_answer_without_a_guess():
+    at = open_page()
+    at.radio(key="lessons_choice").set_value(CHEAPEST).run()
+    assert not at.dataframe
+    at.button(key=f"lessons_show_{CHEAPEST}").click().run()
+    assert_clean(at)
+    assert at.dataframe and translate("lessons.claim_holds", "en") in at.success[-1].value
+    assert at.radio(key=f"lessons_predict_{CHEAPEST}").value is None
+    at.run()  # it stays shown, and the button has done its work
+    assert at.dataframe and f"lessons_show_{CHEAPEST}" not in [b.key for b in at.button]
 
 
 def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_until_it_ends():
@@ -114,11 +158,31 @@ def test_the_bias_shift_shows_each_students_recall_on_the_unseen_3s_at_the_slide
     assert [c.proto.id for c in at.get("plotly_chart") if c.proto.id.endswith("-lessons_shift_chart")]
 
 
-def test_the_home_quick_demo_is_the_verified_lesson_and_quotes_its_pooled_paired_test():
+def demo_runs() -> list[dict]:
+    measured = load_measured()[QUICK_DEMO]
+    return measured["runs"] + measured.get("holdout", {}).get("runs", [])
+
+
+def test_the_home_quick_demo_draws_a_measured_seed_per_click_says_which_and_quotes_its_measurements():
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert_clean(at)
-    demo, measured = lesson(QUICK_DEMO), load_measured()[QUICK_DEMO]
+    demo, runs = lesson(QUICK_DEMO), demo_runs()
     assert f"{demo.config.teacher} → {demo.config.student}" in at.button(key="home_demo").label
-    pooled = measured["pooled"]
+    test = pooled(runs, "baseline")
     note = [c.value for c in at.caption if "lessons verify" in c.value]
-    assert note and f"{pooled['only_student']} test images" in note[0] and pooled["verdict"] == "better"
+    assert note and f"{test['only_student']} test images" in note[0] and test["verdict"] == "better"
+    assert f"better on {len(runs)} of {len(runs)} seeds" in note[0]
+    at.button(key="home_demo").click().run()
+    assert_clean(at)
+    seed = at.session_state["home_demo_seed"]
+    run = RunStore().get(at.session_state["kdlab_runs"][-1])
+    assert run.config["seed"] == seed and run.config["label_noise"] == demo.config.label_noise
+    gain = next(r["gain_points"] for r in runs if r["seed"] == seed)
+    said = translate("home.quick_demo_seed", "en", seed=seed, gain=signed_points(gain / 100))
+    assert said in [c.value for c in at.caption]
+
+
+def test_each_click_of_the_quick_demo_draws_again_from_the_measured_seeds():
+    from ui.lesson_views import draw_demo_seed
+
+    assert {draw_demo_seed() for _ in range(300)} == {r["seed"] for r in demo_runs()}

@@ -1,20 +1,25 @@
-"""The Lessons page's parts: a lesson's claim and what ``lessons verify`` measured, the learner's prediction and the
-run's outcome beside it, and two teachers' soft targets side by side (why one carries the dark knowledge)."""
+"""The Lessons page's parts: the learner's prediction first, then a lesson's claim and what ``lessons verify``
+measured (on the seeds it was measured and checked on), the run's outcome beside the prediction, and two teachers'
+soft targets side by side (why one carries the dark knowledge)."""
 from __future__ import annotations
+
+import random
 
 import pandas as pd
 import streamlit as st
 
 from kdlab.evaluate import predict
 from kdlab.lessons import QUICK_DEMO
-from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measured, unseen_evidence
+from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measured, pooled, unseen_evidence
 from kdlab.stats import paired_verdict
-from kdlab.viz import figures
+from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import logit_scale
 from ui.common import runner, teacher_of, tr
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
+REVEALED_KEY = "lessons_revealed"  # session_state: lessons whose answer the learner chose to see without a guess
+DEMO_SEED_KEY = "home_demo_seed"  # session_state: the seed the home page's quick demo drew at its last click
 
 
 @st.cache_data(show_spinner=False)
@@ -31,16 +36,16 @@ def measured() -> dict:
     return _measured(stamp)
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}"
-
-
 def claim_text(claim: dict) -> str:
     """The claim in words, one sentence per part, from the claim's data."""
     other = tr(f"lessons.against_{claim['against']}")
     parts = []
     if claim["verdict"]:
         parts.append(tr(f"lessons.claim_verdict_{claim['verdict']}", other=other))
+    if claim.get("not_verdict"):
+        parts.append(tr(f"lessons.claim_not_verdict_{claim['not_verdict']}", other=other))
+    if claim.get("verdict_every_seed"):
+        parts.append(tr("lessons.claim_verdict_every_seed"))
     if claim["gain_every_seed"]:
         parts.append(tr("lessons.claim_gain_every_seed", other=other))
     for name in ("min_unseen_recall", "max_baseline_unseen_recall", "max_contrast_unseen_recall"):
@@ -51,41 +56,60 @@ def claim_text(claim: dict) -> str:
     return " ".join(parts)
 
 
+def _row(run: dict, seed_set: str | None) -> dict:
+    """One seed's measured numbers as a table row, written by ``kdlab.viz.numbers``."""
+    pct = numbers.percent_number
+    row = {tr("lessons.col_set"): tr(f"lessons.set_{seed_set}")} if seed_set else {}
+    row.update({tr("lessons.col_seed"): run["seed"], tr("lessons.col_teacher"): pct(run["teacher_acc"]),
+                tr("lessons.col_student"): pct(run["student_acc"]), tr("lessons.col_baseline"): pct(run["baseline_acc"]),
+                tr("lessons.col_gain"): numbers.signed_points(run["gain_points"] / 100),
+                tr("lessons.col_discordant"): f"{numbers.count(run['only_student'])} : "
+                                              f"{numbers.count(run['only_baseline'])}",
+                tr("lessons.col_seconds"): numbers.seconds(run["distill_seconds"])})
+    if "unseen_recall_student" in run:
+        row[tr("lessons.col_unseen_student")] = pct(run["unseen_recall_student"])
+        row[tr("lessons.col_unseen_baseline")] = pct(run["unseen_recall_baseline"])
+    if "contrast" in run:
+        contrast = run["contrast"]
+        row[tr("lessons.col_contrast_student")] = pct(contrast["student_acc"])
+        row[tr("lessons.col_vs_contrast")] = (f"{numbers.count(contrast['only_lesson'])} : "
+                                              f"{numbers.count(contrast['only_contrast'])}")
+        if "unseen_recall_student" in contrast:
+            row[tr("lessons.col_contrast_unseen")] = pct(contrast["unseen_recall_student"])
+    return row
+
+
+def _pooled_caption(part: dict) -> str:
+    """One seed set's pooled paired test and the interval of its gain, in words."""
+    pooled, gain = part["pooled"], part["gain"]
+    interval = (numbers.MISSING if gain["low"] is None else
+                f"{numbers.signed_points(gain['low'] / 100)} … {numbers.signed_points(gain['high'] / 100)}")
+    return tr("lessons.pooled", seeds=", ".join(map(str, part["seeds"])),
+              other=tr(f"lessons.against_{pooled['against']}"), a=numbers.count(pooled["only_student"]),
+              b=numbers.count(pooled["only_other"]), p=numbers.p_value(pooled["p_value"]),
+              verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval)
+
+
 def measured_ui(lesson) -> None:
-    """The lesson's claim, then every number ``lessons verify`` measured for it, and whether the claim held."""
+    """The lesson's claim, then every number ``lessons verify`` measured for it (and on the held-out seeds it was
+    checked on), and whether the claim held."""
     entry = measured().get(lesson.key)
     st.markdown(tr("lessons.claim", claim=claim_text(entry["claim"] if entry else _claim_dict(lesson))))
     if entry is None:
         st.warning(tr("lessons.not_measured", key=lesson.key))
         return
-    rows = []
-    for run in entry["runs"]:
-        row = {tr("lessons.col_seed"): run["seed"], tr("lessons.col_teacher"): _pct(run["teacher_acc"]),
-               tr("lessons.col_student"): _pct(run["student_acc"]),
-               tr("lessons.col_baseline"): _pct(run["baseline_acc"]),
-               tr("lessons.col_gain"): f"{run['gain_points']:+.1f}",
-               tr("lessons.col_discordant"): f"{run['only_student']} : {run['only_baseline']}",
-               tr("lessons.col_seconds"): f"{run['distill_seconds']:.1f}"}
-        if "unseen_recall_student" in run:
-            row[tr("lessons.col_unseen_student")] = _pct(run["unseen_recall_student"])
-            row[tr("lessons.col_unseen_baseline")] = _pct(run["unseen_recall_baseline"])
-        if "contrast" in run:
-            contrast = run["contrast"]
-            row[tr("lessons.col_contrast_student")] = _pct(contrast["student_acc"])
-            row[tr("lessons.col_vs_contrast")] = f"{contrast['only_lesson']} : {contrast['only_contrast']}"
-            if "unseen_recall_student" in contrast:
-                row[tr("lessons.col_contrast_unseen")] = _pct(contrast["unseen_recall_student"])
-        rows.append(row)
+    holdout = entry.get("holdout")
+    parts = [("measured", entry), *([("checked", holdout)] if holdout else [])]
+    rows = [_row(run, name if holdout else None) for name, part in parts for run in part["runs"]]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"lessons_measured_{lesson.key}")
-    pooled, gain = entry["pooled"], entry["gain"]
-    p = pooled["p_value"]
-    interval = ("–" if gain["low"] is None else f"[{gain['low']:+.1f}, {gain['high']:+.1f}]")
-    st.caption(tr("lessons.pooled", other=tr(f"lessons.against_{pooled['against']}"), a=pooled["only_student"],
-                  b=pooled["only_other"], p=f"{p:.3f}" if p >= 0.001 else "< 0.001",
-                  verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval, n=gain["n"]))
+    for _, part in parts:
+        st.caption(_pooled_caption(part))
     status = tr("lessons.claim_holds") if entry["holds"] else tr("lessons.claim_fails")
-    (st.success if entry["holds"] else st.error)(tr("lessons.measured_stamp", status=status, date=entry["date"],
-                                                     device=entry["device"], seeds=", ".join(map(str, entry["seeds"]))))
+    seeds = ", ".join(map(str, entry["seeds"]))
+    stamp = (tr("lessons.measured_stamp_holdout", status=status, date=entry["date"], device=entry["device"],
+                seeds=seeds, holdout=", ".join(map(str, holdout["seeds"]))) if holdout else
+             tr("lessons.measured_stamp", status=status, date=entry["date"], device=entry["device"], seeds=seeds))
+    (st.success if entry["holds"] else st.error)(stamp)
 
 
 def _claim_dict(lesson) -> dict:
@@ -94,11 +118,17 @@ def _claim_dict(lesson) -> dict:
     return asdict(lesson.claim)
 
 
-def prediction_ui(lesson) -> str | None:
-    """Before the run: the learner's guess, better / the same / worse than the baseline."""
-    return st.radio(tr("lessons.predict"), PREDICTIONS, index=None, horizontal=True,
-                    format_func=lambda p: tr(f"lessons.predict_{p}"), key=f"lessons_predict_{lesson.key}",
-                    help=tr("lessons.predict_help"))
+def question_ui(lesson) -> tuple[str | None, bool]:
+    """The question before any answer (predict, then see): the learner's guess, better / the same / worse than what
+    the lesson compares with, or "show me" without one. Returns the guess and whether the answer may be shown."""
+    guess = st.radio(tr(f"lessons.predict_{lesson.claim.against}"), PREDICTIONS, index=None, horizontal=True,
+                     format_func=lambda p: tr(f"lessons.predict_{p}"), key=f"lessons_predict_{lesson.key}",
+                     help=tr("lessons.predict_help"))
+    revealed = st.session_state.setdefault(REVEALED_KEY, set())
+    if guess is None and lesson.key not in revealed:
+        if st.button(tr("lessons.show_me"), key=f"lessons_show_{lesson.key}", help=tr("lessons.show_me_help")):
+            revealed.add(lesson.key)
+    return guess, guess is not None or lesson.key in revealed
 
 
 def remember_prediction(run_id: str, prediction: str | None) -> None:
@@ -114,8 +144,8 @@ def outcome_ui(run_id: str) -> None:
     outcome, p = paired_verdict(paired["only_student"], paired["only_baseline"])
     guess = st.session_state.get(PREDICTED_KEY, {}).get(run_id)
     said = tr(f"lessons.predict_{guess}") if guess else tr("lessons.no_prediction")
-    text = tr("lessons.outcome", guess=said, outcome=tr(f"lessons.predict_{outcome}"), a=paired["only_student"],
-              b=paired["only_baseline"], p=f"{p:.3f}" if p >= 0.001 else "< 0.001")
+    text = tr("lessons.outcome", guess=said, outcome=tr(f"lessons.predict_{outcome}"),
+              a=numbers.count(paired["only_student"]), b=numbers.count(paired["only_baseline"]), p=numbers.p_value(p))
     show = st.success if guess == outcome else st.info
     show(text + (" " + tr("lessons.outcome_single") if outcome == "no_difference" else ""))
 
@@ -150,14 +180,33 @@ def teachers_ui(lesson) -> None:
 _INFO_LABELS = ("information_title", "information", "temperature")
 
 
+def demo_runs() -> list[dict]:
+    """Every seed ``lessons verify`` ran the quick demo on: the measured ones, then the held-out ones."""
+    entry = measured().get(QUICK_DEMO) or {}
+    return entry.get("runs", []) + entry.get("holdout", {}).get("runs", [])
+
+
+def draw_demo_seed() -> int:
+    """A seed for one click of the quick demo, drawn from those verify measured (0-5 before it ran), so that a class
+    clicking together sees the spread between runs and each run has its measured twin."""
+    return random.choice([run["seed"] for run in demo_runs()] or list(range(6)))
+
+
 def quick_demo_note() -> None:
-    """Under the home page's demo: what verify measured for it over seeds, so one run's verdict has its context."""
-    entry = measured().get(QUICK_DEMO)
-    if not entry:
+    """Under the home page's demo: the seed this click drew and what verify measured on it, then over all seeds,
+    so one run's verdict has its context."""
+    runs, seed = demo_runs(), st.session_state.get(DEMO_SEED_KEY)
+    if seed is not None:
+        gain = next((run["gain_points"] for run in runs if run["seed"] == seed), None)
+        st.caption(tr("home.quick_demo_seed_only", seed=seed) if gain is None else
+                   tr("home.quick_demo_seed", seed=seed, gain=numbers.signed_points(gain / 100)))
+    if not runs:
         return
-    pooled, p = entry["pooled"], entry["pooled"]["p_value"]
+    entry, test = measured()[QUICK_DEMO], pooled(runs, "baseline")
+    each = [paired_verdict(run["only_student"], run["only_baseline"])[0] for run in runs]
     st.caption(tr("home.quick_demo_measured", date=entry["date"], device=entry["device"],
-                  seeds=", ".join(map(str, entry["seeds"])),
-                  gains=", ".join(f"{r['gain_points']:+.1f}" for r in entry["runs"]), a=pooled["only_student"],
-                  b=pooled["only_other"], p=f"{p:.3f}" if p >= 0.001 else "< 0.001",
-                  verdict=tr(f"lessons.verdict_{pooled['verdict']}")))
+                  seeds=", ".join(str(run["seed"]) for run in runs),
+                  gains=", ".join(numbers.signed_points(run["gain_points"] / 100) for run in runs),
+                  better=each.count("better"), n=len(runs), a=numbers.count(test["only_student"]),
+                  b=numbers.count(test["only_other"]), p=numbers.p_value(test["p_value"]),
+                  verdict=tr(f"lessons.verdict_{test['verdict']}")))

@@ -29,6 +29,12 @@ TEXT: dict[str, dict[str, str]] = {
                              "zh": " 学生训练集中 {pct} % 的标签是错的（教师的标签没有错）。"},
     "lessons.temperature.title": {"en": "1 · What the temperature T does, and why it depends on the teacher",
                                   "zh": "1 · 温度 T 的作用，以及它为何取决于教师"},
+    "lessons.temperature.setup": {
+        "en": "Dividing a teacher's logits by a temperature T spreads probability over the wrong classes. Two teachers "
+              "of the same digits are set side by side here, cnn-large and mlp-large: does the same T leave both "
+              "with something to teach? Open the Temperature page and move the T slider while you think about it.",
+        "zh": "把教师的 logits 除以温度 T，会把概率分散到错误类别上。这里并排比较同一批数字上的两个教师：cnn-large "
+              "和 mlp-large。同一个 T 是否让两者都还有东西可教？思考时可以打开“温度”页面移动 T 滑块。"},
     "lessons.temperature.text": {
         "en": "Open the Temperature page and move the T slider: dividing the logits by T never changes the winning "
               "class, but it spreads probability over the others and reveals which wrong classes the teacher finds "
@@ -46,6 +52,11 @@ TEXT: dict[str, dict[str, str]] = {
               "把每个输出除以它自身的分散程度。"},
     "lessons.dark_knowledge.title": {"en": "2 · Dark knowledge: a digit the student never sees",
                                      "zh": "2 · 暗知识：学生模型从未见过的数字"},
+    "lessons.dark_knowledge.setup": {
+        "en": "Both students train on every digit except 3; the distilled one learns only from the teacher's soft "
+              "targets (α = 1) at a high T, on those same images. Neither ever sees a 3, yet the test set has 3s.",
+        "zh": "两个学生模型都在除 3 以外的所有数字上训练；蒸馏学生只在较高的 T 下、在同样的图像上从教师的软目标中学习"
+              "（α = 1）。两个学生都从未见过 3，而测试集里有 3。"},
     "lessons.dark_knowledge.text": {
         "en": "Both students train on every digit except 3; the distilled one learns only from the teacher's soft "
               "targets (α = 1) at a high T. As in Hinton et al. (2015, §3), the distilled student recognises most "
@@ -60,6 +71,10 @@ TEXT: dict[str, dict[str, str]] = {
               "平移：学生从未见过 3 出现得有多频繁，提高它对 3 的 logit 能找回剩下的 3。最后并排比较两个教师：同样的"
               "实验换成 cnn-large，它的 logits 在这个 T 下太平，软目标里没有关于 3 的任何信息。"},
     "lessons.few_labels.title": {"en": "3 · Distillation with few labels", "zh": "3 · 标签很少时的蒸馏"},
+    "lessons.few_labels.setup": {
+        "en": "Both students see only a small slice of the training set, a handful of digits per class; the "
+              "distilled one also gets the teacher's soft targets on those same images.",
+        "zh": "两个学生模型都只看到训练集的一小部分，每类只有几张数字；蒸馏学生还能得到教师在这些图上的软目标。"},
     "lessons.few_labels.text": {
         "en": "Both students see only a small slice of the training set, a handful of digits per class; the "
               "distilled one also gets the teacher's soft targets on those same images. Compare the final test "
@@ -72,6 +87,12 @@ TEXT: dict[str, dict[str, str]] = {
               "的配对检验。"},
     "lessons.label_noise.title": {"en": "4 · Wrong labels: distillation as a regulariser",
                                   "zh": "4 · 错误标签：蒸馏作为正则化"},
+    "lessons.label_noise.setup": {
+        "en": "Most of the students' training labels are flipped to a wrong class, the same ones for both, chosen "
+              "by the seed. The teacher learned from clean labels, and the distilled student also gets its soft "
+              "targets.",
+        "zh": "学生训练集中的大部分标签被随机改成了错误类别（两个学生相同，由随机种子决定）。教师是用干净标签训练的，"
+              "蒸馏学生还能得到它的软目标。"},
     "lessons.label_noise.text": {
         "en": "Most of the students' training labels are flipped to a wrong class, the same ones for both, chosen "
               "by the seed. The baseline can only fit what it is told; the distilled student also follows the "
@@ -81,6 +102,12 @@ TEXT: dict[str, dict[str, str]] = {
               "被告知的内容；蒸馏学生还跟随教师的软目标，而教师是用干净标签训练的，标签错了它的软目标也不会变，"
               "于是把学生拉回正确的类别。在这里，软目标起到了正则化的作用。"},
     "lessons.several_teachers.title": {"en": "5 · Several teachers against one", "zh": "5 · 多个教师与单个教师"},
+    "lessons.several_teachers.setup": {
+        "en": "The few-labels setting again, but the distilled student learns from the mean of two teachers' "
+              "softened answers (cnn-large and mlp-large) instead of cnn-large alone. It is compared with the "
+              "one-teacher student trained on the same data from the same initial weights.",
+        "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化输出的平均，而不是只学"
+              "cnn-large。比较对象是用同样数据、同样初始权重训练的单教师蒸馏学生。"},
     "lessons.several_teachers.text": {
         "en": "The few-labels setting again, but the distilled student learns from the mean of two teachers' "
               "softened answers (cnn-large and mlp-large) instead of cnn-large alone. Two teachers that err "
@@ -90,6 +117,11 @@ TEXT: dict[str, dict[str, str]] = {
               "cnn-large。犯错方式不同的两个教师，平均后能给出更好的目标。关键的比较对象是用同样数据、同样初始权重训练"
               "的单教师蒸馏学生，结果见下方实测。"},
     "lessons.attention.title": {"en": "6 · Attention transfer on text", "zh": "6 · 文本上的注意力迁移"},
+    "lessons.attention.setup": {
+        "en": "Two text transformers on a few hundred synthetic movie reviews. Here α = 0: the student gets no soft "
+              "targets, only the labels plus β·L_att, which pulls its attention maps towards the teacher's.",
+        "zh": "两个文本 Transformer，在几百条合成影评上训练。这里 α = 0：学生完全不用软目标，只有标签加上 β·L_att，"
+              "后者让它的注意力图向教师的注意力图靠拢。"},
     "lessons.attention.text": {
         "en": "Two text transformers on a few hundred synthetic movie reviews. Here α = 0: the student gets no soft "
               "targets, only the labels plus β·L_att, which pulls its attention maps towards the teacher's. Watch "
@@ -102,15 +134,21 @@ TEXT: dict[str, dict[str, str]] = {
               "告诉了学生。"},
     "lessons.capacity_gap.title": {"en": "7 · A capacity gap: when distillation cannot help",
                                    "zh": "7 · 容量差距：蒸馏帮不上忙的时候"},
+    "lessons.capacity_gap.setup": {
+        "en": "A student with only 3 hidden units must separate three interleaved spirals, taught by a 3-layer MLP "
+              "that separates them almost perfectly.",
+        "zh": "一个只有 3 个隐藏单元的学生模型要分开三条交错的螺旋线，教它的是几乎能完美分开它们的三层 MLP。"},
     "lessons.capacity_gap.text": {
         "en": "A student with only 3 hidden units must separate three interleaved spirals, taught by a 3-layer MLP "
               "that separates them almost perfectly. Open the Compare page to see the decision boundaries: 3 units "
               "can only cut the plane with a few nearly straight lines, so no teacher can make this student draw a "
               "spiral. Distillation transfers knowledge, not capacity: when the student cannot represent the "
-              "teacher's function, soft targets have nothing to add.",
+              "teacher's function, soft targets have nothing to add, and pulling it towards a function it cannot draw "
+              "may even cost it accuracy.",
         "zh": "一个只有 3 个隐藏单元的学生模型要分开三条交错的螺旋线，教它的是几乎能完美分开它们的三层 MLP。打开“对比”"
               "页面查看决策边界：3 个单元只能用几条近似直线切分平面，任何教师都无法让这个学生画出螺旋。"
-              "蒸馏传递的是知识而不是容量：当学生根本无法表示教师的函数时，软目标也无能为力。"},
+              "蒸馏传递的是知识而不是容量：当学生根本无法表示教师的函数时，软目标也无能为力；把它拉向一个它画不出的函数，"
+              "甚至可能降低它的准确率。"},
     "lessons.claim": {"en": "**What this lesson claims:** {claim}", "zh": "**本课的结论：**{claim}"},
     "lessons.against_baseline": {"en": "the baseline", "zh": "基线学生"},
     "lessons.against_contrast": {"en": "the student of the comparison preset", "zh": "对照预设的蒸馏学生"},
@@ -124,6 +162,12 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.claim_verdict_worse": {
         "en": "The distilled student is worse than {other}: McNemar's paired test, pooled over the seeds, says worse.",
         "zh": "蒸馏学生不如{other}：跨随机种子合并的 McNemar 配对检验结论为“更差”。"},
+    "lessons.claim_not_verdict_better": {
+        "en": "Distillation does not help this student: McNemar's paired test, pooled over the seeds, never says it "
+              "beats {other} (it finds no difference or worse).",
+        "zh": "蒸馏帮不了这个学生：跨随机种子合并的 McNemar 配对检验从未得出它胜过{other}的结论（结论为没有差别或更差）。"},
+    "lessons.claim_verdict_every_seed": {
+        "en": "The same test on each seed alone says so too.", "zh": "每个随机种子单独检验，结论也一样。"},
     "lessons.claim_gain_every_seed": {"en": "It is ahead of {other} on every seed.",
                                       "zh": "在每个随机种子上它都领先于{other}。"},
     "lessons.claim_min_unseen_recall": {
@@ -147,17 +191,26 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.col_baseline": {"en": "baseline %", "zh": "基线学生 %"},
     "lessons.col_gain": {"en": "gain (points)", "zh": "提升（百分点）"},
     "lessons.col_discordant": {"en": "only distilled : only baseline right", "zh": "仅蒸馏对 : 仅基线对"},
-    "lessons.col_seconds": {"en": "distill s", "zh": "蒸馏耗时 s"},
+    "lessons.col_seconds": {"en": "distillation time", "zh": "蒸馏耗时"},
     "lessons.col_unseen_student": {"en": "unseen class, distilled %", "zh": "未见类别·蒸馏学生 %"},
     "lessons.col_unseen_baseline": {"en": "unseen class, baseline %", "zh": "未见类别·基线学生 %"},
     "lessons.col_contrast_student": {"en": "comparison preset, distilled %", "zh": "对照预设·蒸馏学生 %"},
     "lessons.col_vs_contrast": {"en": "only this : only comparison right", "zh": "仅本课对 : 仅对照对"},
     "lessons.col_contrast_unseen": {"en": "comparison, unseen class %", "zh": "对照·未见类别 %"},
     "lessons.pooled": {
-        "en": "Pooled over the seeds against {other}: {a} test images only the distilled student got right, {b} only "
-              "the other (McNemar p = {p}): {verdict}. Gain over {n} seeds, 95 % interval: {interval} points.",
-        "zh": "跨随机种子合并、与{other}比较：{a} 张测试图只有蒸馏学生答对，{b} 张只有对方答对（McNemar p = {p}）："
-              "{verdict}。{n} 个随机种子上提升的 95 % 区间：{interval} 个百分点。"},
+        "en": "Seeds {seeds} pooled, against {other}: {a} test images only the distilled student got right, {b} only "
+              "the other (McNemar, {p}): {verdict}. The gain's 95 % interval over these seeds: {interval} points.",
+        "zh": "合并随机种子 {seeds}、与{other}比较：{a} 张测试图只有蒸馏学生答对，{b} 张只有对方答对（McNemar，{p}）："
+              "{verdict}。这些随机种子上提升的 95 % 区间：{interval} 个百分点。"},
+    "lessons.col_set": {"en": "seeds", "zh": "种子用途"},
+    "lessons.set_measured": {"en": "measured", "zh": "实测"},
+    "lessons.set_checked": {"en": "checked", "zh": "复核"},
+    "lessons.measured_stamp_holdout": {
+        "en": "{status} Measured by `python3 -m kdlab lessons verify` on {date}, {device}: on seeds {seeds}, and "
+              "checked again on seeds {holdout}, which the lesson was not set up with. The claim counts as holding "
+              "only when it holds on both.",
+        "zh": "{status} 由 `python3 -m kdlab lessons verify` 于 {date} 在 {device} 上实测：先在随机种子 {seeds} 上"
+              "测量，再在设计本课时没有用过的随机种子 {holdout} 上复核。只有两组种子上都成立，才算结论成立。"},
     "lessons.verdict_better": {"en": "better", "zh": "更好"},
     "lessons.verdict_no_difference": {"en": "no measurable difference", "zh": "没有可测量的差别"},
     "lessons.verdict_worse": {"en": "worse", "zh": "更差"},
@@ -166,20 +219,29 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.measured_stamp": {
         "en": "{status} Measured by `python3 -m kdlab lessons verify` on {date}, {device}, seeds {seeds}.",
         "zh": "{status} 由 `python3 -m kdlab lessons verify` 于 {date} 在 {device} 上实测，随机种子 {seeds}。"},
-    "lessons.predict": {"en": "Before you run it: will the distilled student do better than the baseline?",
-                        "zh": "运行之前先预测：蒸馏学生会比基线学生更好吗？"},
+    "lessons.predict_baseline": {"en": "Before you see the answer: will the distilled student do better than the "
+                                       "baseline?",
+                                 "zh": "看答案之前先预测：蒸馏学生会比基线学生更好吗？"},
+    "lessons.predict_contrast": {"en": "Before you see the answer: will the distilled student do better than the "
+                                       "student of the comparison preset?",
+                                 "zh": "看答案之前先预测：蒸馏学生会比对照预设的蒸馏学生更好吗？"},
+    "lessons.show_me": {"en": "Show me without a guess", "zh": "不预测，直接看结果"},
+    "lessons.show_me_help": {
+        "en": "Shows the lesson's claim and what was measured. A guess made first is easier to remember.",
+        "zh": "显示本课的结论和实测数据。先做出预测，更容易记住结果。"},
     "lessons.predict_help": {
-        "en": "Commit to a guess first; after the run your guess is shown next to what the paired test says.",
-        "zh": "先做出预测；运行结束后，你的预测会与配对检验的结论并排显示。"},
+        "en": "Commit to a guess first: the claim and the measurements appear once you have, and after a run your "
+              "guess is shown next to what its paired test says.",
+        "zh": "先做出预测：预测之后才显示结论和实测数据；运行结束后，你的预测会与配对检验的结论并排显示。"},
     "lessons.predict_better": {"en": "better", "zh": "更好"},
     "lessons.predict_no_difference": {"en": "the same", "zh": "差不多"},
     "lessons.predict_worse": {"en": "worse", "zh": "更差"},
     "lessons.no_prediction": {"en": "nothing", "zh": "没有预测"},
     "lessons.outcome": {
         "en": "You predicted: {guess}. This run: {outcome} ({a} test images only the distilled student got right, "
-              "{b} only the baseline; McNemar p = {p}).",
+              "{b} only the baseline; McNemar, {p}).",
         "zh": "你的预测：{guess}。本次实验：{outcome}（{a} 张测试图只有蒸馏学生答对，{b} 张只有基线学生答对；"
-              "McNemar p = {p}）。"},
+              "McNemar，{p}）。"},
     "lessons.outcome_single": {
         "en": "One run alone often cannot tell: the measurements above pool several seeds.",
         "zh": "单次实验往往无法判断：上面的实测结果合并了多个随机种子。"},
