@@ -21,8 +21,10 @@ COLUMNS = ("method", "n", "acc_mean", "acc_std", "macro_f1_mean", "gain_mean", "
 
 def chosen() -> tuple[list[str], list[int]]:
     names = list(methods())
+    labels = {m: f"{m} — {methods()[m].text('label', lang())}" for m in names}  # in this run's language: the
+    # widget's value is kept as these labels, and a label worded later (another language) would not match it
     picked = st.multiselect(tr("methods.pick"), names, st.session_state.get("methods_pick", names),
-                            key="methods_pick", format_func=lambda m: f"{m} — {methods()[m].text('label', lang())}")
+                            key="methods_pick", format_func=labels.get)
     seeds = st.number_input(tr("methods.seeds"), 1, MAX_SEEDS, 3, key="methods_seeds", help=tr("methods.seeds_help"))
     return picked, list(range(int(seeds)))
 

@@ -108,3 +108,13 @@ def test_a_refresh_during_a_comparison_keeps_its_settings_and_run_starts_nothing
         again.run()
     ours = [r for r in RunStore().list("methods-refresh")]
     assert len(ours) == 4 and all(r.config["log_every"] == 13 for r in ours)  # that comparison's runs, no other
+
+
+def test_the_chosen_methods_survive_a_rerun_in_chinese():
+    """The picker's labels are worded once per run in the page's language: worded later (lazily, where no page
+    language is known) they came out in English, matched none of the Chinese options, and the choice was lost."""
+    at = open_page(kdlab_lang="zh")
+    chosen = at.multiselect(key="methods_pick").value
+    at.run()
+    assert_clean(at)
+    assert at.multiselect(key="methods_pick").value == chosen and chosen

@@ -41,3 +41,104 @@ def test_labels_in_narrow_columns_are_short_enough_to_read_whole():
 
     for key, most in (("temperature.random", 10), ("history.confirm_delete", 24)):
         assert all(len(TEXT[key][code]) <= most for code in ("en", "zh")), TEXT[key]
+
+
+# ---- every page, both languages, after real finished runs -------------------------------------------------------
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+from .conftest import app_jobs, finished_runs, open_app_page, tiny_config, wait_for_teachers  # noqa: E402
+
+WORKSPACE = "scan"
+PAGES = ("home", "temperature", "distill", "methods", "attention", "compare", "compress", "lessons", "history",
+         "sweep")
+MISSING_WORDS = re.compile(r"\b(None|NaN|nan)\b")
+RAW_FLOAT = re.compile(r"\d\.\d{6,}")  # 0.900000, 99.721413
+RAW_KEYS = re.compile(r"^(temperature|alpha|beta|gamma|lr)$|\b(train_fraction|student_acc|teacher_acc|baseline_acc|"
+                      r"teacher_epochs|batch_size|log_every|distill_seconds|gain_mean|acc_mean)\b")
+ATTENTION_METRIC = ("the Attention page's loss-term metric is written f'{value:.4g}' (0.003555): six decimals; "
+                    "the Attention page's owner writes it through kdlab/viz/numbers.py")
+KNOWN_PROBLEMS = {("attention", "en"): ATTENTION_METRIC, ("attention", "zh"): ATTENTION_METRIC}  # (page, lang) ->
+# why it fails now and whose work fixes it: a strict xfail, so the fix landing turns it into a failure to remove
+
+
+@pytest.fixture(scope="module")
+def scanned_runs() -> dict[str, str]:
+    """A default-ish digits run, a run with two teachers and an attention run on reviews, finished for real."""
+    tiny = dict(teacher_epochs=2, epochs=1, batch_size=128)
+    ids = finished_runs([tiny_config(),
+                         tiny_config(teacher="cnn-small", extra_teachers=("mlp-small",), **tiny),
+                         tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0,
+                                     baseline=False, **tiny)], WORKSPACE, deadline_s=300)
+    return dict(zip(("digits", "two_teachers", "reviews"), ids))
+
+
+def dataframe_texts(element) -> tuple[list[str], list[str]]:
+    """A table's shown headers (a column's configured label, else its name; hidden columns left out) and cells."""
+    frame = element.value
+    config = json.loads(element.proto.columns or "{}") if hasattr(element.proto, "columns") else {}
+    order = list(getattr(element.proto, "column_order", [])) or [str(c) for c in frame.columns]
+    headers = [(config.get(c) or {}).get("label") or c for c in order]
+    shown = [c for c in frame.columns if str(c) in order]
+    return headers, [str(v) for v in frame[shown].to_numpy().ravel()] if shown else []
+
+
+def rendered(at) -> dict[str, list[str]]:
+    """Every text a page shows, by where it shows: prose, labels (widgets, metrics, table headers) and cells."""
+    prose = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success",
+                                  "error") for e in getattr(at, kind)]
+    labels, cells = [], []
+    for kind in ("button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider", "select_slider",
+                 "number_input", "text_input", "text_area", "date_input"):
+        for widget in getattr(at, kind):
+            labels.append(widget.label)
+            labels += [str(o) for o in getattr(widget, "options", [])]
+    for metric in at.metric:
+        labels.append(metric.label)
+        cells += [str(metric.value), str(metric.delta or "")]
+    for frame in (*at.dataframe, *at.table):
+        headers, values = dataframe_texts(frame)
+        labels += [str(h) for h in headers]
+        cells += values
+    return {"prose": prose, "labels": labels, "cells": cells}
+
+
+def problems(texts: dict[str, list[str]]) -> list[str]:
+    found = []
+    for where, items in texts.items():
+        for text in items:
+            if MISSING_WORDS.search(text) or RAW_FLOAT.search(text):
+                found.append(f"{where}: {text[:120]!r}")
+            elif where == "labels" and RAW_KEYS.search(text.strip()):
+                found.append(f"raw config key as a label: {text[:120]!r}")
+    return found
+
+
+def opened(page: str, lang: str, run_id: str):
+    session = dict(kdlab_lang=lang, kdlab_workspace=WORKSPACE, kdlab_selected_run=run_id)
+    if page == "home":
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file("../app.py", default_timeout=120)
+        for key, value in session.items():
+            at.session_state[key] = value
+        return at.run()
+    at = open_app_page(f"app_pages/{page}.py", **session)
+    if any(job.status in ("queued", "running") for job in list(app_jobs().teachers.values())):
+        wait_for_teachers()  # a page that asked a worker for its teacher draws itself once it is cached
+        at.run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_shows_none_nan_raw_floats_or_config_keys(scanned_runs, page, lang, request):
+    if (page, lang) in KNOWN_PROBLEMS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_PROBLEMS[page, lang]))
+    run_id = scanned_runs["reviews" if page == "attention" else "two_teachers" if page == "compare" else "digits"]
+    at = opened(page, lang, run_id)
+    assert not at.exception
+    found = problems(rendered(at))
+    assert not found, f"{page} ({lang}):\n" + "\n".join(found)
