@@ -117,10 +117,10 @@ def test_own_point_data_of_other_than_two_features_gets_the_views_that_fit_it(fe
     assert {"compare_per_class", "compare_reliability", "compare_confusion_student"} <= set(keys)
 
 
-def test_two_hundred_classes_draw_the_most_confused_few_labelled_and_the_page_stays_fast():
+def test_a_hundred_classes_draw_the_most_confused_few_labelled_and_the_page_stays_fast():
     import time
 
-    run_id = points_run(2, classes=200)
+    run_id = points_run(2, classes=100)  # the most a server takes by default (max_classes)
     started = time.perf_counter()
     at = open_page(run_id)
     seconds = time.perf_counter() - started
@@ -128,11 +128,12 @@ def test_two_hundred_classes_draw_the_most_confused_few_labelled_and_the_page_st
     specs = {key: json.loads(chart.proto.spec) for key, chart in zip(chart_keys(at), at.get("plotly_chart"))}
     for role in ROLES:
         heatmap = specs[f"compare_confusion_{role}"]["data"][0]
-        assert heatmap["z"]["shape"] == "30, 30" and len(heatmap["x"]) == 30  # the most confused, not 200 × 200
+        assert heatmap["z"]["shape"] == "30, 30" and len(heatmap["x"]) == 30  # the most confused, not 100 × 100
     assert all(len(bar["x"]) == 30 for bar in specs["compare_per_class"]["data"])
     assert len(specs["compare_decision"]["data"]) <= 2 * len(ROLES)  # regions and one points trace per panel
-    assert translate("compare.many_classes", "en", shown=30, classes=200) in [c.value for c in at.caption]
+    assert translate("compare.many_classes", "en", shown=30, classes=100) in [c.value for c in at.caption]
     assert seconds < 60, seconds
+    print(f"Compare with 100 classes drawn in {seconds:.1f} s")
 
 
 def test_the_run_picker_tells_runs_apart_says_their_models_and_filters_by_source():

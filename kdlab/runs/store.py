@@ -25,9 +25,7 @@ from ..data import kdlab_home
 from ..tensor_files import load_tensors
 
 ACTIVE = ("queued", "running")
-# Where a run was started, as its ``source`` column records it: the app's pages (Distill, the home page's quick demo
-# and the Attention demos, a lesson, a methods comparison, a sweep's trial), the CLI, an imported run. "app" is what
-# the app recorded before it said which page; run lists read it as "distill".
+# what started a run (its ``source`` column): app pages, the CLI, an import; "app" (older runs) reads as "distill"
 SOURCES = ("distill", "demo", "lesson", "methods", "sweep", "cli", "import")
 STATUSES = (*ACTIVE, "finished", "failed", "cancelled", "interrupted")
 WORKSPACE_PATTERN = re.compile(r"^\w[\w \-]{0,39}$")
