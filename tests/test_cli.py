@@ -14,7 +14,8 @@ from kdlab.cli import main
 from kdlab.runs.store import RunStore
 
 REPO = Path(__file__).resolve().parents[1]
-QUICK = ["distill", "--dataset", "digits", "--teacher", "cnn-small", "--student", "mlp-small", "--teacher-epochs", "2"]
+QUICK = ["distill", "--dataset", "digits", "--teacher", "cnn-small", "--student", "mlp-small", "--teacher-epochs", "2",
+         "--batch-size", "64", "--train-fraction", "1"]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ BAD_VALUES = [
     (dict(alpha=-0.1), r"alpha must be in \[0, 1\]"),
     (dict(beta=-1.0), "beta must be >= 0"),
     (dict(gamma=-1.0), "gamma must be >= 0"),
-    (dict(beta=1.0), "attention transfer needs attention maps.*; set beta to 0"),
+    (dict(student="mlp-small", beta=1.0), "attention transfer needs attention maps.*; set beta to 0"),
     (dict(teacher="vit-small", student="cnn-small", beta=1.0), "same kind"),
     (dict(terms={"telepathy": 1.0}), "unknown loss term 'telepathy'"),
     (dict(terms={"attention": 1.0}), "with beta"),
@@ -55,6 +55,21 @@ def test_defaults_are_valid_and_beta_works_for_pairs_with_maps():
     RunConfig().validate()
     RunConfig(teacher="cnn-large", student="cnn-small", beta=100.0).validate()
     RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=1.0).validate()
+
+
+def test_the_defaults_are_the_measured_choice_a_student_smaller_than_its_teacher_on_few_labels():
+    """benchmarks/choose_defaults.py chose them (the README shows its table): better than the baseline pooled over
+    seeds 0-5 and 6-8, where the old default (all the digits, an MLP student) was measurably worse."""
+    from kdlab.data import load_dataset
+    from kdlab.models import InputSpec, build_model, parameter_count
+
+    config = RunConfig()
+    assert (config.dataset, config.teacher, config.student) == ("digits", "cnn-large", "cnn-small")
+    assert (config.temperature, config.alpha, config.train_fraction, config.epochs, config.batch_size) == (
+        4.0, 0.9, 0.1, 100, 32)
+    spec = InputSpec.of(load_dataset(config.dataset, 0))
+    teacher, student = (parameter_count(build_model(name, spec)) for name in (config.teacher, config.student))
+    assert student * 100 < teacher
 
 
 def test_from_dict_round_trips_and_coerces_integers_to_floats():
