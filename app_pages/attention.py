@@ -6,7 +6,7 @@ from kdlab.data.text import encode, tokenize
 from kdlab.evaluate import predict
 from kdlab.models import model_meta
 from kdlab.runs.store import ACTIVE
-from kdlab.viz import figures
+from kdlab.viz import figures, numbers
 from kdlab.viz.attention import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
 from ui.common import runner, selected_run, submit, tr
 
@@ -158,6 +158,7 @@ st.subheader(tr("attention.beta_title"))
 if value is None:
     st.info(tr("attention.beta_none", teacher=config.teacher, student=config.student))
 else:
-    st.metric(tr("attention.beta_value"), f"{value:.4g}")
-    st.latex(rf"\beta \cdot \mathcal{{L}}_{{att}} = {config.beta:g} \times {value:.4g} = {config.beta * value:.4g}")
+    st.metric(tr("attention.beta_value"), numbers.measured(value))
+    st.latex(rf"\beta \cdot \mathcal{{L}}_{{att}} = {numbers.weight(config.beta)} \times {numbers.measured(value)} = "
+             rf"{numbers.measured(config.beta * value)}")
     st.caption(tr(f"attention.beta_help_{kind}"))

@@ -18,6 +18,8 @@ from ui.text import t as translate
 
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGE = "app_pages/attention.py"
 TINY = dict(teacher_epochs=2, epochs=1, batch_size=128, baseline=False)
@@ -61,7 +63,7 @@ def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input
     expected = attention_term("tokens", outputs["student"], outputs["teacher"])
     shown = at.metric[0]
     assert shown.label == translate("attention.beta_value") and expected > 0
-    assert float(shown.value) == pytest.approx(expected, rel=1e-3)
+    assert float(shown.value) == pytest.approx(expected, rel=5e-3)
     assert r"\beta \cdot \mathcal{L}_{att} = 1 \times" in at.latex[0].value
     assert_one_colour_scale(at)
 
@@ -69,7 +71,7 @@ def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input
     at.selectbox(key=f"attention_student_layer_{run_id}").set_value(0).run()  # the first layer
     assert_clean(at)
     assert len(charts(at)) == 4
-    assert float(at.metric[0].value) == pytest.approx(expected, rel=1e-3)  # β compares all layers, whatever is shown
+    assert float(at.metric[0].value) == pytest.approx(expected, rel=5e-3)  # β compares all layers, whatever is shown
 
 
 def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_shows_its_own():

@@ -10,7 +10,7 @@ from kdlab.viz import numbers
 
 @pytest.mark.parametrize("helper", [numbers.percent, numbers.percent_number, numbers.points, numbers.signed_points,
                                     numbers.weight, numbers.nbytes, numbers.seconds, numbers.p_value, numbers.count,
-                                    numbers.ratio])
+                                    numbers.ratio, numbers.measured])
 @pytest.mark.parametrize("missing", [None, math.nan, math.inf, -math.inf, "abc"])
 def test_a_missing_or_infinite_number_is_a_dash_never_none_or_nan(helper, missing):
     assert helper(missing) == numbers.MISSING
@@ -52,3 +52,8 @@ def test_seconds_and_counts():
     assert numbers.seconds(125) == "2 min 5 s"
     assert numbers.count(1797) == "1,797"
     assert numbers.ratio(3.04) == "3.0×"
+
+
+def test_a_measured_value_has_three_significant_digits_whatever_its_size():
+    values = (0.0035551, 12.3456, 0.000123, 2.5e-07, 0.0)
+    assert [numbers.measured(v) for v in values] == ["0.00356", "12.3", "1.23e-04", "2.50e-07", "0"]

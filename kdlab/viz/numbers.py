@@ -104,3 +104,12 @@ def ratio(value, digits: int = 1) -> str:
     """A factor: 3.04 -> "3.0×"."""
     number = _finite(value)
     return MISSING if number is None else f"{number:.{digits}f}×"
+
+
+def measured(value, digits: int = 3) -> str:
+    """A measured quantity of any size (a loss term's value) to ``digits`` significant digits: 0.0035551 ->
+    "0.00356", 12.3456 -> "12.3", and below 0.001 in powers of ten (0.000123 -> "1.23e-04"), never a row of zeros."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    return f"{number:.{digits - 1}e}" if 0 < abs(number) < 1e-3 else f"{number:.{digits}g}"
