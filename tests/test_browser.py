@@ -288,3 +288,108 @@ def test_own_data_uploaded_in_the_browser_becomes_the_dataset_and_trains_and_a_b
     page.get_by_role("button", name=re.compile(r"^Run$")).click()
     page.get_by_text(re.compile("parameters than the teacher")).wait_for(timeout=240_000)
     assert_no_problem(page, "distill after a run on uploaded data")
+
+
+# ---- every page's main action, in English and Chinese ------------------------------------------------------------
+
+SHOTS = Path(os.environ.get("KDLAB_SHOTS", "/tmp/shots"))
+# a tiny two-teacher run, as a teacher's link would set the Distill form (the sweep and the methods take it as base)
+TINY_LINK = "epochs=1&teacher_epochs=2&train_fraction=0.2&teacher=cnn-small&extra_teachers=mlp-small"
+
+
+def words(key: str, lang: str, **values) -> str:
+    from ui.text import t
+
+    return t(key, lang, **values)
+
+
+def shot(page, name: str, lang: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}_{lang}.png"), full_page=True)
+
+
+def main_button(page, key: str, lang: str, **values):
+    return page.locator('[data-testid="stMain"]').get_by_role("button", name=words(key, lang, **values), exact=True)
+
+
+def wait_for_the_run(page, lang: str, timeout_s: float) -> None:
+    """A run's Stop button shows while it trains: gone again, the run has ended."""
+    stop = main_button(page, "live.stop", lang)
+    stop.wait_for(timeout=60_000)
+    stop.wait_for(state="detached", timeout=timeout_s * 1000)
+
+
+def visit(page, server: str, name: str, lang: str, query: str = "") -> None:
+    page.goto(f"{server}/{'' if name == 'home' else name}?lang={lang}{'&' + query if query else ''}")
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    assert_no_problem(page, f"{name} ({lang})")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_s_main_action_in_each_language(page, server, lang):
+    """Distill trains a two-teacher run; Sweep fills a 2 × 2 grid whose α = 0 cells tie on every seed (the student
+    is then the baseline); Methods fills its table; Compress makes int8; Temperature draws a random sample; the
+    others open on the finished run. No error box or exception on any page, in either language."""
+    visit(page, server, "distill", lang, TINY_LINK)
+    main_button(page, "distill.run", lang).click()
+    wait_for_the_run(page, lang, 240)
+    settle(page)
+    assert_no_problem(page, f"distill ({lang}) after a two-teacher run")
+    shot(page, "distill", lang)
+    run_id = parse_qs(urlparse(page.url).query)["run"][0]
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(words("nav.sweep", lang), exact=True).click()
+    main_button(page, "sweep.launch", lang).wait_for(timeout=60_000)
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    for label, value in ((words("sweep.values", lang, number=1), "1,4"), (words("sweep.values", lang, number=2),
+                                                                          "0,0.9"), (words("sweep.seeds", lang), "0,1")):
+        box = main.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Enter")
+        settle(page)
+    main_button(page, "sweep.launch", lang).click()
+    cells = page.locator('[data-testid="stPlotlyChart"] .heatmaplayer text')
+    deadline = time.monotonic() + 300
+    while cells.count() < 4:
+        if time.monotonic() > deadline:
+            shot(page, "sweep-timeout", lang)
+            pytest.fail(f"the sweep did not fill its four cells: {cells.all_inner_texts()}")
+        assert_no_problem(page, f"sweep ({lang}) while it runs")
+        page.wait_for_timeout(1000)
+    settle(page)
+    assert_no_problem(page, f"sweep ({lang}) with tied cells")
+    shot(page, "sweep", lang)
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(words("nav.methods", lang), exact=True).click()
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    seeds = main.get_by_label(words("methods.seeds", lang), exact=True)
+    seeds.fill("1")
+    seeds.press("Enter")
+    settle(page)
+    launch = re.compile(re.escape(words("methods.run", lang, runs=999)).replace("999", r"\d+"))
+    main.get_by_role("button", name=launch).click()
+    page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=300_000)
+    settle(page)
+    assert_no_problem(page, f"methods ({lang}) as its table fills")
+    shot(page, "methods", lang)
+
+    visit(page, server, "compress", lang, f"run={run_id}")
+    main.get_by_text(words("compress.int8", lang), exact=True).click()
+    settle(page)
+    main_button(page, "compress.start", lang).click()
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=180_000)
+    settle(page)
+    assert_no_problem(page, f"compress ({lang}) after int8")
+    shot(page, "compress", lang)
+
+    visit(page, server, "temperature", lang, f"run={run_id}")
+    main_button(page, "temperature.random", lang).click()
+    settle(page)
+    assert_no_problem(page, f"temperature ({lang}) after a random sample")
+    shot(page, "temperature", lang)
+    for name in ("attention", "compare", "history", "lessons", "home"):
+        visit(page, server, name, lang, f"run={run_id}")
+        shot(page, name, lang)
