@@ -1,18 +1,63 @@
-"""Shared fixtures: every test session gets its own KDLAB_HOME, so the teacher cache starts empty and real."""
+"""Shared fixtures and helpers.
+
+Each test runs on a KDLAB_HOME of its own (``kdlab_home``, a fresh folder per test), so a run store, uploads, exports
+and stop files never carry from one test into the next: a bare ``RunStore()`` in a test is that test's own store.
+The teacher cache and the data folder are the exception: in every home they are links to one folder shared by the
+whole session, because a cached teacher is written once and only read afterwards (its key is everything that shapes
+its weights), and training it again for each test would multiply the suite's time.
+
+One thing outlives a test on purpose: the app's job runner (``ui.common.runner``, one per process through
+``st.cache_resource``). It opens its run store once, and its worker processes keep the KDLAB_HOME they were started
+with (uploads, teachers). Starting a runner per test would start its workers per test, so the tests that drive the
+app (AppTest pages, ``finished_runs``, ``app_jobs``) and the tests that read what a module-scoped fixture recorded
+are marked ``shared_home``: they run on the session's home, the runner's, and find their runs by id, never by
+scanning the store for a recognisable value. Module-scoped fixtures run on that home too (pytest sets up wider
+scopes first), so the runner is always started there."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 from kdlab import RunConfig
 
+SHARED = ("teachers", "data")  # written once, then only read: one copy for the session, linked into every home
+SHARED_HOME = "kdlab-home"  # the session's home folder, as tmp_path_factory names it ("kdlab-home0")
+
 
 @pytest.fixture(scope="session", autouse=True)
-def kdlab_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("kdlab-home")
+def shared_home(tmp_path_factory) -> Path:
+    """The session's KDLAB_HOME: the app's job runner, module-scoped fixtures and tests marked ``shared_home``."""
+    home = tmp_path_factory.mktemp(SHARED_HOME)
+    for name in SHARED:
+        (home / name).mkdir()
     os.environ["KDLAB_HOME"] = str(home)
     return home
+
+
+@pytest.fixture(autouse=True)
+def kdlab_home(request, shared_home, tmp_path_factory) -> Path:
+    """This test's KDLAB_HOME: a fresh folder whose teacher cache and data are the session's; the session's home
+    itself for a test marked ``shared_home``."""
+    if request.node.get_closest_marker("shared_home"):
+        yield shared_home
+        return
+    home = tmp_path_factory.mktemp("home")
+    for name in SHARED:
+        (shared_home / name).mkdir(exist_ok=True)  # a test may have emptied the cache by removing the folder
+        (home / name).symlink_to(shared_home / name, target_is_directory=True)
+    os.environ["KDLAB_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        os.environ["KDLAB_HOME"] = str(shared_home)
+
+
+def on_shared_home() -> None:
+    """The app's job runner and pages are the session's: a test that drives them must be marked ``shared_home``."""
+    assert Path(os.environ["KDLAB_HOME"]).name.startswith(SHARED_HOME), \
+        "a test that drives the app's job runner must be marked shared_home (see tests/conftest.py)"
 
 
 def tiny_config(**overrides) -> RunConfig:
@@ -33,6 +78,7 @@ def open_app_page(page: str, timeout: float = 120, **session):
     """``page`` opened through app.py's navigation in a new AppTest session holding ``session``'s state."""
     from streamlit.testing.v1 import AppTest
 
+    on_shared_home()
     at = AppTest.from_file("../app.py", default_timeout=timeout)
     for key, value in session.items():
         at.session_state[key] = value
@@ -43,6 +89,7 @@ def app_jobs():
     """The app's own job runner (``ui.common.runner``): the one the AppTest pages in this process use too."""
     from ui.common import runner
 
+    on_shared_home()
     return runner()
 
 

@@ -12,6 +12,8 @@ from ui.text import t as translate
 
 from .conftest import assert_clean, finished_run
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGE = "app_pages/compare.py"
 TINY_DIGITS = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=2,

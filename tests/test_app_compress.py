@@ -18,6 +18,8 @@ from ui.text import t as translate
 
 from .conftest import app_jobs, assert_clean, finished_runs, tiny_config
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGE = "app_pages/compress.py"
 WORKSPACE = "compress-page"

@@ -2,12 +2,15 @@
 run; a bad file gets one message and nothing is written."""
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 
 from .conftest import assert_clean
 from .test_uploads import csv_bytes, image_zip, written
+
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
 
 
 def open_distill(workspace: str | None = None) -> AppTest:

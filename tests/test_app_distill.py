@@ -20,6 +20,8 @@ from ui.text import t as translate
 
 from .conftest import assert_clean
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 DISTILL = "app_pages/distill.py"
 

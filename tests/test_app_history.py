@@ -14,6 +14,8 @@ from kdlab.runs.store import RunStore
 
 from .conftest import app_jobs, assert_clean, finished_runs
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 BROWSER = "0123456789abcdef" * 2  # this test browser's key (its cookie)
 
 PAGE = "../app_pages/history.py"

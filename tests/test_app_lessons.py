@@ -22,6 +22,8 @@ from ui.text import t as translate
 
 from .conftest import assert_clean, finished_run
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGE = "app_pages/lessons.py"
 CHEAPEST = "capacity_gap"  # 2-D spirals with MLPs: a few seconds, teacher included

@@ -19,6 +19,8 @@ from ui.live import LIVE_SECONDS, verdict_text
 
 from .conftest import app_jobs, tiny_config
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 RAW = re.compile(r"\bNone\b|\bnan\b|NaN|p = <|by -|\d\.\d{5,}")  # what a person never writes on a page
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab.methods import plan
@@ -11,6 +12,8 @@ from kdlab.runs.store import RunStore
 from kdlab.serve.admission import admit
 
 from .conftest import app_jobs, assert_clean, open_app_page, tiny_config
+
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
 
 PAGE = "app_pages/methods.py"
 
@@ -20,8 +23,8 @@ def open_page(**session) -> AppTest:
 
 
 def test_a_comparison_runs_through_the_queue_and_fills_the_table_chart_and_verdicts():
-    base = tiny_config(epochs=2, teacher_epochs=2, teacher="cnn-small", student="cnn-small", log_every=7)
-    at = open_page(distill_config=base)
+    base = tiny_config(epochs=2, teacher_epochs=2, teacher="cnn-small", student="cnn-small")
+    at = open_page(distill_config=base, kdlab_workspace="methods-queue")
     assert_clean(at)
     at.multiselect(key="methods_pick").set_value(["kd", "at"])
     at.number_input(key="methods_seeds").set_value(2).run()
@@ -39,17 +42,17 @@ def test_a_comparison_runs_through_the_queue_and_fills_the_table_chart_and_verdi
     assert len(at.get("plotly_chart")) == 1
     verdicts = [m.value for m in at.markdown if m.value.startswith(("**kd**", "**at**"))]
     assert len(verdicts) == 2 and all("95 % interval" in v or "no interval" in v for v in verdicts)  # ties happen
-    runs = [r for r in RunStore().list() if r.config["log_every"] == 7]  # this comparison's runs
+    runs = [RunStore().get(run_id) for run_id in at.session_state["kdlab_runs"]]  # the ids this session submitted
     assert len(runs) == 6 and all(r.status == "finished" for r in runs)
 
-    again = open_page(distill_config=base)  # a new session: everything comes back from the store, nothing reruns
+    # a new session: everything comes back from the store, nothing reruns
+    again = open_page(distill_config=base, kdlab_workspace="methods-queue")
     again.multiselect(key="methods_pick").set_value(["kd", "at"])
     again.number_input(key="methods_seeds").set_value(2).run()
     assert list(again.dataframe[0].value["method"]) == ["ce", "kd", "at"]
     again.button(key="methods_run").click().run()  # every planned run is in the store: Run submits nothing
-    time.sleep(1)
-    again.run()
-    assert len([r for r in RunStore().list() if r.config["log_every"] == 7]) == 6
+    again.run()  # a run is recorded within the script run that submits it: nothing to wait for
+    assert {r.id for r in RunStore().list("methods-queue")} == {r.id for r in runs}  # still the comparison's 6
 
 
 def recorded_comparison(base, workspace: str, accuracies: dict[str, list[float]]) -> None:

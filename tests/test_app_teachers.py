@@ -7,11 +7,14 @@ import json
 
 import numpy as np
 import torch
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab.losses.base import fused_log_probs
 
 from .conftest import assert_clean, finished_run, tiny_config
+
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
 
 APP = "../app.py"
 

@@ -16,6 +16,8 @@ from ui.text import t as translate
 
 from .conftest import assert_clean, finished_run, open_app_page, tiny_config, wait_for_teachers
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGE = "app_pages/temperature.py"
 

@@ -11,8 +11,10 @@ from kdlab import RunConfig
 
 from .conftest import finished_run
 from .test_app_compare import uploaded_points
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, assert_no_problem, pytestmark, running_app, settle  # noqa: F401
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, assert_no_problem, running_app, settle
+from .test_browser import pytestmark as in_chromium
 
+pytestmark = [*in_chromium, pytest.mark.shared_home]  # the app's job runner trains its run: the session's home
 HOSTILE = ['<a href="http://evil.example">click me</a>', '<span style="font-size:300px">x</span>']
 
 

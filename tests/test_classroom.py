@@ -27,6 +27,8 @@ from kdlab.serve.settings import ServerSettings
 
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parent.parent
 ME, OTHER = "a" * 32, "b" * 32  # two browsers' keys (their cookies)
 APP = "../app.py"

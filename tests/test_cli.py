@@ -44,6 +44,7 @@ def test_distill_json_reports_every_number_and_the_recorded_run_id(distilled):
     assert distilled["device"] == "cpu" and distilled["samples_per_second"] > 0
 
 
+@pytest.mark.shared_home  # reads the run the module's fixture recorded on the session's home
 def test_the_distilled_run_is_in_the_store_and_in_runs_list(distilled, capsys):
     record = RunStore().get(distilled["run_id"])
     assert (record.status, record.source, record.workspace) == ("finished", "cli", "default")
@@ -71,6 +72,7 @@ def test_no_record_adds_nothing_to_the_store(distilled, capsys):
     assert len(RunStore().list()) == before
 
 
+@pytest.mark.shared_home  # reads the run the module's fixture recorded on the session's home
 def test_runs_export_import_show_and_delete_round_trip(distilled, capsys, tmp_path):
     run_id = distilled["run_id"]
     for what, name in (("metrics", "metrics.csv"), ("config", "config.json"), ("weights", "weights.pt")):

@@ -25,6 +25,8 @@ from kdlab.runs.store import RunStore
 
 from .conftest import finished_run, tiny_config
 
+pytestmark = pytest.mark.shared_home  # runs recorded by the app's job runner: the session's home (tests/conftest.py)
+
 DIGITS = InputSpec("image", (1, 8, 8), 10)
 TOKENS = InputSpec("tokens", (12,), 2, vocab_size=50)
 X = torch.randn(40, 1, 8, 8, generator=torch.Generator().manual_seed(0))

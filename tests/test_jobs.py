@@ -66,8 +66,9 @@ def test_stop_ends_a_running_run_and_cancels_a_queued_one_at_once(jobs):
     assert ended(jobs, running) == "cancelled"
     assert jobs.store.get(running).error.startswith("stopped during the")
     assert jobs.store.events(running), "the events before the stop are kept"
-    wait_for(lambda: jobs.idle.qsize() == 1, "the worker back in the pool", 30)
-    time.sleep(1)  # time enough for a wrongly started run to write its first events
+    # the cancelled run's turn has come and gone (its thread took the worker, saw the stop and forgot it) and the
+    # worker is back in the pool: had it started the run, the run would have ended first, with its events stored
+    wait_for(lambda: queued not in jobs.cancelled and jobs.idle.qsize() == 1, "the cancelled run's turn", 30)
     assert jobs.store.get(queued).status == "cancelled" and not jobs.store.events(queued), \
         "a cancelled run never starts later"
 

@@ -9,6 +9,8 @@ from kdlab.runs.store import RunStore
 
 from .conftest import finished_runs, tiny_config
 
+pytestmark = pytest.mark.shared_home  # runs recorded by the app's job runner: the session's home (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def ids() -> list[str]:

@@ -37,6 +37,7 @@ def throwaway_term():
     LOSS_TERMS.remove("logit_mse")
 
 
+@pytest.mark.shared_home  # an AppTest page: the app's job runner is the session's
 def test_a_term_registered_here_reaches_the_cli_the_curves_the_formula_and_the_distill_page(throwaway_term, capsys):
     assert main(["list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["loss_terms"]
@@ -187,6 +188,7 @@ def test_the_readme_methods_table_is_the_registry():
     assert block == methods_markdown()
 
 
+@pytest.mark.shared_home  # an AppTest page: the app's job runner is the session's
 def test_every_add_on_has_a_control_on_the_distill_page_and_a_methods_knobs_reach_the_config():
     from ui.loss_controls import addons, knob_key, weight_key
 
@@ -204,6 +206,7 @@ def test_every_add_on_has_a_control_on_the_distill_page_and_a_methods_knobs_reac
     assert r"1\,\mathcal{L}_{DKD}" in at.latex[0].value
 
 
+@pytest.mark.shared_home  # an AppTest page: the app's job runner is the session's
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(lang):
     """Each method opened from a link (no rerun: a fresh session per method), every add-on on: each knob widget

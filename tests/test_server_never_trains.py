@@ -19,6 +19,8 @@ from kdlab.teachers import teacher_path
 
 from .conftest import assert_clean, finished_run, tiny_config, wait_for_teachers
 
+pytestmark = pytest.mark.shared_home  # the app's job runner: the session's home (tests/conftest.py)
+
 APP = "../app.py"
 PAGES = ("app_pages/temperature.py", "app_pages/distill.py", "app_pages/attention.py", "app_pages/compare.py",
          "app_pages/compress.py", "app_pages/lessons.py", "app_pages/history.py", "app_pages/methods.py",

@@ -536,12 +536,20 @@ def test_a_trial_refused_because_the_browser_is_busy_waits_for_room_instead_of_f
     jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=1, max_runs_per_browser=1))
     try:
         busy = jobs.submit(tiny_config(epochs=200, batch_size=32), "q", "b" * 32)  # the browser's one slot
-        executor = QueueExecutor(jobs, "b" * 32)
+        refused = threading.Event()
+
+        class Refusals:
+            """The stop flag, which the executor reads after each refusal, before it waits for room."""
+            def is_set(self) -> bool:
+                refused.set()
+                return False
+
+        executor = QueueExecutor(jobs, "b" * 32, stop=Refusals())
         submitted = {}
         waiter = threading.Thread(target=lambda: submitted.update(
             run_id=executor.submit_config("k", tiny_config(epochs=1).validate(), "q")))
         waiter.start()
-        time.sleep(1.0)
+        assert refused.wait(60), "the queue never refused the trial"
         assert "run_id" not in submitted and waiter.is_alive()  # refused for now, still waiting
         jobs.stop(busy, "b" * 32)
         waiter.join(timeout=60)
