@@ -70,8 +70,8 @@ def scanned_runs() -> dict[str, str]:
     tiny = dict(teacher_epochs=2, epochs=1, batch_size=128)
     ids = finished_runs([tiny_config(),
                          tiny_config(teacher="cnn-small", extra_teachers=("mlp-small",), **tiny),
-                         tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0,
-                                     baseline=False, **tiny)], WORKSPACE, deadline_s=300)
+                         tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny",
+                                     beta=1.0, baseline=False, **tiny)], WORKSPACE, deadline_s=300)
     return dict(zip(("digits", "two_teachers", "reviews"), ids))
 
 
