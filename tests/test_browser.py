@@ -343,8 +343,9 @@ def test_every_page_s_main_action_in_each_language(page, server, lang):
     main_button(page, "sweep.launch", lang).wait_for(timeout=60_000)
     settle(page)
     main = page.locator('[data-testid="stMain"]')
-    for label, value in ((words("sweep.values", lang, number=1), "1,4"), (words("sweep.values", lang, number=2),
-                                                                          "0,0.9"), (words("sweep.seeds", lang), "0,1")):
+    typed = {words("sweep.values", lang, number=1): "1,4", words("sweep.values", lang, number=2): "0,0.9",
+             words("sweep.seeds", lang): "0,1"}
+    for label, value in typed.items():
         box = main.get_by_label(label, exact=True)
         box.fill(value)
         box.press("Enter")
