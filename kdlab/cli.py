@@ -20,6 +20,7 @@ from .runs.cli import add_runs_parser, command_runs
 from .runs.recording import run_recorded
 from .runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
 from .sweeps.cli import add_sweep_parsers, command_sweep, command_tune
+from .teacher_warmup import add_teachers_parser, command_teachers
 from .train import run_distillation
 
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compress_parser(commands)
     add_lessons_parser(commands)
     add_sweep_parsers(commands, add_run_flags, config_from_args)
+    add_teachers_parser(commands)
     return parser
 
 
@@ -114,7 +116,7 @@ def command_list(args: argparse.Namespace) -> int:
 
 COMMANDS = {"distill": command_distill, "list": command_list, "runs": command_runs,
             "compare-methods": command_compare_methods, "sweep": command_sweep, "tune": command_tune,
-            "compress": command_compress, "lessons": command_lessons}
+            "compress": command_compress, "lessons": command_lessons, "teachers": command_teachers}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ def shared_home(tmp_path_factory) -> Path:
     for name in SHARED:
         (home / name).mkdir()
     os.environ["KDLAB_HOME"] = str(home)
+    os.environ["KDLAB_WARM_TEACHERS"] = "none"  # an app started by a test trains only what the test asks for
     return home
 
 

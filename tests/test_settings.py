@@ -14,8 +14,21 @@ from kdlab.serve.settings import ServerSettings
 
 def test_defaults_suit_one_laptop(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KDLAB_WARM_TEACHERS")  # set by conftest: an app a test starts warms no teacher
     settings = ServerSettings.load()
     assert settings == ServerSettings() and settings.max_concurrent_runs == 2
+
+
+def test_the_warm_up_and_the_instructor_key_are_checked_like_every_setting():
+    settings = ServerSettings.parse({"warm_teachers": "pages", "instructor_key": "s3cret-key"})
+    assert (settings.warm_teachers, settings.instructor_key) == ("pages", "s3cret-key")
+    assert "s3cret-key" not in repr(settings)  # a settings object printed in a log never shows the key
+    with pytest.raises(ValueError, match=r"warm_teachers \(from KDLAB_WARM_TEACHERS\) is one of none, pages, lessons"):
+        ServerSettings.parse({"warm_teachers": "all"}, {"warm_teachers": "from KDLAB_WARM_TEACHERS"})
+    for bad in ("short", "has a space", 12345678, "tab\there!"):
+        with pytest.raises(ValueError, match="instructor_key must be 8 to 200 printable characters") as caught:
+            ServerSettings.parse({"instructor_key": bad})
+        assert str(bad) not in str(caught.value)  # the message never repeats a key
 
 
 def test_file_then_environment(tmp_path, monkeypatch):

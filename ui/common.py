@@ -17,6 +17,7 @@ from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, chec
 from kdlab.serve.admission import Admitted
 from kdlab.serve.jobs import JobRunner
 from kdlab.serve.settings import ServerSettings
+from kdlab.teacher_warmup import at_start_up
 from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
 from ui import text as i18n
 
@@ -99,6 +100,7 @@ def _runner() -> JobRunner:
         store = err
     jobs = JobRunner(store, ServerSettings.load())
     jobs.warm_up()
+    jobs.warm_teachers(at_start_up(jobs.settings.warm_teachers))  # at low priority: students' runs go first
     return jobs
 
 

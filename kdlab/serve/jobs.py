@@ -22,6 +22,7 @@ from ..teachers import teacher_path
 from .admission import Admitted, admit
 from .model_jobs import CompressJob, ExportJob, ModelJobs, TeacherJob, run_owned
 from .settings import ServerSettings
+from .turns import Turns
 from .workers import Worker
 
 
@@ -56,6 +57,7 @@ class JobRunner(ModelJobs):
         self.compressions: dict[str, CompressJob] = {}  # by run id: its latest compression
         self.exports: dict[tuple[str, str, str], ExportJob] = {}  # by (run id, model name, format)
         self.side_jobs: dict[str, TeacherJob] = {}  # every job that is not a run, by job id
+        self.turns = Turns(self.idle)  # who takes a free worker next: warm-up jobs last
         self.closed = False
         if isinstance(store, RunStore):
             try:
@@ -117,16 +119,19 @@ class JobRunner(ModelJobs):
         self._start(run_id, "run", config)
         return run_id
 
-    def teacher(self, config: RunConfig, retry: bool = False) -> TeacherJob:
+    def teacher(self, config: RunConfig, retry: bool = False, low: bool = False) -> TeacherJob:
         """The job that makes ``config``'s teacher available in the cache: "ready" at once when it is cached, else
         queued on a worker process (or the job another page already started for the same teacher). A failed job
-        is returned as it is, so a page shows why, until ``retry``."""
+        is returned as it is, so a page shows why, until ``retry``. ``low``: a warm-up job (``kdlab.serve.turns``);
+        asked for again without it, the job takes its turn as any other."""
         key = str(teacher_path(config))
         # where the teacher trains does not change it (the cache key has no device): the fastest this server offers
         config = replace(config, device="auto" if "auto" in self.settings.devices else "cpu")
         with self.lock:
             job = self.teachers.get(key)
             if job is not None and job.status in ("queued", "running"):
+                if not low:
+                    self.turns.promote(job.id)
                 return job
             if job is not None and job.status == "failed" and not retry:
                 return job
@@ -135,17 +140,29 @@ class JobRunner(ModelJobs):
             job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
             self.side_jobs[job.id] = job
             self.waiting.append(job.id)
+            if low:
+                self.turns.add_low(job.id)
         self._start(job.id, "teacher", config)
         return job
+
+    def warm_teachers(self, configs) -> list[TeacherJob]:
+        """Queue the teachers of ``configs`` at low priority (``kdlab.teacher_warmup``: what the pages and lessons
+        need by default), so first visits find them cached while the runs students submit still go first."""
+        return [self.teacher(config, low=True) for config in configs]
 
     def _start(self, job_id: str, kind: str, config: RunConfig | dict) -> None:
         """Start the thread that waits for a worker for a job the caller has just put in ``waiting``."""
         threading.Thread(target=self._run, args=(job_id, kind, config), name=f"kdlab-{job_id}", daemon=True).start()
 
     def queue_position(self, job_id: str) -> int | None:
-        """1 for the next job to start; None once it runs (or if unknown)."""
+        """1 for the next job to start; None once it runs (or if unknown). A job of normal priority starts before
+        every warm-up job, wherever they are in the queue."""
         with self.lock:
-            return self.waiting.index(job_id) + 1 if job_id in self.waiting else None
+            if job_id not in self.waiting:
+                return None
+            index, low = self.waiting.index(job_id), self.turns.is_low(job_id)
+            ahead = sum(low or not self.turns.is_low(other) for other in self.waiting[:index])
+            return 1 + ahead + (low and sum(not self.turns.is_low(other) for other in self.waiting[index + 1:]))
 
     def progress(self, job_id: str) -> float | None:
         """The fraction done of a running job, updated at every logged step; None when it is not running here."""
@@ -208,7 +225,7 @@ class JobRunner(ModelJobs):
         return dropped
 
     def _run(self, job_id: str, kind: str, config: RunConfig) -> None:
-        worker = self.idle.get()  # blocks while every worker is busy: this is the queue
+        worker = self.turns.take(job_id)  # blocks while every worker is busy (or, for a warm-up job, wanted)
         try:
             worker = self._train(job_id, kind, config, worker)
         finally:

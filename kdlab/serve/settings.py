@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import tomllib
@@ -44,6 +44,26 @@ def _whole(name: str, value, where: str) -> int:
     return number
 
 
+WARM_TEACHERS = ("none", "pages", "lessons")  # kdlab.teacher_warmup: the default teachers queued at start-up
+KEY_CHARS = (8, 200)  # an instructor key's length: long enough not to be guessed in class, short enough to type
+
+
+def _warm(value, where: str) -> str:
+    if isinstance(value, str) and value.strip() in WARM_TEACHERS:
+        return value.strip()
+    raise ValueError(f"server setting warm_teachers{where} is one of {', '.join(WARM_TEACHERS)}, "
+                     f"got {repr(value)[:80]}")
+
+
+def _key(value, where: str) -> str:
+    """An instructor key: printable, no spaces, ``KEY_CHARS`` long; the message never repeats it."""
+    low, high = KEY_CHARS
+    if not (isinstance(value, str) and low <= len(value) <= high and value.isprintable() and value.split() == [value]):
+        raise ValueError(f"server setting instructor_key{where} must be {low} to {high} printable characters "
+                         "without spaces")
+    return value
+
+
 def _devices(value, where: str) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)) and value and all(isinstance(d, str) for d in value):
         devices = tuple(d.strip() for d in value)
@@ -74,6 +94,8 @@ class ServerSettings:
     max_classes: int = 100  # classes of an uploaded dataset (every per-class view grows with them)
     max_upload_total_mb: int = 500  # all kept uploads together, on disk; a new upload past it is refused
     loaded_runs_mb: int = 1024  # memory of the server's cache of re-opened runs (Compare, History)
+    warm_teachers: str = "lessons"  # queued at start-up, low priority: "none", "pages" (demo, Temperature), "lessons"
+    instructor_key: str = field(default="", repr=False)  # enables the Instructor page; empty: no such page
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -110,9 +132,9 @@ class ServerSettings:
         if unknown:
             raise ValueError(f"unknown server setting(s): {', '.join(map(str, unknown))}"
                              + "".join(sorted({where[n] for n in unknown})))
-        parsed = {name: _whole(name, value, where[name]) for name, value in values.items() if name != "devices"}
-        if "devices" in values:
-            parsed["devices"] = _devices(values["devices"], where["devices"])
+        words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key}  # the settings not numbers
+        parsed = {name: words[name](value, where[name]) if name in words else _whole(name, value, where[name])
+                  for name, value in values.items()}
         return cls(**parsed)
 
     @property
