@@ -188,3 +188,18 @@ def test_many_classes_are_drawn_as_the_ones_most_involved_in_mistakes():
     shown = most_confused([matrix, matrix], limit=3)
     assert shown.tolist() == [3, 7, 20]
     assert is_plane(torch.zeros(4, 2)) and not is_plane(torch.zeros(4, 3)) and not is_plane(torch.zeros(4, 1, 2))
+
+
+def test_boundary_panels_skip_point_data_that_is_not_a_plane():
+    from kdlab import RunConfig
+    from kdlab.data import Splits
+    from kdlab.runs.loading import LoadedRun
+    from kdlab.viz.metrics import boundary_panels
+
+    def run(features: int) -> LoadedRun:
+        x, y = torch.randn(8, features), torch.arange(8) % 2
+        splits = Splits(f"upload-{features}", x, y, x, y, ["a", "b"], "points")
+        return LoadedRun(f"r{features}", RunConfig(), {}, splits, {"student": nn.Linear(features, 2)})
+
+    panels = boundary_panels({"plane": run(2), "three": run(3), "one": run(1)}, resolution=4)
+    assert [list(panel["grids"]) for panel in panels.values()] == [["plane"]]  # no mat1/mat2 error, no IndexError
