@@ -92,6 +92,8 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude-classes", type=parse_classes, default=())
     parser.add_argument("--label-noise", type=float, default=d.label_noise,
                         help="share of the students' transfer-set labels flipped to a wrong class, e.g. 0.4")
+    parser.add_argument("--mixup", type=float, default=d.mixup,
+                        help="mix the students' inputs in pairs: α of Beta(α, α), e.g. 0.2 (0: off)")
     parser.add_argument("--data-file", default=None,
                         help="your own data: a CSV (numeric columns and a label column) or a zip of class folders")
     parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
@@ -121,7 +123,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
         batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
         train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
-        label_noise=args.label_noise,
+        label_noise=args.label_noise, mixup=args.mixup,
         data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
     )
     return admit(config, settings).config

@@ -16,6 +16,8 @@ from .models import model_meta
 DEVICES = ("auto", "cpu", "cuda", "mps")
 FUSIONS = ("mean", "weights", "confidence")  # how several teachers' soft targets combine (``TermInputs``)
 MAX_TEACHERS = 4
+MAX_MIXUP = 10  # mixup's α: 0.1-0.4 in the paper; beyond 10, λ is 0.5 nearly always
+MIXABLE = ("image", "points")  # modalities whose inputs are numbers to blend, not token ids
 
 
 @dataclass
@@ -56,6 +58,7 @@ class RunConfig:
     train_limit: int | None = None
     exclude_classes: tuple[int, ...] = ()
     label_noise: float = 0.0  # share of the student's transfer-set labels flipped to another class (by seed)
+    mixup: float = 0.0  # α of mixup's Beta(α, α) on the students' inputs (Zhang et al. 2018); 0: off
     data_root: str | None = None
     download: bool = False
     baseline: bool = True
@@ -115,6 +118,11 @@ class RunConfig:
         require(len(set(self.exclude_classes)) < n_classes, "exclude_classes leaves no class to train the student on")
         require(is_number(self.label_noise) and 0 <= self.label_noise < 1,
                  f"label_noise must be in [0, 1), got {self.label_noise}")
+        require(is_number(self.mixup) and 0 <= self.mixup <= MAX_MIXUP,
+                f"mixup must be in [0, {MAX_MIXUP}], got {self.mixup}")
+        require(not self.mixup or data_meta["modality"] in MIXABLE,
+                f"mixup blends inputs, and the inputs of {self.dataset} are {data_meta['modality']}, which cannot be "
+                "blended; set mixup to 0")
         return self
 
     def _validate_teachers(self, modality: str) -> None:

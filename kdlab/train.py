@@ -32,6 +32,7 @@ from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, pa
                        resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
 from .losses import DistillationLoss
+from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, teacher_outputs
 from .teachers import TEACHER_BATCH_SIZE, load_cached_teacher, store_teacher, teacher_lock, teacher_path
@@ -146,12 +147,12 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         return dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
 
     def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list,
-                sgd_groups: list[dict] = ()) -> tuple[PhaseResult, Tensor]:
+                sgd_groups: list[dict] = (), mixup: Mixup | None = None) -> tuple[PhaseResult, Tensor]:
         """Train one student; its result and its test logits."""
         started = time.perf_counter()
         fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, sgd_groups=sgd_groups,
             phase=phase, evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
-            lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events)
+            lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events, mix_inputs=mixup)
         logits = predict(model, x_test).logits
         result = phase_result(model, logits, y_test, splits.num_classes, time.perf_counter() - started,
                               len(transfer) * config.epochs)
@@ -162,7 +163,10 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     if config.baseline:
         baseline = build_model(config.student, spec, config.seed, config.student_kw).to(device)
         baseline.load_state_dict(initial_weights)
-        baseline_result, baseline_logits = trained(baseline, "baseline", cross_entropy, [])
+        mixing = Mixup(config.mixup, config.seed) if config.mixup else None  # the student's λ and π, too
+        baseline_result, baseline_logits = trained(baseline, "baseline",
+                                                   mixing.of(cross_entropy) if mixing else cross_entropy, [],
+                                                   mixup=mixing)
         models["baseline"] = baseline
 
     cache_started = time.perf_counter()
@@ -170,16 +174,25 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         probe_student, probe_teacher = student.eval()(x_transfer[:2]), teacher(x_transfer[:2])
     torch.manual_seed(config.seed + 1)  # the learned projections' initial weights
     loss = DistillationLoss(config, probe_student, probe_teacher).to(device)
-    outputs = teacher_outputs(teacher, x_transfer, loss.needs, loss.reduce, cache_budget_bytes)
+    outputs = teacher_outputs(teacher, x_transfer, loss.needs, loss.reduce, cache_budget_bytes,
+                              mixed=bool(config.mixup))
     more_logits = [predict(model, x_transfer).logits.float() for model, _, _ in more]  # [N, C] each: always fits
     events.call("on_note", outputs.describe())
     cache_seconds = time.perf_counter() - cache_started
 
+    mixup = Mixup(config.mixup, config.seed) if config.mixup else None
+
     def distill(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor,
                 progress: float) -> dict[str, torch.Tensor]:
+        if mixup is not None:  # the teachers score this step's mixed inputs
+            first, others = mixup.teachers_on_batch([teacher, *(m for m, _, _ in more)], loss.needs, loss.reduce)
+            return mixup.mixed_loss(lambda y: loss(output, first, y, progress, others), labels)
         return loss(output, outputs.batch(index), labels, progress, [logits[index] for logits in more_logits])
 
-    student_result, student_logits = trained(student, "student", distill, *loss.param_groups())
+    student_result, student_logits = trained(student, "student", distill, *loss.param_groups(), mixup=mixup)
+    if mixup is not None:  # what scoring every mixed batch cost, now that it is measured
+        outputs.seconds, outputs.steps = mixup.teacher_seconds, mixup.teacher_batches
+        events.call("on_note", outputs.describe())
     paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_test)
     all_test = [teacher_test, *more_test]
     teachers = [{"name": name, "acc": result.test_acc, "macro_f1": result.macro_f1, "params": result.params,
