@@ -79,7 +79,8 @@ def run_once(overrides: dict, seed: int, cli: bool) -> dict:
     CLI's CPU seconds include starting Python and importing torch)."""
     warm_teacher(overrides, seed)
     if cli:
-        command = [sys.executable, "-m", "kdlab", "distill", "--json", "--seed", str(seed), *flags(overrides)]
+        command = [sys.executable, "-m", "kdlab", "distill", "--json", "--no-record", "--seed", str(seed),
+                   *flags(overrides)]
         before, started = os.times(), time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
         wall, after = time.perf_counter() - started, os.times()
