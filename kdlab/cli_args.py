@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import DEVICES, FUSIONS, RunConfig
 from .config import parse_knobs as config_parse_knobs
+from .data import DATASETS, run_defaults
 from .data.uploads import import_data_file
 from .fit import TrainEvent
 from .losses import terms
@@ -16,6 +17,14 @@ from .serve.settings import ServerSettings
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 DEFAULTS = RunConfig()
+# settings a dataset may suggest (``register_dataset(run_defaults=...)``): a flag not given takes the dataset's value,
+# else RunConfig's, so `distill --dataset tinylang` trains a language model with a language model's settings
+DATASET_TUNED = ("temperature", "alpha", "epochs", "teacher_epochs", "batch_size", "lr", "teacher_lr",
+                 "train_fraction")
+
+
+def _default(name: str) -> str:
+    return f"default: the dataset's, else {getattr(DEFAULTS, name)}"
 
 
 class CliError(Exception):
@@ -70,24 +79,25 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--teacher-kw", type=parse_knobs, default={}, help="knobs, e.g. width=16,stages=2")
     parser.add_argument("--student-kw", type=parse_knobs, default={}, help="knobs, e.g. hidden=64,depth=1")
     parser.add_argument("--dataset-kw", type=parse_knobs, default={}, help="knobs, e.g. n=500,noise=0.3")
-    parser.add_argument("--temperature", "-T", type=float, default=d.temperature)
+    parser.add_argument("--temperature", "-T", type=float, default=None, help=_default("temperature"))
     for spec in terms():  # the convention's named weights: α, β, γ
         if spec.weight and not spec.complement:
-            parser.add_argument(f"--{spec.weight}", type=float, default=getattr(d, spec.weight),
-                                help=f"weight of {spec.label['en']}")
+            tuned = spec.weight in DATASET_TUNED
+            parser.add_argument(f"--{spec.weight}", type=float, default=None if tuned else getattr(d, spec.weight),
+                                help=f"weight of {spec.label['en']}" + (f" ({_default(spec.weight)})" if tuned else ""))
     own = ", ".join(spec.name for spec in terms() if spec.weight is None)
     parser.add_argument("--term", action="append", type=parse_knobs, default=[],
                         help=f"a further loss term and its weight, e.g. dkd=1 (terms: {own})")
     parser.add_argument("--term-kw", action="append", type=parse_term_knob, default=[],
                         help="a loss term's knobs, e.g. dkd:nckd=8 (see `kdlab list`)")
-    parser.add_argument("--epochs", type=int, default=d.epochs)
-    parser.add_argument("--teacher-epochs", type=int, default=d.teacher_epochs)
-    parser.add_argument("--batch-size", type=int, default=d.batch_size)
-    parser.add_argument("--lr", type=float, default=d.lr)
-    parser.add_argument("--teacher-lr", type=float, default=d.teacher_lr)
+    parser.add_argument("--epochs", type=int, default=None, help=_default("epochs"))
+    parser.add_argument("--teacher-epochs", type=int, default=None, help=_default("teacher_epochs"))
+    parser.add_argument("--batch-size", type=int, default=None, help=_default("batch_size"))
+    parser.add_argument("--lr", type=float, default=None, help=_default("lr"))
+    parser.add_argument("--teacher-lr", type=float, default=None, help=_default("teacher_lr"))
     parser.add_argument("--seed", type=int, default=d.seed)
     parser.add_argument("--device", default=d.device, help=f"one of {', '.join(DEVICES)}")
-    parser.add_argument("--train-fraction", type=float, default=d.train_fraction)
+    parser.add_argument("--train-fraction", type=float, default=None, help=_default("train_fraction"))
     parser.add_argument("--train-limit", type=int, default=None)
     parser.add_argument("--exclude-classes", type=parse_classes, default=())
     parser.add_argument("--label-noise", type=float, default=d.label_noise,
@@ -113,9 +123,13 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     for name, knobs in args.term_kw:
         terms_kw.setdefault(name, {}).update(knobs)
     teachers = args.teachers or (args.teacher,)
-    weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
     settings = ServerSettings.load()
     dataset = import_data_file(args.data_file, settings.upload_limits) if args.data_file else args.dataset
+    suggested = run_defaults(dataset) if dataset in DATASETS else {}  # an unknown name: validate says so
+    for name in DATASET_TUNED:
+        if getattr(args, name) is None:
+            setattr(args, name, suggested.get(name, getattr(DEFAULTS, name)))
+    weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
     config = RunConfig(
         dataset=dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
         teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,

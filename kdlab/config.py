@@ -90,6 +90,10 @@ class RunConfig:
                      f"it takes {', '.join(metas[role]['modalities'])}")
             require(isinstance(getattr(self, f"{role}_kw"), dict), f"{role}_kw must be a mapping of knob=value")
         require(isinstance(self.dataset_kw, dict), "dataset_kw must be a mapping of knob=value")
+        if data_meta["modality"] == "sequence":  # targets are next tokens, not classes a student may miss
+            require(not (self.exclude_classes or self.label_noise or self.extra_teachers),
+                    f"{self.dataset} is a corpus for language models: excluded classes, label noise and further "
+                    "teachers are for classification runs")
         self._validate_teachers(data_meta["modality"])
         check_dataset_knobs(self.dataset, self.dataset_kw)
         _positive_number("temperature", self.temperature)

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .config import RunConfig
-from .data import Splits
+from .data import IGNORE_INDEX, Splits
 from .models import ModelOutput, parameter_count, size_bytes
 
 # Inference chunk: large on a GPU; on a CPU, 128 images keep activations in cache (1024 ran 2.2x slower per image
@@ -59,6 +59,16 @@ def predict(model: nn.Module, x: torch.Tensor, keep: set[str] = frozenset(),
             for target, part in zip(full, reduce(model(x[start:start + chunk]).keep(keep)).tensors()):
                 target[start:start + len(part)] = part
     return first.from_tensors(full)
+
+
+def answers(logits: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The answers every measure below compares: a classifier's one per sample (``[N, C]``, ``[N]``) as they are; a
+    language model's one per real token, its ``[N, L, V]`` logits and ``[N, L]`` targets flattened to ``[M, V]`` and
+    ``[M]`` (padding left out). Accuracy is then next-token accuracy, agreement top-1 next-token agreement."""
+    if logits.ndim == 2:
+        return logits, labels
+    keep = labels != IGNORE_INDEX
+    return logits[keep], labels[keep]
 
 
 def top1(logits_or_classes: torch.Tensor) -> torch.Tensor:
@@ -143,6 +153,7 @@ class RunResult:
     paired: dict | None = None  # ``paired_counts`` of the distilled student against the baseline
     teachers: list[dict] | None = None  # per teacher: name, acc, macro_f1, params, cached, agreement with the student
     ensemble_acc: float | None = None  # accuracy of the teachers' mean answer (the first teacher's alone for one)
+    language: dict | None = None  # language models: ``kdlab.language.language_measures`` per model
     models: dict[str, nn.Module] = field(repr=False, default_factory=dict)
     splits: Splits | None = field(repr=False, default=None)
 
@@ -163,4 +174,19 @@ class RunResult:
                    teachers=self.teachers, ensemble_acc=self.ensemble_acc,
                    device=self.device,
                    class_names=self.splits.class_names, config=self.config.to_dict())
+        if self.language:
+            out.update(language_summary(self.language))
         return out
+
+
+def language_summary(language: dict) -> dict[str, Any]:
+    """A language-model run's headline numbers, flat (``teacher_perplexity``, ``kl_to_truth`` for the distilled
+    student, …), the per-model measures under ``language``, and the per-sequence comparison as ``paired``."""
+    flat: dict[str, Any] = {f"{name}_perplexity": language.get(name, {}).get("perplexity")
+                            for name in ("teacher", "student", "baseline")}
+    flat.update({key: value for key, value in language["student"].items()
+                 if key in ("kl_to_teacher", "distinct_2", "kl_to_truth", "grammatical")})
+    flat["language"] = {name: value for name, value in language.items() if name != "paired_sequences"}
+    if "paired_sequences" in language:
+        flat["paired"] = language["paired_sequences"]
+    return flat

@@ -13,10 +13,11 @@ from threading import Event as StopFlag  # or any object with is_set(), e.g. kdl
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from .data import IGNORE_INDEX
 from .evaluate import autocast
+from .losses.tokens import cross_entropy_loss
 from .models import ModelOutput
 
 STEP_EVENT_SECONDS = 0.5  # a step event at least this often, so a long epoch's curve still moves
@@ -73,18 +74,21 @@ class _Window:
         self.correct, self.seen, self.steps = None, 0, 0
 
     def add(self, parts: dict[str, torch.Tensor], logits: torch.Tensor, labels: torch.Tensor) -> None:
+        """``logits`` ``[B, C]`` or, per token, ``[B, L, V]``: a language model's accuracy is over its real tokens."""
         for name, value in parts.items():
             self.sums[name] = self.sums.get(name, 0) + value.detach()
-        hits = (logits.argmax(1) == labels).sum()
+        counted = labels != IGNORE_INDEX
+        hits = ((logits.detach().argmax(-1) == labels) & counted).sum()
         self.correct = hits if self.correct is None else self.correct + hits
-        self.seen += len(labels)
+        self.seen = self.seen + counted.sum()
         self.steps += 1
 
     def flush(self) -> dict[str, float]:
         names = list(self.sums)
-        values = torch.stack([self.sums[n].float() for n in names] + [self.correct.float()]).tolist()
-        metrics = {n: v / self.steps for n, v in zip(names, values[:-1])}
-        metrics["train_acc"] = values[-1] / self.seen
+        values = torch.stack([self.sums[n].float() for n in names] + [self.correct.float(),
+                                                                      torch.as_tensor(self.seen).float()]).tolist()
+        metrics = {n: v / self.steps for n, v in zip(names, values[:-2])}
+        metrics["train_acc"] = values[-2] / max(values[-1], 1)
         self.__init__()
         return metrics
 
@@ -162,5 +166,5 @@ def _checked(metrics: dict[str, float], phase: str, epoch: int) -> dict[str, flo
 
 def cross_entropy(output: ModelOutput, index: torch.Tensor, labels: torch.Tensor,
                   progress: float = 0.0) -> dict[str, torch.Tensor]:
-    ce = F.cross_entropy(output.logits.float(), labels)
+    ce = cross_entropy_loss(output.logits.float(), labels)
     return {"ce": ce, "total": ce}

@@ -26,11 +26,12 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .config import RunConfig
-from .data import Splits, load_dataset, transfer_indices
+from .data import IGNORE_INDEX, Splits, load_dataset, transfer_indices
 from .data.noise import flip_labels
-from .evaluate import (PhaseResult, RunResult, accuracy, agreement, autocast, paired_counts, phase_result, predict,
-                       resolve_device)
+from .evaluate import (PhaseResult, RunResult, accuracy, agreement, answers, autocast, paired_counts, phase_result,
+                       predict, resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
+from .language import language_measures
 from .losses import DistillationLoss
 from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
@@ -47,13 +48,17 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
     run's further teachers train as ``teacher:NAME``."""
     path = teacher_path(config)
     teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw).to(x_train.device)
+
+    def test_answers() -> tuple[torch.Tensor, torch.Tensor]:
+        return answers(predict(teacher, x_test).logits, y_test)
+
     with teacher_lock(path):
         started = time.perf_counter()
         facts = load_cached_teacher(path, teacher)
         cached = facts is not None
         if not cached:
             def evaluate() -> dict[str, float]:
-                return {"test_acc": accuracy(predict(teacher, x_test).logits, y_test).item()}
+                return {"test_acc": accuracy(*test_answers()).item()}
 
             fit(teacher, x_train, y_train, loss_fn=cross_entropy, extra_params=[], epochs=config.teacher_epochs,
                 batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase=phase,
@@ -61,7 +66,7 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
             facts = {"seconds": time.perf_counter() - started}
             store_teacher(path, teacher, facts)
     teacher.eval().requires_grad_(False)
-    result = phase_result(teacher, predict(teacher, x_test).logits, y_test, splits.num_classes, facts["seconds"])
+    result = phase_result(teacher, *test_answers(), splits.num_classes, facts["seconds"])
     events.call("on_phase_end", phase, result)
     return teacher, result, cached
 
@@ -118,6 +123,7 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     setup_started = time.perf_counter()
     device, splits = _load(config)
     spec = InputSpec.of(splits)
+    sequence = splits.modality == "sequence"
     x_train, y_train = splits.x_train.to(device), splits.y_train.to(device)
     x_test, y_test = splits.x_test.to(device), splits.y_test.to(device)
     transfer = transfer_indices(splits.y_train, config.train_fraction, config.train_limit,
@@ -131,20 +137,28 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     student_steps = math.ceil(len(transfer) / config.batch_size) * config.epochs
     events = Listeners(listeners, _teacher_steps(config, splits) + student_steps * (1 + config.baseline), stop)
 
+    def test_logits(model: nn.Module) -> Tensor:
+        """One answer per test sample, or per real test token of a language model (``answers``)."""
+        return answers(predict(model, x_test).logits, y_test)[0]
+
+    y_answers = y_test[y_test != IGNORE_INDEX]  # the labels of those answers (for a classifier: y_test)
     teacher, teacher_result, teacher_cached = obtain_teacher(config, splits, x_train, y_train, x_test, y_test, events)
-    teacher_test = predict(teacher, x_test).logits.float()
+    teacher_test = test_logits(teacher).float()
     more = [obtain_teacher(config.teacher_config(name), splits, x_train, y_train, x_test, y_test, events,
                            phase=f"teacher:{name}") for name in config.extra_teachers]
-    more_test = [predict(model, x_test).logits.float() for model, _, _ in more]
+    more_test = [test_logits(model).float() for model, _, _ in more]
 
     student = build_model(config.student, spec, config.seed, config.student_kw).to(device)
     initial_weights = copy.deepcopy(student.state_dict())
 
     def student_metrics(model: nn.Module) -> dict[str, float]:
-        logits = predict(model, x_test).logits.float()
+        logits = test_logits(model).float()
         kl = F.kl_div(F.log_softmax(logits, 1), F.log_softmax(teacher_test, 1), log_target=True, reduction="batchmean")
-        values = torch.stack([accuracy(logits, y_test), agreement(logits, teacher_test), kl])
-        return dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
+        values = torch.stack([accuracy(logits, y_answers), agreement(logits, teacher_test), kl])
+        metrics = dict(zip(("test_acc", "agreement", "kl_to_teacher"), values.tolist()))
+        if sequence:  # a language model's live curve: validation perplexity
+            metrics["perplexity"] = math.exp(F.cross_entropy(logits, y_answers).item())
+        return metrics
 
     def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list,
                 sgd_groups: list[dict] = (), mixup: Mixup | None = None) -> tuple[PhaseResult, Tensor]:
@@ -153,8 +167,8 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, sgd_groups=sgd_groups,
             phase=phase, evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
             lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events, mix_inputs=mixup)
-        logits = predict(model, x_test).logits
-        result = phase_result(model, logits, y_test, splits.num_classes, time.perf_counter() - started,
+        logits = test_logits(model)
+        result = phase_result(model, logits, y_answers, splits.num_classes, time.perf_counter() - started,
                               len(transfer) * config.epochs)
         events.call("on_phase_end", phase, result)
         return result, logits
@@ -193,13 +207,14 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     if mixup is not None:  # what scoring every mixed batch cost, now that it is measured
         outputs.seconds, outputs.steps = mixup.teacher_seconds, mixup.teacher_batches
         events.call("on_note", outputs.describe())
-    paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_test)
+    paired = None if baseline_logits is None else paired_counts(student_logits, baseline_logits, y_answers)
+    language = language_measures(models, splits, x_test, y_test, config.seed) if sequence else None
     all_test = [teacher_test, *more_test]
     teachers = [{"name": name, "acc": result.test_acc, "macro_f1": result.macro_f1, "params": result.params,
                  "cached": cached, "agreement": agreement(student_logits, logits).item()}
                 for name, (_, result, cached), logits in zip(config.teachers, [(teacher, teacher_result,
                                                                                   teacher_cached), *more], all_test)]
-    ensemble = accuracy(torch.stack([F.softmax(t, 1) for t in all_test]).mean(0), y_test).item()
+    ensemble = accuracy(torch.stack([F.softmax(t, 1) for t in all_test]).mean(0), y_answers).item()
     return RunResult(config, str(device), teacher_result, student_result, baseline_result, teacher_cached,
                      agreement(student_logits, teacher_test).item(), setup_seconds, cache_seconds, outputs.facts(),
-                     paired, teachers, ensemble, models, splits)
+                     paired, teachers, ensemble, language, models, splits)

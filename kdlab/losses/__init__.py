@@ -7,7 +7,7 @@ from .base import (KNOWLEDGE, LOSS_TERMS, WEIGHT_FIELDS, DistillationLoss, Knob,
 from .soft import soft_target_loss, softened
 
 from . import soft, attention, hint, dkd, dist, standardize, ctkd, relational, pkt, sp  # noqa: E402,F401,I001
-from . import adversarial  # noqa: E402,F401,I001
+from . import adversarial, divergences  # noqa: E402,F401,I001
 # (each registers its term, in this order)
 
 __all__ = ["KNOWLEDGE", "LOSS_TERMS", "WEIGHT_FIELDS", "DistillationLoss", "Knob", "LossTerm", "TermInputs",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .base import TermInputs, register_function
+from .base import TermInputs, any_pair, register_function
 from .precision import at_least_float32
+from .tokens import cross_entropy_loss, kl_rows, mean_over_rows
 
 
 def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -26,11 +27,14 @@ def softened(logits: torch.Tensor, temperature: float) -> torch.Tensor:
     return F.softmax(at_least_float32(logits) / temperature, dim=-1)
 
 
-def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, temperature) -> torch.Tensor:
+def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tensor, temperature,
+                    labels: torch.Tensor | None = None) -> torch.Tensor:
     """``T² · KL(p ‖ softmax(s/T))`` for a teacher distribution given as log-probabilities (one teacher's
-    ``log_softmax(t/T)``, or several teachers' fused answer); equal to ``soft_target_loss`` for one teacher."""
+    ``log_softmax(t/T)``, or several teachers' fused answer), averaged over the samples or, for a language model,
+    over the real tokens (``labels`` marks padding; None: every row counts); equal to ``soft_target_loss`` for one teacher."""
     log_q = F.log_softmax(at_least_float32(student_logits) / temperature, dim=-1)
-    return F.kl_div(log_q, teacher_log_probs, log_target=True, reduction="batchmean") * temperature**2
+    rows = kl_rows(teacher_log_probs, log_q)
+    return (rows.mean() if labels is None else mean_over_rows(rows, labels)) * temperature**2
 
 
 @register_function(
@@ -38,9 +42,9 @@ def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tenso
     label={"en": "cross-entropy", "zh": "交叉熵"},
     explain={"en": "the usual loss on the true labels: how surprised the student is by the right answer",
              "zh": "对真实标签的常规损失：学生对正确答案有多“意外”"},
-    paper="—", knowledge="labels", reads=("logits", "labels"), method="ce")
+    paper="—", knowledge="labels", reads=("logits", "labels"), method="ce", supports=any_pair)
 def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
-    return F.cross_entropy(at_least_float32(inputs.student.logits), inputs.labels)
+    return cross_entropy_loss(inputs.student.logits, inputs.labels)
 
 
 @register_function(
@@ -50,7 +54,7 @@ def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
     explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",
              "zh": "匹配教师经温度 T 软化后的完整答案；乘以 T² 使各温度下的梯度大小相当"},
     paper="Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network", knowledge="logits",
-    reads=("logits",), method="kd", reads_temperature=True)
+    reads=("logits",), method="kd", reads_temperature=True, supports=any_pair)
 def soft_targets_term(inputs: TermInputs) -> torch.Tensor:
     t = inputs.temperature
-    return soft_targets_to(inputs.student.logits, inputs.teacher_log_probs(t), t)
+    return soft_targets_to(inputs.student.logits, inputs.teacher_log_probs(t), t, inputs.labels)

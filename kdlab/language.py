@@ -1,0 +1,127 @@
+"""Language models measured: perplexity, agreement and KL per token, text sampled from a model, and on a generated
+corpus (``tinylang``) the distance to the true next-token distribution and the share of grammatical samples.
+
+Every per-token number averages the real tokens only (targets other than ``IGNORE_INDEX``). Perplexity is
+``exp(mean cross-entropy)``: the number of equally likely tokens the model hesitates between, on average. The
+student and its baseline are compared sequence by sequence on the same validation text (``paired_sequences``):
+which of the two gives each sequence the higher likelihood — a sign test, McNemar's exact test in
+``kdlab.stats`` — so one lucky sequence cannot decide.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .data import IGNORE_INDEX, Splits
+from .data.corpus import decode_ids
+from .data.grammar import EOS
+from .data.tinylang import true_next_distributions
+from .evaluate import predict
+
+SAMPLES = 100  # sentences each model writes for distinct-2 and the grammatical share
+
+
+def sample_next(logits: torch.Tensor, temperature: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """One token per row of ``logits [B, V]`` from ``softmax(logits / T)`` — the same softened softmax as the soft
+    targets' T; ``temperature`` 0 takes the most likely token (greedy)."""
+    if temperature == 0:
+        return logits.argmax(-1)
+    probs = F.softmax(logits.float() / temperature, dim=-1)
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+
+
+@torch.no_grad()
+def generate(model: nn.Module, prompt_ids, n: int, temperature: float = 1.0, seed: int = 0,
+             stop_id: int | None = None) -> torch.Tensor:
+    """``n`` tokens sampled after ``prompt_ids`` (``[P]`` or a batch ``[B, P]``), seeded: the prompt followed by
+    the new tokens, ``[B, P + n]``. The model sees at most its ``context`` last tokens. Once every row has produced
+    ``stop_id`` the rest is padding (id 0), not drawn."""
+    model.eval()
+    device = next(model.parameters()).device
+    ids = torch.as_tensor(prompt_ids, dtype=torch.long, device=device)
+    ids = ids[None] if ids.ndim == 1 else ids
+    generator = torch.Generator(device=device).manual_seed(seed)
+    done = torch.zeros(len(ids), dtype=torch.bool, device=device)
+    for _ in range(n):
+        window = ids[:, -getattr(model, "context", ids.shape[1]):]
+        token = sample_next(model(window).logits[:, -1], temperature, generator)
+        token = token.masked_fill(done, 0)
+        ids = torch.cat([ids, token[:, None]], 1)
+        if stop_id is not None:
+            done |= token == stop_id
+            if bool(done.all()):
+                break
+    return ids
+
+
+def token_rows(values: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """``values [N, L, ...]`` at the real tokens only: ``[M, ...]``."""
+    return values[labels != IGNORE_INDEX]
+
+
+def sequence_nll(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """``[N]``: each sequence's negative log-likelihood, summed over its real tokens."""
+    nll = F.cross_entropy(logits.float().transpose(1, 2), labels, ignore_index=IGNORE_INDEX, reduction="none")
+    return nll.sum(1)
+
+
+def perplexity(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    """``exp`` of the mean cross-entropy over every real token."""
+    return math.exp(sequence_nll(logits, labels).sum().item() / (labels != IGNORE_INDEX).sum().item())
+
+
+def mean_kl(log_p: torch.Tensor, logits_q: torch.Tensor) -> float:
+    """Mean over rows of ``KL(p ‖ q)``, ``p`` as log-probabilities ``[M, V]``, ``q`` as logits (0·log 0 = 0)."""
+    return F.kl_div(F.log_softmax(logits_q.float(), -1), log_p, log_target=True, reduction="batchmean").item()
+
+
+def distinct_n(sequences: list[list[int]], n: int = 2) -> float:
+    """Distinct-n (Li et al. 2016): distinct n-grams over all n-grams of every sample together; 1 is no repeat."""
+    grams = [tuple(seq[i:i + n]) for seq in sequences for i in range(len(seq) - n + 1)]
+    return len(set(grams)) / len(grams) if grams else 0.0
+
+
+def samples(model: nn.Module, splits: Splits, seed: int, temperature: float = 1.0,
+            count: int = SAMPLES) -> list[list[int]]:
+    """``count`` samples from the start of a sequence, each cut after its first end of sentence (ids, ``BOS``
+    left out)."""
+    bos = splits.vocab.index(EOS) if EOS in splits.vocab else 1
+    prompt = torch.full((count, 1), bos, dtype=torch.long)
+    out = generate(model, prompt, splits.input_shape[0], temperature, seed, stop_id=bos)[:, 1:].tolist()
+    return [row[:row.index(bos) + 1] if bos in row else [i for i in row if i] for row in out]
+
+
+def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torch.Tensor, y_test: torch.Tensor,
+                      seed: int) -> dict:
+    """Every model's perplexity, and each student's agreement and KL with the teacher, distinct-2 of its samples
+    and, on a grammar's corpus, its KL to the truth and grammatical share; the student against the baseline
+    sequence by sequence."""
+    logits = {name: predict(model, x_test).logits.float() for name, model in models.items()}
+    teacher_log_p = F.log_softmax(token_rows(logits["teacher"], y_test), -1)
+    truth = None
+    if splits.grammar is not None:
+        truth = token_rows(true_next_distributions(splits.grammar, x_test.cpu(), splits.vocab), y_test.cpu())
+        truth = truth.to(x_test.device).clamp_min(1e-30).log()
+    out: dict = {}
+    for name, model in models.items():
+        rows = token_rows(logits[name], y_test)
+        written = samples(model, splits, seed)
+        measures = {"perplexity": perplexity(logits[name], y_test), "distinct_2": distinct_n(written, 2)}
+        if name != "teacher":
+            measures["agreement"] = (rows.argmax(-1) == teacher_log_p.argmax(-1)).float().mean().item()
+            measures["kl_to_teacher"] = mean_kl(teacher_log_p, rows)
+        if truth is not None:
+            measures["kl_to_truth"] = mean_kl(truth, rows)
+            measures["grammatical"] = sum(splits.grammar.grammatical(decode_ids(s, splits.vocab))
+                                          for s in written) / len(written)
+        measures["samples"] = [decode_ids(s, splits.vocab) for s in written[:5]]
+        out[name] = measures
+    if "baseline" in models:
+        student, baseline = sequence_nll(logits["student"], y_test), sequence_nll(logits["baseline"], y_test)
+        counts = torch.stack([(student < baseline).sum(), (baseline < student).sum()]).tolist()
+        out["paired_sequences"] = {"only_student": counts[0], "only_baseline": counts[1], "images": len(y_test),
+                                   "unit": "sequence", "measure": "likelihood"}
+    return out
