@@ -7,6 +7,7 @@ from kdlab import RunConfig
 from kdlab.lessons import QUICK_DEMO, lesson
 from kdlab.runs.store import StoreUnavailable
 from kdlab.viz import numbers
+from ui import class_views
 from ui.common import latest_run, sidebar, store_problem, submit, tr
 from ui.lesson_views import DEMO_SEED_KEY, draw_demo_seed, quick_demo_note
 from ui.live import is_active, live_run, loss_formula
@@ -50,6 +51,9 @@ pages = [
     st.Page("app_pages/history.py", title=tr("nav.history"), icon=":material/history:", url_path="history"),
     st.Page("app_pages/sweep.py", title=tr("nav.sweep"), icon=":material/grid_on:", url_path="sweep"),
 ]
+if class_views.instructor_key():  # listed only on a server with an instructor key
+    pages.append(st.Page("app_pages/instructor.py", title=tr("nav.instructor"), icon=":material/co_present:",
+                         url_path="instructor"))
 navigation = st.navigation(pages)
 sidebar()
 if store_problem():  # one clear message; the pages that keep no run (home, Temperature) still work

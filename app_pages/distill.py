@@ -18,6 +18,7 @@ from kdlab.data import class_names_of
 from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
+from ui.class_views import class_cell
 from ui.common import latest_run, runner, submit, tr
 from ui.data_upload import data_upload_ui, offered_datasets
 from ui.live import is_active, live_run, loss_formula
@@ -205,7 +206,7 @@ try:  # a bad knob or value is explained in one line, before and on Run
                        k: parse_knobs(v) if k.endswith("_kw") else v for k, v in training.items()})
     config = form_config(base, method, weights, {method.name: method_knobs, **addon_knobs})
     st.session_state["distill_config"] = config
-    admitted = admit(config, runner().settings)
+    admitted = admit(class_cell(config, card), runner().settings)  # in a class sweep, the run is this browser's cell
 except ValueError as err:
     problem = str(err)
 with card:
