@@ -3,9 +3,9 @@ class's results as CSV, and a class sweep whose map the class fills in. Listed o
 key, and shown only to a browser that typed it."""
 import streamlit as st
 
-from kdlab.runs.classroom import ClassSweeps
-from ui.class_views import class_map_ui, class_ui, csv_ui, instructor_key, sign_in_ui, signed_in, sweep_form_ui
-from ui.common import runner, tr, workspace
+from ui.class_views import (class_map_ui, class_sweeps, class_ui, csv_ui, instructor_key, sign_in_ui, signed_in,
+                            sweep_form_ui)
+from ui.common import tr, workspace
 
 st.title(tr("instructor.title"))
 if not instructor_key():
@@ -18,7 +18,7 @@ st.subheader(tr("instructor.runs_title"))
 class_ui()
 csv_ui()
 st.subheader(tr("instructor.sweep_title"))
-sweeps = ClassSweeps(runner().store)
+sweeps = class_sweeps()
 current = sweeps.current(workspace())
 sweep_form_ui(sweeps, current)
 if current is not None:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from kdlab.config import RunConfig
 from kdlab.losses import terms
-from kdlab.runs.classroom import ClassSweep, ClassSweeps, class_rows, csv_rows
+from kdlab.runs.classroom import CSV_COLUMNS, ClassSweep, ClassSweeps, class_rows, csv_rows
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.sweeps.spec import parse_axis
 from kdlab.viz import numbers
@@ -27,6 +27,13 @@ from ui.sweep_views import GRID_DEFAULTS, axes, describe, figure_labels, setting
 
 PASS_KEY = "kdlab_instructor"  # session_state and cookie: HMAC(instructor key, browser key), never the key
 SHOWN_RUNS = 500  # the newest runs the table shows (the CSV has them all)
+
+
+@st.cache_resource
+def class_sweeps() -> ClassSweeps:
+    """The run store's class sweeps, one per server process: its tables are created once, not on every rerun of
+    every Distill page."""
+    return ClassSweeps(runner().store)
 
 
 def instructor_key() -> str:
@@ -84,7 +91,8 @@ def table(rows: list[dict]) -> pd.DataFrame:
             tr("history.col.dataset"): row["dataset"], tr("history.col.teacher"): row["teacher"],
             tr("history.col.student"): row["student"], tr("history.col.method"): method,
             tr("history.col.temperature"): numbers.weight(row["temperature"]),
-            tr("history.col.alpha"): numbers.weight(row["alpha"]), tr("instructor.col.seed"): numbers.count(row["seed"]),
+            tr("history.col.alpha"): numbers.weight(row["alpha"]),
+            tr("instructor.col.seed"): numbers.count(row["seed"]),
             tr("history.col.student_acc"): numbers.percent_number(row["student_acc"]),
             tr("history.col.gain"): numbers.MISSING if row["gain_points"] is None
             else numbers.signed_points(row["gain_points"] / 100),
@@ -109,7 +117,8 @@ def class_ui() -> None:
         return
     pick, button = st.columns([4, 1], vertical_alignment="bottom")
     labels = {row["run_id"]: f"{row['alias'] or tr('instructor.no_alias')} · {row['run_id']}" for row in active}
-    chosen = pick.selectbox(tr("instructor.stop_pick"), list(labels), format_func=labels.get, key="instructor_stop_pick")
+    chosen = pick.selectbox(tr("instructor.stop_pick"), list(labels), format_func=labels.get,
+                            key="instructor_stop_pick")
     if button.button(tr("instructor.stop"), key="instructor_stop"):
         runner().stop(chosen, None, instructor=True)
         st.success(tr("instructor.stopped", run_id=chosen))
@@ -117,8 +126,8 @@ def class_ui() -> None:
 
 def csv_ui() -> None:
     rows = csv_rows(class_rows(runner().store, workspace()))
-    st.download_button(tr("instructor.csv"), pd.DataFrame(rows).to_csv(index=False), file_name=f"class-{workspace()}.csv",
-                       mime="text/csv", key="instructor_csv", on_click="ignore")
+    st.download_button(tr("instructor.csv"), pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False),
+                       file_name=f"class-{workspace()}.csv", mime="text/csv", key="instructor_csv", on_click="ignore")
 
 
 def base_text(config: RunConfig) -> str:
@@ -155,7 +164,7 @@ def sweep_form_ui(sweeps: ClassSweeps, current: ClassSweep | None) -> None:
 @st.fragment(run_every=3.0)
 def class_map_ui(sweep_id: str) -> None:
     """The class map, anonymous (cells, gains and intervals; no alias), redrawn every 3 s on its own."""
-    sweeps = ClassSweeps(runner().store)
+    sweeps = class_sweeps()
     sweep = sweeps.get(sweep_id)
     report = sweeps.report(sweep)
     st.caption(tr(f"class.progress_{'one' if report['grid'] == 1 else 'many'}", count=numbers.count(report["grid"]),
@@ -173,7 +182,7 @@ def class_cell(config: RunConfig, where) -> RunConfig:
     is. The cell is handed out when Run is clicked (this rerun), so a student who never runs holds none."""
     if store_problem():
         return config
-    sweeps = ClassSweeps(runner().store)
+    sweeps = class_sweeps()
     sweep = sweeps.current(workspace())
     if sweep is None or not sweep.active:
         return config

@@ -7,7 +7,8 @@ or delete a student's runs. The class sweep lives in the run store (two tables),
 ``KDLAB_HOME`` assigns from the same grid: the n-th cell handed out is cell ``n mod cells`` with seed
 ``n div cells``, handed out when Run is clicked and numbered in one SQL statement, so two students clicking at once
 never get the same one. A cell's run is the browser's first run from the Distill page after its cell was handed out
-that has the cell's values and seed; the map is a sweep report (``kdlab.sweeps.results``) of those runs, with each cell's seed interval.
+that has the cell's values and seed; the map is a sweep report (``kdlab.sweeps.results``) of those runs, with each
+cell's seed interval.
 """
 from __future__ import annotations
 
@@ -125,7 +126,8 @@ class ClassSweeps:
         sweep_id = f"class-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         with self.store._connect() as db:
             db.execute("UPDATE class_sweeps SET active = 0 WHERE workspace = ?", (check_workspace(workspace),))
-            db.execute("INSERT INTO class_sweeps (id, workspace, created, base, axes, active) VALUES (?, ?, ?, ?, ?, 1)",
+            db.execute("INSERT INTO class_sweeps (id, workspace, created, base, axes, active) "
+                       "VALUES (?, ?, ?, ?, ?, 1)",
                        (sweep_id, workspace, time.time(), json.dumps(spec.base), json.dumps(spec.axes)))
         return self.get(sweep_id)
 
@@ -175,7 +177,8 @@ class ClassSweeps:
         it, so two browsers clicking Run at once get two cells."""
         with self.store._connect() as db:
             rowid = db.execute("INSERT INTO class_cells (sweep_id, n, owner, created) SELECT ?, COUNT(*), ?, ? "
-                               "FROM class_cells WHERE sweep_id = ?", (sweep.id, owner, time.time(), sweep.id)).lastrowid
+                               "FROM class_cells WHERE sweep_id = ?",
+                               (sweep.id, owner, time.time(), sweep.id)).lastrowid
             return db.execute("SELECT n FROM class_cells WHERE rowid = ?", (rowid,)).fetchone()["n"]
 
     def report(self, sweep: ClassSweep) -> dict[str, Any]:
