@@ -8,6 +8,7 @@ from kdlab.losses import term, terms
 from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, SOURCES, STATUSES
+from kdlab.runs.teacher_runs import teacher_chain
 from kdlab.serve.admission import admit
 from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
@@ -145,6 +146,8 @@ def delete(run_id: str) -> None:
 
 def actions_ui(record) -> None:
     st.subheader(tr("history.actions", run_id=record.id))
+    if chain := teacher_chain(record, store.get):  # its teacher is an earlier run's student
+        st.caption(tr("history.teacher_chain", chain=" → ".join(reversed(chain))))
     finished = record.status == "finished"
     if record.status not in ("finished", *ACTIVE):
         st.warning(tr("history.failed", status=tr(f"history.status.{record.status}"), message=record.error or ""))

@@ -12,6 +12,7 @@ from .data import DATASETS, run_defaults
 from .data.uploads import import_data_file
 from .fit import TrainEvent
 from .losses import terms
+from .runs.teacher_runs import RUN_PREFIX
 from .serve.admission import admit
 from .serve.settings import ServerSettings
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
@@ -69,7 +70,9 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     """The flags of one run's config, shared by every command that runs distillations (``config_from_args``)."""
     d = DEFAULTS
     parser.add_argument("--dataset", default=d.dataset)
-    parser.add_argument("--teacher", default=d.teacher, help="a model or preset name (see `kdlab list`)")
+    parser.add_argument("--teacher", default=d.teacher,
+                        help="a model or preset name (see `kdlab list`), or run:RUN_ID for a finished run's "
+                             "distilled student (born-again networks, teacher-assistant chains)")
     parser.add_argument("--teachers", type=parse_names, default=None,
                         help="several teachers, e.g. cnn-large,mlp-large: their soft targets are fused; feature terms "
                              "follow the first (overrides --teacher)")
@@ -123,6 +126,9 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     for name, knobs in args.term_kw:
         terms_kw.setdefault(name, {}).update(knobs)
     teachers = args.teachers or (args.teacher,)
+    teacher_run = teachers[0].removeprefix(RUN_PREFIX) if teachers[0].startswith(RUN_PREFIX) else None
+    if teacher_run is not None:  # its architecture comes from the run, at admission
+        teachers = (DEFAULTS.teacher, *teachers[1:])
     settings = ServerSettings.load()
     dataset = import_data_file(args.data_file, settings.upload_limits) if args.data_file else args.dataset
     suggested = run_defaults(dataset) if dataset in DATASETS else {}  # an unknown name: validate says so
@@ -131,7 +137,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             setattr(args, name, suggested.get(name, getattr(DEFAULTS, name)))
     weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
     config = RunConfig(
-        dataset=dataset, teacher=teachers[0], extra_teachers=teachers[1:], fusion=args.fusion,
+        dataset=dataset, teacher=teachers[0], teacher_run=teacher_run, extra_teachers=teachers[1:],
+        fusion=args.fusion,
         teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
         student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, **weights,
         terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,

@@ -38,6 +38,8 @@ class RunConfig:
     extra_teachers: tuple[str, ...] = ()  # more teachers (default knobs) whose soft targets are fused with its
     fusion: str = "mean"  # "mean" of the softened answers, fixed "weights", or per-sample "confidence" (CA-MKD)
     teacher_weights: tuple[float, ...] = ()  # one per teacher, for fusion="weights"
+    teacher_run: str | None = None  # the first teacher is this finished run's distilled student (its
+    # architecture and knobs are then ``teacher``, ``teacher_kw``: kdlab.runs.teacher_runs, at admission)
     teacher_kw: dict[str, Any] = field(default_factory=dict)
     student_kw: dict[str, Any] = field(default_factory=dict)
     dataset_kw: dict[str, Any] = field(default_factory=dict)
@@ -73,7 +75,8 @@ class RunConfig:
         have theirs at the defaults."""
         if name == self.teacher:
             return self
-        return replace(self, teacher=name, teacher_kw={}, extra_teachers=(), fusion="mean", teacher_weights=())
+        return replace(self, teacher=name, teacher_kw={}, extra_teachers=(), fusion="mean", teacher_weights=(),
+                       teacher_run=None)
 
     def validate(self) -> "RunConfig":
         """Raise ``ValueError`` with a message a student understands for the first bad value; return self."""
@@ -139,6 +142,8 @@ class RunConfig:
             meta = model_meta(name)
             require(modality in meta["modalities"], f"teacher {name!r} does not take {modality} input "
                     f"({self.dataset}); it takes {', '.join(meta['modalities'])}")
+        require(self.teacher_run is None or isinstance(self.teacher_run, str),
+                f"teacher_run must be a run id, got {str(self.teacher_run)[:70]!r}")
         require(self.fusion in FUSIONS, f"fusion must be one of {', '.join(FUSIONS)}, got {self.fusion!r}")
         if self.fusion == "weights":
             require(len(self.teacher_weights) == len(self.teachers),

@@ -37,9 +37,10 @@ class TeacherNotCached(LookupError):
 
 def teacher_identity(config: RunConfig) -> dict:
     arch, knobs = resolve(config.teacher, config.teacher_kw)
-    return {"version": CACHE_VERSION, "dataset": config.dataset, "dataset_kw": config.dataset_kw,
-            "arch": arch, "knobs": knobs, "epochs": config.teacher_epochs, "lr": config.teacher_lr,
-            "batch_size": TEACHER_BATCH_SIZE, "seed": config.seed}
+    identity = {"version": CACHE_VERSION, "dataset": config.dataset, "dataset_kw": config.dataset_kw,
+                "arch": arch, "knobs": knobs, "epochs": config.teacher_epochs, "lr": config.teacher_lr,
+                "batch_size": TEACHER_BATCH_SIZE, "seed": config.seed}
+    return identity if config.teacher_run is None else {**identity, "run": config.teacher_run}  # its weights
 
 
 def teacher_path(config: RunConfig) -> Path:

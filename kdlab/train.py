@@ -36,6 +36,7 @@ from .losses import DistillationLoss
 from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, teacher_outputs
+from .runs.teacher_runs import load_run_teacher
 from .teachers import TEACHER_BATCH_SIZE, load_cached_teacher, store_teacher, teacher_lock, teacher_path
 
 PHASES = ("teacher", "baseline", "student")
@@ -56,7 +57,10 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
         started = time.perf_counter()
         facts = load_cached_teacher(path, teacher)
         cached = facts is not None
-        if not cached:
+        if not cached and config.teacher_run:  # a finished run's student: loaded from the store, not trained
+            facts = load_run_teacher(config, teacher)
+            store_teacher(path, teacher, facts)
+        elif not cached:
             def evaluate() -> dict[str, float]:
                 return {"test_acc": accuracy(*test_answers()).item()}
 
@@ -79,7 +83,8 @@ def _load(config: RunConfig) -> tuple[torch.device, Splits]:
 
 def _teacher_steps(config: RunConfig, splits: Splits) -> int:
     """Steps the teacher phases will take: none for a teacher in the cache."""
-    uncached = [name for name in config.teachers if not teacher_path(config.teacher_config(name)).exists()]
+    uncached = [name for name in config.teachers if not teacher_path(config.teacher_config(name)).exists()
+                and not config.teacher_config(name).teacher_run]  # a run's student is loaded, not trained
     return math.ceil(len(splits.x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs * len(uncached)
 
 

@@ -20,6 +20,8 @@ from ..config_io import LINK_EXCLUDED
 from ..data import DATASETS, load_dataset
 from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, parameter_count
+from ..runs.store import RunStore
+from ..runs.teacher_runs import teacher_from_run
 from .settings import ServerSettings
 
 SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
@@ -37,6 +39,8 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     """The config as this server will run it (its transfer set cut to ``max_train_samples``), or a ``ValueError``
     in one sentence naming the first value it refuses. ``from_user_file``: an upload or an import, which may not
     point the server at a folder or make it download (``data_root``, ``download``), as a link may not either."""
+    if config.teacher_run is not None:  # a finished run's student teaches: checked, and sized as its model
+        config = teacher_from_run(config, RunStore())
     config.validate()
     if from_user_file:
         for name in LINK_EXCLUDED:

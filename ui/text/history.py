@@ -78,6 +78,9 @@ TEXT: dict[str, dict[str, str]] = {
     "history.reopened": {"en": "Run {run_id} is the one the analysis pages show now:",
                          "zh": "分析页面现在显示的是实验 {run_id}："},
     "history.rerun": {"en": "Re-run", "zh": "重新运行"},
+    "history.teacher_chain": {"en": "Its chain of teachers, each the distilled student of the run before: {chain} → "
+                                      "this run.",
+                                "zh": "它的教师链（每个教师都是前一个实验的蒸馏学生）：{chain} → 本实验。"},
     "history.rerun_help": {"en": "Train the same config again, as a new run in this workspace.",
                            "zh": "用相同配置再训练一次，作为本工作区中的一个新实验。"},
     "history.rerun_started": {"en": "Started run {run_id} with the same config; follow it live on the home page.",
