@@ -33,8 +33,8 @@ KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves f
 WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's named weights, as written in text;
 # every other term's weight is config.terms[name]
 WEIGHT_CHOICES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0, 30000.0)
-
 YES_NO = {"yes": {"en": "yes", "zh": "是"}, "no": {"en": "no", "zh": "否"}}  # the words of a yes/no knob's choices
+
 
 @dataclass(frozen=True)
 class Knob:
@@ -49,7 +49,6 @@ class Knob:
     step: float | None = None
     choices: tuple[str, ...] = ()
     integer: bool = False
-
     label: dict[str, str] = field(default_factory=dict)
     choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -60,6 +59,7 @@ class Knob:
     def choice_text(self, choice: str, lang: str) -> str:
         words = self.choice_labels[choice]
         return words.get(lang) or words["en"]
+
     def check(self, term: str, key: str, value: Any) -> None:
         where = f"knob {key} of loss term {term!r}"
         if self.choices:
@@ -117,9 +117,9 @@ class LossTerm:
     default_weight: float = 1.0
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
     supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
-    knobs: dict[str, Knob] = field(default_factory=dict)
     off_reason: dict[str, str] = field(default_factory=dict)  # why not, short and in both languages (for pages)
     reads_temperature: bool = False  # whether it softens at the run's T (the others use their own or learn one)
+    knobs: dict[str, Knob] = field(default_factory=dict)
     curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named
 
     def weight_in(self, config) -> float:
@@ -161,12 +161,12 @@ def register_term(name: str, **meta: Any) -> Callable:
     def decorate(build: Callable) -> Callable:
         if meta.get("knowledge") not in KNOWLEDGE:
             raise ValueError(f"loss term {name!r}: knowledge must be one of {', '.join(KNOWLEDGE)}")
-        LOSS_TERMS.register(name, spec=LossTerm(name, build, **meta))(build)
         for key, knob in meta.get("knobs", {}).items():  # a page words every knob and choice, in both languages
             words = [knob.label, knob.help, *(knob.choice_labels.get(c, {}) for c in knob.choices)]
             if not all(w.get("en") and w.get("zh") for w in words):
                 raise ValueError(f"loss term {name!r}: knob {key!r} needs a label, help and a label for each choice "
                                  "in English and Chinese")
+        LOSS_TERMS.register(name, spec=LossTerm(name, build, **meta))(build)
         return build
 
     return decorate
