@@ -69,7 +69,7 @@ def test_dkd_keeps_the_non_target_part_of_a_confident_teacher_in_float32():
 
 
 PAIRS = [("digits", "cnn-small", "cnn-small"), ("reviews", "transformer-tiny", "transformer-tiny"),
-         ("digits", "mlp-small", "mlp-small")]
+         ("digits", "mlp-small", "mlp-small"), ("tinylang", "gpt-tiny", "gpt-tiny")]  # a language-model pair
 
 
 def _outputs(dataset: str, teacher: str, student: str):
