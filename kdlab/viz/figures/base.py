@@ -1,0 +1,81 @@
+"""What every figure shares: the default labels (translated by the app), the look, colours and limits."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from ..user_text import TITLE_CHARS, figure_text
+
+DEFAULT_LABELS = {
+    "class": "class", "probability": "probability", "temperature": "temperature T", "step": "training step",
+    "epoch": "epoch", "loss": "loss (nats)", "test_accuracy": "test accuracy (%)", "accuracy_pct": "accuracy (%)",
+    "agreement": "agreement with the teacher (%)", "confidence": "mean confidence", "accuracy": "accuracy",
+    "perfect_calibration": "perfectly calibrated", "ece": "ECE", "predicted": "predicted class",
+    "true": "true class", "count": "samples", "feature_1": "x₁", "feature_2": "x₂", "key": "key (attended to)",
+    "query": "query (attending)", "attention_weight": "attention weight", "token": "token",
+    "pixel_x": "x (pixels)", "pixel_y": "y (pixels)", "alpha": "α (weight of the soft loss)",
+    "teacher": "teacher", "baseline": "baseline", "student": "distilled student",
+    "total": "total", "term_curves_title": "What the loss terms learn", "value": "value",
+    "probability_title": "Class probabilities", "sweep_title": "Probabilities as the temperature changes",
+    "loss_title": "Training loss", "accuracy_title": "Test accuracy", "agreement_title": "Agreement with the teacher",
+    "per_class_title": "Accuracy per class", "reliability_title": "Reliability diagram",
+    "decision_title": "Decision boundaries", "attention_title": "Attention map", "overlay_title": "Where it looks",
+    "token_title": "Attention over the tokens", "tuning_title": "Test accuracy over T × α",
+    "information": "information left (nats)", "information_title": "What the soft targets still say as T grows",
+    "input_title": "input", "map_title": "map", "projection_title": "Predictions in the data's principal plane",
+    "component_1": "principal component 1 ({share} % of the variance)",
+    "component_2": "principal component 2 ({share} % of the variance)",
+}
+PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
+PALETTE = qualitative.Plotly + qualitative.D3[::2]
+HEIGHT = 450
+MAX_LINE_POINTS = 300  # per loss trace: more adds nothing visible at chart width, and costs every live redraw
+MAX_MARKERS = 40  # per epoch curve
+MAX_CELL_TEXT = 30  # classes up to which a confusion matrix writes its count in each cell
+MAX_LEGEND_CLASSES = 30  # classes up to which points get one legend entry (and trace) per class
+
+
+def _text(labels: dict | None) -> dict:
+    return {**DEFAULT_LABELS, **(labels or {})}
+
+
+def _title(text) -> str:
+    return figure_text(text, TITLE_CHARS)
+
+
+def _name(text: dict, key) -> str:
+    """A series' shown name: its translation when ``key`` is one of ours (a role, a phase), else ``key`` as data."""
+    return figure_text(text.get(key, key))
+
+
+def _style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = HEIGHT) -> go.Figure:
+    """The shared look: white template, readable fonts, title top left, legend under the plot, and a fixed
+    ``uirevision`` so zoom survives the live redraws of a run in progress. Titles are escaped here, once."""
+    fig.update_layout(template="plotly_white", height=height, font=dict(size=14),
+                      title=dict(text=_title(title), x=0.02),
+                      margin=dict(l=70, r=30, t=60, b=60), uirevision="kdlab",
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    if x_title is not None:
+        fig.update_xaxes(title_text=_title(x_title))
+    if y_title is not None:
+        fig.layout.yaxis.title.text = _title(y_title)  # the first panel only: side-by-side panels share it
+    return fig
+
+
+def _color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _grey(image) -> np.ndarray:
+    """``[H, W]`` or ``[C, H, W]`` -> ``[H, W]`` scaled to 0..1 (datasets store standardised pixels)."""
+    image = np.asarray(image, dtype=float)
+    image = image.mean(0) if image.ndim == 3 else image
+    span = image.max() - image.min()
+    return (image - image.min()) / span if span > 0 else np.zeros_like(image)
+
+
+def _image_axes(fig: go.Figure, text: dict, show: bool = True) -> None:
+    fig.update_xaxes(title_text=text["pixel_x"], visible=show, showgrid=False, constrain="domain")
+    fig.update_yaxes(title_text=text["pixel_y"], visible=show, showgrid=False, autorange="reversed",
+                     scaleanchor="x", constrain="domain")
