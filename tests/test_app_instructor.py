@@ -44,10 +44,18 @@ def page_text(at) -> str:
     return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "error", "success") for e in at.get(kind))
 
 
+def test_without_a_key_the_page_is_not_listed():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/instructor.py")
+
+
 def test_a_wrong_key_is_refused_the_right_one_shows_every_run_and_stops_any(instructor_server):
     student, other = "b" * 32, "c" * 32
     [done] = finished_runs([tiny_config()], owner=student)
-    long_run = app_jobs().submit(tiny_config(epochs=2000), "default", other)
+    long_run = app_jobs().submit(tiny_config(epochs=200, batch_size=16), "default", other)  # minutes: stopped
     at = open_app_page("app_pages/instructor.py")
     assert not at.dataframe and at.text_input(key="instructor_typed").proto.type == 1  # a password field
     at = sign_in(at, "not-the-key-at-all")

@@ -87,11 +87,14 @@ def test_a_run_submitted_after_start_up_starts_before_the_queued_warm_up_teacher
         run_id = jobs.submit(tiny_config(seed=21), "default", owner="a" * 32)
         assert jobs.queue_position(run_id) == 1  # the warm-up jobs queued before it do not count
         assert jobs.queue_position(teachers[1].id) == 2 and jobs.queue_position(teachers[2].id) == 3
+        assert jobs.teacher(warm[2]) is teachers[2]  # a page now waits for this one: it goes before the other
         wait_until(lambda: jobs.store.get(run_id).status not in ACTIVE
                    and all(job.status == "ready" for job in teachers), 300, "the run and the warm-up ending")
         record = jobs.store.get(run_id)
         assert record.status == "finished", record.error
-        # one worker: the teachers still queued when the run came were trained after it finished
+        # one worker: the teachers still queued when the run came were trained after it finished, the one a page
+        # asked for first
         assert all(teacher_path(config).stat().st_mtime > record.updated for config in warm[1:])
+        assert teacher_path(warm[2]).stat().st_mtime < teacher_path(warm[1]).stat().st_mtime
     finally:
         jobs.close()

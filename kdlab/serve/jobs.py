@@ -84,7 +84,7 @@ class JobRunner(ModelJobs):
         try:
             worker = self._usable(worker)
         finally:  # the slot goes back even if no process could start
-            self.idle.put(worker)
+            self.turns.give_back(worker)
 
     def _usable(self, worker: Worker | None) -> Worker:
         """``worker`` if its process is alive, else a new one (a dead one is cleaned up)."""
@@ -231,7 +231,7 @@ class JobRunner(ModelJobs):
         try:
             worker = self._train(job_id, kind, config, worker)
         finally:
-            self.idle.put(worker)
+            self.turns.give_back(worker)
 
     def _train(self, job_id: str, kind: str, config: RunConfig, worker: Worker | None) -> Worker | None:
         """Do one job on ``worker`` (started first if needed); returns what goes back to the pool."""

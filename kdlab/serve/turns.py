@@ -2,8 +2,8 @@
 
 At start-up the server queues the teachers its pages and lessons need (``kdlab.teacher_warmup``) so that the first
 visits find them cached; a class arriving meanwhile must not queue behind them. A warm-up job therefore takes a
-worker only while no job of normal priority waits for one, and hands back one it took if such a job came in
-meanwhile; a page asking for a teacher that is queued for warm-up raises it to normal priority.
+worker only while one is free and no job of normal priority waits for one; a page asking for a teacher that is
+queued for warm-up raises it to normal priority.
 """
 from __future__ import annotations
 
@@ -35,21 +35,32 @@ class Turns:
                 self.low.discard(job_id)
                 self.changed.notify_all()
 
+    def give_back(self, worker) -> None:
+        """A worker (or an empty slot) is free again: it goes to the next job."""
+        with self.changed:
+            self.idle.put(worker)
+            self.changed.notify_all()
+
     def take(self, job_id: str):
         """Block until ``job_id`` may have a free worker and return it (None: a slot with no process yet); it
-        leaves the warm-up set then."""
-        while True:
-            with self.changed:
-                self.changed.wait_for(lambda: job_id not in self.low or not self.wanting)
-                low = job_id in self.low
-                self.wanting += not low
-            worker = self.idle.get()  # blocks while every worker is busy: this is the queue
-            with self.changed:
-                if not low:
-                    self.wanting -= 1
-                    self.changed.notify_all()
-                    return worker
+        leaves the warm-up set then. A job of normal priority waits in the queue itself; a warm-up job never does:
+        it takes a worker only when one is free and no other job wants it, and it takes its turn as any other job
+        from the moment it is promoted."""
+        with self.changed:
+            while job_id in self.low:
                 if not self.wanting:
-                    self.low.discard(job_id)
-                    return worker
-            self.idle.put(worker)  # a job of normal priority is waiting: it goes first
+                    try:
+                        worker = self.idle.get_nowait()
+                    except queue.Empty:
+                        pass
+                    else:
+                        self.low.discard(job_id)
+                        return worker
+                self.changed.wait()
+            self.wanting += 1
+        try:
+            return self.idle.get()  # blocks while every worker is busy: this is the queue
+        finally:
+            with self.changed:
+                self.wanting -= 1
+                self.changed.notify_all()
