@@ -221,3 +221,45 @@ def test_distill_a_language_model_from_the_command_line(tmp_path):
         assert isinstance(summary[key], float) and math.isfinite(summary[key]), key
     assert summary["config"]["temperature"] == 1.0  # tinylang's own settings for the flags not given
     assert summary["paired"]["unit"] == "sequence" and summary["paired"]["images"] == 6
+
+
+CHINESE_TEXT = "小猫喜欢小鸟。老师看见苹果了。\n" * 40
+
+
+def test_a_chinese_text_file_becomes_a_corpus_of_character_windows(tmp_path):
+    from kdlab.data.uploads import UploadLimits, import_data_file
+
+    path = tmp_path / "语料.txt"
+    path.write_text(CHINESE_TEXT, encoding="utf-8")
+    splits = load_dataset(import_data_file(path, UploadLimits()))
+    assert splits.modality == "sequence" and set(splits.vocab[1:]) == set(CHINESE_TEXT)
+    assert splits.x_train.shape[1] == 64 and torch.equal(splits.x_train[0, 1:], splits.y_train[0, :-1])
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+    ("名字".encode("gbk") * 50, "not UTF-8 text"),
+    (b" \n\t \n", "is empty"),
+    ("很长的文字".encode() * 4000, "characters; at most"),
+])
+def test_a_text_file_that_is_binary_empty_or_too_long_is_one_sentence(tmp_path, content, message):
+    from kdlab.data.uploads import UploadLimits, import_data_file
+
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        import_data_file(path, UploadLimits(max_samples=100))
+
+
+def test_a_chinese_text_file_trains_from_the_command_line(tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text(CHINESE_TEXT, encoding="utf-8")
+    env = {**os.environ, "KDLAB_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "kdlab", "distill", "--data-file", str(path), "--teacher", "gpt-tiny",
+               "--student", "gpt-tiny", "--teacher-epochs", "1", "--epochs", "1", "--json", "--no-record",
+               "--device", "cpu"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert math.isfinite(summary["student_perplexity"]) and "kl_to_truth" not in summary  # no grammar: no truth
+    assert set("".join(summary["language"]["student"]["samples"])) <= set(CHINESE_TEXT)

@@ -79,7 +79,8 @@ def test_no_method_default_diverges_in_two_epochs(dataset, teacher, student):
     base = tiny_config(dataset=dataset, teacher=teacher, student=student, epochs=2, teacher_epochs=2,
                        dataset_kw={"n": 400} if dataset == "reviews" else {})
     the_plan = plan(base, list(methods()), [0])
-    assert the_plan.skipped == {} if dataset == "reviews" else set(the_plan.skipped) == {"at"}
+    language_models_only = {"rkl", "gjsd", "skl"}  # skipped for classifiers, with the reason
+    assert set(the_plan.skipped) == language_models_only | ({"at"} if dataset == "digits" else set())
     for name, _, config in the_plan.runs:
         summary = run_distillation(config).summary()  # raises TrainingDiverged on NaN/inf
         assert 0 <= summary["student_acc"] <= 1, name

@@ -12,7 +12,7 @@ import random
 import torch
 
 from .base import register_dataset
-from .corpus import char_vocab, encode_chars, sentence_splits
+from .corpus import LANGUAGE_MODEL_DEFAULTS, char_vocab, encode_chars, sentence_splits
 from .grammar import BOS, END, Grammar
 
 ENGLISH = Grammar({
@@ -35,10 +35,6 @@ CHINESE = Grammar({
 GRAMMARS = {"tinylang": ENGLISH, "tinylang-zh": CHINESE}
 VOCABS = {name: char_vocab(grammar.alphabet) for name, grammar in GRAMMARS.items()}
 
-# What a language model on these wants, measured on 2 CPU cores (README, "Language models"): the teacher sees every
-# training sentence, the student a tenth of them, so the teacher knows what the student's data does not show.
-RUN_DEFAULTS = {"epochs": 20, "teacher_epochs": 8, "batch_size": 32, "lr": 3e-3, "teacher_lr": 3e-3,
-                "temperature": 1.0, "alpha": 0.9, "train_fraction": 0.1}
 
 
 def true_next_distributions(grammar: Grammar, x: torch.Tensor, vocab: list[str]) -> torch.Tensor:
@@ -69,7 +65,7 @@ def _register(name: str, summary: str, seq_len_default: int) -> None:
     grammar, vocab = GRAMMARS[name], VOCABS[name]
 
     @register_dataset(name, modality="sequence", num_classes=len(vocab), summary=summary,
-                      scale={"n": "samples", "seq_len": "tokens"}, run_defaults=RUN_DEFAULTS)
+                      scale={"n": "samples", "seq_len": "tokens"}, run_defaults=LANGUAGE_MODEL_DEFAULTS)
     def loader(seed: int, n: int = 2000, seq_len: int = seq_len_default, **_):
         """``n`` sentences drawn from the grammar with ``seed``; the last tenth validates."""
         longest = grammar.max_length()

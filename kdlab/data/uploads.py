@@ -29,6 +29,8 @@ import torch
 from ..tensor_files import load_tensors, save_tensors
 from .base import DATASETS, Splits, register_dataset, stratified_split
 from .upload_csv import CappedReader, csv_tensors
+from .corpus import LANGUAGE_MODEL_DEFAULTS
+from .upload_text import text_tensors
 from .upload_store import PREFIX, Upload, claim, claimed, datasets_dir, delete_upload, kept_bytes
 
 __all__ = ["PREFIX", "UploadLimits", "Upload", "datasets_dir", "delete_upload", "import_data_file", "import_upload",
@@ -158,7 +160,7 @@ def _disk_room(limits: UploadLimits, needed: int = 0) -> None:
 
 def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits(),
                   workspace: str | None = None, owner: str | None = None) -> str:
-    """Check ``data`` (a ``.csv`` or a ``.zip`` by its name; bytes or a binary stream, read at most
+    """Check ``data`` (a ``.csv``, a ``.zip`` or a ``.txt`` by its name; bytes or a binary stream, read at most
     ``limits.max_bytes + 1`` bytes of), keep it as a dataset and return its name; the same content gives the same
     name. In the app, ``workspace`` and ``owner`` (the browser key) claim it: listed there, deletable by that
     browser. ``ValueError`` with one sentence for anything wrong, with nothing written."""
@@ -167,10 +169,36 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
             _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
         data = io.BytesIO(data)
     kind = Path(filename).suffix.lower()
-    if kind not in (".csv", ".zip"):
-        _fail(f"upload a .csv file or a .zip of image folders, not {kind or 'a file without extension'!r}")
+    if kind not in (".csv", ".zip", ".txt"):
+        _fail("upload a .csv file, a .zip of image folders or a .txt text (for a language model), not "
+              f"{kind or 'a file without extension'!r}")
     _disk_room(limits)
     source = CappedReader(data, limits.max_bytes)
+    if kind == ".txt":
+        tensors, classes = text_tensors(source, Path(filename).name, limits.max_samples)
+    else:
+        tensors, classes = _class_tensors(kind, source, limits)
+    size = sum(t.nelement() * t.element_size() for t in tensors.values())
+    if size > limits.max_unpacked_bytes:
+        _fail(f"the data becomes {size / 2**20:.1f} MB of tensors; at most {limits.max_unpacked_bytes / 2**20:g} MB "
+              "are allowed (max_upload_unpacked_mb)")
+    name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
+    path = datasets_dir() / f"{name}.pt"
+    if not path.is_file():  # the same content again takes no more room
+        _disk_room(limits, size)
+        save_tensors({**tensors, "class_names": classes, "modality": MODALITY_OF[kind],
+                      "source": Path(filename).name[:120]}, path)
+    if workspace is not None:
+        claim(name, Path(filename).name[:120], workspace, owner)
+    register_upload(name)
+    return name
+
+
+MODALITY_OF = {".csv": "points", ".zip": "image", ".txt": "sequence"}
+
+
+def _class_tensors(kind: str, source: CappedReader, limits: UploadLimits) -> tuple[dict, list[str]]:
+    """A CSV's or a zip's samples split 80/20 by class, and the class names."""
     if kind == ".csv":  # read as it is parsed, refused at the first row past a cap
         x, labels = csv_tensors(io.BufferedReader(source), limits)
     else:
@@ -190,25 +218,11 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     del x
     if kind == ".csv":
         x_train, x_test = _standardised(x_train, x_test)
-    tensors = {"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test]}
-    size = sum(t.nelement() * t.element_size() for t in tensors.values())
-    if size > limits.max_unpacked_bytes:
-        _fail(f"the data becomes {size / 2**20:.1f} MB of tensors; at most {limits.max_unpacked_bytes / 2**20:g} MB "
-              "are allowed (max_upload_unpacked_mb)")
-    name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
-    path = datasets_dir() / f"{name}.pt"
-    if not path.is_file():  # the same content again takes no more room
-        _disk_room(limits, size)
-        save_tensors({**tensors, "class_names": classes, "modality": "points" if kind == ".csv" else "image",
-                      "source": Path(filename).name[:120]}, path)
-    if workspace is not None:
-        claim(name, Path(filename).name[:120], workspace, owner)
-    register_upload(name)
-    return name
+    return {"x_train": x_train, "y_train": y[train], "x_test": x_test, "y_test": y[test]}, classes
 
 
 def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) -> str:
-    """``--data-file PATH``: the same checks as an upload in the app. Only a regular file is read (``/dev/zero``
+    """``--data-file PATH``: the same checks as an upload in the app (a ``.txt`` is a corpus for a language model). Only a regular file is read (``/dev/zero``
     reports a size of 0 and never ends; a FIFO blocks), opened without blocking and read at most to its cap."""
     path = Path(path).expanduser()
     try:
@@ -218,7 +232,7 @@ def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) ->
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        _fail(f"the data file {path} is not a regular file (a folder, device or pipe); give a .csv or .zip file")
+        _fail(f"the data file {path} is not a regular file (a folder, device or pipe); give a .csv, .zip or .txt file")
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limits.max_bytes:
             _fail(f"{path.name} is {info.st_size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are "
@@ -249,11 +263,14 @@ def _register_upload(name: str) -> bool:
     def loader(seed: int, **_) -> Splits:
         data = load_tensors(path)
         x_train, x_test = (x.float() / 255 if x.dtype == torch.uint8 else x for x in (data["x_train"], data["x_test"]))
-        return Splits(name, x_train, data["y_train"], x_test, data["y_test"], list(data["class_names"]),
-                      data["modality"])
+        names = list(data["class_names"])  # a text's classes are its characters, its vocabulary
+        return Splits(name, x_train, data["y_train"], x_test, data["y_test"], names, data["modality"],
+                      names if data["modality"] == "sequence" else None)
 
+    text = stored["modality"] == "sequence"  # a corpus trains language models, with their settings
     register_dataset(name, modality=stored["modality"], num_classes=len(stored["class_names"]),
-                     summary=f"uploaded: {stored['source']}")(loader)
+                     summary=f"uploaded: {stored['source']}", run_defaults=LANGUAGE_MODEL_DEFAULTS if text else None)(
+        loader)
     return True
 
 
