@@ -81,33 +81,39 @@ def test_a_wrong_key_is_refused_the_right_one_shows_every_run_and_stops_any(inst
 
 
 def test_four_browsers_fill_a_two_by_two_class_sweep_and_everyone_sees_the_map(instructor_server):
-    teacher = open_app_page("app_pages/instructor.py", distill_config=tiny_config())
+    ws = "class-22"  # a workspace of its own: no other test's Distill run becomes a cell
+    teacher = open_app_page("app_pages/instructor.py", distill_config=tiny_config(), kdlab_workspace=ws)
     teacher = sign_in(teacher, KEY)
     teacher.text_input(key="instructor_values_1").input("2,4")
     teacher.text_input(key="instructor_values_2").input("0.5,0.9")
     teacher = teacher.button(key="instructor_sweep_start").click().run()
     assert_clean(teacher)
     sweeps = ClassSweeps(app_jobs().store)
-    sweep = sweeps.current("default")
-    assert sweep.active and sweep.axes == {"temperature": [2, 4], "alpha": [0.5, 0.9]}
-    cells = []
-    for number in range(4):
-        at = open_app_page("app_pages/distill.py", kdlab_browser=f"{number + 1:032x}")
-        note = " ".join(str(e.value) for e in at.info)
-        assert "of the class sweep" in note, note
-        at = at.button(key="distill_run").click().run()
-        assert_clean(at)
-        [run_id] = app_jobs().store.owned(f"{number + 1:032x}")
-        config = app_jobs().store.get(run_id).config
-        cells.append(((config["temperature"], config["alpha"]), config["seed"]))
-    assert sorted(cells) == sorted(((v["temperature"], v["alpha"]), 0) for v in sweep.cells())  # a cell each
-    wait_until(lambda: sweeps.report(sweep)["finished"] == 4, 300, "the four class runs finishing")
-    report = sweeps.report(sweep)
-    assert len(report["cells"]) == 4 and all(cell["n"] == 1 for cell in report["cells"])
-    teacher = teacher.run()
-    spec = teacher.get("plotly_chart")[0].proto.spec
-    assert "one run: no interval" in spec and '"type": "heatmap"' in spec.replace('":"', '": "')
-    student = open_app_page("app_pages/distill.py", kdlab_browser=f"{9:032x}")
-    shown = student.get("plotly_chart")[0].proto.spec  # the class map, anonymous
-    assert "S-" not in shown and f"{1:032x}" not in shown
-    sweeps.end(sweep.id)
+    sweep = sweeps.current(ws)
+    try:
+        assert sweep.active and sweep.axes == {"temperature": [2, 4], "alpha": [0.5, 0.9]}
+        cells = []
+        for number in range(4):
+            browser = f"{number + 1:032x}"
+            at = open_app_page("app_pages/distill.py", kdlab_browser=browser, kdlab_workspace=ws)
+            note = " ".join(str(e.value) for e in at.info)
+            assert "of the class sweep" in note, note
+            at = at.button(key="distill_run").click().run()
+            assert_clean(at)
+            [run_id] = app_jobs().store.owned(browser)
+            config = app_jobs().store.get(run_id).config
+            cells.append(((config["temperature"], config["alpha"]), config["seed"]))
+        assert sorted(cells) == sorted(((v["temperature"], v["alpha"]), 0) for v in sweep.cells())  # a cell each
+        wait_until(lambda: sweeps.report(sweep)["finished"] == 4, 300, "the four class runs finishing")
+        report = sweeps.report(sweep)
+        assert len(report["cells"]) == 4 and all(cell["n"] == 1 for cell in report["cells"])
+        teacher = teacher.run()
+        spec = teacher.get("plotly_chart")[0].proto.spec
+        assert "one run: no interval" in spec and '"type": "heatmap"' in spec.replace('":"', '": "')
+        student = open_app_page("app_pages/distill.py", kdlab_browser=f"{9:032x}", kdlab_workspace=ws)
+        shown = student.get("plotly_chart")[0].proto.spec  # the class map, anonymous
+        assert "S-" not in shown and f"{1:032x}" not in shown
+    finally:
+        sweeps.end(sweep.id)
+    assert "of the class sweep" not in " ".join(str(e.value) for e in open_app_page(
+        "app_pages/distill.py", kdlab_browser=f"{9:032x}", kdlab_workspace=ws).info)  # ended: runs are the form's
