@@ -24,10 +24,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..models import ModelOutput, model_meta
+from ..models import ModelOutput
 from ..registry import Registry
 from .fusion import confidence_weights, fused_probs
 from .precision import at_least_float32
+from .tokens import is_language_model
 
 KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves from teacher to student
 WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's named weights, as written in text;
@@ -73,29 +74,12 @@ class Knob:
             raise ValueError(f"{where} must be in [{self.low:g}, {self.high:g}], got {value:g}")
 
 
-def is_language_model(name: str) -> bool:
-    """Whether model ``name`` reads ``sequence`` data: its logits are per position, ``[B, L, V]``."""
-    return "sequence" in model_meta(name)["modalities"]
-
-
 def always(teacher: str, student: str) -> str | None:
     """A term for any classifier pair (returns why not, or None): the default, since most methods compare one answer
-    per sample and have no meaning per token of a language model."""
+    per sample and have no meaning per token of a language model (``tokens.any_pair`` for those that do)."""
     if is_language_model(teacher) or is_language_model(student):
         return "this term compares one answer per sample; language models answer once per token"
     return None
-
-
-def any_pair(teacher: str, student: str) -> str | None:
-    """A term for classifiers and language models alike (cross-entropy, soft targets: per sample or per token)."""
-    return None
-
-
-def language_models_only(teacher: str, student: str) -> str | None:
-    """A term for a pair of language models (the divergences of LLM distillation: reverse KL, JSD, skew KL)."""
-    if is_language_model(teacher) and is_language_model(student):
-        return None
-    return "this term is for language models (a GPT teacher and student on a text corpus)"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .base import Knob, TermInputs, language_models_only, register_function
+from .base import Knob, TermInputs, register_function
 from .precision import at_least_float32
-from .tokens import kl_rows, mean_over_rows
+from .tokens import kl_rows, language_models_only, mean_over_rows
 
 ONLY_LM = {"en": "for a language-model pair (a GPT teacher and student on a text corpus)",
            "zh": "仅用于语言模型对（在文本语料上的 GPT 教师与学生）"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .base import TermInputs, any_pair, register_function
+from .base import TermInputs, register_function
 from .precision import at_least_float32
-from .tokens import cross_entropy_loss, kl_rows, mean_over_rows
+from .tokens import any_pair, cross_entropy_loss, kl_rows, mean_over_rows
 
 
 def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""One answer per sample or one per token: the reductions every logit term shares.
+"""One answer per sample or one per token: the reductions every logit term shares, and which pairs a term takes.
 
 A classifier's logits are ``[B, C]`` with one label per sample; a language model's are ``[B, L, V]`` with a target
 per position, ``IGNORE_INDEX`` under padding. A term computes its value per row (summed over the classes or the
@@ -11,7 +11,25 @@ import torch
 import torch.nn.functional as F
 
 from ..data import IGNORE_INDEX
+from ..models import model_meta
 from .precision import at_least_float32
+
+
+def is_language_model(name: str) -> bool:
+    """Whether model ``name`` reads ``sequence`` data: its logits are per position, ``[B, L, V]``."""
+    return "sequence" in model_meta(name)["modalities"]
+
+
+def any_pair(teacher: str, student: str) -> str | None:
+    """A term for classifiers and language models alike (cross-entropy, soft targets: per sample or per token)."""
+    return None
+
+
+def language_models_only(teacher: str, student: str) -> str | None:
+    """A term for a pair of language models (the divergences of LLM distillation: reverse KL, JSD, skew KL)."""
+    if is_language_model(teacher) and is_language_model(student):
+        return None
+    return "this term is for language models (a GPT teacher and student on a text corpus)"
 
 
 def mean_over_rows(values: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
