@@ -49,6 +49,7 @@ def assert_one_colour_scale(at: AppTest) -> None:
                           for pair in scales.values()), scales
 
 
+@pytest.mark.slow  # trains real runs through the app (over 10 s)
 def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input():
     config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
     run_id = finished_run(config)
@@ -123,6 +124,7 @@ def test_with_no_run_it_says_so_and_a_one_click_run_starts_and_shows_its_progres
                                                      message=RunStore().get(run_id).error)]
 
 
+@pytest.mark.slow  # trains real runs through the app (over 10 s)
 def test_a_run_whose_student_has_no_maps_offers_the_one_click_runs_of_comparable_pairs():
     run_id = finished_run(tiny_config())  # cnn-large (spatial maps) -> mlp-small (none): nothing to compare
     at = open_page(run_id)

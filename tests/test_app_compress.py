@@ -116,6 +116,7 @@ def server_cannot_export(monkeypatch):
     monkeypatch.setattr(torch.onnx, "export", trap)
 
 
+@pytest.mark.slow  # exports on a worker process (over 10 s)
 def test_the_onnx_export_runs_on_a_worker_is_checked_and_int8_says_why_it_has_none(compressed,
                                                                                     server_cannot_export):
     at = open_page(WORKSPACE)

@@ -116,6 +116,7 @@ def test_show_me_reveals_the_answer_without_a_guess():
     assert at.dataframe and f"lessons_show_{CHEAPEST}" not in [b.key for b in at.button]
 
 
+@pytest.mark.slow  # trains the lesson run through the app (over 10 s)
 def test_clicking_run_submits_exactly_the_lessons_preset_and_shows_the_run_live_until_it_ends():
     at = open_page()
     at.radio(key="lessons_choice").set_value(CHEAPEST).run()

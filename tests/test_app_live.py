@@ -79,6 +79,7 @@ def wait_finished(run_id: str, deadline_s: float = 300) -> None:
     assert app_jobs().store.get(run_id).status == "finished", app_jobs().store.get(run_id).error
 
 
+@pytest.mark.slow  # trains real runs through the app (over 10 s)
 def test_while_a_second_teacher_trains_the_panel_names_it_keeps_stop_and_shows_no_none():
     owner = secrets.token_hex(16)
     config = tiny_config(teacher="mlp-small", extra_teachers=("mlp-large",), teacher_epochs=40, seed=18)
@@ -102,6 +103,7 @@ def test_while_a_second_teacher_trains_the_panel_names_it_keeps_stop_and_shows_n
     assert not [text for text in shown if RAW.search(text)], [text for text in shown if RAW.search(text)]
 
 
+@pytest.mark.slow  # trains real runs through the app (over 10 s)
 def test_the_default_run_shows_its_curves_grow_at_least_five_times_and_keeps_them():
     """A browser polls every LIVE_SECONDS; so does this test, counting how often the loss figure has more points
     than before. RunConfig() as it is: whatever the defaults, a run that lasts 3 s or more must show 5 updates."""

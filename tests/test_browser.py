@@ -26,8 +26,9 @@ PAGES = ["distill", "home", "temperature", "methods", "attention", "compare", "c
          "sweep"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
-                                reason="Debian's chromium is not installed (apt-get install -y chromium)")
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
+                                 reason="Debian's chromium is not installed (apt-get install -y chromium)"),
+              pytest.mark.slow]
 
 
 def free_port() -> int:

@@ -34,6 +34,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow  # a distillation in a subprocess (over 10 s)
 def test_distill_json_reports_every_number_and_the_recorded_run_id(distilled):
     expected = {"teacher_acc", "student_acc", "baseline_acc", "per_class_acc", "teacher_params", "student_params",
                 "distill_seconds", "samples_per_second", "device", "run_id"}
@@ -44,6 +45,7 @@ def test_distill_json_reports_every_number_and_the_recorded_run_id(distilled):
     assert distilled["device"] == "cpu" and distilled["samples_per_second"] > 0
 
 
+@pytest.mark.slow  # a distillation in a subprocess (over 10 s)
 @pytest.mark.shared_home  # reads the run the module's fixture recorded on the session's home
 def test_the_distilled_run_is_in_the_store_and_in_runs_list(distilled, capsys):
     record = RunStore().get(distilled["run_id"])
@@ -64,6 +66,7 @@ def test_the_distilled_run_is_in_the_store_and_in_runs_list(distilled, capsys):
     assert code == 0 and distilled["run_id"] in out
 
 
+@pytest.mark.slow  # a distillation in a subprocess (over 10 s)
 def test_no_record_adds_nothing_to_the_store(distilled, capsys):
     before = len(RunStore().list())
     code, out, _ = run_cli(capsys, *QUICK, "--epochs", "1", "--no-baseline", "--no-record", "--json")
@@ -72,6 +75,7 @@ def test_no_record_adds_nothing_to_the_store(distilled, capsys):
     assert len(RunStore().list()) == before
 
 
+@pytest.mark.slow  # a distillation in a subprocess (over 10 s)
 @pytest.mark.shared_home  # reads the run the module's fixture recorded on the session's home
 def test_runs_export_import_show_and_delete_round_trip(distilled, capsys, tmp_path):
     run_id = distilled["run_id"]

@@ -61,6 +61,7 @@ def test_the_guard_catches_an_optimizer_built_here(server_cannot_train):
         torch.optim.AdamW([torch.zeros(1, requires_grad=True)])
 
 
+@pytest.mark.slow  # trains teachers in worker processes (over 10 s)
 def test_every_page_and_a_reopened_run_wait_for_a_worker_to_train_the_teacher(server_cannot_train):
     run_id = finished_run(CONFIG, "never-trains")  # trained by a worker process, like every run
     empty_teacher_cache()
@@ -74,6 +75,7 @@ def test_every_page_and_a_reopened_run_wait_for_a_worker_to_train_the_teacher(se
     assert teacher_path(CONFIG).exists()  # a worker trained it again; this process only read it
 
 
+@pytest.mark.slow  # trains teachers in worker processes (over 10 s)
 def test_the_temperature_page_shows_the_teachers_progress_first(server_cannot_train):
     empty_teacher_cache()
     at = AppTest.from_file(APP, default_timeout=120).run().switch_page("app_pages/temperature.py").run()
@@ -84,6 +86,7 @@ def test_the_temperature_page_shows_the_teachers_progress_first(server_cannot_tr
     assert at.metric
 
 
+@pytest.mark.slow  # trains teachers in worker processes (over 10 s)
 def test_an_import_whose_teacher_is_not_cached_finishes_after_a_worker_trained_it(server_cannot_train):
     run_id = finished_run(CONFIG, "never-trains-export")
     store = RunStore()

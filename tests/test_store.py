@@ -166,6 +166,7 @@ def start_worker(home: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # trains in a subprocess (over 10 s)
 def test_a_worker_killed_mid_run_leaves_its_run_interrupted_and_finished_runs_intact(tmp_path, monkeypatch):
     home = tmp_path / "home"
     deadline = time.monotonic() + 50

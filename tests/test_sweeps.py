@@ -262,6 +262,7 @@ def test_seeds_are_bounded_where_they_enter_and_the_bounds_themselves_are_seeds(
             make()
 
 
+@pytest.mark.slow  # sweeps in subprocesses, pools or Ray (over 10 s)
 def test_a_killed_sweep_resumes_without_redoing_finished_trials():
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
     argv = [sys.executable, "-m", "kdlab", "sweep", *TINY, "--grid", "temperature=2,3,5", "--seeds", "0"]
@@ -314,6 +315,7 @@ def sweep_runs(store: RunStore, sweep_id: str) -> dict[str, str]:
     return {t["run_id"]: t["status"] for t in SweepRecords(store).trials(sweep_id)}
 
 
+@pytest.mark.slow  # sweeps in subprocesses, pools or Ray (over 10 s)
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_killed_driver_takes_its_pool_workers_with_it_and_the_resume_records_each_trial_once():
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
@@ -375,6 +377,7 @@ def test_the_store_finishes_a_trial_key_once_and_never_a_trial_a_resume_redoes()
 
 # --- Ray --------------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # sweeps in subprocesses, pools or Ray (over 10 s)
 def test_a_local_ray_gives_exactly_the_local_executors_numbers():
     pytest.importorskip("ray")
     from kdlab.sweeps.ray_executor import RayExecutor
@@ -400,6 +403,7 @@ def test_a_local_ray_gives_exactly_the_local_executors_numbers():
     assert set(store.weights(ray_runs[0].id)) == {"student", "baseline"}
 
 
+@pytest.mark.slow  # sweeps in subprocesses, pools or Ray (over 10 s)
 def test_a_sweep_in_a_worker_process_runs_its_trials_on_ray_and_never_starts_ray_here():
     """The app's path with KDLAB_RAY_ADDRESS: the driver runs in a worker process (kdlab.serve.workers, kind
     "sweep"), not in the server's threads."""
