@@ -8,7 +8,7 @@ from kdlab.models import model_meta
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures, numbers
 from kdlab.viz.attention import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
-from ui.common import runner, selected_run, submit, tr
+from ui.common import runner, selected_run, submit, tr, worded
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
     "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
@@ -93,7 +93,8 @@ def model_view(role: str, name: str, output, x, splits, run_id: str, labels: dic
         layer = pick_layer.selectbox(tr("attention.layer"), range(layers), layers - 1, format_func=lambda i: str(i + 1),
                                      key=f"attention_{role}_layer_{run_id}")
         head = pick_head.selectbox(tr("attention.head"), range(-1, heads), key=f"attention_{role}_head_{run_id}",
-                                   format_func=lambda h: tr("attention.average") if h < 0 else str(h + 1))
+                                   format_func=worded(range(-1, heads),
+                                                      lambda h: tr("attention.average") if h < 0 else str(h + 1)))
         amap = attention_map(output.attentions, layer, None if head < 0 else head)
         if splits.modality == "image":
             grid = patch_grid(amap.shape[-1] - 1, tuple(x.shape[-2:]))

@@ -7,7 +7,7 @@ from kdlab.compress.config import FINETUNE_SOURCES, CompressRequest
 from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
 from kdlab.viz.numbers import p_value, percent, points, ratio
-from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, workspace
+from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, worded, workspace
 from ui.run_picker import pick_run
 from ui.variants import variant_downloads, variants_table
 
@@ -41,7 +41,7 @@ def knobs_ui() -> CompressRequest:
     finetune = right.number_input(tr("compress.finetune"), 0, runner().settings.max_epochs, 0,
                                   help=tr("compress.finetune_help"), key="compress_finetune")
     source = right.radio(tr("compress.finetune_from"), FINETUNE_SOURCES, horizontal=True, key="compress_source",
-                         format_func=lambda s: tr(f"compress.source.{s}"))
+                         format_func=worded(FINETUNE_SOURCES, lambda s: tr(f"compress.source.{s}")))
     return CompressRequest(int8=int8, prune=float(prune), structured=structured, rank=rank or None,
                            finetune=int(finetune), finetune_from=source)
 

@@ -19,7 +19,7 @@ from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.class_views import class_cell
-from ui.common import latest_run, runner, submit, tr
+from ui.common import latest_run, runner, submit, tr, worded
 from ui.data_upload import data_upload_ui, offered_datasets
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import addon_weight_ui, addons, addons_ui, knobs_ui, method_ui, method_weight_ui, nearest
@@ -132,7 +132,7 @@ def training_ui() -> dict:
                                              placeholder="hidden=64,depth=1") for role in ("teacher", "student")}
         devices = settings.device_choices()
         device = st.radio(tr("distill.device"), devices, index=pick(devices, saved.device), horizontal=True,
-                          key="distill_device", format_func=lambda d: tr(f"distill.device_{d}"))
+                          key="distill_device", format_func=worded(devices, lambda d: tr(f"distill.device_{d}")))
     return dict(epochs=int(epochs), lr=lr, batch_size=batch, seed=int(seed), device=device,
                 teacher_epochs=int(teacher_epochs), **sizes)
 

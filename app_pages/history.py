@@ -12,7 +12,8 @@ from kdlab.runs.teacher_runs import teacher_chain
 from kdlab.serve.admission import admit
 from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, workspace
+from ui.common import (SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, worded,
+                       workspace)
 from ui.run_picker import choice_label, source_name
 from ui.variants import variant_downloads, variants_table
 
@@ -195,7 +196,8 @@ def actions_ui(record) -> None:
 
 def tuning_ui(records: list) -> None:
     st.subheader(tr("history.tuning"))
-    weight = st.selectbox(tr("history.tuning_weight"), hist.weight_columns(), format_func=column_title,
+    weight = st.selectbox(tr("history.tuning_weight"), hist.weight_columns(),
+                          format_func=worded(hist.weight_columns(), column_title),
                           key="history_tuning_weight")
     maps = hist.tuning_maps(records, weight)
     if not maps:
@@ -270,7 +272,7 @@ selected = [by_id[run_id] for run_id in table_ui(rows, hist.differing_columns([r
 if selected:
     compare_ui(selected)
     chosen_id = st.selectbox(tr("history.action_run"), [r.id for r in selected], key="history_action_run",
-                             format_func=lambda run_id: choice_label(by_id[run_id])) \
+                             format_func=worded(by_id, lambda run_id: choice_label(by_id[run_id]))) \
         if len(selected) > 1 else selected[0].id
     actions_ui(by_id[chosen_id])
 else:

@@ -21,7 +21,7 @@ from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.sweeps.spec import parse_axis
 from kdlab.viz import numbers
 from kdlab.viz.sweep_figures import sweep_figure
-from ui.common import _runner, browser_key, lang, runner, store_problem, tr, workspace
+from ui.common import _runner, browser_key, lang, runner, store_problem, tr, worded, workspace
 from ui.run_picker import source_name
 from ui.sweep_views import GRID_DEFAULTS, axes, describe, figure_labels, setting_label
 
@@ -143,7 +143,7 @@ def sweep_form_ui(sweeps: ClassSweeps, current: ClassSweep | None) -> None:
     grid = {}
     for number, (column, (name, values)) in enumerate(zip(st.columns(2), GRID_DEFAULTS), 1):
         chosen = column.selectbox(tr("sweep.axis", number=number), offered, index=offered.index(name),
-                                  format_func=setting_label, key=f"instructor_axis_{number}")
+                                  format_func=worded(offered, setting_label), key=f"instructor_axis_{number}")
         typed = column.text_input(tr("sweep.values", number=number), values, key=f"instructor_values_{number}",
                                   help=tr("sweep.values_help"))
         grid[chosen] = typed

@@ -72,6 +72,13 @@ def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **{k: v if isinstance(v, (int, float)) else plain(v) for k, v in values.items()})
 
 
+def worded(options, word):
+    """A widget's ``format_func`` whose labels are worded now, in this run's language: Streamlit keeps a
+    selectbox's or radio's value as its label and words it again later, where a lazy ``tr`` would answer in
+    English and lose a Chinese session's choice on the next rerun."""
+    return {option: word(option) for option in options}.__getitem__
+
+
 def workspace() -> str:
     try:
         return check_workspace(_from_url("ws") or DEFAULT_WORKSPACE)

@@ -14,7 +14,7 @@ from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measure
 from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import logit_scale
-from ui.common import runner, teacher_of, tr
+from ui.common import runner, teacher_of, tr, worded
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
@@ -122,7 +122,8 @@ def question_ui(lesson) -> tuple[str | None, bool]:
     """The question before any answer (predict, then see): the learner's guess, better / the same / worse than what
     the lesson compares with, or "show me" without one. Returns the guess and whether the answer may be shown."""
     guess = st.radio(tr(f"lessons.predict_{lesson.claim.against}"), PREDICTIONS, index=None, horizontal=True,
-                     format_func=lambda p: tr(f"lessons.predict_{p}"), key=f"lessons_predict_{lesson.key}",
+                     format_func=worded(PREDICTIONS, lambda p: tr(f"lessons.predict_{p}")),
+                     key=f"lessons_predict_{lesson.key}",
                      help=tr("lessons.predict_help"))
     revealed = st.session_state.setdefault(REVEALED_KEY, set())
     if guess is None and lesson.key not in revealed:

@@ -17,7 +17,7 @@ from kdlab.config import FUSIONS, MAX_TEACHERS
 from kdlab.method_choice import logit_methods, method_of
 from kdlab.losses import WEIGHT_FIELDS, LossTerm, term, terms
 from kdlab.viz.numbers import weight as weight_text
-from ui.common import lang, tr
+from ui.common import lang, tr, worded
 
 METHOD_KEY = "distill_method"
 
@@ -69,7 +69,7 @@ def method_ui(saved: RunConfig) -> LossTerm:
     """The one method (KD, DKD, DIST, …) that learns from the teacher's answers, with what it does and its paper."""
     names = [spec.name for spec in logit_methods()]
     name = st.selectbox(tr("distill.method"), names, names.index(method_of(saved).name), key=METHOD_KEY,
-                        format_func=lambda n: _label(term(n)), help=tr("distill.method_help"))
+                        format_func=worded(names, lambda n: _label(term(n))), help=tr("distill.method_help"))
     method = term(name)
     st.caption(tr("distill.method_explain", explain=method.text("explain", lang()), paper=method.paper))
     return method
@@ -117,7 +117,8 @@ def knobs_ui(spec: LossTerm, saved: RunConfig) -> dict[str, Any]:
         label, help_text = knob.text("label", lang()), knob.text("help", lang())
         if knob.choices:
             value = st.selectbox(label, knob.choices, knob.choices.index(values[key]), key=knob_key(spec, key),
-                                 help=help_text, format_func=lambda c, knob=knob: knob.choice_text(c, lang()))
+                                 help=help_text,
+                                 format_func=worded(knob.choices, lambda c, knob=knob: knob.choice_text(c, lang())))
         elif knob.integer:
             value = st.slider(label, int(knob.low), int(knob.high), int(values[key]), int(knob.step or 1),
                               key=knob_key(spec, key), help=help_text)
@@ -150,7 +151,7 @@ def teachers_ui(saved: RunConfig, teacher: str, choices: list[str]) -> dict[str,
     if not extra:
         return {"extra_teachers": (), "fusion": "mean", "teacher_weights": ()}
     fusion = st.radio(tr("distill.fusion"), FUSIONS, FUSIONS.index(saved.fusion), horizontal=True,
-                      key="distill_fusion", format_func=lambda f: tr(f"distill.fusion_{f}"))
+                      key="distill_fusion", format_func=worded(FUSIONS, lambda f: tr(f"distill.fusion_{f}")))
     weights: tuple[float, ...] = ()
     if fusion == "weights":
         old = dict(zip(saved.teachers, saved.teacher_weights))

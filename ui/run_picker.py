@@ -16,7 +16,7 @@ from kdlab.runs import tables as hist
 from kdlab.runs.store import SOURCES
 from kdlab.viz import numbers
 from ui import text as i18n
-from ui.common import SELECTED_KEY, lang, runner, session_runs, store_problem, tr
+from ui.common import SELECTED_KEY, lang, runner, session_runs, store_problem, tr, worded
 
 NAME_CHARS = 40  # a dataset or model name inside a choice
 
@@ -70,7 +70,8 @@ def pick_run(key: str, records: list, chosen: str | None) -> str | None:
     records = sorted(records, key=lambda r: r.created, reverse=True)
     present = [s for s in SOURCES if any(hist.run_source(r) == s for r in records)]
     if len(present) > 1:
-        wanted = st.multiselect(tr("runs.filter"), present, format_func=source_name, key=f"{key}_sources",
+        wanted = st.multiselect(tr("runs.filter"), present, key=f"{key}_sources",
+                                format_func=worded(present, source_name),
                                 help=tr("runs.filter_help"))
         records = [r for r in records if not wanted or hist.run_source(r) in wanted]
     if not records:
@@ -79,4 +80,5 @@ def pick_run(key: str, records: list, chosen: str | None) -> str | None:
     by_id = {r.id: r for r in records}
     ids = list(by_id)
     return st.selectbox(tr("runs.pick"), ids, index=ids.index(chosen) if chosen in ids else 0,
-                        format_func=lambda run_id: choice_label(by_id[run_id]), key=key, help=tr("runs.pick_help"))
+                        format_func=worded(ids, lambda run_id: choice_label(by_id[run_id])), key=key,
+                        help=tr("runs.pick_help"))

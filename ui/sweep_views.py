@@ -25,7 +25,7 @@ from kdlab.viz.numbers import count
 from kdlab.viz.sweep_figures import (DEFAULT_LABELS, cell_at, figure_html, gain_text, interval_text, report_rows,
                                      report_table, seeds_text, shown_value, sweep_figure)
 from ui import text as i18n
-from ui.common import browser_key, lang, runner, select_run, tr, workspace
+from ui.common import browser_key, lang, runner, select_run, tr, worded, workspace
 from ui.loss_controls import form_state as loss_form_state
 
 SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
@@ -88,7 +88,7 @@ def pairs_ui(kind: str, defaults: tuple) -> dict[str, str]:
         options = [None, *axes()] if i else axes()
         with column:
             name = st.selectbox(tr("sweep.axis", number=i + 1), options, index=options.index(defaults[i][0]),
-                                format_func=lambda n: tr("sweep.none") if n is None else setting_label(n),
+                                format_func=worded(options, lambda n: setting_label(n) if n else tr("sweep.none")),
                                 key=f"sweep_{kind}_axis_{i}")
             text = st.text_input(tr(f"sweep.{kind}", number=i + 1), defaults[i][1], key=f"sweep_{kind}_{i}",
                                  help=tr(f"sweep.{kind}_help"))
@@ -101,7 +101,7 @@ def form_ui(base: RunConfig):
     """The form: a grid or a search, the seeds; returns a function that builds the sweep's spec (raises
     ``ValueError`` in one sentence)."""
     mode = st.radio(tr("sweep.mode"), ("grid", "search"), horizontal=True, key="sweep_mode",
-                    format_func=lambda m: tr(f"sweep.mode_{m}"))
+                    format_func=worded(("grid", "search"), lambda m: tr(f"sweep.mode_{m}")))
     if mode == "grid":
         axes = pairs_ui("values", GRID_DEFAULTS)
     else:
@@ -109,7 +109,8 @@ def form_ui(base: RunConfig):
         left, middle, right = st.columns(3)
         trials = left.number_input(tr("sweep.trials"), 1, 200, 8, key="sweep_trials", help=tr("sweep.trials_help"))
         objective = middle.selectbox(tr("sweep.objective"), list(OBJECTIVES), index=list(OBJECTIVES).index("gain"),
-                                     key="sweep_objective", format_func=lambda o: words(f"sweep.objective.{o}"))
+                                     key="sweep_objective",
+                                     format_func=worded(OBJECTIVES, lambda o: words(f"sweep.objective.{o}")))
         prune = right.checkbox(tr("sweep.prune"), key="sweep_prune", disabled=ray_address() is not None,
                                help=tr("sweep.prune_on_ray") if ray_address() else tr("sweep.prune_help"))
     seeds = st.text_input(tr("sweep.seeds"), "0,1,2", help=tr("sweep.seeds_help"), key="sweep_seeds")
@@ -215,15 +216,14 @@ def cells_ui(report: dict, clicked: int | None) -> None:
         st.session_state["sweep_cell"] = clicked  # set before the widget is drawn, so it shows the click
     st.session_state["sweep_clicked"] = clicked
     labels = figure_labels(report)
-    index = st.selectbox(tr("sweep.cell"), range(len(cells)), key="sweep_cell",
-                         format_func=lambda i: words("sweep.cell_label", values=describe(cells[i]["values"]),
-                                                     gain=gain_text(cells[i]["stats"]["gain"], labels),
-                                                     seeds=seeds_text(cells[i]["n"], labels)))
+    cell_labels = [words("sweep.cell_label", values=describe(cell["values"]),
+                         gain=gain_text(cell["stats"]["gain"], labels), seeds=seeds_text(cell["n"], labels))
+                   for cell in cells]
+    index = st.selectbox(tr("sweep.cell"), range(len(cells)), key="sweep_cell", format_func=cell_labels.__getitem__)
     seeds = cells[index or 0]["seeds"]
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    run_id = left.selectbox(tr("sweep.run"), [row["run_id"] for row in seeds], key="sweep_run",
-                            format_func=lambda r: tr("sweep.run_label", run_id=r,
-                                                     seed=next(row["seed"] for row in seeds if row["run_id"] == r)))
+    run_labels = {row["run_id"]: tr("sweep.run_label", run_id=row["run_id"], seed=row["seed"]) for row in seeds}
+    run_id = left.selectbox(tr("sweep.run"), list(run_labels), key="sweep_run", format_func=run_labels.__getitem__)
     if right.button(tr("sweep.open_compare"), key="sweep_open_compare"):
         st.session_state["sweep_go"] = ("compare", run_id)
         st.rerun(scope="app")
