@@ -72,6 +72,11 @@ def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **{k: v if isinstance(v, (int, float)) else plain(v) for k, v in values.items()})
 
 
+def listed(items) -> str:
+    """Items of a list in a sentence, joined the way this run's language does it: "0, 1, 2" / "0、1、2"."""
+    return tr("common.list_separator").join(map(str, items))
+
+
 def worded(options, word):
     """A widget's ``format_func`` whose labels are worded now, in this run's language: Streamlit keeps a
     selectbox's or radio's value as its label and words it again later, where a lazy ``tr`` would answer in

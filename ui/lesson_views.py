@@ -14,7 +14,7 @@ from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measure
 from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.viz.metrics import logit_scale
-from ui.common import runner, teacher_of, tr, worded
+from ui.common import listed, runner, teacher_of, tr, worded
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
@@ -84,7 +84,7 @@ def _pooled_caption(part: dict) -> str:
     pooled, gain = part["pooled"], part["gain"]
     interval = (numbers.MISSING if gain["low"] is None else
                 f"{numbers.signed_points(gain['low'] / 100)} … {numbers.signed_points(gain['high'] / 100)}")
-    return tr("lessons.pooled", seeds=", ".join(map(str, part["seeds"])),
+    return tr("lessons.pooled", seeds=listed(part["seeds"]),
               other=tr(f"lessons.against_{pooled['against']}"), a=numbers.count(pooled["only_student"]),
               b=numbers.count(pooled["only_other"]), p=numbers.p_value(pooled["p_value"]),
               verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval)
@@ -105,9 +105,9 @@ def measured_ui(lesson) -> None:
     for _, part in parts:
         st.caption(_pooled_caption(part))
     status = tr("lessons.claim_holds") if entry["holds"] else tr("lessons.claim_fails")
-    seeds = ", ".join(map(str, entry["seeds"]))
+    seeds = listed(entry["seeds"])
     stamp = (tr("lessons.measured_stamp_holdout", status=status, date=entry["date"], device=entry["device"],
-                seeds=seeds, holdout=", ".join(map(str, holdout["seeds"]))) if holdout else
+                seeds=seeds, holdout=listed(holdout["seeds"])) if holdout else
              tr("lessons.measured_stamp", status=status, date=entry["date"], device=entry["device"], seeds=seeds))
     (st.success if entry["holds"] else st.error)(stamp)
 
@@ -206,8 +206,8 @@ def quick_demo_note() -> None:
     entry, test = measured()[QUICK_DEMO], pooled(runs, "baseline")
     each = [paired_verdict(run["only_student"], run["only_baseline"])[0] for run in runs]
     st.caption(tr("home.quick_demo_measured", date=entry["date"], device=entry["device"],
-                  seeds=", ".join(str(run["seed"]) for run in runs),
-                  gains=", ".join(numbers.signed_points(run["gain_points"] / 100) for run in runs),
+                  seeds=listed(run["seed"] for run in runs),
+                  gains=listed(numbers.signed_points(run["gain_points"] / 100) for run in runs),
                   better=each.count("better"), n=len(runs), a=numbers.count(test["only_student"]),
                   b=numbers.count(test["only_other"]), p=numbers.p_value(test["p_value"]),
                   verdict=tr(f"lessons.verdict_{test['verdict']}")))

@@ -26,8 +26,8 @@ TEXT: dict[str, dict[str, str]] = {
               "transfer, on the CPU in a minute or two; the maps appear here when it finishes.",
         "zh": "训练一个 Transformer 教师模型（仅一次，之后使用缓存）和一个带注意力迁移的较小 Transformer 学生模型，在 "
               "CPU 上约需一到两分钟；完成后注意力图会显示在这里。"},
-    "attention.demo_running": {"en": "Run {run_id} is training: {percent}% done.",
-                               "zh": "实验 {run_id} 正在训练：已完成 {percent}%。"},
+    "attention.demo_running": {"en": "Run {run_id} is training: {percent} % done.",
+                               "zh": "实验 {run_id} 正在训练：已完成 {percent} %。"},
     "attention.demo_ended": {"en": "The run ended as {status}: {message}", "zh": "该实验以“{status}”结束：{message}"},
     "attention.from_run": {"en": "Run {run_id}: {teacher} → {student} on {dataset}.",
                            "zh": "实验 {run_id}：在 {dataset} 上，{teacher} → {student}。"},

@@ -7,16 +7,17 @@ TEXT: dict[str, dict[str, str]] = {
     "common.workspace_help": {"en": "Runs are grouped by workspace (a class, or your own name). It is kept in the URL.",
                               "zh": "实验按工作区分组（可以是一个班级，也可以是你自己的名字）。工作区的名称保存在网址"
                                     "中。"},
+    "common.list_separator": {"en": ", ", "zh": "、"},
     "common.error": {"en": "Something went wrong: {message}", "zh": "出错了：{message}"},
     "common.teacher": {"en": "teacher", "zh": "教师"},
     "common.student": {"en": "distilled student", "zh": "蒸馏学生"},
     "common.baseline": {"en": "baseline student", "zh": "基线学生"},
     "common.training_teacher": {"en": "Training the teacher {teacher} on {dataset} once, in a training process "
-                                      "(it is cached for every later run): {percent}%",
+                                      "(it is cached for every later run): {percent} %",
                                 "zh": "正在一个训练进程中用 {dataset} 训练教师模型 {teacher}（只训练一次，"
-                                      "之后的所有实验都会复用缓存）：{percent}%"},
+                                      "之后的所有实验都会复用缓存）：{percent} %"},
     "common.teacher_queued": {"en": "The teacher this page needs is queued behind other runs (position {position})…",
-                              "zh": "本页需要的教师模型正在排队，前面还有其他实验（排在第 {position} 位）…"},
+                              "zh": "本页需要的教师模型正在排队，前面还有其他实验（排在第 {position} 位）……"},
     "common.teacher_failed": {"en": "The teacher this page needs could not be trained: {message}",
                               "zh": "无法训练本页需要的教师模型：{message}"},
     "common.retry": {"en": "Try again", "zh": "重试"},

@@ -11,7 +11,7 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.source": {"en": "Run {run_id}: {dataset}, {teacher} → {student}.",
                        "zh": "实验 {run_id}：{dataset}，{teacher} → {student}。"},
     "compare.measuring": {"en": "Evaluating the models and timing them on the CPU…",
-                          "zh": "正在评估各个模型并在 CPU 上计时…"},
+                          "zh": "正在评估各个模型并在 CPU 上计时……"},
     "compare.table_title": {"en": "Accuracy, calibration and cost", "zh": "准确率、校准与开销"},
     "compare.col.accuracy_pct": {"en": "accuracy (%)", "zh": "准确率（%）"},
     "compare.col.macro_f1_pct": {"en": "macro-F1 (%)", "zh": "宏平均 F1（%）"},
@@ -59,11 +59,11 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.calibration_title": {"en": "Calibration", "zh": "校准"},
     "compare.calibration_help": {
         "en": "Each point is one confidence bin: its mean confidence (x) against its accuracy (y); bigger markers "
-              "hold more samples. On the dashed diagonal a model that says \"90% sure\" is right 90% of the time. "
+              "hold more samples. On the dashed diagonal a model that says \"90 % sure\" is right 90 % of the time. "
               "Below it the model is over-confident. Soft targets often make a student less over-confident than "
               "its hard-label baseline.",
         "zh": "每个点是一个置信度分箱：横轴为平均置信度，纵轴为该箱的准确率；点越大，样本越多。在虚线对角线上，"
-              "模型说“有 90% 的把握”时，正好有 90% 的时候是对的；低于对角线说明模型过度自信。软目标常常能让学生不像只"
+              "模型说“有 90 % 的把握”时，正好有 90 % 的时候是对的；低于对角线说明模型过度自信。软目标常常能让学生不像只"
               "用硬标签训练的基线学生那样过度自信。"},
     "compare.decision_title": {"en": "Decision boundaries", "zh": "决策边界"},
     "compare.decision_help": {

@@ -7,11 +7,11 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.data_help": {
         "en": "A CSV file: a header row, numeric feature columns and a label column (named label, class, target or "
               "y, else the last one). Or a zip with one folder per class holding its images, which are resized to "
-              "28 x 28. At least 2 classes and 5 samples per class; at most {mb} MiB. 20 % of each class is kept "
+              "28 × 28. At least 2 classes and 5 samples per class; at most {mb} MiB. 20 % of each class is kept "
               "for the test set, always the same samples. The dataset then appears in the dataset list of every "
               "page of this workspace, and only this browser can delete it.",
         "zh": "CSV 文件：第一行为表头，包含数值特征列和一个标签列（列名为 label、class、target 或 y，否则取最后一列）。"
-              "或者一个 zip 压缩包，每个类别一个文件夹，里面放该类的图像，图像会被缩放为 28 x 28。至少 2 个类别，每类至少"
+              "或者一个 zip 压缩包，每个类别一个文件夹，里面放该类的图像，图像会被缩放为 28 × 28。至少 2 个类别，每类至少"
               " 5 个样本；文件最大 {mb} MiB。每个类别固定留出 20 % 的样本作为测试集。之后该数据集会出现在此工作区每个页面的"
               "数据集列表中，只有这个浏览器可以删除它。"},
     "distill.data_invalid": {"en": "This file cannot be used: {message}", "zh": "无法使用这个文件：{message}"},

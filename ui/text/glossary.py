@@ -57,9 +57,12 @@ GLOSSARY: tuple[Term, ...] = (
     Term("cross-entropy (the hard-label term)", "交叉熵", "交叉熵",
          ("互熵", "交叉墒", "硬标签项", "硬损失", "学生损失")),
     Term("temperature", "温度", "温度", ("温度系数", "温度参数")),
-    Term("dark knowledge", "暗知识", "暗知识", ("黑暗知识", "隐性知识", "暗含知识")),
-    Term("attention transfer", "注意力迁移（亦称注意力传递）", "注意力迁移",
-         ("注意力传递", "注意力转移", "注意力蒸馏", "注意力匹配"), ("注意力迁移（亦称注意力传递）",)),
+    Term("dark knowledge", "", "暗知识", ("黑暗知识", "隐性知识", "暗含知识"),
+         note="not in the source articles: Hinton et al.'s term as Chinese texts usually translate it"),
+    Term("attention transfer", "注意力传递", "注意力迁移",
+         ("注意力传递", "注意力转移", "注意力蒸馏", "注意力匹配"), ("注意力迁移（亦称注意力传递）",),
+         note="the source articles say 注意力传递; the app uses 注意力迁移 (Zagoruyko and Komodakis' title as the "
+              "Chinese literature translates it) and gives the articles' term once: 注意力迁移（亦称注意力传递）"),
     Term("representation distillation (FitNets hints, γ)", "表示蒸馏（特征蒸馏）", "表示蒸馏",
          ("特征蒸馏", "特征提示", "提示匹配", "表示匹配", r"表示（提示）", r"^表示$", r"\+提示"),
          ("表示蒸馏（特征蒸馏）",)),
@@ -95,6 +98,13 @@ GLOSSARY: tuple[Term, ...] = (
     Term("size knobs (hidden=64, width=16 …)", "", "规模设置", ("尺寸参数", "学生参数", "规模参数", "尺寸旋钮")),
     Term("lesson", "", "实验课", ("课程",), note="课 as the counter: 本课, 每节课"),
     Term("percentage point", "百分点", "百分点", (r"\d ?个点",)),
+    Term("95 % interval (over seeds)", "", "95 % 置信区间", (r"(?<!置信)区间", r"置信度区间")),
+    Term("the teacher's softened answer (its softmax at T)", "", "软化后的答案",
+         ("软化答案", "软化输出", "软化后的输出", "软化的答案", "软化后的完整答案")),
+    Term("a test sample (an image, a point or a text)", "", "测试样本", ("测试图像", r"测试图(?!表)", "测试例")),
+    Term("stopping poor trials early (Optuna's pruning)", "", "提前终止",
+         (r"试验[^。；]{0,12}剪枝", r"剪枝[^。；]{0,6}(提前|停止|试验)", r"因剪枝"),
+         note="剪枝 is only the compression of a model; a trial (one point Optuna tries) is 试验, a run is 实验"),
     Term("decision boundary", "决策边界", "决策边界", ("判定边界", "分类边界")),
 )
 
@@ -113,6 +123,7 @@ UNITS: tuple[Unit, ...] = (
 )
 
 # Spellings no text may use in either language, and the Chinese unit in half-width brackets after a label.
-FORBIDDEN_UNITS_EN: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b")
-FORBIDDEN_UNITS_ZH: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b", r"千字节", r"兆字节", r"\bnats?\b", r"％",
+FORBIDDEN_UNITS_EN: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b", r"p = <", r"(\d|\})%", r"\d x \d")
+FORBIDDEN_UNITS_ZH: tuple[str, ...] = (r"\bKB\b", r"\bkB\b", r"\bMB\b", r"千字节", r"兆字节", r"\bnats?\b", r"％", r"p = <",
+                                       r"(\d|\})%", r"\d x \d", r"(?<!…)…(?!…)",
                                        r"\((%|KiB|秒|毫秒|奈特|百分点)\)")

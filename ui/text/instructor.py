@@ -54,6 +54,6 @@ TEXT: dict[str, dict[str, str]] = {
                            "zh": "已完成 {finished} / {handed} 个分配的实验，网格共 {count} 格。"},
     "class.progress_many": {"en": "{finished} of {handed} cell runs finished, on a grid of {count} cells.",
                             "zh": "已完成 {finished} / {handed} 个分配的实验，网格共 {count} 格。"},
-    "class.one_run": {"en": "one run: no interval", "zh": "只有一个实验：没有区间"},
+    "class.one_run": {"en": "one run: no interval", "zh": "只有一个实验：没有置信区间"},
     "class.empty": {"en": "No cell has a finished run yet.", "zh": "还没有任何一格完成实验。"},
 }

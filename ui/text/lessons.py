@@ -42,13 +42,13 @@ TEXT: dict[str, dict[str, str]] = {
               "its gradients as large as those of the labels. How fast the soft targets flatten depends on how "
               "spread out the teacher's logits are: a teacher with small logits (cnn-large) is all but uniform "
               "at a T where one with large logits (mlp-large) still says a lot. The T that suits one teacher "
-              "leaves another's soft targets empty; logit standardisation (Sun et al. 2024) divides each answer by "
-              "its own spread for this reason.",
+              "leaves another's soft targets empty; logit standardisation (Sun et al., CVPR 2024) divides each "
+              "answer by its own spread for this reason.",
         "zh": "打开“温度”页面并移动 T 滑块：把 logits 除以 T 不会改变得分最高的类别，却会把概率分散到其他类别上，"
               "显示出教师认为哪些错误类别与正确答案相似。这种排序就是学生要学习的“暗知识”，而损失中的 T² "
               "让蒸馏损失的梯度与交叉熵损失的梯度保持同样大小。软目标变平的速度取决于教师 logits 的分散程度："
               "logits 较小的教师（cnn-large）在某个 T 下已几乎均匀，而 logits 较大的教师（mlp-large）在同一 T 下"
-              "仍携带大量信息。适合一个教师的 T 会让另一个教师的软目标变空；正因如此，logit 标准化（Sun 等人 2024）"
+              "仍携带大量信息。适合一个教师的 T 会让另一个教师的软目标变空；正因如此，logit 标准化（Sun 等，CVPR 2024）"
               "把每个输出除以它自身的分散程度。"},
     "lessons.dark_knowledge.title": {"en": "2 · Dark knowledge: a digit the student never sees",
                                      "zh": "2 · 暗知识：学生模型从未见过的数字"},
@@ -66,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
               "3-logit recovers the rest. Last, two teachers side by side: the same lesson with cnn-large, whose "
               "logits are too flat at this T for its soft targets to carry anything about 3s.",
         "zh": "两个学生模型都在除 3 以外的所有数字上训练；蒸馏学生只在较高的 T 下从教师的软目标中学习（α = 1）。"
-              "与 Hinton 等人（2015，§3）一样，蒸馏学生不需要任何修正就能认出大部分测试集中的 3：教师在其他数字上给"
+              "与 Hinton 等（2015，§3）一样，蒸馏学生不需要任何修正就能认出大部分测试集中的 3：教师在其他数字上给"
               "出的概率（一个 5 或 8 有多像 3）已经告诉它 3 长什么样，而基线学生从不预测 3。论文的第二步是下面的偏置"
               "平移：学生从未见过 3 出现得有多频繁，提高它对 3 的 logit 能找回剩下的 3。最后并排比较两个教师：同样的"
               "实验换成 cnn-large，它的 logits 在这个 T 下太平，软目标里没有关于 3 的任何信息。"},
@@ -106,14 +106,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The few-labels setting again, but the distilled student learns from the mean of two teachers' "
               "softened answers (cnn-large and mlp-large) instead of cnn-large alone. It is compared with the "
               "one-teacher student trained on the same data from the same initial weights.",
-        "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化输出的平均，而不是只学"
+        "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化后的答案的平均，而不是只学"
               "cnn-large。比较对象是用同样数据、同样初始权重训练的单教师蒸馏学生。"},
     "lessons.several_teachers.text": {
         "en": "The few-labels setting again, but the distilled student learns from the mean of two teachers' "
               "softened answers (cnn-large and mlp-large) instead of cnn-large alone. Two teachers that err "
               "differently average to a better target. The comparison that matters is with the one-teacher "
               "student trained on the same data from the same initial weights, measured below.",
-        "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化输出的平均，而不是只学"
+        "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化后的答案的平均，而不是只学"
               "cnn-large。犯错方式不同的两个教师，平均后能给出更好的目标。关键的比较对象是用同样数据、同样初始权重训练"
               "的单教师蒸馏学生，结果见下方实测。"},
     "lessons.attention.title": {"en": "6 · Attention transfer on text", "zh": "6 · 文本上的注意力迁移"},
@@ -158,7 +158,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.claim_verdict_no_difference": {
         "en": "No measurable difference from {other}: McNemar's paired test, pooled over the seeds, cannot tell "
               "them apart.",
-        "zh": "与{other}没有可测量的差别：跨随机种子合并的 McNemar 配对检验无法区分两者。"},
+        "zh": "与{other}没有可测出的差别：跨随机种子合并的 McNemar 配对检验无法区分两者。"},
     "lessons.claim_verdict_worse": {
         "en": "The distilled student is worse than {other}: McNemar's paired test, pooled over the seeds, says worse.",
         "zh": "蒸馏学生不如{other}：跨随机种子合并的 McNemar 配对检验结论为“更差”。"},
@@ -172,12 +172,12 @@ TEXT: dict[str, dict[str, str]] = {
                                       "zh": "在每个随机种子上它都领先于{other}。"},
     "lessons.claim_min_unseen_recall": {
         "en": "With no bias shift, the distilled student recognises at least {pct} % of the never-seen class.",
-        "zh": "不做偏置平移时，蒸馏学生至少认出 {pct} % 的从未见过的类别。"},
+        "zh": "不做偏置平移时，蒸馏学生能认出从未见过的那个类别中至少 {pct} % 的测试样本。"},
     "lessons.claim_max_baseline_unseen_recall": {
-        "en": "The baseline recognises at most {pct} % of it.", "zh": "基线学生最多认出其中的 {pct} %。"},
+        "en": "The baseline recognises at most {pct} % of it.", "zh": "基线学生最多认出其中 {pct} % 的测试样本。"},
     "lessons.claim_max_contrast_unseen_recall": {
         "en": "With the comparison teacher, the distilled student recognises at most {pct} % of it.",
-        "zh": "换成对照教师时，蒸馏学生最多认出其中的 {pct} %。"},
+        "zh": "换成对照教师时，蒸馏学生最多认出其中 {pct} % 的测试样本。"},
     "lessons.claim_flatter_teacher": {
         "en": "The lesson's teacher's soft targets become all but uniform at a lower T than the comparison "
               "teacher's.",
@@ -200,8 +200,8 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.pooled": {
         "en": "Seeds {seeds} pooled, against {other}: {a} test images only the distilled student got right, {b} only "
               "the other (McNemar, {p}): {verdict}. The gain's 95 % interval over these seeds: {interval} points.",
-        "zh": "合并随机种子 {seeds}、与{other}比较：{a} 张测试图只有蒸馏学生答对，{b} 张只有对方答对（McNemar，{p}）："
-              "{verdict}。这些随机种子上提升的 95 % 区间：{interval} 个百分点。"},
+        "zh": "合并随机种子 {seeds}、与{other}比较：{a} 个测试样本只有蒸馏学生答对，{b} 个只有对方答对（McNemar，{p}）："
+              "{verdict}。这些随机种子上提升的 95 % 置信区间：{interval} 个百分点。"},
     "lessons.col_set": {"en": "seeds", "zh": "种子用途"},
     "lessons.set_measured": {"en": "measured", "zh": "实测"},
     "lessons.set_checked": {"en": "checked", "zh": "复核"},
@@ -212,7 +212,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "{status} 由 `python3 -m kdlab lessons verify` 于 {date} 在 {device} 上实测：先在随机种子 {seeds} 上"
               "测量，再在设计本课时没有用过的随机种子 {holdout} 上复核。只有两组种子上都成立，才算结论成立。"},
     "lessons.verdict_better": {"en": "better", "zh": "更好"},
-    "lessons.verdict_no_difference": {"en": "no measurable difference", "zh": "没有可测量的差别"},
+    "lessons.verdict_no_difference": {"en": "no measurable difference", "zh": "没有可测出的差别"},
     "lessons.verdict_worse": {"en": "worse", "zh": "更差"},
     "lessons.claim_holds": {"en": "The claim holds.", "zh": "结论成立。"},
     "lessons.claim_fails": {"en": "The claim does NOT hold.", "zh": "结论不成立。"},
@@ -240,7 +240,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.outcome": {
         "en": "You predicted: {guess}. This run: {outcome} ({a} test images only the distilled student got right, "
               "{b} only the baseline; McNemar, {p}).",
-        "zh": "你的预测：{guess}。本次实验：{outcome}（{a} 张测试图只有蒸馏学生答对，{b} 张只有基线学生答对；"
+        "zh": "你的预测：{guess}。本次实验：{outcome}（{a} 个测试样本只有蒸馏学生答对，{b} 个只有基线学生答对；"
               "McNemar，{p}）。"},
     "lessons.outcome_single": {
         "en": "One run alone often cannot tell: the measurements above pool several seeds.",
@@ -252,13 +252,13 @@ TEXT: dict[str, dict[str, str]] = {
               "it learns about {cls}s must be in the probability those answers give to {cls}. A teacher whose "
               "logits are spread out keeps that probability visible at T = {t}; one whose logits are small gives "
               "every class nearly the same probability, and the student learns nothing about {cls}s.",
-        "zh": "学生只看到教师在 {cls} 以外的数字上、经 T = {t} 软化后的输出。它对 {cls} 学到的一切，都来自这些输出分"
+        "zh": "学生只看到教师在 {cls} 以外的数字上、经 T = {t} 软化后的答案。它对 {cls} 学到的一切，都来自这些输出分"
               "给 {cls} 的概率。logits 分散的教师在 T = {t} 时仍保留这部分概率；logits 较小的教师则给每个类别几乎相同"
               "的概率，学生对 {cls} 什么也学不到。"},
     "lessons.teacher_std": {"en": "logit spread (std per sample)", "zh": "logit 分散程度（每个样本的标准差）"},
     "lessons.teacher_std_help": {
         "en": "The median over test images of the standard deviation of one image's logits.",
-        "zh": "测试图像上，单张图像 logits 标准差的中位数。"},
+        "zh": "测试样本上，单个样本 logits 标准差的中位数。"},
     "lessons.teacher_flat": {"en": "soft targets all but uniform from T", "zh": "软目标几乎均匀的起始 T"},
     "lessons.teacher_evidence": {"en": "largest P({cls}) on other digits at T = {t}",
                                  "zh": "T = {t} 时其他数字上 P({cls}) 的最大值"},

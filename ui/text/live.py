@@ -6,12 +6,12 @@ TEXT: dict[str, dict[str, str]] = {
                                                                                     "除）。"},
     "live.queued": {"en": "Queued: number {position} in line. The server trains a few runs at a time.",
                     "zh": "排队中：第 {position} 位。服务器同时只训练少数几个实验。"},
-    "live.queued_soon": {"en": "Queued: starting in a moment…", "zh": "排队中：马上开始…"},
-    "live.running_start": {"en": "Loading the data and the teacher…", "zh": "正在加载数据和教师模型…"},
+    "live.queued_soon": {"en": "Queued: starting in a moment…", "zh": "排队中：马上开始……"},
+    "live.running_start": {"en": "Loading the data and the teacher…", "zh": "正在加载数据和教师模型……"},
     "live.running_baseline": {"en": "Training the baseline student on the true labels only…",
-                              "zh": "正在只用真实标签训练基线学生…"},
+                              "zh": "正在只用真实标签训练基线学生……"},
     "live.running_student": {"en": "Distilling: the student learns from the labels and the teacher…",
-                             "zh": "正在蒸馏：学生同时向标签和教师学习…"},
+                             "zh": "正在蒸馏：学生同时向标签和教师学习……"},
     "live.progress": {"en": "{percent} done", "zh": "已完成 {percent}"},
     "live.not_yours": {"en": "This run was started in another browser: you can watch it, only that browser can stop "
                              "it.",
@@ -19,9 +19,9 @@ TEXT: dict[str, dict[str, str]] = {
     "live.running_teacher_of": {"en": "Training teacher {index} of {count} ({teacher}) once (it is cached for every "
                                       "later run)…",
                                 "zh": "正在训练第 {index} 个教师（共 {count} 个，{teacher}），只训练一次，之后的所有实验都会复用"
-                                      "缓存…"},
+                                      "缓存……"},
     "live.running_teacher": {"en": "Training the teacher once (it is cached for every later run)…",
-                             "zh": "正在训练教师模型（只训练一次，之后的所有实验都会复用缓存）…"},
+                             "zh": "正在训练教师模型（只训练一次，之后的所有实验都会复用缓存）……"},
     "live.latest_step": {"en": "Latest: {phase}, epoch {epoch}, step {step}, loss {loss}",
                          "zh": "最新：{phase}，第 {epoch} 轮，第 {step} 步，损失 {loss}"},
     "live.phase.teacher": {"en": "teacher", "zh": "教师模型"},
@@ -42,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
     "live.stop": {"en": "Stop", "zh": "停止"},
     "live.stop_help": {"en": "Stop this run after the current step; what it has logged so far stays.",
                        "zh": "在当前这一步之后停止这个实验；已记录的内容会保留。"},
-    "live.stopping": {"en": "Stopping…", "zh": "正在停止…"},
+    "live.stopping": {"en": "Stopping…", "zh": "正在停止……"},
     "live.failed": {"en": "The run failed: {message}", "zh": "实验失败：{message}"},
     "live.cancelled": {"en": "The run was stopped (cancelled) before it finished.", "zh": "实验在完成前被停止（已取"
                                                                                           "消）。"},

@@ -55,7 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "How many extra nats it costs to describe the teacher's softened answer with the student's: 0 when they "
               "agree. The soft-target loss is α·T²·KL; the factor T² = {t2} (here T²·KL = {weighted}) keeps its "
               "gradients as large as those of the hard-label term, because softening by T shrinks them by 1/T².",
-        "zh": "用学生的软化答案来描述教师的软化答案，需要额外付出多少奈特的信息：两者一致时为 0。蒸馏损失为 α·T²·KL；"
+        "zh": "用学生软化后的答案来描述教师软化后的答案，需要额外付出多少奈特的信息：两者一致时为 0。蒸馏损失为 α·T²·KL；"
               "乘以 T² = {t2}（此处 T²·KL = {weighted}）是为了让它的梯度与交叉熵损失的梯度保持同一量级，因为按 T "
               "软化会使梯度缩小为原来的 1/T²。"},
     "temperature.sweep_help": {
@@ -81,9 +81,9 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "单个样本各 logit 的标准差，取测试集上的中位数。"},
     "temperature.scale_flat": {"en": "{model}: soft targets nearly uniform from T", "zh": "{model}：软目标接近均匀的起始 T"},
     "temperature.scale_flat_help": {
-        "en": "The smallest T at which the information left in the soft targets is at most 5% of its maximum ln C: "
+        "en": "The smallest T at which the information left in the soft targets is at most 5 % of its maximum ln C: "
               "beyond it they hardly say more than \"all classes alike\".",
-        "zh": "软目标中剩余信息不超过其最大值 ln C 的 5% 的最小 T：超过它，软目标几乎只说“所有类别都一样”。"},
+        "zh": "软目标中剩余信息不超过其最大值 ln C 的 5 % 的最小 T：超过它，软目标几乎只说“所有类别都一样”。"},
     "temperature.scale_help": {
         "en": "Information left = ln C − H, the KL divergence of the softened answer from uniform, averaged over "
               "the test set, in nats: ln C for a one-hot answer, 0 for a uniform one. The dashed line is the "
@@ -104,7 +104,7 @@ TEXT: dict[str, dict[str, str]] = {
                                      "from: {fusion}.",
                                "zh": "每个教师经温度 T 软化后的答案，以及学生实际学习的那个融合目标：{fusion}。"},
     "temperature.fusion_mean": {"en": "the mean of the teachers' softened answers",
-                                "zh": "各教师软化答案的平均"},
+                                "zh": "各教师软化后的答案的平均"},
     "temperature.fusion_weights": {"en": "their weighted mean, with the run's fixed weights",
                                    "zh": "按本次实验固定权重的加权平均"},
     "temperature.fusion_confidence": {"en": "weighted per sample by each teacher's confidence in the true label "
