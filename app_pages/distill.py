@@ -144,7 +144,8 @@ def transfer_ui(dataset: str) -> dict:
     names = class_names(dataset)
     excluded = st.multiselect(tr("distill.exclude"), list(range(len(names))), format_func=lambda c: names[c],
                               default=list(saved.exclude_classes) if saved.dataset == dataset else [],
-                              key=f"distill_exclude_{dataset}", help=tr("distill.exclude_help"))
+                              key=f"distill_exclude_{dataset}", help=tr("distill.exclude_help"),
+                              placeholder=tr("common.choose"))
     return dict(train_fraction=fraction, exclude_classes=tuple(excluded))
 
 

@@ -35,6 +35,7 @@ def clear_selection() -> None:
 def filters_ui(options: dict) -> tuple[dict, str, bool]:
     cols = st.columns(len(hist.FILTERS) + 1)
     chosen = {name: cols[i].multiselect(tr(f"history.filter_{name}"), options[name], key=f"history_filter_{name}",
+                                        placeholder=tr("common.choose"),
                                         help=tr("history.filter_method_help") if name == "method" else None,
                                         on_change=clear_selection)
               for i, name in enumerate(hist.FILTERS)}

@@ -24,7 +24,7 @@ def chosen() -> tuple[list[str], list[int]]:
     labels = {m: f"{m} — {methods()[m].text('label', lang())}" for m in names}  # in this run's language: the
     # widget's value is kept as these labels, and a label worded later (another language) would not match it
     picked = st.multiselect(tr("methods.pick"), names, st.session_state.get("methods_pick", names),
-                            key="methods_pick", format_func=labels.get)
+                            key="methods_pick", format_func=labels.get, placeholder=tr("common.choose"))
     seeds = st.number_input(tr("methods.seeds"), 1, MAX_SEEDS, 3, key="methods_seeds", help=tr("methods.seeds_help"))
     return picked, list(range(int(seeds)))
 

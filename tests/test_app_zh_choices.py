@@ -26,3 +26,10 @@ def test_a_chinese_choice_survives_a_rerun(page, kind, key, value):
     at.run()  # the rerun that lost the choice
     assert_clean(at)
     assert getattr(at, kind)(key=key).value == value
+
+
+def test_no_multiselect_on_a_chinese_page_shows_streamlits_english_placeholder():
+    """Streamlit's default placeholder is English ("Choose options"): every multiselect passes a translated one."""
+    at = open_app_page("app_pages/distill.py", kdlab_lang="zh")
+    placeholders = {w.key: w.proto.placeholder for w in at.multiselect}
+    assert placeholders and all(p and not p.isascii() for p in placeholders.values()), placeholders

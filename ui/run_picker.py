@@ -71,7 +71,7 @@ def pick_run(key: str, records: list, chosen: str | None) -> str | None:
     present = [s for s in SOURCES if any(hist.run_source(r) == s for r in records)]
     if len(present) > 1:
         wanted = st.multiselect(tr("runs.filter"), present, key=f"{key}_sources",
-                                format_func=worded(present, source_name),
+                                format_func=worded(present, source_name), placeholder=tr("common.choose"),
                                 help=tr("runs.filter_help"))
         records = [r for r in records if not wanted or hist.run_source(r) in wanted]
     if not records:

@@ -19,6 +19,6 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.data_kept": {"en": "{name}: from {source}, {size} on disk", "zh": "{name}：来自 {source}，占用磁盘 {size}"},
     "distill.data_delete": {"en": "Delete", "zh": "删除"},
     "distill.data_not_deleted": {"en": "Not deleted: {message}", "zh": "未删除：{message}"},
-    "distill.data_ready": {"en": "Dataset {name} is ready and selected below.",
-                           "zh": "数据集 {name} 已就绪，并已在下方选中。"},
+    "distill.data_ready": {"en": "Dataset {name} is ready and selected in the dataset list above.",
+                           "zh": "数据集 {name} 已就绪，并已在上方的数据集列表中选中。"},
 }
