@@ -22,7 +22,8 @@ def choose_ui():
 
 def preset_caption(config) -> str:
     text = tr("lessons.preset", dataset=config.dataset, teacher=config.teacher, student=config.student,
-              knobs=", ".join(f"{k}={v}" for k, v in config.student_kw.items()) or "–", t=f"{config.temperature:g}",
+              knobs=tr("lessons.preset_knobs", knobs=", ".join(f"{k}={v}" for k, v in config.student_kw.items()))
+              if config.student_kw else "", t=f"{config.temperature:g}",
               alpha=f"{config.alpha:g}", beta=f"{config.beta:g}", epochs=config.epochs,
               fraction=f"{100 * config.train_fraction:g}")
     if config.exclude_classes:

@@ -1,4 +1,4 @@
-"""A choice made on a Chinese page survives the next rerun (issue 18): a selectbox's or radio's value is kept as its
+"""Pages in Chinese and their wording (issue 18). A choice made on a Chinese page survives the next rerun: a selectbox's or radio's value is kept as its
 label, so a label worded lazily (after the run, where no page language is known, in English) matched none of the
 Chinese options and raised ``ValueError: '<label>' is not in list``. ``ui.common.worded`` words them during the run."""
 import pytest
@@ -33,3 +33,15 @@ def test_no_multiselect_on_a_chinese_page_shows_streamlits_english_placeholder()
     at = open_app_page("app_pages/distill.py", kdlab_lang="zh")
     placeholders = {w.key: w.proto.placeholder for w in at.multiselect}
     assert placeholders and all(p and not p.isascii() for p in placeholders.values()), placeholders
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lessons_preset_names_the_students_knobs_only_when_it_has_some(lang):
+    """No "student knobs: –" clause for a student at its defaults (issue 18); the capacity-gap lesson keeps its own."""
+    shown = {}
+    for key in ("temperature", "capacity_gap"):
+        at = open_app_page("app_pages/lessons.py", kdlab_lang=lang, lessons_choice=key)
+        shown[key] = " ".join(str(e.value) for e in [*at.caption, *at.markdown])
+    clause = {"en": "student knobs", "zh": "学生模型的规模设置"}[lang]
+    assert clause not in shown["temperature"] and "–" not in shown["temperature"]
+    assert clause in shown["capacity_gap"] and "hidden=3" in shown["capacity_gap"]

@@ -13,10 +13,11 @@ TEXT: dict[str, dict[str, str]] = {
               "“运行本课”，实时观看训练过程。"},
     "lessons.choose": {"en": "Lesson", "zh": "实验课"},
     "lessons.preset": {
-        "en": "Preset: {dataset}, {teacher} → {student} (student knobs: {knobs}), T = {t}, α = {alpha}, β = {beta}, "
+        "en": "Preset: {dataset}, {teacher} → {student}{knobs}, T = {t}, α = {alpha}, β = {beta}, "
               "{epochs} epochs, {fraction} % of the training set.",
-        "zh": "预设：{dataset}，{teacher} → {student}（学生模型的规模设置：{knobs}），T = {t}，α = {alpha}，β = "
+        "zh": "预设：{dataset}，{teacher} → {student}{knobs}，T = {t}，α = {alpha}，β = "
               "{beta}，{epochs} 轮，使用训练集的 {fraction} %。"},
+    "lessons.preset_knobs": {"en": " (student knobs: {knobs})", "zh": "（学生模型的规模设置：{knobs}）"},  # or none
     "lessons.run": {"en": "Run this lesson", "zh": "运行本课"},
     "lessons.run_help": {
         "en": "Trains the baseline and the distilled student with the preset above: a few seconds on an idle CPU, "
