@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from kdlab.data import DATASETS, DataMissingError, load_dataset, stratified_split
+from kdlab.data import DATASETS, IGNORE_INDEX, DataMissingError, load_dataset, stratified_split
 
 FILE_BACKED = {"mnist", "fashion-mnist", "cifar10", "imdb"}
 OFFLINE = [name for name in DATASETS.names() if name not in FILE_BACKED]
@@ -24,8 +24,11 @@ def test_offline_datasets_are_deterministic_and_match_their_registry_entry(name)
     meta = DATASETS.get(name).meta
     assert a.modality == meta["modality"] and a.num_classes == meta["num_classes"]
     assert len(a.x_train) == len(a.y_train) > len(a.x_test) == len(a.y_test) > 0
-    assert set(a.y_train.unique().tolist()) == set(range(a.num_classes))
-    expected_dtype = torch.long if a.modality == "tokens" else torch.float32
+    if a.modality == "sequence":  # next-token targets: ids of the vocabulary, IGNORE_INDEX under padding
+        assert set(a.y_train.unique().tolist()) <= {IGNORE_INDEX, *range(1, a.num_classes)}
+    else:
+        assert set(a.y_train.unique().tolist()) == set(range(a.num_classes))
+    expected_dtype = torch.long if a.modality in ("tokens", "sequence") else torch.float32
     assert a.x_train.dtype == expected_dtype
 
 

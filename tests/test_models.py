@@ -7,6 +7,7 @@ from functools import lru_cache
 import pytest
 import torch
 
+from kdlab.losses.tokens import cross_entropy_loss
 from kdlab.models import MODELS, PRESETS, InputSpec, ModelOutput, build_model, model_meta, resolve
 from kdlab.models.transformer import default_patch
 
@@ -15,6 +16,7 @@ SPECS = {
     "image": [InputSpec("image", (1, 8, 8), 10), InputSpec("image", (3, 32, 32), 10)],
     "points": [InputSpec("points", (2,), 3)],
     "tokens": [InputSpec("tokens", (12,), 4, vocab_size=50)],
+    "sequence": [InputSpec("sequence", (12,), 20, vocab_size=20)],  # a language model: a class per token
 }
 TOKEN_LENGTHS = (9, 5, 2)  # real tokens per sample; the rest is padding (id 0), so positions 9.. are all padding
 
@@ -37,7 +39,7 @@ def token_cases() -> list:
 
 def example_inputs(spec: InputSpec) -> torch.Tensor:
     gen = torch.Generator().manual_seed(0)
-    if spec.modality != "tokens":
+    if spec.modality not in ("tokens", "sequence"):
         return torch.randn(BATCH, *spec.input_shape, generator=gen)
     ids = torch.randint(1, spec.vocab_size, (BATCH, *spec.input_shape), generator=gen)
     real = torch.arange(spec.input_shape[0]) < torch.tensor(TOKEN_LENGTHS)[:, None]
@@ -58,8 +60,9 @@ def evaluate(name: str, spec: InputSpec, x: torch.Tensor) -> ModelOutput:
 @pytest.mark.parametrize("name, spec", cases(every_spec=True))
 def test_output_follows_the_contract(name, spec):
     out = evaluate(name, spec, example_inputs(spec))
-    assert out.logits.shape == (BATCH, spec.num_classes)
-    assert out.features["embedding"].dim() == 2 and len(out.features["embedding"]) == BATCH
+    per_position = (spec.input_shape[0],) if spec.modality == "sequence" else ()  # a language model's answers
+    assert out.logits.shape == (BATCH, *per_position, spec.num_classes)
+    assert out.features["embedding"].dim() == 2 + len(per_position) and len(out.features["embedding"]) == BATCH
     assert len(out.features["mid"]) == BATCH
     attention = model_meta(name)["attention"]
     assert bool(out.attentions) == (attention == "tokens")
@@ -100,8 +103,9 @@ def test_build_is_deterministic_for_a_seed(name, spec):
 def test_backward_reaches_every_parameter_with_finite_gradients(name, spec):
     model = built(name, spec).train()
     model.zero_grad()
-    labels = torch.arange(BATCH) % spec.num_classes
-    torch.nn.functional.cross_entropy(model(example_inputs(spec)).logits, labels).backward()
+    logits = model(example_inputs(spec)).logits
+    labels = torch.arange(logits[..., 0].numel()).view(logits.shape[:-1]) % spec.num_classes
+    cross_entropy_loss(logits, labels).backward()
     for param_name, param in model.named_parameters():
         assert param.grad is not None, f"{param_name} is unused"
         assert torch.isfinite(param.grad).all(), param_name

@@ -74,7 +74,7 @@ BAD = {
     "few samples": ("x.csv", csv_bytes(per_class=3), "at least 5"),
     "not a number": ("x.csv", b"a,label\n" + b"\n".join(b"oops,%d" % (i % 2) for i in range(20)), "not a number"),
     "ragged": ("x.csv", b"a,b,label\n1,2,x\n1,2\n", "line 3"),
-    "extension": ("x.txt", b"1,2", ".csv file or a .zip"),
+    "extension": ("x.pdf", b"1,2", ".csv file, a .zip of image folders or a .txt"),
     "traversal": ("x.zip", zip_bytes({"../evil/a.png": png(1), "ok/b.png": png(2)}), "outside the archive"),
     "loose image": ("x.zip", zip_bytes({"a.png": png(1)}), "folder named after its class"),
     "not a zip": ("x.zip", b"PK\x03\x04 not really", "not a readable zip"),
@@ -267,5 +267,5 @@ def test_the_cli_refuses_a_data_file_that_is_not_a_regular_file_at_once(tmp_path
                               cwd=root, capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, (path, done.stderr)
         assert done.stderr.strip().splitlines() == [
-            f"kdlab: error: the data file {path} is not a regular file (a folder, device or pipe); give a .csv or "
-            ".zip file"]
+            f"kdlab: error: the data file {path} is not a regular file (a folder, device or pipe); give a .csv, "
+            ".zip or .txt file"]
