@@ -117,8 +117,8 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The run the flags describe, admitted with this machine's server settings (``kdlab.toml``, ``KDLAB_*``):
-    the same one gate as the app's."""
+    """The run the flags describe, through the app's one gate (``admit``) with the caps the command line obeys:
+    none unless ``kdlab.toml`` opts in (``ServerSettings.for_cli``), since the shell runs on the user's machine."""
     terms_: dict[str, float] = {}
     for knobs in args.term:
         terms_.update(knobs)
@@ -129,7 +129,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     teacher_run = teachers[0].removeprefix(RUN_PREFIX) if teachers[0].startswith(RUN_PREFIX) else None
     if teacher_run is not None:  # its architecture comes from the run, at admission
         teachers = (DEFAULTS.teacher, *teachers[1:])
-    settings = ServerSettings.load()
+    settings = ServerSettings.for_cli()
     dataset = import_data_file(args.data_file, settings.upload_limits) if args.data_file else args.dataset
     suggested = run_defaults(dataset) if dataset in DATASETS else {}  # an unknown name: validate says so
     for name in DATASET_TUNED:

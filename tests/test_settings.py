@@ -130,7 +130,8 @@ def test_the_readme_lists_every_setting_with_its_default():
     listed = {name.strip(): value.strip() for name, value in listed.items()}
     for field in fields(ServerSettings):
         default = getattr(ServerSettings(), field.name)
-        shown = json.dumps(list(default)) if isinstance(default, tuple) else str(default)
+        shown = json.dumps(list(default) if isinstance(default, tuple) else default) \
+            if isinstance(default, (tuple, bool)) else str(default)
         assert listed.get(field.name) == shown, (field.name, listed.get(field.name), shown)
 
 
@@ -193,7 +194,8 @@ def test_an_upload_kept_from_before_the_class_cap_is_refused_at_admission():
     rows = ["a,b,label"] + [f"{c},{k},c{c}" for c in range(120) for k in range(5)]
     name = import_upload("legacy.csv", "\n".join(rows).encode(), UploadLimits(max_classes=1000))
     config = RunConfig(dataset=name, teacher="mlp-small", student="mlp-small", epochs=1, teacher_epochs=1)
-    with pytest.raises(ValueError, match=rf"dataset {name} has 120 classes; at most 100 .*\(max_classes\)"):
+    with pytest.raises(ValueError, match=rf"dataset {name} has 120 classes; at most 100 "
+                                         r".*\(max_classes in kdlab.toml or KDLAB_MAX_CLASSES\)"):
         admit(config, ServerSettings())
     assert admit(config, ServerSettings(max_classes=120)).config.dataset == name
 

@@ -13,6 +13,7 @@ import sys
 from ..runs.store import RunStore
 from ..serve.settings import ServerSettings
 from .config import FINETUNE_SOURCES, CompressRequest
+from .quantize import note_text
 from .record import compress_stored_run, stored_config
 from .verdict import findings
 
@@ -44,7 +45,7 @@ def request_from_args(args: argparse.Namespace) -> CompressRequest:
                               energy=args.energy, finetune=args.finetune, finetune_from=args.finetune_from,
                               finetune_lr=args.finetune_lr, roles=tuple(r.strip() for r in args.roles.split(",")),
                               threads=args.threads, repeats=args.repeats)
-    return request.validate(max_epochs=ServerSettings.load().max_epochs)
+    return request.validate(max_epochs=ServerSettings.for_cli().max_epochs)
 
 
 class _Notes:
@@ -64,7 +65,7 @@ def command_compress(args: argparse.Namespace) -> int:
         print(f"{v.name:44} {m['accuracy']:9.2%} {m['bytes']:9,} {m['params']:8,} {m['nonzero_params']:8,} "
               f"{m['flops']:10,} {m['latency_ms_batch1']:7.3f} {m['latency_ms_batch64']:7.3f}")
         for note in m["notes"]:
-            print(f"{'':46}{note}")
+            print(f"{'':46}{note_text(note)}")
     print(f"latency: median of {request.repeats} CPU calls after warm-up, {request.threads} torch thread(s); "
           f"stored with run {args.run_id}")
     if args.json:

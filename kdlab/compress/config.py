@@ -76,7 +76,8 @@ class CompressRequest:
         require(_is_int(self.finetune) and self.finetune >= 0,
                 f"finetune must be a whole number of epochs >= 0, got {self.finetune}")
         require(max_epochs is None or self.finetune <= max_epochs,
-                f"finetune is {self.finetune} epochs, more than this server allows ({max_epochs})")
+                f"finetune is capped at {max_epochs} epochs on this server (max_epochs in kdlab.toml or "
+                f"KDLAB_MAX_EPOCHS), got {self.finetune}")
         require(self.finetune_from in FINETUNE_SOURCES,
                 f"finetune_from must be one of {', '.join(FINETUNE_SOURCES)}, got {self.finetune_from!r}")
         require(not self.finetune or self.prune > 0 or self.rank is not None or self.energy is not None,

@@ -82,8 +82,8 @@ def export_model(store: RunStore, run_id: str, what: str, name: str = "student",
 
 
 def model_file(store: RunStore, run_id: str, what: str, name: str = "student") -> tuple[bytes, str]:
-    """``export_model``'s file and its facts in one line (the CLI's ``runs export``)."""
-    data, facts = export_model(store, run_id, what, name)
+    """``export_model``'s file and its facts in one line (the CLI's ``runs export``: the caps it obeys)."""
+    data, facts = export_model(store, run_id, what, name, RecipeCaps.of(ServerSettings.for_cli()))
     if what == "safetensors":
         return data, f"safetensors with its recipe in the header ({len(data):,} bytes)"
     return data, (f"onnxruntime agrees with PyTorch on {facts['agreement']:.2%} of the {facts['samples']} test "

@@ -122,7 +122,7 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _import(store: RunStore, args: argparse.Namespace) -> int:
-    settings = ServerSettings.load()  # the same gate as the app's and `kdlab distill`'s
+    settings = ServerSettings.for_cli()  # the same gate as `kdlab distill`'s
     run_id = import_run(store, _read(args.config, "config"), _read(args.weights, "weights"), args.workspace,
                         teacher_for=prepare_teacher,  # the shell may train a missing teacher
                         admit=lambda config: admit(config, settings))

@@ -1,6 +1,6 @@
 """One gate for every run that reaches the server: the form, a link, an upload, an import, a re-run, a lesson, the
-quick demo and the CLI all pass through ``admit``, so a config is checked once, where it enters, against the same
-caps.
+quick demo and the CLI all pass through ``admit``, so a config is checked once, where it enters. The app holds it to
+the server's caps; the CLI to those ``ServerSettings.for_cli`` gives (none unless ``kdlab.toml`` opts in).
 
 ``admit`` validates the config (``RunConfig.validate``), then holds it to the server's caps (``ServerSettings``):
 epochs, batch size, the dataset's size knobs, the device, and the size of each model — counted by building the
@@ -22,7 +22,7 @@ from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, parameter_count
 from ..runs.store import RunStore
 from ..runs.teacher_runs import teacher_from_run
-from .settings import ServerSettings
+from .settings import ServerSettings, capped, raise_hint
 
 SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
 
@@ -48,34 +48,36 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
                 raise ValueError(f"an uploaded config may not set {name}; the server reads its data from its own "
                                  "data folder")
     for name in ("epochs", "teacher_epochs"):
-        _cap(name, getattr(config, name), settings.max_epochs)
-    _cap("batch_size", config.batch_size, settings.max_batch_size)
+        _cap(name, getattr(config, name), settings, "max_epochs")
+    _cap("batch_size", config.batch_size, settings, "max_batch_size")
     if config.device not in settings.devices:
-        raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(settings.devices)}")
+        raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(settings.devices)} "
+                         f"(devices in kdlab.toml or KDLAB_DEVICES)")
     classes = DATASETS.get(config.dataset).meta["num_classes"]
     text = DATASETS.get(config.dataset).meta["modality"] == "sequence"  # a text's classes are its characters
     if config.dataset.startswith(PREFIX) and not text and classes > settings.max_classes:  # kept from before the cap
         raise ValueError(f"dataset {config.dataset} has {classes:,} classes; at most {settings.max_classes:,} are "
-                         "allowed on this server (max_classes)")
+                         f"allowed on this server ({raise_hint('max_classes')})")
     for knob, kind in DATASETS.get(config.dataset).meta["scale"].items():
         if config.dataset_kw.get(knob) is not None:
-            _cap(f"dataset knob {knob}", config.dataset_kw[knob], getattr(settings, SCALE_CAPS[kind]))
+            _cap(f"dataset knob {knob}", config.dataset_kw[knob], settings, SCALE_CAPS[kind])
     spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root,
                       config.download)
     for role in ("teacher", "student"):
-        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec, settings.max_model_knob),
-             settings.max_model_params)
+        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec, settings), settings,
+             "max_model_params")
     for name in config.extra_teachers:
         _cap(f"teacher {name!r}'s parameter count",
-             model_parameters(config.teacher_config(name), "teacher", spec, settings.max_model_knob),
-             settings.max_model_params)
+             model_parameters(config.teacher_config(name), "teacher", spec, settings), settings, "max_model_params")
     limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
     return Admitted(replace(config, train_limit=limit))
 
 
-def _cap(what: str, value: int | float, cap: int) -> None:
+def _cap(what: str, value: int | float, settings: ServerSettings, setting: str) -> None:
+    """``value`` within the server setting ``setting``, else the sentence naming it and how to raise it."""
+    cap = getattr(settings, setting)
     if value > cap:
-        raise ValueError(f"{what} is capped at {cap:,} on this server, got {value:,}")
+        raise capped(what, value, cap, setting)
 
 
 @lru_cache(maxsize=32)
@@ -86,7 +88,7 @@ def input_spec(dataset: str, dataset_kw: str, data_root: str | None, download: b
     return InputSpec.of(load_dataset(dataset, data_root=data_root, download=download, **json.loads(dataset_kw)))
 
 
-def model_parameters(config: RunConfig, role: str, spec: InputSpec, max_knob: int) -> int:
+def model_parameters(config: RunConfig, role: str, spec: InputSpec, settings: ServerSettings) -> int:
     """The parameter count of the config's teacher or student, built on the meta device (no memory); a
     ``ValueError`` naming the knobs when they cannot build it."""
     name, knobs = getattr(config, role), getattr(config, f"{role}_kw")
@@ -96,7 +98,7 @@ def model_parameters(config: RunConfig, role: str, spec: InputSpec, max_knob: in
         raise ValueError(f"{role} knob {key}={value!r} must be a number")
     for key, value in knobs.items():  # before building: a million layers take minutes and gigabytes even on "meta"
         if isinstance(value, int) and not isinstance(value, bool):
-            _cap(f"{role} knob {key}", value, max_knob)
+            _cap(f"{role} knob {key}", value, settings, "max_model_knob")
     try:
         return _meta_parameters(name, json.dumps(knobs, sort_keys=True), spec)
     except ValueError:

@@ -21,7 +21,7 @@ from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from .admission import Admitted, admit
 from .model_jobs import CompressJob, ExportJob, ModelJobs, TeacherJob, run_owned
-from .settings import ServerSettings
+from .settings import ServerSettings, raise_hint
 from .turns import Turns
 from .workers import Worker
 
@@ -108,11 +108,12 @@ class JobRunner(ModelJobs):
             with self.lock:
                 waiting = sum(1 for job_id in self.waiting if job_id not in self.side_jobs)
             if waiting >= self.settings.max_queued_runs:
-                raise QueueBusy(f"the queue is full ({waiting} runs waiting, the most this server takes); "
-                                 "try again when some have finished")
+                raise QueueBusy(f"the queue is full ({waiting} runs waiting, the most this server takes: "
+                                f"{raise_hint('max_queued_runs')}); try again when some have finished")
             if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
                 raise QueueBusy(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
-                                 "running, the most this server allows; wait for one to finish or stop it")
+                                f"running, the most this server allows ({raise_hint('max_runs_per_browser')}); "
+                                "wait for one to finish or stop it")
             run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
             with self.lock:
                 self.waiting.append(run_id)

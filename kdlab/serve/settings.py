@@ -2,13 +2,17 @@
 
 Defaults suit a class of thirty on one CPU server; a laptop for one person may raise them. Environment variables
 win over the file, so a teacher can override one value when starting the server
-(``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``). ``kdlab.serve.admission`` applies them to every run.
+(``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``). ``kdlab.serve.admission`` applies them to every run the app
+and what it starts (workers, sweeps, warm-up teachers) take on.
+
+Caps belong to the server: the command line (``python -m kdlab``) runs on the user's own machine and obeys them only
+when ``kdlab.toml`` says so (``cli_caps = true``); ``ServerSettings.for_cli`` is what every command reads.
 """
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import tomllib
@@ -42,6 +46,26 @@ def _whole(name: str, value, where: str) -> int:
         raise ValueError(f"server setting {name}{where} must be a whole number from 1 to {top:,}, "
                          f"got {repr(value)[:80]}")
     return number
+
+
+def raise_hint(name: str) -> str:
+    """How to raise the setting ``name``, for a cap's message: ``"max_epochs in kdlab.toml or KDLAB_MAX_EPOCHS"``."""
+    return f"{name} in kdlab.toml or KDLAB_{name.upper()}"
+
+
+def capped(what: str, value, cap: int, setting: str) -> ValueError:
+    """The one sentence a cap says: what was capped, at what, by which setting and how to raise it."""
+    return ValueError(f"{what} is capped at {cap:,} on this server ({raise_hint(setting)}), got {value:,}")
+
+
+def _flag(value, where: str) -> bool:
+    """TOML's true/false, or a variable's text: true/false, yes/no, 1/0."""
+    if isinstance(value, bool):
+        return value
+    words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()]
+    raise ValueError(f"server setting cli_caps{where} is true or false, got {repr(value)[:80]}")
 
 
 WARM_TEACHERS = ("none", "pages", "lessons")  # kdlab.teacher_warmup: the default teachers queued at start-up
@@ -96,6 +120,18 @@ class ServerSettings:
     loaded_runs_mb: int = 1024  # memory of the server's cache of re-opened runs (Compare, History)
     warm_teachers: str = "lessons"  # queued at start-up, low priority: "none", "pages" (demo, Temperature), "lessons"
     instructor_key: str = field(default="", repr=False)  # enables the Instructor page; empty: no such page
+    cli_caps: bool = False  # whether python -m kdlab on this machine obeys the caps above (by default it does not)
+
+    @classmethod
+    def for_cli(cls, path: str | Path | None = None) -> "ServerSettings":
+        """The settings a command of ``python -m kdlab`` obeys: the server's caps only where ``kdlab.toml`` (or
+        ``KDLAB_CLI_CAPS``) opts in, else none: the shell runs on the user's own machine, and a cap protects a
+        server shared by a class. Every other setting (uploads' folder, the teacher cache) is the file's."""
+        settings = cls.load(path)
+        if settings.cli_caps:
+            return settings
+        return replace(settings, devices=DEVICES, **{f.name: UPPER.get(f.name, MAX_WHOLE) for f in fields(cls)
+                                                     if f.name.startswith("max_")})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -132,7 +168,7 @@ class ServerSettings:
         if unknown:
             raise ValueError(f"unknown server setting(s): {', '.join(map(str, unknown))}"
                              + "".join(sorted({where[n] for n in unknown})))
-        words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key}  # the settings not numbers
+        words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key, "cli_caps": _flag}  # the settings not numbers
         parsed = {name: words[name](value, where[name]) if name in words else _whole(name, value, where[name])
                   for name, value in values.items()}
         return cls(**parsed)

@@ -155,7 +155,8 @@ class ServerLink:
         if self.orphaned:
             raise RunInterrupted("the server stopped during this run")
         if time.monotonic() > self.deadline:
-            raise RunTimedOut(f"the run took longer than this server's limit of {self.max_seconds} s and was stopped")
+            raise RunTimedOut(f"the run took longer than this server's limit of {self.max_seconds} s and was stopped "
+                                f"(max_run_seconds in kdlab.toml or KDLAB_MAX_RUN_SECONDS)")
         return self.stopped
 
     def on_step(self, event) -> None:

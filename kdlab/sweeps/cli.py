@@ -12,6 +12,7 @@ import os
 import sys
 
 from ..runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
+from ..serve.settings import ServerSettings
 from ..stats import has_interval
 from .driver import load_spec, make_executor, run_sweep
 from .spec import OBJECTIVES, SweepSpec, parse_axis, parse_range
@@ -83,18 +84,19 @@ def command_tune(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, make_spec) -> int:
-    store = RunStore()
+    store, settings = RunStore(), ServerSettings.for_cli()
     if args.resume:
         spec, workspace = load_spec(store, args.resume)
     else:
-        spec, workspace = make_spec().validate(), check_workspace(args.workspace)
+        spec, workspace = make_spec().validate(settings), check_workspace(args.workspace)
     ray = args.ray or os.environ.get(RAY_ENV) or None
     if spec.prune and ray:
         raise ValueError("--prune cannot apply to Ray tasks: they send their epoch curves back only when they end; "
                          "run the search locally (--workers N) to prune it")
     executor = make_executor(args.workers, str(store.path), ray, args.cpus_per_trial, args.gpus_per_trial)
     try:
-        report = run_sweep(spec, executor, store, workspace, resume=args.resume, progress=ProgressPrinter())
+        report = run_sweep(spec, executor, store, workspace, resume=args.resume, progress=ProgressPrinter(),
+                           settings=settings)
     finally:
         executor.close()
     for cell in report["cells"]:
