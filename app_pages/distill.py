@@ -24,7 +24,7 @@ from ui.data_upload import data_upload_ui, offered_datasets
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import addon_weight_ui, addons, addons_ui, knobs_ui, method_ui, method_weight_ui, nearest
 from ui.loss_controls import form_state as loss_state
-from ui.loss_controls import teachers_ui, temperature_ui
+from ui.loss_controls import AS_TYPED, teachers_ui, temperature_ui
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 BATCH_SIZES = (16, 32, 64, 128, 256)
@@ -140,7 +140,7 @@ def training_ui() -> dict:
 def transfer_ui(dataset: str) -> dict:
     st.caption(tr("distill.transfer_intro"))
     fraction = st.slider(tr("distill.fraction"), 0.05, 1.0, float(saved.train_fraction), 0.05,
-                         key="distill_fraction", help=tr("distill.fraction_help"))
+                         key="distill_fraction", help=tr("distill.fraction_help"), format=AS_TYPED)
     names = class_names(dataset)
     excluded = st.multiselect(tr("distill.exclude"), list(range(len(names))), format_func=lambda c: names[c],
                               default=list(saved.exclude_classes) if saved.dataset == dataset else [],

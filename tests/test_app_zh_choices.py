@@ -45,3 +45,12 @@ def test_a_lessons_preset_names_the_students_knobs_only_when_it_has_some(lang):
     clause = {"en": "student knobs", "zh": "学生模型的规模设置"}[lang]
     assert clause not in shown["temperature"] and "–" not in shown["temperature"]
     assert clause in shown["capacity_gap"] and "hidden=3" in shown["capacity_gap"]
+
+
+def test_the_distill_pages_weights_and_t_read_as_typed():
+    """T and α read "4" and "0.9" (issue 18), not Streamlit's default "%0.2f" ("4.00", "0.90"): every float slider
+    and number on Distill is formatted as typed (sprintf-js, as Streamlit draws it, agrees with Python's %)."""
+    at = open_app_page("app_pages/distill.py")
+    formats = {w.key: w.proto.format for w in [*at.slider, *at.number_input] if w.proto.data_type == w.proto.FLOAT}
+    assert "distill_temperature" in formats
+    assert all(f % 0.9 == "0.9" and f % 4.0 == "4" for f in formats.values()), formats

@@ -20,6 +20,7 @@ from kdlab.viz.numbers import weight as weight_text
 from ui.common import lang, tr, worded
 
 METHOD_KEY = "distill_method"
+AS_TYPED = "%.3g"  # sprintf-js, as Streamlit's sliders format: 0.9 and 4 as typed, not Streamlit's "0.90", "4.00"
 
 
 def addons() -> list[LossTerm]:
@@ -78,7 +79,7 @@ def method_ui(saved: RunConfig) -> LossTerm:
 def temperature_ui(saved: RunConfig, method: LossTerm) -> float:
     """T, disabled (its value kept) for a method that softens at a temperature of its own or learns one."""
     temperature = st.slider(tr("distill.temperature"), 1.0, 20.0, float(saved.temperature), 0.5,
-                            key="distill_temperature", disabled=not method.reads_temperature,
+                            key="distill_temperature", disabled=not method.reads_temperature, format=AS_TYPED,
                             help=tr("distill.temperature_help"))
     if not method.reads_temperature:
         st.caption(tr("distill.temperature_off", method=_label(method)))
@@ -90,7 +91,7 @@ def method_weight_ui(saved: RunConfig, method: LossTerm) -> float:
     the Methods page. A method newly chosen starts at the registry's default weight."""
     start = method.weight_in(saved) if method_of(saved).name == method.name else method.default_weight
     if method.weight == "alpha":
-        return st.slider(tr("distill.alpha"), 0.0, 1.0, float(start), 0.05, key=weight_key(method),
+        return st.slider(tr("distill.alpha"), 0.0, 1.0, float(start), 0.05, key=weight_key(method), format=AS_TYPED,
                          help=tr("distill.alpha_help"))
     return st.select_slider(tr("distill.method_weight", method=_label(method)), method.weight_choices,
                             nearest(method.weight_choices, start), key=weight_key(method), format_func=weight_text,
@@ -125,7 +126,7 @@ def knobs_ui(spec: LossTerm, saved: RunConfig) -> dict[str, Any]:
         else:
             value = st.slider(label, float(knob.low), float(knob.high), float(values[key]),
                               float(knob.step or (knob.high - knob.low) / 100), key=knob_key(spec, key),
-                              help=help_text)
+                              help=help_text, format=AS_TYPED)
         if value != knob.default:
             chosen[key] = value
     return chosen
@@ -156,6 +157,7 @@ def teachers_ui(saved: RunConfig, teacher: str, choices: list[str]) -> dict[str,
     if fusion == "weights":
         old = dict(zip(saved.teachers, saved.teacher_weights))
         weights = tuple(float(st.number_input(tr("distill.teacher_weight", teacher=name), 0.0, 10.0,
-                                              float(old.get(name, 1.0)), 0.5, key=f"distill_teacher_weight_{name}"))
+                                              float(old.get(name, 1.0)), 0.5, key=f"distill_teacher_weight_{name}",
+                                              format=AS_TYPED))
                         for name in (teacher, *extra))
     return {"extra_teachers": tuple(extra), "fusion": fusion, "teacher_weights": weights}
