@@ -7,6 +7,7 @@ import streamlit as st
 from kdlab.viz import figures
 from kdlab.viz.data_views import is_plane, most_confused, principal_plane
 from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
+from kdlab.viz.numbers import comparison_text
 from ui.common import SELECTED_KEY, loaded, run_logits, runner, select_run, tr
 from ui.run_picker import browser_runs, models_line, pick_run
 from ui.variants import variants_table
@@ -62,7 +63,7 @@ with st.spinner(tr("compare.measuring")):
 batch = min(LATENCY_BATCH, len(splits.x_test))
 
 st.subheader(tr("compare.table_title"))
-table = pd.DataFrame(comparison_rows(logits, splits.y_test, run.models, latency))
+table = pd.DataFrame([comparison_text(row) for row in comparison_rows(logits, splits.y_test, run.models, latency)])
 table.index = [name(role) for role in table.pop("role")]
 st.dataframe(table.rename(columns={c: tr(f"compare.col.{c}") for c in COLUMNS}))
 st.markdown("\n".join(f"- **{tr(f'compare.col.{c}')}**: {tr(f'compare.col_help.{c}', batch=batch)}"

@@ -3,6 +3,7 @@ the table with latency and ECE, three confusion matrices, decision boundaries on
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -56,10 +57,17 @@ def test_the_table_shows_accuracy_agreement_ece_size_and_cpu_latency_for_the_thr
     assert list(table.index) == [translate(f"common.{role}", "en") for role in ROLES]
     assert list(table.columns) == [column(c) for c in ("accuracy_pct", "macro_f1_pct", "agreement_pct", "ece",
                                                        "params", "size_kb", "latency_ms")]
-    assert (table[column("latency_ms")] > 0).all()
-    assert table[column("ece")].between(0, 1).all()
-    assert table[column("agreement_pct")].iloc[0] == 100  # the teacher agrees with itself
-    assert table[column("params")].iloc[1] == table[column("params")].iloc[2]  # baseline and student: one network
+    shown = {c: list(table[column(c)]) for c in ("accuracy_pct", "macro_f1_pct", "agreement_pct", "ece", "latency_ms")}
+    decimals = {"ece": 3}  # the rest to one decimal, sizes in KiB/MiB, parameters with separators (issue 18)
+    assert all(re.fullmatch(rf"\d+\.\d{{{decimals.get(c, 1)}}}", v) for c, values in shown.items() for v in values), \
+        shown
+    assert all(re.fullmatch(r"\d+\.\d (KiB|MiB)", v) for v in table[column("size_kb")])
+    params = [int(v.replace(",", "")) for v in table[column("params")]]
+    assert all(f"{p:,}" == v for p, v in zip(params, table[column("params")]))
+    assert all(float(v) > 0 for v in shown["latency_ms"])
+    assert all(0 <= float(v) <= 1 for v in shown["ece"])
+    assert float(shown["agreement_pct"][0]) == 100  # the teacher agrees with itself
+    assert params[1] == params[2]  # baseline and student: one network
     explained = "\n".join(m.value for m in digits_page.markdown)
     assert all(column(c) in explained for c in ("ece", "latency_ms"))  # every column has its one-line explanation
 

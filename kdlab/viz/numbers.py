@@ -106,6 +106,21 @@ def ratio(value, digits: int = 1) -> str:
     return MISSING if number is None else f"{number:.{digits}f}×"
 
 
+def decimals(value, digits: int = 1) -> str:
+    """A measurement to a fixed number of decimals: 0.04231 -> "0.042" (3), 1.2345 -> "1.2" (1)."""
+    number = _finite(value)
+    return MISSING if number is None else f"{number:.{digits}f}"
+
+
+def comparison_text(row: dict) -> dict:
+    """A row of ``metrics.comparison_rows`` as the Compare table shows it: accuracies, macro-F1 and agreement to
+    one decimal, ECE to three, parameters with separators, the size in KiB/MiB, latency in ms to one decimal."""
+    shown = {key: percent_number(row[key] / 100 if row[key] is not None else None)
+             for key in ("accuracy_pct", "macro_f1_pct", "agreement_pct")}
+    return {"role": row["role"], **shown, "ece": decimals(row["ece"], 3), "params": count(row["params"]),
+            "size_kb": nbytes(row["size_kb"] * 1024), "latency_ms": decimals(row["latency_ms"], 1)}
+
+
 def measured(value, digits: int = 3) -> str:
     """A measured quantity of any size (a loss term's value) to ``digits`` significant digits: 0.0035551 ->
     "0.00356", 12.3456 -> "12.3", and below 0.001 in powers of ten (0.000123 -> "1.23e-04"), never a row of zeros."""

@@ -24,7 +24,7 @@ TEXT: dict[str, dict[str, str]] = {
     "compare.col.agreement_pct": {"en": "agreement with teacher (%)", "zh": "与教师的一致率（%）"},
     "compare.col.ece": {"en": "ECE", "zh": "ECE"},
     "compare.col.params": {"en": "parameters", "zh": "参数量"},
-    "compare.col.size_kb": {"en": "size (KiB)", "zh": "大小（KiB）"},
+    "compare.col.size_kb": {"en": "size", "zh": "大小"},
     "compare.col.latency_ms": {"en": "CPU latency (ms)", "zh": "CPU 延迟（毫秒）"},
     "compare.col_help.accuracy_pct": {"en": "share of the test samples whose predicted class is the true one.",
                                       "zh": "预测类别等于真实类别的测试样本所占比例。"},
