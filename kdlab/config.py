@@ -5,10 +5,10 @@ so a bad value gets the same one-sentence ``ValueError`` everywhere.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from .checks import is_number, parse_scalar, require
 from .data import DATASETS, check_dataset_knobs
 from .losses import LOSS_TERMS, term, terms
 from .models import model_meta
@@ -225,25 +225,14 @@ def _migrated(data: dict[str, Any]) -> dict[str, Any]:
 def parse_knobs(text: str) -> dict[str, Any]:
     """``"hidden=64,depth=1"`` -> ``{"hidden": 64, "depth": 1}``: the one knob syntax of the CLI and the app.
 
-    Values become int, float or bool when they look so, else stay strings; raises ``ValueError`` naming a bad pair.
+    Values become int, float, bool or None when they look so (``kdlab.checks.parse_scalar``), else stay strings; raises ``ValueError`` naming a bad pair.
     """
     knobs: dict[str, Any] = {}
     for pair in filter(None, (p.strip() for p in str(text).split(","))):
         key, sep, raw = pair.partition("=")
         require(bool(sep and key.strip()), f"expected key=value, got {pair!r}")
-        knobs[key.strip()] = _scalar(raw.strip())
+        knobs[key.strip()] = parse_scalar(raw)
     return knobs
-
-
-def _scalar(raw: str) -> Any:
-    if raw.lower() in ("true", "false"):
-        return raw.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            pass
-    return raw
 
 
 MAX_SEED = 2**32 - 1  # what numpy's generators take: a larger seed would fail only once its run had started
@@ -257,15 +246,5 @@ def check_seed(seed: Any, name: str = "seed") -> None:
             f"{name} must be an integer >= 0 and <= {MAX_SEED} (2**32 - 1), got {shown}")
 
 
-def require(ok: bool, message: str) -> None:
-    if not ok:
-        raise ValueError(message)
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _positive_number(name: str, value: Any) -> None:
     require(is_number(value) and value > 0, f"{name} must be > 0, got {value}")
-

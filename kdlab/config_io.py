@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any, get_args, get_type_hints
 
-from .config import RunConfig, is_number, parse_knobs, require
+from .checks import is_number, require
+from .config import RunConfig, parse_knobs
 
 # the app's own URL keys (language, workspace, run shown, sweep shown): not config, left alone
 APP_QUERY_KEYS = ("lang", "ws", "run", "sweep")

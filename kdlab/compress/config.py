@@ -8,22 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from ..checks import is_number, is_whole, require
+
 FINETUNE_SOURCES = ("teacher", "labels", "both")
 ROLES = ("student", "baseline")
 MAX_THREADS = 64
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 @dataclass
@@ -65,15 +54,15 @@ class CompressRequest:
         """Raise ``ValueError`` naming the first bad knob; return self. ``max_epochs``: the server's cap."""
         require(isinstance(self.int8, bool), f"int8 must be true or false, got {self.int8!r}")
         require(isinstance(self.structured, bool), f"structured must be true or false, got {self.structured!r}")
-        require(_is_number(self.prune) and 0 <= self.prune < 1,
+        require(is_number(self.prune) and 0 <= self.prune < 1,
                 f"sparsity (prune) must be in [0, 1): the fraction of weights removed, got {self.prune}")
         require(not self.structured or self.prune > 0, "structured pruning needs a sparsity (prune) above 0")
-        require(self.rank is None or (_is_int(self.rank) and self.rank >= 1),
+        require(self.rank is None or (is_whole(self.rank) and self.rank >= 1),
                 f"rank must be an integer >= 1, got {self.rank}")
-        require(self.energy is None or (_is_number(self.energy) and 0 < self.energy <= 1),
+        require(self.energy is None or (is_number(self.energy) and 0 < self.energy <= 1),
                 f"energy must be in (0, 1]: the fraction of the squared singular values kept, got {self.energy}")
         require(self.rank is None or self.energy is None, "give a rank or an energy fraction, not both")
-        require(_is_int(self.finetune) and self.finetune >= 0,
+        require(is_whole(self.finetune) and self.finetune >= 0,
                 f"finetune must be a whole number of epochs >= 0, got {self.finetune}")
         require(max_epochs is None or self.finetune <= max_epochs,
                 f"finetune is capped at {max_epochs} epochs on this server (max_epochs in kdlab.toml or "
@@ -82,13 +71,13 @@ class CompressRequest:
                 f"finetune_from must be one of {', '.join(FINETUNE_SOURCES)}, got {self.finetune_from!r}")
         require(not self.finetune or self.prune > 0 or self.rank is not None or self.energy is not None,
                 "fine-tuning recovers a pruned or factorised student: add a sparsity (prune) or a rank")
-        require(self.finetune_lr is None or (_is_number(self.finetune_lr) and self.finetune_lr > 0),
+        require(self.finetune_lr is None or (is_number(self.finetune_lr) and self.finetune_lr > 0),
                 f"finetune_lr must be > 0, got {self.finetune_lr}")
         require(isinstance(self.roles, tuple) and self.roles and all(r in ROLES for r in self.roles),
                 f"roles must name {' and/or '.join(ROLES)}, got {self.roles!r}")
-        require(_is_int(self.threads) and 1 <= self.threads <= MAX_THREADS,
+        require(is_whole(self.threads) and 1 <= self.threads <= MAX_THREADS,
                 f"threads must be an integer in 1..{MAX_THREADS}, got {self.threads}")
-        require(_is_int(self.repeats) and 1 <= self.repeats <= 1000,
+        require(is_whole(self.repeats) and 1 <= self.repeats <= 1000,
                 f"repeats must be an integer in 1..1000, got {self.repeats}")
         require(bool(self.variants), "nothing to do: choose int8, a sparsity (prune) or a rank")
         return self

@@ -8,12 +8,12 @@ plan may only shrink it, a rank must save weights — and counts the parameters 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from ..checks import is_number
 from ..models import MODELS, PRESETS, InputSpec, build_model
 from .lowrank import factorisable_sizes, reshape_factorised
 from .prune import removable_groups, shrink
@@ -50,10 +50,6 @@ def _whole(value, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def check_recipe(recipe: dict, caps: RecipeCaps) -> InputSpec:
     """The input the recipe's model reads, once its schema and sizes are known to be sound; ``ValueError``
     otherwise, before any memory is allocated."""
@@ -65,7 +61,7 @@ def check_recipe(recipe: dict, caps: RecipeCaps) -> InputSpec:
     knobs = recipe["model_kw"]
     _require(isinstance(knobs, dict) and all(isinstance(k, str) for k in knobs), "model_kw is not a mapping")
     for key, value in knobs.items():
-        _require(isinstance(value, (bool, str)) or _number(value), f"model knob {key[:40]!r} is not a value")
+        _require(isinstance(value, (bool, str)) or is_number(value), f"model knob {key[:40]!r} is not a value")
         _require(not isinstance(value, int) or isinstance(value, bool) or _whole(value, 0, caps.max_knob),
                  f"model knob {key[:40]!r} is {value}, above the cap of {caps.max_knob:,}")
     spec = _input(recipe["input"], caps)
@@ -107,7 +103,7 @@ def _check_step(step) -> None:
     _require(required <= keys and keys <= required | optional,
              f"the {kind} step has the keys {sorted(keys)}, expected {sorted(required)} and perhaps {sorted(optional)}")
     if kind == "prune":
-        _require(_number(step["sparsity"]) and 0 <= step["sparsity"] < 1, "a prune step's sparsity is not in [0, 1)")
+        _require(is_number(step["sparsity"]) and 0 <= step["sparsity"] < 1, "a prune step's sparsity is not in [0, 1)")
         _require(isinstance(step["structured"], bool), "a prune step's structured is not true or false")
         _require(step["structured"] == ("plan" in step), "only a structured prune step has a plan")
     if "plan" in step:

@@ -6,7 +6,6 @@ moves them to the device once and slices batches there, which is most of kdlab's
 from __future__ import annotations
 
 import inspect
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any, Callable
 
 import torch
 
+from ..checks import is_number
 from ..registry import Registry
 
 MODALITIES = ("image", "points", "tokens", "sequence")  # sequence: token ids whose targets are the next tokens
@@ -96,7 +96,7 @@ def check_dataset_knobs(name: str, knobs: dict) -> None:
             offer = f"its knobs are {', '.join(known)}" if known else "it has no knobs"
             raise ValueError(f"dataset {name!r} has no knob {key!r}; {offer}")
         default = known[key]
-        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        number = is_number(value)
         if isinstance(default, bool):
             ok, want = isinstance(value, bool), "true or false"
         elif isinstance(default, int) or default is None:

@@ -16,7 +16,6 @@ instead (``register_function``). A module may name the teacher outputs it reads 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
@@ -24,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checks import is_number
 from ..models import ModelOutput
 from ..registry import Registry
 from .fusion import confidence_weights, fused_probs
@@ -67,7 +67,7 @@ class Knob:
             if value not in self.choices:
                 raise ValueError(f"{where} must be one of {', '.join(self.choices)}, got {value!r}")
             return
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        numeric = is_number(value)
         if not numeric or (self.integer and value != int(value)):
             raise ValueError(f"{where} must be {'an integer' if self.integer else 'a number'}, got {value!r}")
         if not self.low <= value <= self.high:

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 import torch
 
+from ..checks import process_alive
 from ..data import kdlab_home
 from ..tensor_files import load_tensors
 
@@ -260,7 +261,7 @@ class RunStore:
         """Runs left queued/running by a process that no longer exists become 'interrupted'; returns how many."""
         with self._connect() as db:
             rows = db.execute(f"SELECT id, pid FROM runs WHERE status IN {ACTIVE}").fetchall()
-            dead = [r["id"] for r in rows if not _alive(r["pid"])]
+            dead = [r["id"] for r in rows if not process_alive(r["pid"])]
             db.executemany("UPDATE runs SET status = 'interrupted', error = 'the server stopped during this run', "
                            "updated = ? WHERE id = ?", [(time.time(), run_id) for run_id in dead])
         return len(dead)
@@ -286,15 +287,3 @@ class RunStore:
         if row is None or row["data"] is None:
             raise ValueError(f"run {run_id!r} has no stored model {name!r} (see `kdlab compress`)")
         return row["data"]
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ..checks import process_alive
 from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
 
 SWEEP_STATUSES = ("running", "finished", "failed", "cancelled", "interrupted")
@@ -63,7 +64,7 @@ class SweepRecord:
         if (now or time.time()) - self.heartbeat > STALE_SECONDS:
             return False
         host, pid, _token = self.driver.rsplit(":", 2)
-        return host != socket.gethostname() or _process_exists(int(pid))
+        return host != socket.gethostname() or process_alive(int(pid))
 
 
 class SweepRecords:
@@ -185,16 +186,6 @@ class DriverLease:
         with self.records.store._connect() as db:
             db.execute("UPDATE sweeps SET driver = NULL, heartbeat = NULL WHERE id = ? AND driver = ?",
                        (self.sweep_id, self.name))
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _record(row) -> SweepRecord:

@@ -10,7 +10,6 @@ when ``kdlab.toml`` says so (``cli_caps = true``); ``ServerSettings.for_cli`` is
 """
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import tomllib
 import torch
 
+from ..checks import is_number
 from ..config import DEVICES
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
@@ -40,7 +40,7 @@ def _whole(name: str, value, where: str) -> int:
             pass
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+    elif is_number(value) and float(value).is_integer():
         number = int(value)
     if number is None or not 1 <= number <= top:
         raise ValueError(f"server setting {name}{where} must be a whole number from 1 to {top:,}, "

@@ -14,6 +14,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..checks import is_number, parse_scalar, require
 from ..config import RunConfig, check_seed
 from ..serve.admission import admit
 from ..serve.settings import ServerSettings
@@ -56,7 +57,7 @@ class SearchRange:
             require(isinstance(self.choices, list) and len(self.choices) >= 1, f"search {name}: give some choices")
             return self
         for end in (self.low, self.high):
-            require(isinstance(end, (int, float)) and not isinstance(end, bool) and math.isfinite(end),
+            require(is_number(end),
                     f"search {name}: the range needs two numbers low:high, got {self.low}:{self.high}")
         require(self.low < self.high, f"search {name}: low must be below high, got {self.low}:{self.high}")
         require(not self.log or self.low > 0, f"search {name}: a log range must start above 0, got {self.low}")
@@ -179,26 +180,11 @@ def trial_key(values: dict[str, Any], seed: int, trial: int | None = None) -> st
     return json.dumps(key, sort_keys=True)
 
 
-def parse_value(raw: str) -> Any:
-    """``"4"`` -> 4, ``"0.5"`` -> 0.5, ``"true"`` -> True, ``"none"`` -> None, anything else stays a string."""
-    text = raw.strip()
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if text.lower() == "none":
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def parse_axis(text: str) -> tuple[str, list]:
     """``"temperature=1,2,4,8"`` -> ``("temperature", [1, 2, 4, 8])``."""
     name, sep, raw = text.partition("=")
     require(bool(sep and name.strip() and raw.strip()), f"--grid takes name=v1,v2,..., got {text!r}")
-    return name.strip(), [parse_value(v) for v in raw.split(",") if v.strip()]
+    return name.strip(), [parse_scalar(v) for v in raw.split(",") if v.strip()]
 
 
 def parse_range(text: str) -> tuple[str, SearchRange]:
@@ -207,16 +193,11 @@ def parse_range(text: str) -> tuple[str, SearchRange]:
     require(bool(sep and name.strip() and raw.strip()),
             f"--search takes name=low:high[:log][:int] or name=a,b,c; got {text!r}")
     if ":" not in raw:
-        return name.strip(), SearchRange(choices=[parse_value(v) for v in raw.split(",") if v.strip()])
+        return name.strip(), SearchRange(choices=[parse_scalar(v) for v in raw.split(",") if v.strip()])
     low, high, *flags = raw.split(":")
     unknown = [f for f in flags if f not in ("log", "int")]
     require(not unknown, f"--search {name}: a range flag is log or int, got {', '.join(unknown)}")
-    ends = [parse_value(low), parse_value(high)]
-    require(all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in ends),
+    ends = [parse_scalar(low), parse_scalar(high)]
+    require(all(is_number(e) for e in ends),
             f"--search {name}: the range needs two numbers low:high, got {low}:{high}")
     return name.strip(), SearchRange(ends[0], ends[1], log="log" in flags, integer="int" in flags)
-
-
-def require(ok: bool, message: str) -> None:
-    if not ok:
-        raise ValueError(message)

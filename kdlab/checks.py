@@ -1,0 +1,56 @@
+"""The checks every validated input shares, kept once so that copies cannot drift apart (one lost finiteness, so
+``--finetune-lr inf`` passed): ``require``, what counts as a number, the one scalar syntax of ``key=value`` knobs,
+grid values and search ranges, and whether a process still runs. Configs (``kdlab.config``, ``kdlab.sweeps.spec``,
+``kdlab.compress.config``, ``kdlab.serve.settings``) all use these."""
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+
+def require(ok: bool, message: str) -> None:
+    """A validation step: ``ValueError(message)`` (one sentence a student understands) unless ``ok``."""
+    if not ok:
+        raise ValueError(message)
+
+
+def is_whole(value: Any) -> bool:
+    """An ``int`` that is not a ``bool`` (``True`` is an ``int`` in Python, never a count here)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """A finite ``int`` or ``float``, not a ``bool``: ``inf`` and ``nan`` pass every comparison they should fail
+    (``nan > 0`` is False, ``inf > 0`` True), so a range check alone lets them through."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def parse_scalar(raw: str) -> Any:
+    """``"4"`` -> 4, ``"0.5"`` -> 0.5, ``"true"`` -> True, ``"none"`` -> None, anything else stays a string (a
+    number is not checked here: ``"inf"`` becomes ``inf`` for ``is_number`` to refuse where it is validated)."""
+    text = raw.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.lower() == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with ``pid`` exists (signal 0 checks without sending anything; a process
+    of another user answers PermissionError, and is alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
