@@ -9,6 +9,11 @@ import copy
 import re
 import string
 
+from torch import nn
+
+from kdlab.losses import terms
+from kdlab.losses.base import LOSS_TERMS, register_term
+from kdlab.viz import figures, sweep_figures
 from ui.text import TEXT
 from ui.text.glossary import FORBIDDEN_UNITS_EN, FORBIDDEN_UNITS_ZH, GLOSSARY, UNITS
 
@@ -89,3 +94,71 @@ def test_the_checker_reports_a_unit_or_a_placeholder_that_differs():
     assert "history.fig.loss: 'nats' in Chinese" in problems
     assert "live.progress: percent 1× in English but 0× in Chinese" in problems
     assert any(p.startswith("live.progress: placeholders") for p in problems), problems
+
+
+# The loss registry's own words (kdlab/losses/*.py) reach History, the live legend, the Methods picker and the Distill
+# knobs, so they follow the glossary too.
+def registry_table(terms) -> dict[str, dict[str, str]]:
+    """Every text the loss registry shows a user, as ``{key: {"en", "zh"}}`` like ``ui/text``'s tables."""
+    table = {}
+    for term in terms:
+        words = {"label": term.label, "explain": term.explain, "off_reason": term.off_reason,
+                 **{f"curve.{name}": text for name, text in term.curves.items()}}
+        for key, knob in term.knobs.items():
+            words |= {f"knob.{key}.label": knob.label, f"knob.{key}.help": knob.help,
+                      **{f"knob.{key}.choice.{choice}": text for choice, text in knob.choice_labels.items()}}
+        table |= {f"loss.{term.name}.{what}": text for what, text in words.items() if text}
+    return table
+
+
+def untranslated(table: dict[str, dict[str, str]]) -> list[str]:
+    """Entries whose English has words (not only abbreviations such as ECE) but whose Chinese has no Chinese
+    character, or is missing."""
+    return [f"{key}: {entry.get('zh')!r} for {entry['en']!r}" for key, entry in sorted(table.items())
+            if re.search(r"[a-z]{3,}", entry["en"]) and not re.search(r"[\u4e00-\u9fff]", entry.get("zh") or "")]
+
+
+def test_the_loss_registry_follows_the_glossary_and_speaks_chinese():
+    table = registry_table(terms())
+    assert len(table) > 3 * len(terms())  # labels, explanations, knobs, choices, curves: all of them are read
+    assert glossary_problems(table) == []
+    assert untranslated(table) == []
+
+
+def test_a_forbidden_variant_in_a_registered_label_is_caught():
+    """A term registered for this test only, labelled with a variant the glossary forbids, is reported."""
+    register_term("glossary_plant", symbol="x", label={"en": "hint matching", "zh": "特征提示匹配"},
+                  explain={"en": "a planted term", "zh": "植入的项"}, paper="", knowledge="logits",
+                  reads=("logits",), method="plant")(nn.Identity)
+    try:
+        problems = glossary_problems(registry_table(terms()))
+    finally:
+        LOSS_TERMS._entries.pop("glossary_plant")
+    assert {p.split(":")[0] for p in problems} == {"loss.glossary_plant.label"}, problems
+    assert "glossary_plant" not in LOSS_TERMS.names()
+
+
+# Figures word their axes, legends and titles from DEFAULT_LABELS, which each page replaces with its ``*.fig.*`` texts.
+FIGURE_DEFAULTS = {**figures.DEFAULT_LABELS, **sweep_figures.DEFAULT_LABELS}
+TITLES_ALWAYS_GIVEN = {"probability_title", "attention_title", "overlay_title", "token_title"}  # pages pass title=
+
+
+def figure_label_problems(table: dict[str, dict[str, str]]) -> list[str]:
+    """A figure default with no translation in ``table``, or one whose Chinese is still English."""
+    problems = [f"{key}: {english!r} has no *.fig.{key} text" for key, english in FIGURE_DEFAULTS.items()
+                if key not in TITLES_ALWAYS_GIVEN and not any(k.endswith(f".fig.{key}") for k in table)]
+    fig = {key: entry for key, entry in table.items() if ".fig." in key}
+    return problems + untranslated(fig) + glossary_problems(fig)
+
+
+def test_every_figure_text_is_translated():
+    assert figure_label_problems(TEXT) == []
+
+
+def test_an_untranslated_axis_title_is_caught():
+    table = copy.deepcopy(TEXT)
+    table["temperature.fig.probability"]["zh"] = "probability"
+    del table["sweep.fig.col_seeds"]
+    problems = figure_label_problems(table)
+    assert any(p.startswith("temperature.fig.probability: 'probability'") for p in problems), problems
+    assert any(p.startswith("col_seeds:") for p in problems), problems

@@ -52,7 +52,7 @@ def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
     symbol=r"\cdot {T}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/{T})\,\|\,\mathrm{softmax}(s/{T})\big)",
     label={"en": "soft targets", "zh": "软目标"},
     explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",
-             "zh": "匹配教师经温度 T 软化后的完整答案；乘以 T² 使各温度下的梯度大小相当"},
+             "zh": "匹配教师经温度 T 软化后的答案（完整的输出分布）；乘以 T² 使各温度下的梯度大小相当"},
     paper="Hinton, Vinyals & Dean 2015, Distilling the Knowledge in a Neural Network", knowledge="logits",
     reads=("logits",), method="kd", reads_temperature=True, supports=any_pair)
 def soft_targets_term(inputs: TermInputs) -> torch.Tensor:
