@@ -8,7 +8,7 @@ TEXT: dict[str, dict[str, str]] = {
                               "zh": "实验按工作区分组（可以是一个班级，也可以是你自己的名字）。工作区的名称保存在网址"
                                     "中。"},
     "common.list_separator": {"en": ", ", "zh": "、"},
-    "common.choose": {"en": "Choose options", "zh": "请选择（可多选）"},  # every multiselect's placeholder
+    "common.choose": {"en": "Choose", "zh": "请选择"},  # every multiselect's placeholder
     "common.error": {"en": "Something went wrong: {message}", "zh": "出错了：{message}"},
     "common.teacher": {"en": "teacher", "zh": "教师"},
     "common.student": {"en": "distilled student", "zh": "蒸馏学生"},
