@@ -163,15 +163,21 @@ def test_relational_loss_ignores_scale_and_rotation_but_not_structure():
 def test_every_registered_term_gives_a_finite_differentiable_scalar(name):
     from kdlab.models import InputSpec, build_model
 
-    spec = InputSpec("image", (1, 8, 8), 10)
-    teacher, student = build_model("cnn-small", spec, 0), build_model("cnn-small", spec, 1, {"width": 4})
-    x = torch.rand(4, 1, 8, 8)
-    s_out, t_out = student(x), teacher(x)
     registered = term_spec(name)
+    if registered.supports("cnn-small", "cnn-small") is None:
+        spec = InputSpec("image", (1, 8, 8), 10)
+        teacher, student = build_model("cnn-small", spec, 0), build_model("cnn-small", spec, 1, {"width": 4})
+        x, labels, pair = torch.rand(4, 1, 8, 8), torch.tensor([0, 1, 2, 3]), ("digits", "cnn-small", "cnn-small")
+    else:  # a language-model term: a GPT pair, next-token targets
+        spec = InputSpec("sequence", (6,), 12, vocab_size=12)
+        teacher, student = build_model("gpt-small", spec, 0), build_model("gpt-tiny", spec, 1)
+        x, labels = torch.randint(1, 12, (4, 6)), torch.randint(1, 12, (4, 6))
+        pair = ("tinylang", "gpt-small", "gpt-tiny")
+    s_out, t_out = student(x), teacher(x)
     weight = {"terms": {name: 1.0}} if registered.weight is None else {registered.weight: 0.5}
-    config = RunConfig(teacher="cnn-small", student="cnn-small", **weight).validate()
+    config = RunConfig(dataset=pair[0], teacher=pair[1], student=pair[2], **weight).validate()
     module = registered.build(config, s_out, t_out, **registered.knobs_in(config))
-    value = module(inputs(s_out, t_out.map(torch.Tensor.detach), torch.tensor([0, 1, 2, 3])))
+    value = module(inputs(s_out, t_out.map(torch.Tensor.detach), labels))
     assert value.dim() == 0 and torch.isfinite(value)
     value.backward()
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in student.parameters())
