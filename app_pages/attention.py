@@ -38,7 +38,7 @@ def running_demo() -> str | None:
         return pending
     del st.session_state[PENDING]
     if record.status != "finished":
-        st.error(tr("attention.demo_ended", status=record.status, message=record.error or ""))
+        st.error(tr("attention.demo_ended", status=tr(f"history.status.{record.status}"), message=record.error or ""))
     return None
 
 

@@ -9,7 +9,7 @@ from kdlab.viz.compress_figures import pareto_figure
 from kdlab.viz.numbers import p_value, percent, points, ratio
 from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, worded, workspace
 from ui.run_picker import pick_run
-from ui.variants import variant_downloads, variants_table
+from ui.variants import variant_downloads, variant_label, variants_table
 
 FIG_KEYS = ("size", "latency", "accuracy", "frontier", "size_title", "latency_title", "teacher", "student",
             "baseline")
@@ -65,8 +65,9 @@ def progress_ui(run_id: str) -> None:
 def frontier_ui(rows: list[dict]) -> None:
     st.subheader(tr("compress.frontier_title"))
     labels = {key: tr(f"compress.fig.{key}") for key in FIG_KEYS}
+    shown = [{**r, "name": variant_label(r)} for r in rows]
     for column, axis in zip(st.columns(2), ("size", "latency")):
-        column.plotly_chart(pareto_figure(rows, axis, labels), width="stretch", key=f"compress_pareto_{axis}")
+        column.plotly_chart(pareto_figure(shown, axis, labels), width="stretch", key=f"compress_pareto_{axis}")
     st.caption(tr("compress.frontier_help"))
 
 
@@ -85,9 +86,10 @@ def factor(value: float, up: str, down: str) -> str:
 def verdict_ui(rows: list[dict]) -> None:
     st.subheader(tr("compress.verdict_title"))
     lines, slow_int8 = [], False
+    named = {r["name"]: variant_label(r) for r in rows}
     for f in findings(rows):
         change = "same" if points(f["points"] / 100) == points(0) else "above" if f["points"] > 0 else "below"
-        lines.append("- " + tr(f"compress.verdict.{f['outcome']}", name=f["name"], p=p_value(f["p"]),
+        lines.append("- " + tr(f"compress.verdict.{f['outcome']}", name=named[f["name"]], p=p_value(f["p"]),
                                size=factor(f["size_ratio"], "size.smaller", "size.larger"),
                                speed=factor(f["speed_ratio"], "speed.faster", "speed.slower"),
                                change=tr(f"compress.change.{change}", points=points(f["points"] / 100))))

@@ -91,7 +91,9 @@ def fusion_ui(splits, index: int, t: float) -> None:
     st.subheader(tr("temperature.fused_title"))
     series = {**{name: p for name, p in view.items() if name != "fused"}, tr("temperature.fused"): view["fused"]}
     names = [str(c) for c in splits.class_names]
-    st.plotly_chart(figures.probability_bars(names, series, title=tr("temperature.at_t", t=f"{t:g}")),
+    labels = {name: tr(f"temperature.fig.{name}") for name in FIGURE_LABELS}
+    title = tr("temperature.at_t", t=f"{t:g}")
+    st.plotly_chart(figures.probability_bars(names, series, title=title, labels=labels),
                     width="stretch", key="temperature_fused")
     st.caption(tr("temperature.fused_help", fusion=tr(f"temperature.fusion_{config.fusion}")))
 

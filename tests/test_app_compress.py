@@ -82,17 +82,19 @@ def test_a_compression_runs_on_a_worker_and_draws_the_table_the_frontier_and_the
     at.run()
     assert_clean(at)
     table = at.dataframe[0].value
-    assert list(table.index) == ["teacher", "student", "student/int8", "student/prune-50-structured",
-                                 "student/prune-50-structured+ft2-teacher", "baseline", "baseline/int8",
-                                 "baseline/prune-50-structured", "baseline/prune-50-structured+ft2-teacher"]
+    tuned = "pruned 50 % (structured) + fine-tuned 2 epochs from the teacher"  # from the recorded steps
+    assert list(table.index) == ["teacher", "distilled student", "distilled student: int8",
+                                 "distilled student: pruned 50 % (structured)", f"distilled student: {tuned}",
+                                 "baseline student", "baseline student: int8",
+                                 "baseline student: pruned 50 % (structured)", f"baseline student: {tuned}"]
     measured = {row["name"]: row for row in app_jobs().store.variants(run_id)}
     assert measured["student/int8"]["bytes"] < measured["student"]["bytes"] / 2.5
     assert table[translate("compress.col.size", "en")].str.fullmatch(r"\d+\.\d (KiB|MiB)").all()
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert [c["layout"]["title"]["text"] for c in charts] == ["Accuracy against size", "Accuracy against latency"]
     assert charts[0]["data"][-1]["name"] == "frontier"
-    verdict = "\n".join(m.value for m in at.markdown)
-    assert "student/int8" in verdict and "smaller on disk" in verdict and "McNemar" in verdict
+    verdict = "\n".join(m.value for m in at.markdown).replace("\\", "")  # names are escaped for Markdown
+    assert "distilled student: int8" in verdict and "smaller on disk" in verdict and "McNemar" in verdict
     assert "won back" in verdict  # the fine-tuning's recovery, measured
     assert at.button(key="compress_prepare_onnx") and at.button(key="compress_prepare_safetensors")
 
@@ -184,12 +186,12 @@ def test_history_and_compare_show_the_variants_and_history_offers_the_files(comp
     at.session_state["history_table"] = {"selection": {"rows": [ids.index(run_id)], "columns": []}}
     at.run()
     assert_clean(at)
-    assert any("student/int8" in frame.value.index for frame in at.dataframe)  # the variants table
-    assert at.selectbox(key="history_download_model").options[:2] == ["student", "baseline"]
+    assert any("distilled student: int8" in frame.value.index for frame in at.dataframe)  # the variants table
+    assert at.selectbox(key="history_download_model").options[:2] == ["distilled student", "baseline student"]
     at.session_state["kdlab_selected_run"] = run_id
     at.switch_page("app_pages/compare.py").run()
     assert_clean(at)
-    assert any("student/int8" in frame.value.index for frame in at.dataframe)
+    assert any("distilled student: int8" in frame.value.index for frame in at.dataframe)
 
 
 MEASURED = dict(accuracy=0.9, macro_f1=0.9, agreement=1.0, params=1000, nonzero_params=1000, bytes=4096, flops=2000,
@@ -232,3 +234,30 @@ def test_the_verdict_words_sizes_slowdowns_and_losses_as_a_person_would(worded_r
     for wrong in ("1.0×", "the speed", "cost", "-1.9", "+0.3", "None", "nan", "NaN"):
         assert wrong not in verdict, (wrong, verdict)
     assert translate("compress.verdict.int8_slow", lang) in [c.value for c in at.caption]
+
+
+def test_variant_names_and_notes_are_worded_in_chinese_from_the_recorded_steps():
+    """The core keeps keys (``student/prune-50-structured+ft3-teacher``, a note's key and values); a Chinese page
+    names each variant from its role and steps and words its notes (issue 23)."""
+    store = app_jobs().store
+    run_id = store.create(tiny_config().to_dict(), "compress-zh-words", owner=OWNER)
+    store.finish(run_id, {"student_acc": 0.9, "teacher_acc": 0.95, "per_class_acc": {}},
+                 {"student": {"w": torch.zeros(1)}})
+    prune = {"step": "prune", "sparsity": 0.5, "structured": True}
+    tune = {"step": "finetune", "source": "teacher", "epochs": 3, "lr": 0.01}
+    store.put_variants(run_id, [
+        ("teacher", "teacher", MEASURED, None), ("student", "student", MEASURED, None),
+        ("student/prune-50-structured+ft3-teacher", "student", {**MEASURED, "steps": [prune, tune]}, None),
+        ("student/int8", "student", {**MEASURED, "steps": [{"step": "int8"}],
+                                     "notes": [{"note": "float_layers", "kind": "LSTM", "count": 1}]}, None)])
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ws"] = "compress-zh-words"
+    at.query_params["lang"] = "zh"
+    at.session_state["kdlab_browser"] = OWNER
+    at.run().switch_page(PAGE).run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    tuned, int8 = "蒸馏学生，经结构化剪枝 50 % + 向教师微调 3 轮", "蒸馏学生，经整数量化（int8）"
+    assert list(table.index) == ["教师", "蒸馏学生", tuned, int8]
+    assert list(table[translate("compress.col.notes", "zh")])[-1] == "torchao 没有 LSTM 层的 int8 内核：1 个仍为浮点"
+    assert at.selectbox(key="compress_download_model").options == ["蒸馏学生", "基线学生", tuned, int8]

@@ -16,7 +16,7 @@ from kdlab.compress.export import onnx_agreement, rebuild, recipe_of, to_onnx, t
 from kdlab.compress.lowrank import factorise, rank_for_energy
 from kdlab.compress.measure import flops_per_sample, latency_ms, parameter_counts
 from kdlab.compress.prune import prune_structured, prune_unstructured, weight_sparsity
-from kdlab.compress.quantize import quantize_int8
+from kdlab.compress.quantize import note_text, quantize_int8
 from kdlab.compress.recipe import RecipeCaps
 from kdlab.compress.record import compress_stored_run, model_file
 from kdlab.compress.verdict import findings, pareto_front
@@ -57,7 +57,8 @@ def test_int8_makes_the_saved_file_at_least_three_times_smaller_and_keeps_the_an
 def test_int8_leaves_an_lstm_in_float_and_says_so():
     model = build_model("lstm", TOKENS, seed=0, knobs={"dim": 8})
     result = quantize_int8(model)
-    assert "torchao has no int8 kernel for LSTM layers: 1 left in float" in result.notes
+    assert {"note": "float_layers", "kind": "LSTM", "count": 1} in result.notes
+    assert "torchao has no int8 kernel for LSTM layers: 1 left in float" in map(note_text, result.notes)
     assert model.lstm.weight_ih_l0.dtype == torch.float32
 
 

@@ -8,13 +8,54 @@ import streamlit as st
 
 from kdlab.compress.config import CompressRequest
 from kdlab.compress.record import EXPORT_FORMATS
-from kdlab.viz.numbers import count, nbytes, percent
-from ui.common import browser_key, runner, tr
+from kdlab.viz.numbers import count, nbytes, percent, weight
+from ui import text as i18n
+from ui.common import browser_key, lang, runner, tr, worded
 
 COLUMNS = ("accuracy_pct", "agreement_pct", "size", "params", "nonzero", "mflops", "latency_1", "latency_64",
            "notes")
 FORMATS = {"accuracy_pct": "%.1f", "agreement_pct": "%.1f", "params": "localized", "nonzero": "localized",
            "mflops": "%.3f", "latency_1": "%.3f", "latency_64": "%.3f"}  # as a person writes them, still sortable
+
+
+def said(key: str, **values) -> str:
+    """Our own words filled with our own values, for a table's index, a widget's options or a figure, which show
+    text as it is (``tr`` escapes its values for Markdown)."""
+    return i18n.t(key, lang(), **values)
+
+
+def step_words(step: dict, name: str) -> str:
+    """One recorded compression step in the reader's language (the core's name, ``ft3-teacher``, is a key)."""
+    kind = step["step"]
+    if kind == "prune":
+        return said("compress.variant.prune_structured" if step["structured"] else "compress.variant.prune",
+                    sparsity=percent(step["sparsity"], 0))
+    if kind == "lowrank":
+        return (said("compress.variant.rank", rank=step["rank"]) if step.get("rank") is not None else
+                said("compress.variant.energy", energy=percent(step["energy"], 0)))
+    if kind == "finetune":
+        words = said(f"compress.variant.finetune_{step['source']}", epochs=step["epochs"])
+        shown_lr = f"-lr{step['lr']:g}" in name  # the name carries the rate only where it is not the run's own
+        return words + (said("compress.variant.lr", lr=weight(step["lr"])) if shown_lr else "")
+    return said(f"compress.variant.{kind}")
+
+
+def variant_label(row: dict) -> str:
+    """A measured model's name as a reader says it, built from its recorded role and steps: "蒸馏学生，经结构化剪枝 50 %
+    + 向教师微调 3 轮" for ``student/prune-50-structured+ft3-teacher``."""
+    role = said(f"compress.variant.role_{row['role']}")
+    steps = row.get("steps") or []
+    if not steps:
+        return role
+    return said("compress.variant.named", role=role, steps=" + ".join(step_words(s, row["name"]) for s in steps))
+
+
+def note_words(note) -> str:
+    """A variant's note (a key and values from ``kdlab.compress.quantize``) in the reader's language; a note stored as
+    text by an older version is shown as it is."""
+    if isinstance(note, str):
+        return note
+    return said(f"compress.note.{note['note']}", **{k: v for k, v in note.items() if k != "note"})
 
 
 def variants_table(rows: list[dict], page: str) -> None:
@@ -23,8 +64,9 @@ def variants_table(rows: list[dict], page: str) -> None:
     table = pd.DataFrame([{
         "accuracy_pct": 100 * r["accuracy"], "agreement_pct": 100 * r["agreement"], "size": nbytes(r["bytes"]),
         "params": r["params"], "nonzero": r["nonzero_params"], "mflops": r["flops"] / 1e6,
-        "latency_1": r["latency_ms_batch1"], "latency_64": r["latency_ms_batch64"], "notes": "; ".join(r["notes"]),
-    } for r in rows], index=[r["name"] for r in rows])
+        "latency_1": r["latency_ms_batch1"], "latency_64": r["latency_ms_batch64"],
+        "notes": "; ".join(map(note_words, r["notes"])),
+    } for r in rows], index=[variant_label(r) for r in rows])
     st.dataframe(table.rename(columns={c: tr(f"compress.col.{c}") for c in COLUMNS}), key=f"{page}_variants_table",
                  column_config={tr(f"compress.col.{c}"): st.column_config.NumberColumn(format=f)
                                 for c, f in FORMATS.items()})
@@ -42,7 +84,10 @@ def variant_downloads(run_id: str, rows: list[dict], page: str) -> None:
         return
     roles = ["student", "baseline"] if record.config.get("baseline", True) else ["student"]
     names = list(dict.fromkeys([*roles, *(r["name"] for r in rows if r["role"] != "teacher")]))
-    name = st.selectbox(tr("compress.download_model"), names, key=f"{page}_download_model")
+    labels = {r["name"]: variant_label(r) for r in rows}
+    labels |= {role: said(f"compress.variant.role_{role}") for role in roles}
+    name = st.selectbox(tr("compress.download_model"), names, format_func=worded(names, labels.__getitem__),
+                        key=f"{page}_download_model")
     for column, what in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS):
         if column.button(tr(f"compress.prepare_{what}"), key=f"{page}_prepare_{what}"):
             try:

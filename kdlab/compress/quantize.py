@@ -3,7 +3,8 @@
 ``Int8DynamicActivationInt8WeightConfig`` stores each Linear weight as int8 with one scale per output row,
 ``w ≈ scale_r · q_rc`` with ``q = round(w / scale_r)`` and ``scale_r = max_c |w_rc| / 127``, and quantizes each
 batch of activations on the fly ("dynamic"). torchao has kernels for Linear layers only: an LSTM, GRU or conv layer
-is left in float, and the variant says so (``QuantizeResult.notes``). Scales are rounded to float16, as the saved
+is left in float, and the variant says so (``QuantizeResult.notes``: a key and its values, which the app words
+in the reader's language and ``note_text`` in English for the CLI). Scales are rounded to float16, as the saved
 file holds them, so the model measured is exactly the model saved.
 """
 from __future__ import annotations
@@ -29,7 +30,18 @@ def torchao():
 @dataclass
 class QuantizeResult:
     quantized: list[str]  # module paths now holding int8 weights
-    notes: list[str] = field(default_factory=list)  # layers left in float, and why
+    notes: list[dict] = field(default_factory=list)  # layers left in float, and why: {"note": key, **values}
+
+
+NOTES = {"float_layers": "torchao has no int8 kernel for {kind} layers: {count} left in float",
+         "no_linear": "no Linear layer to quantize: the int8 variant is the float model"}
+
+
+def note_text(note) -> str:
+    """A variant's note in English (the CLI's words); a note stored as text by an older version is shown as it is."""
+    if isinstance(note, str):
+        return note
+    return NOTES[note["note"]].format(**{k: v for k, v in note.items() if k != "note"})
 
 
 def quantize_int8(model: nn.Module) -> QuantizeResult:
@@ -44,10 +56,9 @@ def quantize_int8(model: nn.Module) -> QuantizeResult:
     for m in model.modules():
         if isinstance(m, FLOAT_ONLY):
             skipped[type(m).__name__] = skipped.get(type(m).__name__, 0) + 1
-    notes = [f"torchao has no int8 kernel for {kind} layers: {count} left in float"
-             for kind, count in sorted(skipped.items())]
+    notes = [{"note": "float_layers", "kind": kind, "count": count} for kind, count in sorted(skipped.items())]
     if not quantized:
-        notes.append("no Linear layer to quantize: the int8 variant is the float model")
+        notes.append({"note": "no_linear"})
     return QuantizeResult(quantized, notes)
 
 
