@@ -20,7 +20,8 @@ from ..config import RunConfig
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from .admission import Admitted, admit
-from .model_jobs import CompressJob, ExportJob, ModelJobs, TeacherJob, run_owned
+from .job_kinds import Job, RunJob, TeacherTrainJob
+from .model_jobs import CompressJob, ExportJob, JobStatus, ModelJobs, TeacherJob, run_owned
 from .settings import ServerSettings, raise_hint
 from .turns import Turns
 from .workers import Worker
@@ -56,7 +57,7 @@ class JobRunner(ModelJobs):
         self.teachers: dict[str, TeacherJob] = {}  # by teacher cache path
         self.compressions: dict[str, CompressJob] = {}  # by run id: its latest compression
         self.exports: dict[tuple[str, str, str], ExportJob] = {}  # by (run id, model name, format)
-        self.side_jobs: dict[str, TeacherJob] = {}  # every job that is not a run, by job id
+        self.side_jobs: dict[str, JobStatus] = {}  # every job that is not a run, by job id
         self.turns = Turns(self.idle)  # who takes a free worker next: warm-up jobs last
         self.closed = False
         if isinstance(store, RunStore):
@@ -117,7 +118,7 @@ class JobRunner(ModelJobs):
             run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
             with self.lock:
                 self.waiting.append(run_id)
-        self._start(run_id, "run", config)
+        self._start(run_id, RunJob(config.to_dict(), self.settings.cache_budget_bytes))
         return run_id
 
     def teacher(self, config: RunConfig, retry: bool = False, low: bool = False) -> TeacherJob:
@@ -143,7 +144,7 @@ class JobRunner(ModelJobs):
             self.waiting.append(job.id)
             if low:
                 self.turns.add_low(job.id)
-        self._start(job.id, "teacher", config)
+        self._start(job.id, TeacherTrainJob(config.to_dict()))
         return job
 
     def warm_teachers(self, configs) -> list[TeacherJob]:
@@ -151,9 +152,9 @@ class JobRunner(ModelJobs):
         need by default), so first visits find them cached while the runs students submit still go first."""
         return [self.teacher(config, low=True) for config in configs]
 
-    def _start(self, job_id: str, kind: str, config: RunConfig | dict) -> None:
+    def _start(self, job_id: str, job: Job) -> None:
         """Start the thread that waits for a worker for a job the caller has just put in ``waiting``."""
-        threading.Thread(target=self._run, args=(job_id, kind, config), name=f"kdlab-{job_id}", daemon=True).start()
+        threading.Thread(target=self._run, args=(job_id, job), name=f"kdlab-{job_id}", daemon=True).start()
 
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next job to start; None once it runs (or if unknown). A job of normal priority starts before
@@ -227,16 +228,16 @@ class JobRunner(ModelJobs):
         self.cancelled.discard(job_id)
         return dropped
 
-    def _run(self, job_id: str, kind: str, config: RunConfig) -> None:
+    def _run(self, job_id: str, job: Job) -> None:
         worker = self.turns.take(job_id)  # blocks while every worker is busy (or, for a warm-up job, wanted)
         try:
-            worker = self._train(job_id, kind, config, worker)
+            worker = self._train(job_id, job, worker)
         finally:
             self.turns.give_back(worker)
 
-    def _train(self, job_id: str, kind: str, config: RunConfig, worker: Worker | None) -> Worker | None:
+    def _train(self, job_id: str, job: Job, worker: Worker | None) -> Worker | None:
         """Do one job on ``worker`` (started first if needed); returns what goes back to the pool."""
-        failure, began = None, False
+        failure, began, run = None, False, isinstance(job, RunJob)
         try:
             with self.lock:
                 if self._dropped(job_id):  # stopped while queued: no process to start
@@ -246,13 +247,11 @@ class JobRunner(ModelJobs):
                 if self._dropped(job_id):  # stopped while its process started
                     return worker
                 self.waiting.remove(job_id)
-                budget = self.settings.cache_budget_bytes if kind == "run" else 0
-                worker.begin(kind, job_id, config if isinstance(config, dict) else config.to_dict(),
-                             self._threads(len(self.running) + 1), budget, self.settings.max_run_seconds)
+                worker.begin(job_id, job, self._threads(len(self.running) + 1), self.settings.max_run_seconds)
                 self.running[job_id] = worker
                 began = True
                 self._share_cores()
-                if kind != "run":
+                if not run:
                     self._teacher_status(job_id, "running", None)
             failure = worker.wait(job_id)
         except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the job)
@@ -263,14 +262,14 @@ class JobRunner(ModelJobs):
                 if job_id in self.waiting:
                     self.waiting.remove(job_id)
                 self._share_cores()
-                if kind != "run":
+                if not run:
                     error = failure or (worker.error if began else "the server closed before the job started")
                     self._teacher_status(job_id, "failed" if error else "ready", error)
         if failure is None:
-            if kind == "run" and worker.error:  # e.g. the store refused a write before the run could record it
+            if run and worker.error:  # e.g. the store refused a write before the run could record it
                 self._fail_run(job_id, worker.error)
             return worker
-        if kind == "run":
+        if run:
             self._fail_run(job_id, failure)
         if worker is not None:
             worker.close()

@@ -18,12 +18,13 @@ from pathlib import Path
 from ..compress.config import CompressRequest
 from ..compress.record import EXPORT_FORMATS
 from ..data import kdlab_home
+from .job_kinds import CompressionJob, ExportFileJob
 
 
 @dataclass
-class TeacherJob:
-    """Training one teacher for the pages: ``status`` is "queued", "running", "ready" or "failed" (``error`` says
-    why). Pages asking for the same teacher share one job."""
+class JobStatus:
+    """A job that is not a run, as the pages follow it: ``status`` is "queued", "running", "ready" or "failed"
+    (``error`` says why). What the worker does is its ``kdlab.serve.job_kinds`` job."""
 
     id: str
     status: str
@@ -31,14 +32,19 @@ class TeacherJob:
 
 
 @dataclass
-class CompressJob(TeacherJob):
+class TeacherJob(JobStatus):
+    """Training one teacher for the pages; pages asking for the same teacher share one job."""
+
+
+@dataclass
+class CompressJob(JobStatus):
     """Compressing one finished run's students (``kdlab.compress``); the variants land in the run store."""
 
     run_id: str = ""
 
 
 @dataclass
-class ExportJob(TeacherJob):
+class ExportJob(JobStatus):
     """One model of a run written out as ``what`` (onnx or safetensors) at ``path`` once "ready"."""
 
     run_id: str = ""
@@ -77,7 +83,7 @@ class ModelJobs:
             self.side_jobs[job.id] = job
             self.waiting.append(job.id)
             self._drop_exports(run_id)
-        self._start(job.id, "compress", {"run_id": run_id, "request": request.to_dict()})
+        self._start(job.id, CompressionJob(run_id, request.to_dict()))
         return job
 
     def export(self, run_id: str, name: str, what: str, owner: str | None, retry: bool = False) -> ExportJob:
@@ -96,7 +102,7 @@ class ModelJobs:
             job = self.exports[(run_id, name, what)] = ExportJob(job_id, "queued", None, run_id, name, what, path)
             self.side_jobs[job.id] = job
             self.waiting.append(job.id)
-        self._start(job.id, "export", {"run_id": run_id, "name": name, "what": what, "path": path})
+        self._start(job.id, ExportFileJob(run_id, name, what, path))
         return job
 
     def _drop_exports(self, run_id: str) -> None:

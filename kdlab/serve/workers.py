@@ -12,12 +12,8 @@ Why ``python -m kdlab.serve.workers`` and not ``multiprocessing``: spawn re-impo
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The
 server and a worker talk over a socket pair with ``multiprocessing.connection`` messages:
 
-    server -> worker   ("run", run_id, config_dict, threads, cache_budget_bytes, max_seconds)
-                       ("teacher", job_id, config_dict, threads, 0, max_seconds)   ("threads", id, threads)
-                       ("compress", job_id, {"run_id", "request"}, threads, 0, max_seconds)
-                       ("export", job_id, {"run_id", "name", "what", "path"}, threads, 0, max_seconds)
-                       ("sweep", job_id, {"sweep_id", "ray"}, threads, 0, 0)   (a sweep's driver, trials on Ray)
-                       ("stop", id)
+    server -> worker   ("job", job_id, kind, fields, threads, max_seconds)   (``kdlab.serve.job_kinds``: a run,
+                       a teacher, a compression, an export, a sweep's driver)   ("threads", id, threads)   ("stop", id)
     worker -> server   ("progress", id, fraction)   ("done", id, error)
 
 A run records how it ended in the run store itself; a teacher job has no row there, so its error (None when the
@@ -42,6 +38,7 @@ from pathlib import Path
 import torch
 
 from ..fit import RunInterrupted, RunTimedOut
+from .job_kinds import Job, decode, encode
 
 PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within an epoch too)
 
@@ -67,12 +64,11 @@ class Worker:
         self.send_lock = threading.Lock()
         self.progress, self.threads, self.error = 0.0, 0, None
 
-    def begin(self, kind: str, job_id: str, config: dict, threads: int, cache_budget_bytes: int,
-              max_seconds: int) -> None:
-        """Hand the worker a job — ``"run"`` or ``"teacher"`` — to do with ``threads`` torch threads within
-        ``max_seconds`` (raises OSError if the process is gone)."""
+    def begin(self, job_id: str, job: Job, threads: int, max_seconds: float = math.inf) -> None:
+        """Hand the worker ``job`` to do with ``threads`` torch threads within ``max_seconds`` (a job whose kind
+        is not timed has none); raises OSError if the process is gone."""
         self.progress, self.threads, self.error = 0.0, threads, None
-        self._send((kind, job_id, config, threads, cache_budget_bytes, max_seconds))
+        self._send(("job", job_id, *encode(job), threads, max_seconds if job.timed else math.inf))
 
     def share_cores(self, run_id: str, threads: int) -> None:
         """Change the running run's torch threads (at its next step)."""
@@ -177,45 +173,31 @@ class ServerLink:
 
 
 def serve(fd: int, store_path: str) -> None:
-    """A worker's main loop: train each run it is sent, in this process's main thread, until the server leaves."""
-    from ..compress.config import CompressRequest
-    from ..compress.record import compress_stored_run, export_to_file
-    from ..config import RunConfig
-    from ..runs.recording import run_recorded
+    """A worker's main loop: do each job it is sent (``kdlab.serve.job_kinds``), in this process's main thread,
+    until the server leaves."""
     from ..runs.store import RunStore
-    from ..sweeps.driver import drive_on_ray
-    from ..train import prepare_teacher
 
-    store, link = None, ServerLink(Connection(fd))  # the store is opened for the first run: a teacher needs none
+    stores: list[RunStore] = []  # opened for the first job that needs it: a teacher needs none
+
+    def store() -> RunStore:
+        if not stores:
+            stores.append(RunStore(store_path))
+        return stores[0]
+
+    link = ServerLink(Connection(fd))
     while not link.orphaned:
         try:
-            kind, run_id, *values = link.conn.recv()
+            message, job_id, *values = link.conn.recv()
         except (EOFError, OSError):
             return
-        if kind not in ("run", "teacher", "compress", "export", "sweep"):  # a message about a job that has already ended
+        if message != "job":  # a message about a job that has already ended
             continue
-        config, threads, cache_budget_bytes, max_seconds = values
+        kind, fields, threads, max_seconds = values
         torch.set_num_threads(threads)
-        link.start(run_id, max_seconds or math.inf)  # a sweep has no time limit of its own: its trials do
+        link.start(job_id, max_seconds)
         error = None
-        try:  # the server validated the config where it entered; this only rebuilds it
-            if kind == "run":
-                store = store or RunStore(store_path)
-                run_recorded(store, run_id, RunConfig.from_dict(config, validate=False), listeners=[link],
-                             stop=link, cache_budget_bytes=cache_budget_bytes)
-            elif kind == "sweep":  # the driver of a sweep whose trials are Ray tasks (kdlab.sweeps.driver)
-                store = store or RunStore(store_path)
-                drive_on_ray(store, config["sweep_id"], config["ray"], stop=link)
-            elif kind == "compress":
-                store = store or RunStore(store_path)
-                compress_stored_run(store, config["run_id"], CompressRequest.from_dict(config["request"], False),
-                                    listeners=[link], stop=link)
-            elif kind == "export":
-                store = store or RunStore(store_path)
-                export_to_file(store, config["run_id"], config["what"], config["name"], config["path"],
-                               progress=lambda fraction: link.send("progress", fraction))
-            else:
-                prepare_teacher(RunConfig.from_dict(config, validate=False), listeners=[link], stop=link)
+        try:
+            decode(kind, fields).do(store, link)
         except Exception as err:  # noqa: BLE001  (a run stored why it ended; the worker takes the next job)
             error = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         link.send("done", error)

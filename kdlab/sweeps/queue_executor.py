@@ -106,6 +106,7 @@ def start_in_background(runner, spec: SweepSpec, workspace: str, owner: str | No
 def drive_on_worker(store_path, sweep_id: str, ray_address: str) -> None:
     """A server thread that starts a worker process for the sweep's driver and waits for it to end; the worker
     records everything (a server that goes away leaves the sweep failed, resumable)."""
+    from ..serve.job_kinds import SweepDriverJob
     from ..serve.workers import Worker
 
     try:
@@ -113,7 +114,7 @@ def drive_on_worker(store_path, sweep_id: str, ray_address: str) -> None:
     except OSError:  # no process could start; the sweep's row stays resumable
         return
     try:
-        worker.begin("sweep", f"sweep-{sweep_id}", {"sweep_id": sweep_id, "ray": ray_address}, 1, 0, 0)
+        worker.begin(f"sweep-{sweep_id}", SweepDriverJob(sweep_id, ray_address), threads=1)
         worker.wait(f"sweep-{sweep_id}")
     except OSError:  # the process could not take the job; the sweep's row stays resumable
         pass
