@@ -8,7 +8,7 @@ from kdlab.models import model_meta
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures, numbers
 from kdlab.viz.attention import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
-from ui.common import runner, selected_run, submit, tr, worded
+from ui.common import error_text, runner, selected_run, submit, tr, worded
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
     "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
@@ -49,7 +49,7 @@ def demo_ui() -> None:
             try:
                 run_id = submit(config, source="demo")
             except ValueError as err:
-                st.error(tr("common.error", message=str(err)))
+                st.error(tr("common.error", message=error_text(err)))
                 return
             st.session_state[PENDING] = run_id
             st.rerun()
@@ -152,7 +152,7 @@ try:
     kind = kinds["teacher"] if kinds["teacher"] == kinds["student"] else None
     value = attention_term(kind, outputs["student"], outputs["teacher"])
 except ValueError as err:
-    st.error(tr("common.error", message=str(err)))
+    st.error(tr("common.error", message=error_text(err)))
     st.stop()
 
 st.subheader(tr("attention.beta_title"))

@@ -8,7 +8,7 @@ from kdlab.viz import figures
 from kdlab.viz.data_views import is_plane, most_confused, principal_plane
 from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
 from kdlab.viz.numbers import comparison_text
-from ui.common import SELECTED_KEY, loaded, run_logits, runner, select_run, tr
+from ui.common import SELECTED_KEY, error_text, loaded, run_logits, runner, select_run, tr
 from ui.run_picker import browser_runs, models_line, pick_run
 from ui.variants import variants_table
 
@@ -49,7 +49,7 @@ if run_id != st.session_state.get(SELECTED_KEY):
 try:
     run = loaded(run_id)
 except ValueError as err:
-    st.error(tr("common.error", message=str(err)))
+    st.error(tr("common.error", message=error_text(err)))
     st.stop()
 
 config, splits = run.config, run.splits

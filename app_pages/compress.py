@@ -7,7 +7,7 @@ from kdlab.compress.config import FINETUNE_SOURCES, CompressRequest
 from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
 from kdlab.viz.numbers import p_value, percent, points, ratio
-from ui.common import SELECTED_KEY, browser_key, runner, select_run, tr, worded, workspace
+from ui.common import SELECTED_KEY, browser_key, error_text, runner, select_run, tr, worded, workspace
 from ui.run_picker import pick_run
 from ui.variants import variant_downloads, variant_label, variants_table
 
@@ -116,7 +116,7 @@ if st.button(tr("compress.start"), type="primary", disabled=not yours, key="comp
     try:
         runner().compress(run_id, request, browser_key())
     except ValueError as err:
-        st.error(tr("common.error", message=str(err)))
+        st.error(tr("common.error", message=error_text(err)))
 progress_ui(run_id)
 job = runner().compressions.get(run_id)
 if job is not None and job.status == "failed":

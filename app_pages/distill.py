@@ -19,7 +19,7 @@ from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
 from ui.class_views import class_cell
-from ui.common import latest_run, runner, submit, tr, worded
+from ui.common import error_text, latest_run, runner, submit, tr, worded
 from ui.data_upload import data_upload_ui, offered_datasets
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import addon_weight_ui, addons, addons_ui, knobs_ui, method_ui, method_weight_ui, nearest
@@ -209,7 +209,7 @@ try:  # a bad knob or value is explained in one line, before and on Run
     st.session_state["distill_config"] = config
     admitted = admit(class_cell(config, card), runner().settings)  # in a class sweep, the run is this browser's cell
 except ValueError as err:
-    problem = str(err)
+    problem = error_text(err)
 with card:
     st.latex(loss_formula(config or saved))
     if config is not None:  # the address bar always carries the form, next to the app's own lang and ws
@@ -225,7 +225,7 @@ with card:
         try:
             submit(admitted)
         except ValueError as err:
-            problem = str(err)
+            problem = error_text(err)
         else:
             st.rerun()  # drawn again from the top, so Run is disabled while the new run trains
     note_column.caption(tr("distill.formula_help"))

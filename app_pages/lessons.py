@@ -5,7 +5,7 @@ import streamlit as st
 from kdlab.lessons import LESSONS
 from kdlab.viz import figures
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
-from ui.common import run_logits, runner, select_run, selected_run, submit, tr
+from ui.common import error_text, run_logits, runner, select_run, selected_run, submit, tr
 from ui.lesson_views import measured_ui, outcome_ui, question_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
 
@@ -43,7 +43,7 @@ def run_ui(lesson, prediction: str | None) -> str | None:
             runs[lesson.key] = submit(lesson.config, source="lesson")
             remember_prediction(runs[lesson.key], prediction)
         except ValueError as err:
-            st.error(tr("common.error", message=str(err)))
+            st.error(tr("common.error", message=error_text(err)))
     return runs.get(lesson.key)
 
 
@@ -60,7 +60,7 @@ def bias_shift_ui(run_id: str, cls: int) -> None:
     try:
         run = selected_run()
     except ValueError as err:
-        st.error(tr("common.error", message=str(err)))
+        st.error(tr("common.error", message=error_text(err)))
         return
     if run is None or run.run_id != run_id:
         return

@@ -10,7 +10,7 @@ from kdlab.methods import methods, plan, progress, table, written
 from kdlab.runs.comparisons import Comparisons
 from kdlab.serve.admission import admit
 from kdlab.viz import figures, numbers
-from ui.common import browser_key, lang, plain, runner, submit, tr, workspace
+from ui.common import browser_key, error_text, lang, plain, runner, submit, tr, workspace
 from ui.sweep_views import plural
 
 POLL_SECONDS = 2.0
@@ -82,7 +82,7 @@ def comparison(runs, skipped: dict) -> None:
             try:
                 submit(config, source="methods")
             except ValueError as err:  # the queue is full: try again at the next poll
-                st.caption(tr("methods.waiting", message=str(err)))
+                st.caption(tr("methods.waiting", message=error_text(err)))
                 break
     total = len(runs)
     st.progress(state.done / max(total, 1), text=tr("methods.progress", done=state.done, total=total))
@@ -116,7 +116,7 @@ names, seeds = chosen()
 try:
     the_plan, runs = admitted_plan(base, names, seeds)
 except ValueError as err:
-    st.error(tr("common.error", message=str(err)))
+    st.error(tr("common.error", message=error_text(err)))
     st.stop()
 if st.button(tr("methods.run", runs=len(runs)), type="primary", key="methods_run", disabled=not runs):
     st.session_state["methods_launched"] = plan_key(runs)  # another plan (the form changed) is not submitted

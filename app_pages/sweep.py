@@ -4,7 +4,7 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.runs.sweeps import SweepRecords
-from ui.common import runner, tr
+from ui.common import error_text, runner, tr
 from ui.sweep_views import chosen_sweep, follow_link, form_ui, launch, live, plural, ray_address, show
 
 follow_link()
@@ -24,7 +24,7 @@ if not chosen:
 try:
     record = SweepRecords(runner().store).get(chosen)
 except ValueError as err:
-    st.error(tr("common.error", message=str(err)))
+    st.error(tr("common.error", message=error_text(err)))
     st.stop()
 if record.status == "running" and record.driven():
     live(chosen)

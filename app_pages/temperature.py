@@ -8,7 +8,7 @@ from kdlab import RunConfig
 from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
 from kdlab.viz.metrics import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
-from ui.common import lang, logits_of, run_logits, selected_run, teacher_of, tr
+from ui.common import error_text, lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -128,7 +128,7 @@ st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
 try:
     run_key, logits, splits, default_t = source()
 except ValueError as err:
-    st.error(tr("common.error", message=str(err)))
+    st.error(tr("common.error", message=error_text(err)))
     st.stop()
 st.caption(tr("temperature.from_run", run_id=run_key) if run_key != "default" else tr("temperature.from_default"))
 if "student" not in logits:

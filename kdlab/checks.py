@@ -8,11 +8,14 @@ import math
 import os
 from typing import Any
 
+from .errors import UserError
 
-def require(ok: bool, message: str) -> None:
-    """A validation step: ``ValueError(message)`` (one sentence a student understands) unless ``ok``."""
+
+def require(ok: bool, message: str, key: str | None = None, **values: Any) -> None:
+    """A validation step: ``ValueError(message)`` (one sentence a student understands) unless ``ok``; with ``key``
+    a ``UserError`` the app words in the reader's language from ``key`` and ``values`` (``kdlab.errors``)."""
     if not ok:
-        raise ValueError(message)
+        raise ValueError(message) if key is None else UserError(key, message, **values)
 
 
 def is_whole(value: Any) -> bool:

@@ -100,21 +100,24 @@ class RunConfig:
         self._validate_teachers(data_meta["modality"])
         check_dataset_knobs(self.dataset, self.dataset_kw)
         _positive_number("temperature", self.temperature)
-        require(is_number(self.alpha) and 0 <= self.alpha <= 1, f"alpha must be in [0, 1], got {self.alpha}")
+        require(is_number(self.alpha) and 0 <= self.alpha <= 1, f"alpha must be in [0, 1], got {self.alpha}",
+                "config.unit_range", setting="alpha", value=self.alpha)
         for name in ("beta", "gamma"):
             value = getattr(self, name)
-            require(is_number(value) and value >= 0, f"{name} must be >= 0, got {value}")
+            require(is_number(value) and value >= 0, f"{name} must be >= 0, got {value}", "config.not_negative",
+                    setting=name, value=value)
         self._validate_terms()
         for name in ("epochs", "teacher_epochs", "batch_size", "log_every"):
             value = getattr(self, name)
             require(isinstance(value, int) and not isinstance(value, bool) and value >= 1,
-                     f"{name} must be an integer >= 1, got {value}")
+                     f"{name} must be an integer >= 1, got {value}", "config.whole", setting=name, value=value)
         _positive_number("lr", self.lr)
         _positive_number("teacher_lr", self.teacher_lr)
         check_seed(self.seed)
         require(self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         require(is_number(self.train_fraction) and 0 < self.train_fraction <= 1,
-                 f"train_fraction must be in (0, 1], got {self.train_fraction}")
+                 f"train_fraction must be in (0, 1], got {self.train_fraction}", "config.fraction",
+                setting="train_fraction", value=self.train_fraction)
         require(self.train_limit is None or (isinstance(self.train_limit, int) and self.train_limit >= 1),
                  f"train_limit must be an integer >= 1, got {self.train_limit}")
         require(self.data_root is None or isinstance(self.data_root, str), "data_root must be a folder path")
@@ -247,4 +250,5 @@ def check_seed(seed: Any, name: str = "seed") -> None:
 
 
 def _positive_number(name: str, value: Any) -> None:
-    require(is_number(value) and value > 0, f"{name} must be > 0, got {value}")
+    require(is_number(value) and value > 0, f"{name} must be > 0, got {value}", "config.positive", setting=name,
+            value=value)

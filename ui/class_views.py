@@ -21,7 +21,7 @@ from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.sweeps.spec import parse_axis
 from kdlab.viz import numbers
 from kdlab.viz.sweep_figures import sweep_figure
-from ui.common import _runner, browser_key, lang, runner, store_problem, tr, worded, workspace
+from ui.common import _runner, browser_key, error_text, lang, runner, store_problem, tr, worded, workspace
 from ui.run_picker import source_name
 from ui.sweep_views import GRID_DEFAULTS, axes, describe, figure_labels, setting_label
 
@@ -153,7 +153,7 @@ def sweep_form_ui(sweeps: ClassSweeps, current: ClassSweep | None) -> None:
             axes_values = dict(parse_axis(f"{name}={values}") for name, values in grid.items())
             sweeps.start(workspace(), base, axes_values, runner().settings)
         except ValueError as err:
-            st.error(tr("instructor.sweep_invalid", message=str(err)))
+            st.error(tr("instructor.sweep_invalid", message=error_text(err)))
         else:
             st.rerun()
     if current is not None and current.active and right.button(tr("instructor.sweep_end"), key="instructor_sweep_end"):

@@ -72,6 +72,18 @@ def tr(key: str, **values) -> str:
     return i18n.t(key, lang(), **{k: v if isinstance(v, (int, float)) else plain(v) for k, v in values.items()})
 
 
+def error_text(err: Exception) -> str:
+    """An error as the reader's language says it: a ``kdlab.errors.UserError`` is worded from ``errors.<key>`` (a
+    ``setting`` value by its name on the pages), anything else keeps its English sentence. Pages show it through
+    ``tr(..., message=error_text(err))``."""
+    key, values = getattr(err, "key", None), dict(getattr(err, "values", {}))
+    if key is None or f"errors.{key}" not in i18n.TEXT:
+        return str(err)
+    if "setting" in values and f"errors.setting.{values['setting']}" in i18n.TEXT:
+        values["setting"] = i18n.t(f"errors.setting.{values['setting']}", lang())
+    return i18n.t(f"errors.{key}", lang(), **values)  # ``tr`` escapes it where it is shown as Markdown
+
+
 def listed(items) -> str:
     """Items of a list in a sentence, joined the way this run's language does it: "0, 1, 2" / "0、1、2"."""
     return tr("common.list_separator").join(map(str, items))

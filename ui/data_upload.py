@@ -8,8 +8,9 @@ import streamlit as st
 
 from kdlab import DATASETS, RunConfig
 from kdlab.data.uploads import PREFIX, Upload, delete_upload, import_upload, uploads_in
+from kdlab.errors import UserError
 from kdlab.viz.numbers import nbytes
-from ui.common import browser_key, runner, tr, workspace
+from ui.common import browser_key, error_text, runner, tr, workspace
 
 SEEN_KEY = "distill_data_seen"  # session_state: (file id, the dataset it became or the message it got)
 FORM_KEYS = ("distill_dataset", "distill_teacher", "distill_student")  # widgets that follow a new dataset
@@ -67,12 +68,13 @@ def data_upload_ui() -> None:
         return
     try:
         if file.size > limits.max_bytes:  # refused before a byte is read
-            raise ValueError(f"the file is {file.size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB "
-                             "are allowed")
+            raise UserError("upload.too_big", f"the file is {file.size / 2**20:.1f} MB; at most "
+                            f"{limits.max_bytes / 2**20:g} MB are allowed", size=f"{file.size / 2**20:.1f}",
+                            limit=f"{limits.max_bytes / 2**20:g}")
         file.seek(0)
         name = import_upload(file.name, file, limits, workspace(), browser_key())
     except ValueError as err:
-        st.session_state[SEEN_KEY] = (file.file_id, ("error", tr("distill.data_invalid", message=str(err))))
+        st.session_state[SEEN_KEY] = (file.file_id, ("error", tr("distill.data_invalid", message=error_text(err))))
         st.error(st.session_state[SEEN_KEY][1][1])
         return
     st.session_state[SEEN_KEY] = (file.file_id, ("ok", name))

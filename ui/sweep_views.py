@@ -25,7 +25,7 @@ from kdlab.viz.numbers import count
 from kdlab.viz.sweep_figures import (DEFAULT_LABELS, cell_at, figure_html, gain_text, interval_text, report_rows,
                                      report_table, seeds_text, shown_value, sweep_figure)
 from ui import text as i18n
-from ui.common import browser_key, lang, runner, select_run, tr, worded, workspace
+from ui.common import browser_key, error_text, lang, runner, select_run, tr, worded, workspace
 from ui.loss_controls import form_state as loss_form_state
 
 SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
@@ -132,7 +132,7 @@ def launch(make_spec) -> None:
         spec = make_spec().validate(runner().settings)
         sweep_id = start_in_background(runner(), spec, workspace(), browser_key(), ray_address=ray_address())
     except ValueError as err:
-        st.error(tr("common.error", message=str(err)))
+        st.error(tr("common.error", message=error_text(err)))
         return
     keep_in_url(sweep_id)
 
@@ -198,7 +198,7 @@ def controls(record: SweepRecord, report: dict) -> None:
                 start_in_background(runner(), SweepSpec.from_dict(record.spec), record.workspace, browser_key(),
                                     resume=record.id, ray_address=ray_address())
             except ValueError as err:
-                st.error(tr("common.error", message=str(err)))
+                st.error(tr("common.error", message=error_text(err)))
             else:
                 st.rerun(scope="app")  # the live view takes over
     if report.get("pruned"):

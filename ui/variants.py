@@ -10,7 +10,7 @@ from kdlab.compress.config import CompressRequest
 from kdlab.compress.record import EXPORT_FORMATS
 from kdlab.viz.numbers import count, nbytes, percent, weight
 from ui import text as i18n
-from ui.common import browser_key, lang, runner, tr, worded
+from ui.common import browser_key, error_text, lang, runner, tr, worded
 
 COLUMNS = ("accuracy_pct", "agreement_pct", "size", "params", "nonzero", "mflops", "latency_1", "latency_64",
            "notes")
@@ -93,7 +93,7 @@ def variant_downloads(run_id: str, rows: list[dict], page: str) -> None:
             try:
                 runner().export(run_id, name, what, browser_key(), retry=True)
             except ValueError as err:
-                column.error(tr("common.error", message=str(err)))
+                column.error(tr("common.error", message=error_text(err)))
     busy = any(job.status in ("queued", "running") for job in _jobs(run_id, name))
     st.fragment(_files, run_every=1.0 if busy else None)(run_id, name, page, busy)
 

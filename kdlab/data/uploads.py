@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 import torch
 
+from ..errors import UserError
 from ..tensor_files import load_tensors, save_tensors
 from .base import DATASETS, Splits, register_dataset, stratified_split
 from .upload_csv import CappedReader, csv_tensors
@@ -54,8 +55,9 @@ class UploadLimits:
     max_total_bytes: int = 500 * 2**20  # every kept upload together, on disk
 
 
-def _fail(message: str) -> None:
-    raise ValueError(message)
+def _fail(message: str, key: str | None = None, **values) -> None:
+    """Refuse the upload: ``message`` in English; with ``key``, a ``UserError`` the app words in Chinese too."""
+    raise ValueError(message) if key is None else UserError(f"upload.{key}", message, **values)
 
 
 def _reason(err: Exception) -> str:
@@ -87,15 +89,17 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
     except (zipfile.BadZipFile, OSError) as err:
         raise ValueError(f"the file is not a readable zip archive: {_reason(err)}") from None
     if len(infos) > limits.max_files:
-        _fail(f"the zip archive has {len(infos)} entries; at most {limits.max_files} are allowed")
+        _fail(f"the zip archive has {len(infos)} entries; at most {limits.max_files} are allowed", "zip_entries",
+              count=len(infos), limit=limits.max_files)
     if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
         _fail(f"the zip archive unpacks to more than {limits.max_unpacked_bytes // 2**20} MB; that is the limit")
     members = [(p, i) for i in infos if (p := _safe_member(i)) is not None]
     images = [(p, i) for p, i in members if p.suffix.lower() in IMAGE_SUFFIXES]
     if len(images) > limits.max_samples:
-        _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed")
+        _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed", "zip_images",
+              count=len(images), limit=limits.max_samples)
     if any(len(p.parts) < 2 for p, _ in images):
-        _fail("every image must be in a folder named after its class (class/image.png)")
+        _fail("every image must be in a folder named after its class (class/image.png)", "zip_folders")
     classes = {p.parts[-2] for p, _ in images}
     if len(classes) > limits.max_classes:
         _fail(f"the zip archive has {len(classes)} class folders; at most {limits.max_classes} are allowed "
@@ -155,7 +159,8 @@ def _disk_room(limits: UploadLimits, needed: int = 0) -> None:
     used, total = kept_bytes(), limits.max_total_bytes
     if used + needed > total:
         _fail(f"the uploads kept on this server use {used / 2**20:.1f} MB of the {total / 2**20:g} MB they may use "
-              "(max_upload_total_mb); delete some of your uploads first")
+              "(max_upload_total_mb); delete some of your uploads first", "disk_room",
+              used=f"{used / 2**20:.1f}", total=f"{total / 2**20:g}")
 
 
 def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits(),
@@ -166,12 +171,13 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     browser. ``ValueError`` with one sentence for anything wrong, with nothing written."""
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
-            _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed")
+            _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed",
+                  "too_big", size=f"{len(data) / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:g}")
         data = io.BytesIO(data)
     kind = Path(filename).suffix.lower()
     if kind not in (".csv", ".zip", ".txt"):
         _fail("upload a .csv file, a .zip of image folders or a .txt text (for a language model), not "
-              f"{kind or 'a file without extension'!r}")
+              f"{kind or 'a file without extension'!r}", "kind", kind=kind or "–")
     _disk_room(limits)
     source = CappedReader(data, limits.max_bytes)
     if kind == ".txt":
@@ -207,10 +213,11 @@ def _class_tensors(kind: str, source: CappedReader, limits: UploadLimits) -> tup
     classes = sorted(counts)
     if len(classes) < MIN_CLASSES:
         _fail(f"the data has {len(classes)} class{'' if len(classes) == 1 else 'es'}; at least {MIN_CLASSES} are "
-              "needed")
+              "needed", "few_classes", count=len(classes), least=MIN_CLASSES)
     few = [c for c, n in counts.items() if n < MIN_PER_CLASS]
     if few:
-        _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}")
+        _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}",
+              "few_samples", name=few[0][:40], count=counts[few[0]], least=MIN_PER_CLASS)
     index = {c: i for i, c in enumerate(classes)}
     y = torch.tensor([index[label] for label in labels])
     train, test = stratified_split(y, test_fraction=0.2, seed=0)
