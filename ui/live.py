@@ -17,6 +17,7 @@ from kdlab.config import RunConfig
 from kdlab.losses import terms
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures, numbers
+from kdlab.viz.data_views import largest_gaps
 from kdlab.viz.summary import loss_formula_latex, summary_table, teachers_table, verdict
 from ui import text as i18n
 from ui.common import browser_key, lang, runner, tr
@@ -218,7 +219,12 @@ def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> N
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
     _curves(run_id, events, summary.get("teacher_acc"), config)
     per_class = {role: summary["per_class_acc"].get(role) for role in ("teacher", "baseline", "student")}
-    fig = figures.per_class_bars(summary.get("class_names") or [], per_class, labels=figure_labels())
+    names, shown = summary.get("class_names") or [], largest_gaps(per_class)
+    if shown is not None:  # one bar per class stays readable up to LABELLED_CLASSES classes
+        st.caption(tr("live.many_classes", shown=len(shown), classes=len(names)))
+        names = [names[c] for c in shown] if names else []
+        per_class = {role: acc and [acc[c] for c in shown] for role, acc in per_class.items()}
+    fig = figures.per_class_bars(names, per_class, labels=figure_labels())
     st.plotly_chart(fig, width="stretch", key=f"live_per_class_{run_id}")
 
 

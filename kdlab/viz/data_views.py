@@ -47,3 +47,14 @@ def most_confused(matrices, limit: int = LABELLED_CLASSES) -> np.ndarray | None:
     involvement = errors.sum(0) + errors.sum(1)
     order = np.lexsort((np.arange(len(involvement)), -involvement))
     return np.sort(order[:limit])
+
+
+def largest_gaps(per_class: dict, limit: int = LABELLED_CLASSES) -> list[int] | None:
+    """The indices (ascending) of the ``limit`` classes where the distilled student's accuracy differs most from the
+    baseline's (what distillation changed; ties to the lower index), for a chart of one bar per class that would be
+    unreadable and slow with up to ``max_classes`` classes. ``None`` when all classes can be drawn, or no pair."""
+    student, baseline = per_class.get("student"), per_class.get("baseline")
+    if not student or len(student) <= limit:
+        return None
+    gaps = [abs(s - (baseline[c] if baseline else 0.0)) for c, s in enumerate(student)]
+    return sorted(sorted(range(len(gaps)), key=lambda c: (-gaps[c], c))[:limit])

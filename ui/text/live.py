@@ -1,6 +1,10 @@
 """Texts of a run's live panel: status, progress, curves, the summary and the verdict."""
 
 TEXT: dict[str, dict[str, str]] = {
+    "live.many_classes": {
+        "en": "{classes} classes are too many for one bar each: the chart shows the {shown} classes where the "
+              "distilled student differs most from the baseline.",
+        "zh": "{classes} 个类别太多，无法每类画一根柱：图中只显示蒸馏学生与基线学生差别最大的 {shown} 个类别。"},
     "live.title": {"en": "Run {run_id}", "zh": "实验 {run_id}"},
     "live.missing": {"en": "Run {run_id} no longer exists (it was deleted).", "zh": "实验 {run_id} 已不存在（已被删"
                                                                                     "除）。"},
