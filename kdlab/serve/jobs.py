@@ -17,6 +17,7 @@ import uuid
 from dataclasses import replace
 
 from ..config import RunConfig
+from ..errors import UserError
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from .admission import Admitted, admit
@@ -33,7 +34,7 @@ def training_cores() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-class QueueBusy(ValueError):
+class QueueBusy(UserError):
     """A run refused only for now (the queue, or this browser's share of it, is full): it may be asked again."""
 
 
@@ -109,12 +110,15 @@ class JobRunner(ModelJobs):
             with self.lock:
                 waiting = sum(1 for job_id in self.waiting if job_id not in self.side_jobs)
             if waiting >= self.settings.max_queued_runs:
-                raise QueueBusy(f"the queue is full ({waiting} runs waiting, the most this server takes: "
-                                f"{raise_hint('max_queued_runs')}); try again when some have finished")
+                raise QueueBusy("queue.full", f"the queue is full ({waiting} runs waiting, the most this server "
+                                f"takes: {raise_hint('max_queued_runs')}); try again when some have finished",
+                                count=waiting, name="max_queued_runs", env="KDLAB_MAX_QUEUED_RUNS")
             if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
-                raise QueueBusy(f"this browser already has {self.settings.max_runs_per_browser} runs queued or "
-                                f"running, the most this server allows ({raise_hint('max_runs_per_browser')}); "
-                                "wait for one to finish or stop it")
+                raise QueueBusy("queue.browser", f"this browser already has {self.settings.max_runs_per_browser} "
+                                "runs queued or running, the most this server allows "
+                                f"({raise_hint('max_runs_per_browser')}); wait for one to finish or stop it",
+                                count=self.settings.max_runs_per_browser, name="max_runs_per_browser",
+                                env="KDLAB_MAX_RUNS_PER_BROWSER")
             run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
             with self.lock:
                 self.waiting.append(run_id)

@@ -19,6 +19,7 @@ import torch
 
 from ..checks import is_number
 from ..config import DEVICES
+from ..errors import UserError
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 
@@ -53,9 +54,11 @@ def raise_hint(name: str) -> str:
     return f"{name} in kdlab.toml or KDLAB_{name.upper()}"
 
 
-def capped(what: str, value, cap: int, setting: str) -> ValueError:
-    """The one sentence a cap says: what was capped, at what, by which setting and how to raise it."""
-    return ValueError(f"{what} is capped at {cap:,} on this server ({raise_hint(setting)}), got {value:,}")
+def capped(what: str, value, cap: int, setting: str) -> UserError:
+    """The one sentence a cap says: what was capped, at what, by which setting and how to raise it (the app words
+    it from the key ``cap`` and the setting's name)."""
+    return UserError("cap", f"{what} is capped at {cap:,} on this server ({raise_hint(setting)}), got {value:,}",
+                     setting=setting, name=setting, env=f"KDLAB_{setting.upper()}", cap=f"{cap:,}", value=f"{value:,}")
 
 
 def _flag(value, where: str) -> bool:

@@ -13,6 +13,23 @@ TEXT: dict[str, dict[str, str]] = {
     "errors.setting.lr": {"en": "the learning rate", "zh": "学习率"},
     "errors.setting.teacher_lr": {"en": "the teacher's learning rate", "zh": "教师的学习率"},
     "errors.setting.train_fraction": {"en": "the share of the training set", "zh": "训练集的使用比例"},
+    "errors.setting.max_epochs": {"en": "the number of epochs", "zh": "训练轮数"},
+    "errors.setting.max_batch_size": {"en": "the batch size", "zh": "批大小"},
+    "errors.setting.max_model_knob": {"en": "a model's size knob", "zh": "模型的规模设置"},
+    "errors.setting.max_dataset_samples": {"en": "a dataset's sample count", "zh": "数据集的样本数"},
+    "errors.setting.max_sequence_length": {"en": "a sequence's length", "zh": "序列长度"},
+    "errors.setting.max_model_params": {"en": "a model's parameter count", "zh": "模型的参数量"},
+    "errors.cap": {"en": "{setting} is capped at {cap} on this server ({name} in kdlab.toml or {env}), got {value}",
+                   "zh": "本服务器上{setting}最多为 {cap}（可在 kdlab.toml 中用 {name} 或环境变量 {env} 调高），"
+                         "收到的是 {value}"},
+    "errors.queue.full": {"en": "the queue is full ({count} runs waiting, the most this server takes: {name} in "
+                                "kdlab.toml or {env}); try again when some have finished",
+                          "zh": "队列已满（{count} 个实验在等待，已达本服务器的上限：kdlab.toml 中的 {name} 或环境变量 "
+                                "{env}）；请等一些实验完成后再试"},
+    "errors.queue.browser": {"en": "this browser already has {count} runs queued or running, the most this server "
+                                   "allows ({name} in kdlab.toml or {env}); wait for one to finish or stop it",
+                             "zh": "这个浏览器已有 {count} 个实验在排队或训练中，已达本服务器允许的上限（kdlab.toml 中的 "
+                                   "{name} 或环境变量 {env}）；请等其中一个完成，或先停止它"},
     "errors.config.positive": {"en": "{setting} must be above 0, got {value}",
                                "zh": "{setting}必须大于 0，收到的是 {value}"},
     "errors.config.unit_range": {"en": "{setting} must be between 0 and 1, got {value}",
