@@ -201,7 +201,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lessons.pooled": {
         "en": "Seeds {seeds} pooled, against {other}: {a} test images only the distilled student got right, {b} only "
               "the other (McNemar, {p}): {verdict}. The gain's 95 % interval over these seeds: {interval} points.",
-        "zh": "合并随机种子 {seeds}、与{other}比较：{a} 个测试样本只有蒸馏学生答对，{b} 个只有对方答对（McNemar，{p}）："
+        "zh": "合并随机种子 {seeds}，与{other}比较：{a} 个测试样本只有蒸馏学生答对，{b} 个只有对方答对（McNemar，{p}）："
               "{verdict}。这些随机种子上提升的 95 % 置信区间：{interval} 个百分点。"},
     "lessons.col_set": {"en": "seeds", "zh": "种子用途"},
     "lessons.set_measured": {"en": "measured", "zh": "实测"},
