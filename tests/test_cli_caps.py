@@ -12,6 +12,8 @@ import pytest
 from kdlab.cli import build_parser, main
 from kdlab.cli_args import config_from_args
 from kdlab.runs.store import RunStore
+from kdlab.config import RunConfig
+from kdlab.serve.admission import admit
 from kdlab.serve.jobs import JobRunner
 from kdlab.serve.settings import ServerSettings
 
@@ -58,6 +60,7 @@ def test_without_the_opt_in_the_command_line_has_no_caps(tmp_path, monkeypatch):
     settings = ServerSettings.for_cli(path)
     assert settings.max_epochs == 100_000 and settings.max_batch_size == 2**53 - 1 and "cuda" in settings.devices
     assert ServerSettings.load(path).max_epochs == 5  # the app's
+    assert admit(RunConfig(), settings).config.train_limit is None  # nothing cut: not a huge number recorded
     monkeypatch.setenv("KDLAB_CLI_CAPS", "yes")
     assert ServerSettings.for_cli(path) == ServerSettings.load(path)
     with pytest.raises(ValueError, match="cli_caps .from KDLAB_CLI_CAPS. is true or false"):

@@ -22,7 +22,7 @@ from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, parameter_count
 from ..runs.store import RunStore
 from ..runs.teacher_runs import teacher_from_run
-from .settings import ServerSettings, capped, raise_hint
+from .settings import MAX_WHOLE, ServerSettings, capped, raise_hint
 
 SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
 
@@ -69,6 +69,8 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     for name in config.extra_teachers:
         _cap(f"teacher {name!r}'s parameter count",
              model_parameters(config.teacher_config(name), "teacher", spec, settings), settings, "max_model_params")
+    if config.train_limit is None and settings.max_train_samples == MAX_WHOLE:  # uncapped (the CLI): nothing cut
+        return Admitted(config)
     limit = min(config.train_limit or settings.max_train_samples, settings.max_train_samples)
     return Admitted(replace(config, train_limit=limit))
 
