@@ -161,7 +161,7 @@ DISTILL = ["distill", "--dataset", "digits", "--teacher", "cnn-small", "--studen
 def start_worker(home: Path, *args: str) -> subprocess.Popen:
     # One torch thread: on a shared 2-core machine, oversubscribed threads make every step many times slower.
     env = {**os.environ, "KDLAB_HOME": str(home), "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1",
-           "KDLAB_MAX_EPOCHS": "1000"}  # the CLI keeps to the server settings; this run is long on purpose
+           "KDLAB_MAX_EPOCHS": "1000"}  # long on purpose; the CLI applies caps only with cli_caps, this keeps it so
     return subprocess.Popen([sys.executable, "-m", "kdlab", *DISTILL, *args], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 

@@ -218,7 +218,9 @@ def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> N
                         held=numbers.nbytes(held["bytes"])))
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
     _curves(run_id, events, summary.get("teacher_acc"), config)
-    per_class = {role: summary["per_class_acc"].get(role) for role in ("teacher", "baseline", "student")}
+    per_class = {role: (summary.get("per_class_acc") or {}).get(role) for role in ("teacher", "baseline", "student")}
+    if not any(per_class.values()):  # a summary without per-class accuracies (a language model's) draws no bars
+        return
     names, shown = summary.get("class_names") or [], largest_gaps(per_class)
     if shown is not None:  # one bar per class stays readable up to LABELLED_CLASSES classes
         st.caption(tr("live.many_classes", shown=len(shown), classes=len(names)))

@@ -45,8 +45,8 @@ def variant_label(row: dict) -> str:
     + 向教师微调 3 轮" for ``student/prune-50-structured+ft3-teacher``."""
     role = said(f"compress.variant.role_{row['role']}")
     steps = row.get("steps") or []
-    if not steps:
-        return role
+    if not steps:  # the model itself, or a variant recorded before its steps were kept: its stored name tells them apart
+        return row["name"].partition("/")[2] or role
     return said("compress.variant.named", role=role, steps=" + ".join(step_words(s, row["name"]) for s in steps))
 
 
