@@ -94,9 +94,10 @@ def test_every_lesson_asks_first_and_shows_its_claim_and_measurements_only_after
         assert table[translate("lessons.col_student", lang)].tolist() == [f"{100 * r['student_acc']:.1f}" for r in runs]
         stamp = [s.value for s in at.success][-1]
         assert translate("lessons.claim_holds", lang) in stamp
-        assert measured["date"] in stamp and ", ".join(map(str, measured["seeds"])) in stamp
+        separator = translate("common.list_separator", lang)  # "0, 1, 2" / "0、1、2"
+        assert measured["date"] in stamp and separator.join(map(str, measured["seeds"])) in stamp
         if "holdout" in measured:
-            assert ", ".join(map(str, measured["holdout"]["seeds"])) in stamp
+            assert separator.join(map(str, measured["holdout"]["seeds"])) in stamp
         if lang == "en":
             assert all(n in after for n in measured_numbers(measured))
         assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
