@@ -14,7 +14,7 @@ from kdlab.config_io import (
     config_from_query,
     config_to_query,
 )
-from kdlab.data import class_names_of
+from kdlab.data import class_names_of, run_defaults
 from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
 from kdlab.serve.admission import admit
@@ -105,8 +105,12 @@ def pick(options, value) -> int:
     return list(options).index(value) if value in options else 0
 
 
-def model_ui(role: str, choices: list[str]) -> str:
-    return st.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, getattr(saved, role)),
+def model_ui(role: str, choices: list[str], dataset: str) -> str:
+    """The saved teacher or student when this data can use it, else the one the dataset suggests (a language
+    model's corpus suggests a GPT pair), else the first that reads this data."""
+    saved_model = getattr(saved, role)
+    preferred = saved_model if saved_model in choices else run_defaults(dataset).get(role)
+    return st.selectbox(tr(f"distill.{role}"), choices, index=pick(choices, preferred),
                         key=f"distill_{role}", help=tr(f"distill.{role}_help"))
 
 
@@ -165,13 +169,13 @@ with card:
                                help=tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
     choices = models_for(DATASETS.get(dataset).meta["modality"])
     with pair[1]:
-        teacher = model_ui("teacher", choices)
+        teacher = model_ui("teacher", choices, dataset)
     with pair[2]:
-        student = model_ui("student", choices)
+        student = model_ui("student", choices, dataset)
 with more:
     left, right = st.columns(2)
     with left.expander(tr("distill.method_header")):
-        method = method_ui(saved)
+        method = method_ui(saved, teacher, student)
         method_knobs = knobs_ui(method, saved)
 with card:
     on_card = [spec for spec in addons() if spec.weight]  # β and γ: the convention's named weights

@@ -16,10 +16,12 @@ from .losses import LossTerm, term, terms
 from .methods import method_config
 
 
-def logit_methods() -> list[LossTerm]:
+def logit_methods(teacher: str | None = None, student: str | None = None) -> list[LossTerm]:
     """The methods a run chooses one of: the registry's terms that learn from the teacher's logits (KD's soft
-    targets first). One of them takes the place of the soft targets; feature and relation terms add to it."""
-    return [spec for spec in terms() if spec.knowledge == "logits" and not spec.complement]
+    targets first). One of them takes the place of the soft targets; feature and relation terms add to it. Given a
+    pair, only the methods it can run (a classifier pair is offered no language-model divergence)."""
+    return [spec for spec in terms() if spec.knowledge == "logits" and not spec.complement
+            and (teacher is None or spec.supports(teacher, student) is None)]
 
 
 def method_of(config: RunConfig) -> LossTerm:

@@ -264,7 +264,8 @@ def test_each_method_chosen_on_the_form_is_the_run_compare_methods_makes_of_it()
     """The Method choice takes the soft targets' place exactly as the Methods page runs the method: the form's
     config, less its own baseline, is the config that compare-methods plans for that method on the same base."""
     at = open_distill()
-    for method in logit_methods():
+    config = at.session_state["distill_config"]
+    for method in logit_methods(config.teacher, config.student):
         at.selectbox(key="distill_method").set_value(method.name).run()
         assert_clean(at)
         config = at.session_state["distill_config"]

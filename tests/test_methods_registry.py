@@ -20,7 +20,7 @@ from kdlab.viz.summary import loss_formula_latex
 
 from .conftest import assert_clean, tiny_config
 
-TINY = ["--epochs", "2", "--teacher-epochs", "2", "--batch-size", "128"]
+TINY = ["--teacher", "cnn-large", "--student", "mlp-small", "--epochs", "2", "--teacher-epochs", "2", "--batch-size", "128"]
 
 
 @pytest.fixture
@@ -216,7 +216,8 @@ def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(la
     from ui.loss_controls import addons, knob_key
 
     on = {spec.weight or f"terms.{spec.name}": spec.default_weight for spec in addons() if spec.name != "attention"}
-    for method in logit_methods():
+    default = RunConfig()
+    for method in logit_methods(default.teacher, default.student):
         at = AppTest.from_file("../app.py", default_timeout=60)
         weights = {"alpha": "0" if method.weight is None else "0.9", "gamma": f"{on.pop('gamma', 100):g}",
                    "terms": ",".join([f"{method.name}=1"] * (method.weight is None)

@@ -66,10 +66,13 @@ def _label(spec: LossTerm) -> str:
     return spec.text("label", lang())
 
 
-def method_ui(saved: RunConfig) -> LossTerm:
-    """The one method (KD, DKD, DIST, …) that learns from the teacher's answers, with what it does and its paper."""
-    names = [spec.name for spec in logit_methods()]
-    name = st.selectbox(tr("distill.method"), names, names.index(method_of(saved).name), key=METHOD_KEY,
+def method_ui(saved: RunConfig, teacher: str, student: str) -> LossTerm:
+    """The one method (KD, DKD, DIST, …) that learns from the teacher's answers, with what it does and its paper:
+    those the chosen pair can run, the saved one first chosen when it is among them."""
+    names = [spec.name for spec in logit_methods(teacher, student)]
+    saved_name = method_of(saved).name
+    name = st.selectbox(tr("distill.method"), names, names.index(saved_name) if saved_name in names else 0,
+                        key=METHOD_KEY,
                         format_func=worded(names, lambda n: _label(term(n))), help=tr("distill.method_help"))
     method = term(name)
     st.caption(tr("distill.method_explain", explain=method.text("explain", lang()), paper=method.paper))

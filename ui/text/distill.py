@@ -36,6 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.modality_image": {"en": "images", "zh": "图像"},
     "distill.modality_points": {"en": "2-D points", "zh": "二维点"},
     "distill.modality_tokens": {"en": "text (word tokens)", "zh": "文本（词元）"},
+    "distill.modality_sequence": {"en": "text to continue (next-token prediction)", "zh": "续写文本（预测下一个词元）"},
     "distill.teacher": {"en": "Teacher", "zh": "教师模型"},
     "distill.teacher_help": {"en": "The large model to imitate. It is trained once and cached for every later run.",
                              "zh": "被模仿的大模型。它只训练一次，之后的实验都会复用缓存。"},
