@@ -75,7 +75,7 @@ def test_verdicts_say_how_far_below_the_baseline_in_plain_words_in_both_language
     recorded_comparison(base, "methods-words", {"ce": [0.90, 0.91, 0.92], "kd": [0.8910, 0.9020, 0.9118],
                                                  "dkd": [0.90, 0.91, 0.92]})
     for code, below, tie in (("en", "0.8 points below the baseline", "no interval"), ("zh", "比基线低 0.8 个百分点",
-                                                                                       "没有区间")):
+                                                                                       "没有置信区间")):
         at = open_page(distill_config=base, kdlab_workspace="methods-words", kdlab_lang=code,
                        methods_pick=["kd", "dkd"], methods_seeds=3)
         assert_clean(at)

@@ -137,9 +137,10 @@ def test_a_weights_file_that_unpacks_beyond_the_declared_student_is_refused_unre
 
 
 @pytest.mark.parametrize("change, message", [
-    (dict(student_kw={"hidden": 4_000, "depth": 3}), "student's parameter count is capped"),
-    (dict(student_kw={"hidden": 40_000, "depth": 3}), "student knob hidden is capped"),
-    (dict(dataset="moons", teacher="mlp-large", dataset_kw={"n": 2_000_000}), "dataset knob n is capped"),
+    (dict(student="mlp-small", student_kw={"hidden": 4_000, "depth": 3}), "student's parameter count is capped"),
+    (dict(student="mlp-small", student_kw={"hidden": 40_000, "depth": 3}), "student knob hidden is capped"),
+    (dict(dataset="moons", teacher="mlp-large", student="mlp-small", dataset_kw={"n": 2_000_000}),
+     "dataset knob n is capped"),
     (dict(batch_size=100_000), "batch_size is capped"),
     (dict(student="mlp", student_kw={"depth": 1_000_000}), "student knob depth is capped"),  # not a million layers
     (dict(epochs=10_000), "epochs is capped"),
@@ -225,7 +226,7 @@ def one_error_line(done: subprocess.CompletedProcess, *words: str) -> None:
 def test_a_kdlab_home_that_is_a_file_is_one_line_on_the_cli(tmp_path):
     home = tmp_path / "home"
     home.write_text("not a folder")
-    one_error_line(cli("runs", "list", home=home), "KDLAB_HOME", "writable folder")
+    one_error_line(cli("runs", "list", home=home), "KDLAB_HOME", "cannot be used", "not a system folder or a file")
 
 
 def test_a_damaged_run_store_is_one_line_on_the_cli(tmp_path):
@@ -235,8 +236,8 @@ def test_a_damaged_run_store_is_one_line_on_the_cli(tmp_path):
 
 
 def test_bad_dataset_knobs_and_nested_json_are_one_line_on_the_cli(tmp_path):
-    one_error_line(cli("distill", "--dataset", "moons", "--teacher", "mlp-large", "--dataset-kw", "n=-5",
-                       home=tmp_path), "n", "whole number >= 1")
+    one_error_line(cli("distill", "--dataset", "moons", "--teacher", "mlp-large", "--student", "mlp-small",
+                       "--dataset-kw", "n=-5", home=tmp_path), "n", "whole number >= 1")
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 100_000)
     one_error_line(cli("runs", "import", "--config", str(nested), "--weights", str(nested), home=tmp_path),

@@ -47,7 +47,7 @@ HOSTILE = [
     ({"exclude_classes": "3,x"}, "exclude_classes=3,x: expected whole numbers (class numbers)"),
     ({"exclude_classes": "12"}, "exclude_classes=12: class 12 does not exist in digits"),
     ({"student_kw": "width"}, "student_kw=width: expected key=value"),
-    ({"beta": "1"}, "beta=1: attention transfer needs attention maps"),
+    ({"beta": "1", "student": "mlp-small"}, "beta=1: attention transfer needs attention maps"),
     ({"baseline": "maybe"}, "baseline=maybe: expected true or false"),
     ({"data_root": "/etc"}, "data_root: not a setting a link can change"),
     ({"rm -rf": "1"}, "rm -rf: not a setting a link can change"),

@@ -22,7 +22,7 @@ from kdlab.teacher_outputs import MIB, teacher_outputs
 # of a 4-layer, 4-head teacher take about 1 MiB per review (129 x 129 x 16 floats).
 LONG = RunConfig(dataset="reviews", dataset_kw={"n": 400, "seq_len": 128}, teacher="transformer-small",
                  student="transformer-tiny", alpha=0.5, beta=10.0, teacher_epochs=1, epochs=1, batch_size=32,
-                 baseline=False).validate()
+                 baseline=False, train_fraction=1.0).validate()
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_step_events_reach_the_store_within_a_second_on_a_long_epoch(tmp_path):
 
     store = RunStore(tmp_path / "runs.sqlite")
     config = RunConfig(dataset="digits", teacher="mlp-small", student="mlp-small", teacher_epochs=1, epochs=1,
-                       batch_size=32, log_every=10_000, baseline=False).validate()
+                       batch_size=32, log_every=10_000, baseline=False, train_fraction=1.0).validate()
     run_distillation(config)  # the teacher is cached first: only the student's epoch is slow below
     run_id = store.create(config.to_dict(), "long-epoch", source="cli", status="running")
     seen_before_epoch_end = []

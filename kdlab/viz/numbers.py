@@ -77,7 +77,8 @@ def seconds(value) -> str:
     if number is None:
         return MISSING
     if number < 1:
-        return f"{1000 * number:.0f} ms" if number >= 0.001 else f"{1000 * number:.2f} ms"
+        fine = f"{1000 * number:.2f}"  # below a millisecond (a latency): two decimals, unless they are all zero
+        return f"{1000 * number:.0f} ms" if number >= 0.001 or float(fine) == 0 else f"{fine} ms"
     if number < 60:
         return f"{number:.1f} s"
     minutes, rest = divmod(round(number), 60)
