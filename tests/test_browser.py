@@ -313,11 +313,26 @@ def main_button(page, key: str, lang: str, **values):
     return page.locator('[data-testid="stMain"]').get_by_role("button", name=words(key, lang, **values), exact=True)
 
 
-def wait_for_the_run(page, lang: str, timeout_s: float) -> None:
-    """A run's Stop button shows while it trains: gone again, the run has ended."""
+def wait_for_the_run(page, lang: str, timeout_s: float, run_before: str | None) -> None:
+    """The run Run started has ended once the page shows it (its id in the URL and its title drawn), no Stop button,
+    and its verdict. (Waiting for Stop to appear first raced a run that ends before the page is next drawn: cached
+    teachers, one epoch.)"""
     stop = main_button(page, "live.stop", lang)
-    stop.wait_for(timeout=60_000)
-    stop.wait_for(state="detached", timeout=timeout_s * 1000)
+    alerts = page.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    deadline = time.monotonic() + timeout_s
+    while True:
+        run_id = shown_run(page)
+        if (run_id not in (None, run_before) and stop.count() == 0 and alerts.count() > 0
+                and page.get_by_text(words("live.title", lang, run_id=run_id), exact=True).count() > 0):
+            return
+        assert time.monotonic() < deadline, f"the run did not end in {timeout_s} s"
+        page.wait_for_timeout(500)
+
+
+def shown_run(page) -> str | None:
+    """The run id the page keeps in its URL (``?run=``), if any."""
+    match = re.search(r"[?&]run=([0-9a-f-]+)", page.url)
+    return match.group(1) if match else None
 
 
 def visit(page, server: str, name: str, lang: str, query: str = "") -> None:
@@ -339,8 +354,9 @@ def test_every_page_s_main_action_in_each_language(page, server, lang):
     while run.is_disabled():  # this browser's runs from before (the other language's comparison) still train
         assert time.monotonic() < deadline, "Run stayed disabled"
         page.wait_for_timeout(1000)
+    run_before = shown_run(page)
     run.click()
-    wait_for_the_run(page, lang, 240)
+    wait_for_the_run(page, lang, 240, run_before)
     settle(page)
     assert_no_problem(page, f"distill ({lang}) after a two-teacher run")
     shot(page, "distill", lang)
