@@ -81,6 +81,7 @@ def dataframe_texts(element) -> tuple[list[str], list[str]]:
     config = json.loads(element.proto.columns or "{}") if hasattr(element.proto, "columns") else {}
     order = list(getattr(element.proto, "column_order", [])) or [str(c) for c in frame.columns]
     headers = [(config.get(c) or {}).get("label") or c for c in order]
+    headers += [str(name) for name in frame.index.names if name is not None]  # the index column's head, if named
     shown = [c for c in frame.columns if str(c) in order]
     return headers, [str(v) for v in frame[shown].to_numpy().ravel()] if shown else []
 

@@ -197,6 +197,7 @@ def _table(rows: list[dict], index: str, names: dict[str, str]):
     decimal for %, separators for counts, KiB/MiB, seconds) and a dash where a number is missing, never "None".
     The frame under the formatting keeps the numbers (sortable, and what tests read)."""
     frame = pd.DataFrame(rows).set_index(index).rename(index=names)
+    frame.index.name = None  # the index column is the rows' names: no raw key ("role", "teacher") as its head
     shown = {"accuracy_pct": lambda v: numbers.percent_number(v / 100), "params": numbers.count,
              "size_kb": lambda v: numbers.nbytes(1024 * v), "seconds": numbers.seconds}
     shown.update(macro_f1_pct=shown["accuracy_pct"], agreement_pct=shown["accuracy_pct"])
