@@ -29,7 +29,7 @@ def percent(fraction, digits: int = 1) -> str:
 def percent_number(fraction, digits: int = 1) -> str:
     """0.98312 -> "98.3": for a column whose header already says "%"."""
     number = _finite(fraction)
-    return MISSING if number is None else f"{100 * number:.{digits}f}"
+    return decimals(None if number is None else 100 * number, digits)
 
 
 def points(difference, digits: int = 1) -> str:
