@@ -11,11 +11,12 @@ from typing import Any
 from .errors import UserError
 
 
-def require(ok: bool, message: str, key: str | None = None, **values: Any) -> None:
-    """A validation step: ``ValueError(message)`` (one sentence a student understands) unless ``ok``; with ``key``
-    a ``UserError`` the app words in the reader's language from ``key`` and ``values`` (``kdlab.errors``)."""
+def require(ok: bool, key: str, template: str | None = None, **values: Any) -> None:
+    """A validation step: unless ``ok``, a ``UserError`` (``kdlab.errors``): ``str()`` is ``template`` filled with
+    ``values`` (one English sentence a student understands, as the CLI prints it), and the app words ``key`` with
+    the same values in the reader's language."""
     if not ok:
-        raise ValueError(message) if key is None else UserError(key, message, **values)
+        raise ValueError(key) if template is None else UserError(key, template, **values)
 
 
 def is_whole(value: Any) -> bool:
