@@ -6,7 +6,7 @@ import streamlit as st
 
 from kdlab.viz import figures
 from kdlab.viz.data_views import is_plane, most_confused, principal_plane
-from kdlab.viz.metrics import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
+from kdlab.measures import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
 from kdlab.viz.numbers import comparison_text
 from ui.common import SELECTED_KEY, error_text, loaded, run_logits, runner, select_run, tr
 from ui.run_picker import browser_runs, models_line, pick_run

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from kdlab import RunConfig
-from kdlab.methods import methods, plan, progress, table, written
+from kdlab.sweeps.methods import methods, plan, progress, table, written
 from kdlab.runs.comparisons import Comparisons
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 from kdlab.viz import figures, numbers
 from ui.common import browser_key, error_text, lang, plain, runner, submit, tr, workspace
 from ui.sweep_views import plural

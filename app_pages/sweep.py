@@ -3,7 +3,7 @@ the figure fills in as runs finish, its cells open on Compare, and the best sett
 import streamlit as st
 
 from kdlab import RunConfig
-from kdlab.runs.sweeps import SweepRecords
+from kdlab.runs.sweep_store import SweepRecords
 from ui.common import error_text, runner, tr
 from ui.sweep_views import chosen_sweep, follow_link, form_ui, launch, live, plural, ray_address, show
 

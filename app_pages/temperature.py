@@ -7,7 +7,7 @@ import streamlit as st
 from kdlab import RunConfig
 from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
-from kdlab.viz.metrics import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
+from kdlab.measures import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
 from ui.common import error_text, lang, logits_of, run_logits, selected_run, teacher_of, tr
 
 SWEEP = np.geomspace(0.5, 20.0, 50)

@@ -10,51 +10,78 @@ claim that fails makes the command exit 1, and the test suite runs the fast less
 """
 from __future__ import annotations
 
-import argparse
 import datetime
+import hashlib
 import json
-import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import torch
 
 from .evaluate import paired_counts, predict
+from .config import RunConfig
 from .lessons import LESSONS, Claim, Lesson, lesson
 from .stats import interval_verdict, paired_verdict, seed_summary
+from .teachers import store_teacher, teacher_lock, teacher_path
 from .tensor_files import atomic_file
 from .train import run_distillation
-from .viz.metrics import information_left, logit_scale, unseen_class_recall
+from .measures import information_left, logit_scale, unseen_class_recall
 
 MEASURED_PATH = Path(__file__).with_name("lessons_measured.json")
 SCALE_TEMPERATURES = [round(0.5 * 1.06 ** k, 3) for k in range(90)]  # 0.5 .. about 95, for ``logit_scale``
 
 
-def _run(config, seed: int, unseen: int | None) -> tuple[dict, torch.Tensor, torch.Tensor]:
-    """One preset on one seed: its numbers, the distilled student's test logits and the test labels."""
+def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None
+         ) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """One preset on one seed: its numbers, the distilled student's test logits and the test labels. ``chain``: a
+    lesson whose teacher assistant is distilled first, its student then teaching ``config`` (``_assisted``)."""
+    assistant_acc = None
+    if chain is not None:
+        config, assistant_acc = _assisted(chain, seed)
     result = run_distillation(replace(config, seed=seed).validate())
     summary, splits = result.summary(), result.splits
+    y = splits.y_test.cpu()
     student = predict(result.models["student"], splits.x_test).logits.float().cpu()
     teacher = predict(result.models["teacher"], splits.x_test).logits.float().cpu()
     scale = logit_scale(teacher, SCALE_TEMPERATURES)
-    paired = summary["paired"]
+    paired, versus_teacher = summary["paired"], paired_counts(student, teacher, y)
     numbers = {"seed": seed, "teacher_acc": summary["teacher_acc"], "student_acc": summary["student_acc"],
                "baseline_acc": summary["baseline_acc"],
                "gain_points": 100 * (summary["student_acc"] - summary["baseline_acc"]),
                "only_student": paired["only_student"], "only_baseline": paired["only_baseline"],
+               "only_student_not_teacher": versus_teacher["only_student"],
+               "only_teacher": versus_teacher["only_baseline"],
                "images": paired["images"], "distill_seconds": summary["distill_seconds"],
                "teacher_logit_std": scale["std"], "teacher_flat_from": scale["flat_from"],
                "teacher_information_at_t": float(information_left(teacher, [config.temperature])[0]
                                                  / torch.log(torch.tensor(float(teacher.shape[1]))))}
+    if assistant_acc is not None:
+        numbers["assistant_acc"] = assistant_acc
     if unseen is not None:
-        y = splits.y_test.cpu()
         baseline = predict(result.models["baseline"], splits.x_test).logits.float().cpu()
         numbers["unseen_recall_student"] = unseen_class_recall(student, y, unseen, [0.0])[0]
         numbers["unseen_recall_baseline"] = unseen_class_recall(baseline, y, unseen, [0.0])[0]
         x_seen = splits.x_train[splits.y_train != unseen]
         numbers["unseen_soft_target"] = unseen_evidence(predict(result.models["teacher"], x_seen).logits.float().cpu(),
                                                         unseen, config.temperature)
-    return numbers, student, splits.y_test.cpu()
+    return numbers, student, y
+
+
+def _assisted(entry: Lesson, seed: int) -> tuple[RunConfig, float]:
+    """The chain's first step on ``seed``: the assistant is distilled from the lesson's first teacher, and its
+    student goes into the teacher cache under a ``teacher_run`` key named after its weights, as admission puts a
+    stored run's student there (``kdlab.runs.teacher_runs.teacher_from_run``); the trainer then runs the second step
+    exactly as for a run in the store. Returns that step's config and the assistant's test accuracy."""
+    result = run_distillation(replace(entry.assistant, seed=seed).validate())
+    weights = result.models["student"].state_dict()
+    digest = hashlib.sha256(b"".join(t.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes()
+                                     for t in weights.values())).hexdigest()[:16]
+    config = replace(entry.chained(f"lesson-{digest}"), seed=seed).validate()
+    path = teacher_path(config)
+    with teacher_lock(path):
+        if not path.exists():
+            store_teacher(path, weights, {"seconds": result.summary()["distill_seconds"], "run": config.teacher_run})
+    return config, result.summary()["student_acc"]
 
 
 def unseen_evidence(teacher_logits: torch.Tensor, cls: int, temperature: float) -> dict:
@@ -68,7 +95,8 @@ def measure(entry: Lesson, seeds: list[int], progress=None) -> dict:
     """Every seed's numbers of the lesson (and of its contrast preset), pooled, and its claim checked."""
     runs = []
     for seed in seeds:
-        numbers, student, labels = _run(entry.config, seed, entry.unseen_class)
+        numbers, student, labels = _run(entry.config, seed, entry.unseen_class,
+                                        entry if entry.assistant is not None else None)
         if entry.contrast is not None:
             other, other_student, _ = _run(entry.contrast, seed, entry.unseen_class)
             pair = paired_counts(student, other_student, labels)
@@ -81,7 +109,9 @@ def measure(entry: Lesson, seeds: list[int], progress=None) -> dict:
                      f"baseline {numbers['baseline_acc']:.2%}")
     report = {"key": entry.key, "seeds": list(seeds), "claim": asdict(entry.claim), "runs": runs,
               "config": entry.config.to_dict(), "contrast_config": entry.contrast and entry.contrast.to_dict(),
-              "pooled": pooled(runs, entry.claim.against), "gain": _gain_summary(runs, entry.claim.against)}
+              "pooled": pooled(runs, entry.claim.against), "gain": _gain_summary(runs, entry.claim.against),
+              "teacher_pooled": teacher_pooled(runs),
+              "assistant_config": entry.assistant and entry.assistant.to_dict()}
     report["checks"] = check(entry.claim, runs, report["pooled"])
     report["holds"] = all(c["holds"] for c in report["checks"])
     return report
@@ -104,6 +134,16 @@ def pooled(runs: list[dict], against: str) -> dict:
     only_other = sum(_discordant(r, against)[1] for r in runs)
     verdict, p = paired_verdict(only_student, only_other)
     return {"against": against, "only_student": only_student, "only_other": only_other, "p_value": p,
+            "verdict": verdict}
+
+
+def teacher_pooled(runs: list[dict]) -> dict:
+    """McNemar's test of the distilled student against its own teacher, pooled like ``pooled``; its verdict is the
+    student's ("worse": the teacher makes measurably fewer errors)."""
+    only_student = sum(r["only_student_not_teacher"] for r in runs)
+    only_teacher = sum(r["only_teacher"] for r in runs)
+    verdict, p = paired_verdict(only_student, only_teacher)
+    return {"against": "teacher", "only_student": only_student, "only_other": only_teacher, "p_value": p,
             "verdict": verdict}
 
 
@@ -142,10 +182,13 @@ def check(claim: Claim, runs: list[dict], pooled_test: dict) -> list[dict]:
         flat = [(r["teacher_flat_from"], r["contrast"]["teacher_flat_from"]) for r in runs]
         holds = all(own is not None and (other is None or own < other) for own, other in flat)
         checks.append({"check": "flatter_teacher", "expected": None, "measured": flat[-1], "holds": holds})
+    if claim.teacher_ahead:
+        verdict = teacher_pooled(runs)["verdict"]
+        checks.append({"check": "teacher_ahead", "expected": "worse", "measured": verdict, "holds": verdict == "worse"})
     return checks
 
 
-HOLDOUT_PARTS = ("seeds", "runs", "pooled", "gain", "checks", "holds")
+HOLDOUT_PARTS = ("seeds", "runs", "pooled", "gain", "teacher_pooled", "checks", "holds")
 
 
 def verify(keys: list[str] | None, seeds: list[int], progress=None, holdout: list[int] | None = None) -> dict:
@@ -209,55 +252,3 @@ def save_measured(report: dict, path: Path = MEASURED_PATH) -> None:
     ordered = {e.key: lessons[e.key] for e in LESSONS if e.key in lessons}
     with atomic_file(path, "w") as handle:
         handle.write(json.dumps({"lessons": ordered}, indent=1) + "\n")
-
-
-def parse_seeds(text: str, flag: str = "--seeds") -> list[int]:
-    try:
-        seeds = [int(s) for s in text.split(",") if s.strip()]
-    except ValueError:
-        raise ValueError(f"{flag} takes whole numbers like 0,1,2; got {text!r}") from None
-    if not seeds or min(seeds) < 0 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"{flag} takes distinct whole numbers >= 0 like 0,1,2; got {text!r}")
-    return seeds
-
-
-def add_lessons_parser(commands) -> None:
-    lessons = commands.add_parser("lessons", help="the classroom lessons: verify their claims")
-    actions = lessons.add_subparsers(dest="lessons_command", required=True, parser_class=type(lessons))
-    run = actions.add_parser("verify", help="run every lesson's preset over seeds and check its claim")
-    run.add_argument("--seeds", default="0,1,2", help="seeds to run, e.g. 0,1,2 (paired tests pool over them)")
-    run.add_argument("--holdout", default=None,
-                     help="a second, disjoint seed set every claim is checked on as well, e.g. 3,4,5")
-    run.add_argument("--lesson", action="append", default=None, choices=[e.key for e in LESSONS],
-                     help="only this lesson (repeatable)")
-    run.add_argument("--fast", action="store_true", help="only the lessons the test suite verifies")
-    run.add_argument("--write", action="store_true",
-                     help="keep the measurements (merged per lesson into --output); without it nothing is written")
-    run.add_argument("--output", default=str(MEASURED_PATH), help="where --write keeps the measurements")
-    run.add_argument("--force", action="store_true",
-                     help="with --write, replace lessons that were measured on more seeds than this run")
-    run.add_argument("--json", action="store_true", help="print the report as one JSON line at the end")
-
-
-def _checks_line(checks: list[dict]) -> str:
-    return ", ".join(f"{c['check']}={'ok' if c['holds'] else 'FAILS'}" for c in checks)
-
-
-def command_lessons(args: argparse.Namespace) -> int:
-    """Exit 0 when every claim holds, 1 when one does not (the report says which)."""
-    keys = args.lesson or [e.key for e in LESSONS if e.fast or not args.fast]
-    seeds = parse_seeds(args.seeds)
-    holdout = parse_seeds(args.holdout, "--holdout") if args.holdout else None
-    if args.write and not args.force:  # before minutes of training, not after
-        check_not_fewer_seeds(keys, seeds + (holdout or []), Path(args.output))
-    report = verify(keys, seeds, progress=lambda line: print(line, file=sys.stderr), holdout=holdout)
-    if args.write:
-        save_measured(report, Path(args.output))
-    for key, entry in report["lessons"].items():
-        parts = _checks_line(entry["checks"])
-        if "holdout" in entry:
-            parts += "; on the holdout: " + _checks_line(entry["holdout"]["checks"])
-        print(f"{key:18} {'holds' if entry['holds'] else 'FAILS':6} {parts}")
-    if args.json:
-        print(json.dumps(report))
-    return 0 if report["holds"] else 1

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .config import RunConfig
-from .losses import LossTerm, term, terms
-from .methods import method_config
+from .config import DEFAULT_TERMS, RunConfig
+from .losses import LossTerm, terms
 
 
 def logit_methods(teacher: str | None = None, student: str | None = None) -> list[LossTerm]:
@@ -37,16 +36,8 @@ def form_config(base: RunConfig, method: LossTerm, weights: Mapping[str, float],
     makes of it, cross-entropy next to the method alone — with ``weights`` (by term name: the method's own and
     the add-ons') and the ``knobs`` that differ from their defaults; everything else is ``base``'s."""
     config = replace(method_config(base, method), baseline=base.baseline)
-    named, own = {}, dict(config.terms)
-    for name, weight in weights.items():
-        spec = term(name)
-        if spec.weight:
-            named[spec.weight] = weight
-        elif weight > 0:
-            own[name] = weight
-        else:
-            own.pop(name, None)
-    return replace(config, **named, terms=own, terms_kw={name: dict(kw) for name, kw in knobs.items() if kw})
+    return replace(config, terms={**config.terms, **weights},
+                   terms_kw={name: dict(kw) for name, kw in knobs.items() if kw})
 
 
 def one_method(config: RunConfig) -> tuple[RunConfig, list[str]]:
@@ -62,3 +53,10 @@ def one_method(config: RunConfig) -> tuple[RunConfig, list[str]]:
     kept = form_config(config, method, {method.name: method.weight_in(config), **weights}, knobs)
     names = ", ".join(spec.method for spec in dropped)
     return kept.validate(), [f"a run has one method: {method.method} is kept, {names} set to 0"]
+
+
+def method_config(base: RunConfig, spec: LossTerm | None) -> RunConfig:
+    """``base`` with only this method's term on (at its default weight) next to cross-entropy; ``None``: the
+    baseline, cross-entropy alone. No run trains its own baseline: the ``ce`` run of its seed is that."""
+    weights = dict.fromkeys(DEFAULT_TERMS, 0.0) | ({} if spec is None else {spec.name: spec.default_weight})
+    return replace(base, terms=weights, baseline=False)

@@ -9,11 +9,9 @@ them from the shell and ``teachers list`` says which are cached.
 """
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, replace
 
 from .config import RunConfig
-from .data import kdlab_home
 from .lessons import LESSONS, QUICK_DEMO, lesson
 from .lessons_verify import load_measured, seeds_of
 from .teachers import teacher_path
@@ -70,37 +68,6 @@ def describe(need: Need) -> str:
     config = need.config
     return (f"{config.dataset:<10} {config.teacher:<18} seed {config.seed:<4} {config.teacher_epochs} epochs  "
             f"for {', '.join(need.who)}")
-
-
-def add_teachers_parser(commands) -> None:
-    parser = commands.add_parser("teachers", help="train (or find cached) the teachers the app's pages and lessons "
-                                                  "need by default, or list which are cached")
-    actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-    for action, text in (("prepare", "train every default teacher that is not cached yet"),
-                         ("list", "say which default teachers are cached, and where")):
-        sub = actions.add_parser(action, help=text)
-        sub.add_argument("--lessons", action="store_true", help="every lesson's teachers too")
-        sub.add_argument("--only", nargs="+", default=[], metavar="NAME",
-                         help=f"only those of these pages or lessons ({', '.join(PAGES)} or a lesson's key)")
-
-
-def command_teachers(args: argparse.Namespace) -> int:
-    needs = needed(args.lessons, tuple(args.only))
-    if args.action == "list":
-        cached = [need for need in needs if teacher_path(need.config).exists()]
-        for need in needs:
-            print(f"{'cached ' if need in cached else 'missing'}  {describe(need)}")
-        print(f"{len(cached)} of {len(needs)} cached in {kdlab_home() / 'teachers'}")
-        return 0
-    from .cli_args import EpochPrinter
-    from .train import prepare_teacher  # training code only for the command that trains
-
-    for number, need in enumerate(needs, 1):
-        state = "cached" if teacher_path(need.config).exists() else "training"
-        print(f"[{number}/{len(needs)}] {state}: {describe(need)}", flush=True)
-        prepare_teacher(need.config, listeners=[EpochPrinter()])
-    print(f"{len(needs)} teacher{'s' if len(needs) != 1 else ''} cached in {kdlab_home() / 'teachers'}")
-    return 0
 
 
 def at_start_up(setting: str) -> list[RunConfig]:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import torch
 from torch import nn
 
 from .config import RunConfig
@@ -70,8 +71,8 @@ def load_cached_teacher(path: Path, model: nn.Module) -> dict | None:
     return data["meta"]
 
 
-def store_teacher(path: Path, model: nn.Module, meta: dict) -> None:
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+def store_teacher(path: Path, state_dict: dict[str, torch.Tensor], meta: dict) -> None:
+    state = {k: v.detach().cpu() for k, v in state_dict.items()}
     save_tensors({"state_dict": state, "meta": meta}, path)
 
 

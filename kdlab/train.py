@@ -35,8 +35,8 @@ from .language import language_measures
 from .losses import DistillationLoss
 from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
+from .student_data import StudentData, student_data
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, teacher_outputs
-from .runs.teacher_runs import load_run_teacher
 from .teachers import TEACHER_BATCH_SIZE, load_cached_teacher, store_teacher, teacher_lock, teacher_path
 
 PHASES = ("teacher", "baseline", "student")
@@ -57,10 +57,10 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
         started = time.perf_counter()
         facts = load_cached_teacher(path, teacher)
         cached = facts is not None
-        if not cached and config.teacher_run:  # a finished run's student: loaded from the store, not trained
-            facts = load_run_teacher(config, teacher)
-            store_teacher(path, teacher, facts)
-        elif not cached:
+        if not cached and config.teacher_run:  # admission caches a run's student; it is never trained here
+            raise ValueError(f"the teacher from run {config.teacher_run} is not in the teacher cache; a config with a "
+                             "teacher run must pass admission (kdlab.policy.admission.admit), which puts it there")
+        if not cached:
             def evaluate() -> dict[str, float]:
                 return {"test_acc": accuracy(*test_answers()).item()}
 
@@ -68,7 +68,7 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
                 batch_size=TEACHER_BATCH_SIZE, lr=config.teacher_lr, seed=config.seed, phase=phase,
                 log_every=config.log_every, listeners=events, evaluate=evaluate)
             facts = {"seconds": time.perf_counter() - started}
-            store_teacher(path, teacher, facts)
+            store_teacher(path, teacher.state_dict(), facts)
     teacher.eval().requires_grad_(False)
     result = phase_result(teacher, *test_answers(), splits.num_classes, facts["seconds"])
     events.call("on_phase_end", phase, result)
@@ -165,13 +165,16 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
             metrics["perplexity"] = math.exp(F.cross_entropy(logits, y_answers).item())
         return metrics
 
-    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list,
-                sgd_groups: list[dict] = (), mixup: Mixup | None = None) -> tuple[PhaseResult, Tensor]:
-        """Train one student; its result and its test logits."""
+    corpus = StudentData(x_transfer, y_transfer)
+
+    def trained(model: nn.Module, phase: str, loss_fn: LossFn, extra_params: list, sgd_groups: list[dict] = (),
+                mixup: Mixup | None = None, data: StudentData = corpus) -> tuple[PhaseResult, Tensor]:
+        """Train one student on ``data`` (the baseline: the corpus); its result and its test logits."""
         started = time.perf_counter()
-        fit(model, x_transfer, y_transfer, loss_fn=loss_fn, extra_params=extra_params, sgd_groups=sgd_groups,
+        fit(model, data.x, data.y, loss_fn=loss_fn, extra_params=extra_params, sgd_groups=sgd_groups,
             phase=phase, evaluate=lambda: student_metrics(model), epochs=config.epochs, batch_size=config.batch_size,
-            lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events, mix_inputs=mixup)
+            lr=config.lr, seed=config.seed, log_every=config.log_every, listeners=events,
+            draw=data.draw if mixup is None else mixup.draw(data.x, data.y))
         logits = test_logits(model)
         result = phase_result(model, logits, y_answers, splits.num_classes, time.perf_counter() - started,
                               len(transfer) * config.epochs)
@@ -189,13 +192,16 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         models["baseline"] = baseline
 
     cache_started = time.perf_counter()
+    reading = student_data(config, splits, teacher, student, x_transfer, y_transfer)  # corpus, teacher's text, …
+    if reading.note:
+        events.call("on_note", reading.note)
     with torch.no_grad():
         probe_student, probe_teacher = student.eval()(x_transfer[:2]), teacher(x_transfer[:2])
     torch.manual_seed(config.seed + 1)  # the learned projections' initial weights
     loss = DistillationLoss(config, probe_student, probe_teacher).to(device)
-    outputs = teacher_outputs(teacher, x_transfer, loss.needs, loss.reduce, cache_budget_bytes,
+    outputs = teacher_outputs(teacher, reading.x, loss.needs, loss.reduce, cache_budget_bytes,
                               mixed=bool(config.mixup))
-    more_logits = [predict(model, x_transfer).logits.float() for model, _, _ in more]  # [N, C] each: always fits
+    more_logits = [predict(model, reading.x).logits.float() for model, _, _ in more]  # [N, C] each: always fits
     events.call("on_note", outputs.describe())
     cache_seconds = time.perf_counter() - cache_started
 
@@ -206,9 +212,11 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
         if mixup is not None:  # the teachers score this step's mixed inputs
             first, others = mixup.teachers_on_batch([teacher, *(m for m, _, _ in more)], loss.needs, loss.reduce)
             return mixup.mixed_loss(lambda y: loss(output, first, y, progress, others), labels)
-        return loss(output, outputs.batch(index), labels, progress, [logits[index] for logits in more_logits])
+        scored, hard_labels = reading.teacher_batch(outputs, index)
+        return loss(output, scored, labels, progress, [logits[index] for logits in more_logits], hard_labels)
 
-    student_result, student_logits = trained(student, "student", distill, *loss.param_groups(), mixup=mixup)
+    student_result, student_logits = trained(student, "student", distill, *loss.param_groups(), mixup=mixup,
+                                             data=reading)
     if mixup is not None:  # what scoring every mixed batch cost, now that it is measured
         outputs.seconds, outputs.steps = mixup.teacher_seconds, mixup.teacher_batches
         events.call("on_note", outputs.describe())

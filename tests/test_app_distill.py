@@ -12,7 +12,7 @@ from kdlab import RunConfig
 from kdlab.config import parse_knobs
 from kdlab.method_choice import logit_methods
 from kdlab.losses.attention import attention_pair_problem
-from kdlab.methods import plan
+from kdlab.sweeps.methods import plan
 from kdlab.runs.store import RunStore
 from kdlab.viz.summary import loss_formula_latex, summary_table
 from ui.common import plain

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kdlab.runs.classroom import CSV_COLUMNS, ClassSweeps, alias, class_rows, csv_rows
+from kdlab.sweeps.classroom import CSV_COLUMNS, ClassSweeps, alias, class_rows, csv_rows
 from kdlab.runs.store import ACTIVE
 from tests.conftest import app_jobs, assert_clean, finished_runs, open_app_page, tiny_config
 

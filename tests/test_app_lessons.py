@@ -13,10 +13,10 @@ from kdlab.lessons import LESSONS, QUICK_DEMO, lesson
 from kdlab.lessons_verify import load_measured, pooled
 from kdlab.runs.loading import load_run
 from kdlab.runs.store import ACTIVE, RunStore
-from kdlab.serve.admission import admit
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.admission import admit
+from kdlab.policy.settings import ServerSettings
 from kdlab.stats import paired_verdict
-from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
+from kdlab.measures import shifted_accuracy, unseen_class_recall
 from kdlab.viz.numbers import signed_points
 from ui.text import t as translate
 

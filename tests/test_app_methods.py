@@ -7,9 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kdlab.methods import plan
+from kdlab.sweeps.methods import plan
 from kdlab.runs.store import RunStore
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 
 from .conftest import app_jobs, assert_clean, open_app_page, tiny_config
 

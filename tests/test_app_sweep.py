@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.losses import terms
 from kdlab.losses.base import WEIGHT_FIELDS
-from kdlab.runs.sweeps import SweepRecords
+from kdlab.runs.sweep_store import SweepRecords
 from kdlab.sweeps.spec import NOT_AXES, OBJECTIVES
 from kdlab.viz.sweep_figures import DEFAULT_LABELS
 from ui.common import SELECTED_KEY

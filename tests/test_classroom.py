@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest
 from kdlab import RunConfig
 from kdlab.runs.exchange import import_run
 from kdlab.runs.store import ACTIVE, RunStore
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 from kdlab.serve.jobs import JobRunner
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.settings import ServerSettings
 
 from .conftest import app_jobs, assert_clean, finished_run, tiny_config
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from kdlab.cli import build_parser, main
-from kdlab.cli_args import config_from_args
+from kdlab.cli.args import config_from_args
 from kdlab.runs.store import RunStore
 from kdlab.config import RunConfig
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 from kdlab.serve.jobs import JobRunner
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.settings import ServerSettings
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = ["distill", "--dataset", "moons", "--dataset-kw", "n=64", "--teacher", "mlp-small", "--student", "mlp-small",

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab.data.uploads import UploadLimits, import_upload
 from kdlab.errors import UserError
-from kdlab.serve.admission import admit
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.admission import admit
+from kdlab.policy.settings import ServerSettings
 
 from .conftest import tiny_config
 

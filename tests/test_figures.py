@@ -7,7 +7,7 @@ import pytest
 
 from kdlab.viz import figures
 from kdlab.viz.figures import DEFAULT_LABELS
-from kdlab.viz.metrics import reliability, temperature_sweep
+from kdlab.measures import reliability, temperature_sweep
 
 CLASSES = ["cat", "dog", "bird"]
 ZH = {"probability": "概率", "class": "类别", "epoch": "轮次", "student": "蒸馏学生", "teacher": "教师",

@@ -9,7 +9,7 @@ import pytest
 
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.serve.jobs import JobRunner
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.settings import ServerSettings
 
 from .conftest import tiny_config
 

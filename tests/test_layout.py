@@ -14,6 +14,8 @@ MAX_LINES = 300
 # The UI text tables are data, not logic; every module of logic stays under MAX_LINES.
 LONG_BY_DESIGN: set[str] = set()
 FAMILIES = ("kdlab/data/", "kdlab/models/", "kdlab/losses/", "ui/text/")  # one module per family: not listed
+# The package order, lowest first: a module imports only from its own layer or a lower one. The README states it.
+LAYERS = ("core", "runs", "policy", "compress", "viz", "sweeps", "serve", "cli", "ui")
 
 
 def modules() -> dict[str, Path]:
@@ -71,6 +73,44 @@ def test_the_package_imports_have_no_cycle():
     found = modules()
     graph = {name: imports_of(name, path, set(found)) for name, path in found.items()}
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
+
+
+def layer_of(name: str) -> str:
+    """A module's layer: its subpackage of kdlab when that is a layer, ``ui`` for the pages' helpers, ``cli`` for
+    ``python -m kdlab``'s entry, else the core (data, models, losses, training, the modules at kdlab's top)."""
+    parts = name.split(".")
+    if parts[0] == "ui":
+        return "ui"
+    if parts[1:2] == ["__main__"]:
+        return "cli"
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "core"
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a module from a higher layer than its own, as ``"a (layer) -> b (layer)"``."""
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    return sorted(f"{a} ({layer_of(a)}) -> {b} ({layer_of(b)})" for a, targets in graph.items() for b in targets
+                  if rank[layer_of(b)] > rank[layer_of(a)])
+
+
+def test_imports_only_go_down_the_declared_layers():
+    found = modules()
+    graph = {name: imports_of(name, path, set(found)) for name, path in found.items()}
+    assert upward_imports(graph) == []
+
+
+def test_the_layer_check_finds_a_planted_upward_import():
+    found = modules()
+    graph = {name: imports_of(name, path, set(found)) for name, path in found.items()}
+    graph["kdlab.train"] = graph["kdlab.train"] | {"kdlab.runs.store"}  # the core reaching up into the run store
+    graph["kdlab.policy.settings"] = graph["kdlab.policy.settings"] | {"kdlab.serve.jobs"}
+    assert upward_imports(graph) == ["kdlab.policy.settings (policy) -> kdlab.serve.jobs (serve)",
+                                     "kdlab.train (core) -> kdlab.runs.store (runs)"]
+
+
+def test_the_readme_states_the_layer_order():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert " < ".join(LAYERS) in text
 
 
 def test_the_cycle_finder_finds_a_planted_cycle():

@@ -11,8 +11,8 @@ from kdlab import RunConfig
 from kdlab.data import load_dataset
 from kdlab.lessons_verify import load_measured
 from kdlab.models import InputSpec, build_model, parameter_count
-from kdlab.serve.admission import admit
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.admission import admit
+from kdlab.policy.settings import ServerSettings
 from kdlab.stats import paired_verdict
 from ui.text import LANGUAGES, TEXT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kdlab import RunConfig
-from kdlab.serve.admission import admit
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.admission import admit
+from kdlab.policy.settings import ServerSettings
 
 
 def test_defaults_suit_one_laptop(tmp_path, monkeypatch):

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 
 from kdlab.cli import main
 from kdlab.config import MAX_SEED, RunConfig
-from kdlab.methods import plan as methods_plan
+from kdlab.sweeps.methods import plan as methods_plan
 from kdlab.runs.store import RunStore
-from kdlab.runs.sweeps import DriverLease, SweepRecords
-from kdlab.serve.settings import ServerSettings
+from kdlab.runs.sweep_store import DriverLease, SweepRecords
+from kdlab.policy.settings import ServerSettings
 from kdlab.stats import difference_summary, interval_verdict, seed_summary
 from kdlab.sweeps.driver import load_spec, run_sweep
-from kdlab.sweeps.cli import interval_text
+from kdlab.sweeps.results import interval_text
 from kdlab.sweeps.executors import InlineExecutor, LocalExecutor
 from kdlab.sweeps.results import best_cell, build_cells
 from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range, trial_key
@@ -234,7 +234,7 @@ def test_sweep_cli_prints_the_report_as_json(capsys):
     (["sweep", "--grid", "nonsense=1"], "kdlab: error: unknown axis 'nonsense'"),
     (["sweep", "--grid", "alpha"], "kdlab: error: --grid takes name=v1,v2"),
     (["tune", "--search", "alpha=0:1:cubic"], "kdlab: error: --search alpha: a range flag is log or int"),
-    (["sweep", "--grid", "alpha=0.5", "--seeds", "a"], "kdlab: error: --seeds takes integers"),
+    (["sweep", "--grid", "alpha=0.5", "--seeds", "a"], "kdlab: error: --seeds takes whole numbers"),
     (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
     (["tune", *TINY, "--search", "alpha=0:1", "--prune", "--ray", "local"],
      "kdlab: error: --prune cannot apply to Ray tasks"),
@@ -410,7 +410,7 @@ def test_a_sweep_in_a_worker_process_runs_its_trials_on_ray_and_never_starts_ray
     pytest.importorskip("ray")
     import ray
 
-    from kdlab.sweeps.queue_executor import start_in_background
+    from kdlab.serve.queue_executor import start_in_background
 
     store = RunStore()
     spec = SweepSpec(base(), axes={"alpha": [0.5, 0.9]}, seeds=[0]).validate()
@@ -535,7 +535,7 @@ def test_a_trial_refused_because_the_browser_is_busy_waits_for_room_instead_of_f
     import threading
 
     from kdlab.serve.jobs import JobRunner
-    from kdlab.sweeps.queue_executor import QueueExecutor
+    from kdlab.serve.queue_executor import QueueExecutor
 
     jobs = JobRunner(RunStore(tmp_path / "runs.sqlite"), ServerSettings(max_concurrent_runs=1, max_runs_per_browser=1))
     try:

@@ -14,8 +14,8 @@ from kdlab import RunConfig
 from kdlab.cli import main
 from kdlab.runs.store import RunStore
 from kdlab.runs.teacher_runs import teacher_chain, teacher_from_run
-from kdlab.serve.admission import admit
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.admission import admit
+from kdlab.policy.settings import ServerSettings
 
 TINY = ["--dataset", "digits", "--epochs", "3", "--teacher-epochs", "4", "--batch-size", "128",
         "--train-fraction", "1"]

@@ -14,7 +14,7 @@ from kdlab import RunConfig
 from kdlab.lessons import LESSONS, QUICK_DEMO, lesson
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.serve.jobs import JobRunner
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.settings import ServerSettings
 from kdlab.teacher_warmup import at_start_up, demo_seeds, needed
 from kdlab.teachers import teacher_path
 from tests.conftest import tiny_config

@@ -13,7 +13,7 @@ from kdlab.lessons import QUICK_DEMO
 from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measured, pooled, unseen_evidence
 from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
-from kdlab.viz.metrics import logit_scale
+from kdlab.measures import logit_scale
 from ui.common import listed, runner, teacher_of, tr, worded
 
 PREDICTIONS = ("better", "no_difference", "worse")

@@ -16,10 +16,10 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.losses import terms
-from kdlab.losses.base import WEIGHT_FIELDS
-from kdlab.runs.sweeps import SweepRecord, SweepRecords
-from kdlab.sweeps.cli import RAY_ENV
-from kdlab.sweeps.queue_executor import start_in_background
+from kdlab.runs.sweep_store import SweepRecord, SweepRecords
+from kdlab.checks import parse_seeds
+from kdlab.sweeps.ray_executor import RAY_ENV
+from kdlab.serve.queue_executor import start_in_background
 from kdlab.sweeps.spec import OBJECTIVES, SweepSpec, parse_axis, parse_range, with_values
 from kdlab.viz.numbers import count
 from kdlab.viz.sweep_figures import (DEFAULT_LABELS, cell_at, figure_html, gain_text, interval_text, report_rows,
@@ -29,8 +29,8 @@ from ui.common import browser_key, error_text, lang, runner, select_run, tr, wor
 from ui.loss_controls import form_state as loss_form_state
 
 SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
-GRID_DEFAULTS = (("temperature", "1,2,4,8"), ("alpha", "0.5,0.9"))
-RANGE_DEFAULTS = (("temperature", "1:20:log"), ("alpha", "0:1"))
+GRID_DEFAULTS = (("temperature", "1,2,4,8"), ("terms.soft", "0.5,0.9"))
+RANGE_DEFAULTS = (("temperature", "1:20:log"), ("terms.soft", "0:1"))
 SWEEP_ID = re.compile(r"^sweep-\d{8}-\d{6}-[0-9a-f]{6}$")  # as SweepRecords.create writes them
 KEPT_BY_DISTILL = ("distill_config", "distill_link_read", "distill_upload", "distill_upload_seen", "distill_notes",
                    "distill_data_file")  # the Distill page's own state, not its form's widgets
@@ -53,13 +53,13 @@ def axes() -> list[str]:
 
 
 def setting_label(name: str) -> str:
-    """A setting as a person names it: a loss weight by its symbol and its term's label (the registry's), any other
-    config field by the text table; a mapping field's key (``student_kw.hidden``) follows its field's name."""
+    """A setting as a person names it: a loss weight as the registry words it (its letter and its term's label,
+    ``LossTerm.weight_label``), any other config field by the text table; a mapping field's key
+    (``student_kw.hidden``) follows its field's name."""
     spec = next((s for s in terms() if not s.complement and s.weight_name == name), None)
     if spec is not None:
-        term = spec.text("label", lang())
-        symbol = WEIGHT_FIELDS.get(spec.weight or "")
-        return words("sweep.weight_symbol", symbol=symbol, term=term) if symbol else words("sweep.weight", term=term)
+        return spec.weight_label(lang()) if spec.weight_letter else words("sweep.weight",
+                                                                           term=spec.text("label", lang()))
     head, dot, key = name.partition(".")
     return words(f"sweep.setting.{head}") + (f" · {key}" if dot else "")
 
@@ -70,7 +70,7 @@ def figure_labels(report: dict) -> dict:
 
 
 def describe(values: dict) -> str:
-    """A cell's settings, "T = 4, α (weight of soft targets) = 0.9", for a widget's option or a sentence."""
+    """A cell's settings, "T = 4, α — soft targets = 0.9", for a widget's option or a sentence."""
     labels = figure_labels({"axes": values})
     return ", ".join(f"{setting_label(name)} = {shown_value(value, labels, escape=str)}" for name, value in values.items())
 
@@ -116,13 +116,12 @@ def form_ui(base: RunConfig):
     seeds = st.text_input(tr("sweep.seeds"), "0,1,2", help=tr("sweep.seeds_help"), key="sweep_seeds")
 
     def spec() -> SweepSpec:
-        from kdlab.sweeps.cli import parse_seeds
-
+        chosen = parse_seeds(seeds) if seeds.strip() else [0]
         if mode == "grid":
             return SweepSpec(base.to_dict(), axes=dict(parse_axis(f"{k}={v}") for k, v in axes.items()),
-                             seeds=parse_seeds(seeds, 0))
+                             seeds=chosen)
         return SweepSpec(base.to_dict(), "search", ranges=dict(parse_range(f"{k}={v}") for k, v in ranges.items()),
-                         trials=int(trials), objective=objective, prune=bool(prune), seeds=parse_seeds(seeds, 0))
+                         trials=int(trials), objective=objective, prune=bool(prune), seeds=chosen)
     return spec
 
 

@@ -17,7 +17,7 @@ from ..fit import StopFlag
 from ..models import InputSpec
 from ..runs.loading import rebuild_student
 from ..runs.store import RunStore
-from ..serve.settings import ServerSettings
+from ..policy.settings import ServerSettings
 from ..tensor_files import atomic_file
 from ..train import prepare_teacher
 from .config import CompressRequest

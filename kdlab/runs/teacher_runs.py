@@ -5,13 +5,13 @@ Neural Networks": a student of its teacher's own size, distilled from it, genera
 teacher assistant (Mirzadeh et al., AAAI 2020, "Improved Knowledge Distillation via Teacher Assistant": teacher →
 a mid-sized assistant → the small student, each step a run of its own).
 
-``teacher_from_run`` is where such a config enters (``kdlab.serve.admission.admit``, which every run passes): the
+``teacher_from_run`` is where such a config enters (``kdlab.policy.admission.admit``, which every run passes): the
 run must exist, be finished and have trained on the same data (dataset, its knobs and the seed, which draws the
 split of the toy data), and the config's teacher becomes that run's student architecture and knobs — so admission
-sizes it like any teacher. ``load_run_teacher`` fills the teacher with that run's stored student weights when a
-worker first needs it; the trainer then keeps it in the teacher cache like a trained one, so the pages and the
-server read it the usual way (``kdlab.teachers.load_teacher``). Each run's config names its teacher run, so History
-can follow the chain back to the first teacher.
+sizes it like any teacher. It also puts that run's stored student weights into the teacher cache under the new
+config's teacher key, so the trainer (which knows no run store) finds it there like any trained teacher, and the
+pages and the server read it the usual way (``kdlab.teachers.load_teacher``). Each run's config names its teacher
+run, so History can follow the chain back to the first teacher.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from torch import nn
-
 from ..config import RunConfig
+from ..errors import UserError
+from ..teachers import store_teacher, teacher_lock, teacher_path
 from .store import RunRecord, RunStore
 
 RUN_PREFIX = "run:"  # --teacher run:RUN_ID
@@ -34,27 +34,28 @@ def teacher_from_run(config: RunConfig, store: RunStore) -> RunConfig:
     knobs from the stored config), or a ``ValueError`` in one sentence: no such run, not finished, other data."""
     run_id = config.teacher_run
     if not (isinstance(run_id, str) and RUN_ID.match(run_id)):
-        raise ValueError(f"teacher_run must be a run id like 20250101-120000-ab12cd, got {str(run_id)[:70]!r}")
+        raise UserError("teacher_run.id", "{setting} must be a run id like 20250101-120000-ab12cd, got {value!r}",
+                        setting="teacher_run", value=str(run_id)[:70])
     record = store.get(run_id)  # "no run with id ..." otherwise
     if record.status != "finished":
-        raise ValueError(f"run {run_id} is {record.status}, not finished: only a finished run's student can teach")
+        raise UserError("teacher_run.unfinished", "run {run_id} is {status}, not finished: only a finished run's "
+                        "student can teach", run_id=run_id, status=record.status)
     stored = record.config
     for name in SAME_DATA:
         if stored.get(name) != getattr(config, name):
-            raise ValueError(f"run {run_id} trained on other data ({name} {stored.get(name)!r}, not "
-                             f"{getattr(config, name)!r}): a teacher must not have seen this run's test samples")
+            raise UserError("teacher_run.other_data", "run {run_id} trained on other data ({setting} {stored!r}, not "
+                            "{value!r}): a teacher must not have seen this run's test samples", run_id=run_id,
+                            setting=name, stored=stored.get(name), value=getattr(config, name))
     if config.teacher_kw and config.teacher_kw != stored.get("student_kw", {}):
-        raise ValueError(f"the teacher from run {run_id} keeps that run's student knobs; do not set teacher_kw")
-    return replace(config, teacher=stored["student"], teacher_kw=dict(stored.get("student_kw", {})))
-
-
-def load_run_teacher(config: RunConfig, teacher: nn.Module, store: RunStore | None = None) -> dict:
-    """Load run ``config.teacher_run``'s distilled student weights into ``teacher``; the facts a cached teacher
-    keeps (its training time: that run's student phase)."""
-    store = store or RunStore()
-    record = store.get(config.teacher_run)
-    teacher.load_state_dict(store.weights(config.teacher_run)["student"], strict=True)
-    return {"seconds": (record.summary or {}).get("distill_seconds") or 0.0, "run": config.teacher_run}
+        raise UserError("teacher_run.knobs", "the teacher from run {run_id} keeps that run's student knobs; do not set "
+                        "{setting}", run_id=run_id, setting="teacher_kw")
+    resolved = replace(config, teacher=stored["student"], teacher_kw=dict(stored.get("student_kw", {})))
+    path = teacher_path(resolved)
+    with teacher_lock(path):
+        if not path.exists():
+            facts = {"seconds": (record.summary or {}).get("distill_seconds") or 0.0, "run": run_id}
+            store_teacher(path, store.weights(run_id)["student"], facts)
+    return resolved
 
 
 def teacher_chain(record: RunRecord, get: Callable[[str], RunRecord]) -> list[str]:

@@ -16,7 +16,7 @@ import json
 import threading
 
 from ..config import RunConfig
-from ..serve.settings import ServerSettings
+from ..policy.settings import ServerSettings
 from .spec import SweepSpec, objective_value, trial_config, trial_key
 
 PRUNED = "pruned by Optuna"  # how a pruned run's error starts (resume reads it back)

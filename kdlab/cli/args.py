@@ -6,22 +6,23 @@ import argparse
 import sys
 from typing import Any
 
-from .config import DEVICES, FUSIONS, RunConfig
-from .config import parse_knobs as config_parse_knobs
-from .data import DATASETS, run_defaults
-from .data.uploads import import_data_file
-from .fit import TrainEvent
-from .losses import terms
-from .runs.teacher_runs import RUN_PREFIX
-from .serve.admission import admit
-from .serve.settings import ServerSettings
-from .teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
+from ..config import DATA_MODES, DEVICES, FUSIONS, RunConfig
+from ..config import parse_knobs as config_parse_knobs
+from ..data import DATASETS, run_defaults
+from ..data.uploads import import_data_file
+from ..fit import TrainEvent
+from ..losses import terms
+from ..migrate import migrate_config
+from ..runs.teacher_runs import RUN_PREFIX
+from ..policy.admission import admit
+from ..policy.settings import ServerSettings
+from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 DEFAULTS = RunConfig()
 # settings a dataset may suggest (``register_dataset(run_defaults=...)``): a flag not given takes the dataset's value,
 # else RunConfig's, so `distill --dataset tinylang` trains a language model with a language model's settings
-DATASET_TUNED = ("temperature", "alpha", "epochs", "teacher_epochs", "batch_size", "lr", "teacher_lr",
-                 "train_fraction")
+DATASET_TUNED = ("temperature", "epochs", "teacher_epochs", "batch_size", "lr", "teacher_lr", "train_fraction")
+# (and ``terms``: a weight neither --term nor its older name's flag gives is the dataset's, else RunConfig's)
 
 
 def _default(name: str) -> str:
@@ -83,14 +84,14 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--student-kw", type=parse_knobs, default={}, help="knobs, e.g. hidden=64,depth=1")
     parser.add_argument("--dataset-kw", type=parse_knobs, default={}, help="knobs, e.g. n=500,noise=0.3")
     parser.add_argument("--temperature", "-T", type=float, default=None, help=_default("temperature"))
-    for spec in terms():  # the convention's named weights: α, β, γ
-        if spec.weight and not spec.complement:
-            tuned = spec.weight in DATASET_TUNED
-            parser.add_argument(f"--{spec.weight}", type=float, default=None if tuned else getattr(d, spec.weight),
-                                help=f"weight of {spec.label['en']}" + (f" ({_default(spec.weight)})" if tuned else ""))
-    own = ", ".join(spec.name for spec in terms() if spec.weight is None)
+    for spec in terms():  # the weights the formula names by a letter keep a flag of their older name: --alpha
+        if spec.alias:
+            parser.add_argument(f"--{spec.alias}", type=float, default=None,
+                                help=f"{spec.weight_letter}, the weight of {spec.label['en']}: --term {spec.name}=W "
+                                     f"(default: the dataset's, else {d.terms.get(spec.name, 0.0):g})")
+    own = ", ".join(spec.name for spec in terms() if not spec.complement)
     parser.add_argument("--term", action="append", type=parse_knobs, default=[],
-                        help=f"a further loss term and its weight, e.g. dkd=1 (terms: {own})")
+                        help=f"a loss term and its weight, e.g. dkd=1 (terms: {own})")
     parser.add_argument("--term-kw", action="append", type=parse_term_knob, default=[],
                         help="a loss term's knobs, e.g. dkd:nckd=8 (see `kdlab list`)")
     parser.add_argument("--epochs", type=int, default=None, help=_default("epochs"))
@@ -107,6 +108,13 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
                         help="share of the students' transfer-set labels flipped to a wrong class, e.g. 0.4")
     parser.add_argument("--mixup", type=float, default=d.mixup,
                         help="mix the students' inputs in pairs: α of Beta(α, α), e.g. 0.2 (0: off)")
+    parser.add_argument("--data-mode", default=d.data_mode, choices=DATA_MODES,
+                        help="what a language-model student reads: the corpus, text the teacher wrote (teacher: "
+                             "sequence-level KD) or, for a share of each batch, its own text scored by the teacher "
+                             "(on-policy: GKD)")
+    parser.add_argument("--on-policy-share", type=float, default=d.on_policy_share,
+                        help=f"λ of --data-mode on-policy: the share of each batch the student writes itself "
+                             f"(default {d.on_policy_share})")
     parser.add_argument("--data-file", default=None,
                         help="your own data: a CSV (numeric columns and a label column) or a zip of class folders")
     parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
@@ -135,16 +143,18 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     for name in DATASET_TUNED:
         if getattr(args, name) is None:
             setattr(args, name, suggested.get(name, getattr(DEFAULTS, name)))
-    weights = {spec.weight: getattr(args, spec.weight) for spec in terms() if spec.weight and not spec.complement}
+    given = migrate_config({"terms": terms_, **{spec.alias: getattr(args, spec.alias) for spec in terms()
+                                                if spec.alias and getattr(args, spec.alias) is not None}})
+    weights = {**migrate_config(suggested).get("terms", {}), **given["terms"]}
     config = RunConfig(
         dataset=dataset, teacher=teachers[0], teacher_run=teacher_run, extra_teachers=teachers[1:],
         fusion=args.fusion,
         teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
-        student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, **weights,
-        terms=terms_, terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
+        student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, terms=weights,
+        terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
         batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
         train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
-        label_noise=args.label_noise, mixup=args.mixup,
+        label_noise=args.label_noise, mixup=args.mixup, data_mode=args.data_mode, on_policy_share=args.on_policy_share,
         data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
     )
     return admit(config, settings).config

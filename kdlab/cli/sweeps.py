@@ -11,14 +11,13 @@ import json
 import os
 import sys
 
+from ..checks import parse_seeds
+from ..policy.settings import ServerSettings
 from ..runs.store import DEFAULT_WORKSPACE, RunStore, check_workspace
-from ..serve.settings import ServerSettings
-from ..stats import has_interval
-from .driver import load_spec, make_executor, run_sweep
-from .spec import OBJECTIVES, SweepSpec, parse_axis, parse_range
-
-RAY_ENV = "KDLAB_RAY_ADDRESS"
-
+from ..sweeps.driver import load_spec, make_executor, run_sweep
+from ..sweeps.ray_executor import RAY_ENV
+from ..sweeps.results import describe, interval_text
+from ..sweeps.spec import OBJECTIVES, SweepSpec, parse_axis, parse_range
 
 def add_sweep_parsers(commands, add_run_flags, base_config) -> None:
     """Add ``sweep`` and ``tune`` to ``commands``; ``add_run_flags(parser)`` adds distill's flags for the base run
@@ -52,13 +51,9 @@ def add_sweep_parsers(commands, add_run_flags, base_config) -> None:
         parser.set_defaults(base_config=base_config)
 
 
-def parse_seeds(text: str | None, default: int) -> list[int]:
-    if text is None:
-        return [default]
-    try:
-        return [int(s) for s in text.split(",") if s.strip()]
-    except ValueError:
-        raise ValueError(f"--seeds takes integers like 0,1,2; got {text!r}") from None
+def _seeds(args: argparse.Namespace) -> list[int]:
+    """``--seeds``, or the one ``--seed`` of the base run."""
+    return parse_seeds(args.seeds) if args.seeds else [args.seed]
 
 
 def command_sweep(args: argparse.Namespace) -> int:
@@ -69,7 +64,7 @@ def command_sweep(args: argparse.Namespace) -> int:
             if name in axes:
                 raise ValueError(f"--grid {name} is given twice")
             axes[name] = values
-        return SweepSpec(args.base_config(args).to_dict(), "grid", axes=axes, seeds=parse_seeds(args.seeds, args.seed),
+        return SweepSpec(args.base_config(args).to_dict(), "grid", axes=axes, seeds=_seeds(args),
                          objective=args.objective)
     return _run(args, spec)
 
@@ -78,7 +73,7 @@ def command_tune(args: argparse.Namespace) -> int:
     def spec() -> SweepSpec:
         ranges = dict(parse_range(text) for text in args.search)
         return SweepSpec(args.base_config(args).to_dict(), "search", ranges=ranges, trials=args.trials,
-                         seeds=parse_seeds(args.seeds, args.seed), objective=args.objective,
+                         seeds=_seeds(args), objective=args.objective,
                          sampler_seed=args.sampler_seed, prune=args.prune)
     return _run(args, spec)
 
@@ -109,23 +104,6 @@ def _run(args: argparse.Namespace, make_spec) -> int:
     if args.json:
         print(json.dumps(report))
     return 0
-
-
-def describe(values: dict) -> str:
-    return " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
-
-
-def interval_text(stats: dict, objective: str) -> str:
-    """``"95.3% ± 0.4 (n=3, 95% CI 94.3..96.3)"`` in points for accuracies and gains."""
-    if stats.get("mean") is None:
-        return "no value"
-    scale = 100.0
-    text = f"{objective} {stats['mean'] * scale:+.2f}" if "gain" in objective else \
-        f"{objective} {stats['mean'] * scale:.2f}%"
-    if not has_interval(stats):  # one seed, or seeds that all tied: a point, not a certainty
-        why = "one seed" if stats["n"] < 2 else "every seed gave the same value"
-        return text + f" (n={stats['n']}, no interval: {why})"
-    return text + f" ± {stats['std'] * scale:.2f} (n={stats['n']}, 95% CI {stats['low'] * scale:.2f}..{stats['high'] * scale:.2f})"
 
 
 class ProgressPrinter:

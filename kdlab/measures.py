@@ -15,10 +15,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..evaluate import accuracy, agreement, macro_f1, top1
-from ..losses import softened
-from ..losses.base import fused_log_probs
-from ..models import parameter_count, size_bytes
+from .evaluate import accuracy, agreement, macro_f1, top1
+from .losses import softened
+from .losses.base import fused_log_probs
+from .models import parameter_count, size_bytes
 
 
 def _tensor(values) -> torch.Tensor:

@@ -2,7 +2,7 @@
 
 Defaults suit a class of thirty on one CPU server; a laptop for one person may raise them. Environment variables
 win over the file, so a teacher can override one value when starting the server
-(``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``). ``kdlab.serve.admission`` applies them to every run the app
+(``KDLAB_MAX_CONCURRENT_RUNS=4 streamlit run app.py``). ``kdlab.policy.admission`` applies them to every run the app
 and what it starts (workers, sweeps, warm-up teachers) take on.
 
 Caps belong to the server: the command line (``python -m kdlab``) runs on the user's own machine and obeys them only
@@ -11,6 +11,7 @@ when ``kdlab.toml`` says so (``cli_caps = true``); ``ServerSettings.for_cli`` is
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import torch
 
 from ..checks import is_number
 from ..config import DEVICES
-from ..errors import UserError
+from ..errors import Phrase, UserError
 from ..teacher_outputs import DEFAULT_BUDGET_BYTES, MIB
 
 
@@ -27,10 +28,11 @@ MAX_WHOLE = 2**53 - 1  # the largest whole number a browser's JavaScript (a Stre
 UPPER = {  # a sane ceiling per setting; the rest stop at MAX_WHOLE
     "max_concurrent_runs": 256, "max_queued_runs": 100_000, "max_runs_per_browser": 10_000, "max_epochs": 100_000,
     "max_run_seconds": 10**7, "max_classes": 100_000, "max_upload_mb": 100_000, "max_upload_files": 10**7,
+    "ray_cpus_per_run": 256,
 }
 
 
-def _whole(name: str, value, where: str) -> int:
+def _whole(name: str, value, where: Phrase | str) -> int:
     """``value`` (TOML's int or float, or a variable's text) as a whole number from 1 to the setting's ceiling."""
     top = UPPER.get(name, MAX_WHOLE)
     number = None
@@ -44,60 +46,86 @@ def _whole(name: str, value, where: str) -> int:
     elif is_number(value) and float(value).is_integer():
         number = int(value)
     if number is None or not 1 <= number <= top:
-        raise ValueError(f"server setting {name}{where} must be a whole number from 1 to {top:,}, "
-                         f"got {repr(value)[:80]}")
+        raise UserError("settings.whole", "server setting {name}{where} must be a whole number from 1 to {top}, got "
+                        "{value}", name=name, where=where, top=f"{top:,}", value=repr(value)[:80])
     return number
 
 
-def raise_hint(name: str) -> str:
-    """How to raise the setting ``name``, for a cap's message: ``"max_epochs in kdlab.toml or KDLAB_MAX_EPOCHS"``."""
-    return f"{name} in kdlab.toml or KDLAB_{name.upper()}"
+def capped(what: str | Phrase, value, cap: int, setting: str) -> UserError:
+    """The one sentence a cap says: what was capped (a run's setting, ``epochs`` or ``student_kw.hidden``, or a
+    ``Phrase``), at what, by which server setting and how to raise it."""
+    return UserError("cap", "{setting} is capped at {cap} on this server ({name} in kdlab.toml or {env}), got {value}",
+                     setting=what, name=setting, env=f"KDLAB_{setting.upper()}", cap=f"{cap:,}", value=f"{value:,}")
 
 
-def capped(what: str, value, cap: int, setting: str) -> UserError:
-    """The one sentence a cap says: what was capped, at what, by which setting and how to raise it (the app words
-    it from the key ``cap`` and the setting's name)."""
-    return UserError("cap", f"{what} is capped at {cap:,} on this server ({raise_hint(setting)}), got {value:,}",
-                     setting=setting, name=setting, env=f"KDLAB_{setting.upper()}", cap=f"{cap:,}", value=f"{value:,}")
-
-
-def _flag(value, where: str) -> bool:
+def _flag(value, where: Phrase | str) -> bool:
     """TOML's true/false, or a variable's text: true/false, yes/no, 1/0."""
     if isinstance(value, bool):
         return value
     words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
     if isinstance(value, str) and value.strip().lower() in words:
         return words[value.strip().lower()]
-    raise ValueError(f"server setting cli_caps{where} is true or false, got {repr(value)[:80]}")
+    raise UserError("settings.flag", "server setting {name}{where} is true or false, got {value}", name="cli_caps",
+                    where=where, value=repr(value)[:80])
 
 
 WARM_TEACHERS = ("none", "pages", "lessons")  # kdlab.teacher_warmup: the default teachers queued at start-up
 KEY_CHARS = (8, 200)  # an instructor key's length: long enough not to be guessed in class, short enough to type
 
 
-def _warm(value, where: str) -> str:
+def _warm(value, where: Phrase | str) -> str:
     if isinstance(value, str) and value.strip() in WARM_TEACHERS:
         return value.strip()
-    raise ValueError(f"server setting warm_teachers{where} is one of {', '.join(WARM_TEACHERS)}, "
-                     f"got {repr(value)[:80]}")
+    raise UserError("settings.one_of", "server setting {name}{where} is one of {choices}, got {value}",
+                    name="warm_teachers", where=where, choices=", ".join(WARM_TEACHERS), value=repr(value)[:80])
 
 
-def _key(value, where: str) -> str:
+def _key(value, where: Phrase | str) -> str:
     """An instructor key: printable, no spaces, ``KEY_CHARS`` long; the message never repeats it."""
     low, high = KEY_CHARS
     if not (isinstance(value, str) and low <= len(value) <= high and value.isprintable() and value.split() == [value]):
-        raise ValueError(f"server setting instructor_key{where} must be {low} to {high} printable characters "
-                         "without spaces")
+        raise UserError("settings.key", "server setting {name}{where} must be {low} to {high} printable characters "
+                        "without spaces", name="instructor_key", where=where, low=low, high=high)
     return value
 
 
-def _devices(value, where: str) -> tuple[str, ...]:
+RAY_ADDRESS = re.compile(r"(ray://)?[A-Za-z0-9.\-\[\]:]+:\d{1,5}")  # host:port (a GCS) or ray://host:port (Ray Client)
+
+
+def _ray_address(value, where: Phrase | str) -> str:
+    """Where the job queue's runs train: "" (this server's workers), ``auto`` (the cluster this machine is a node
+    of), ``HOST:PORT`` or ``ray://HOST:PORT``. Not ``local``: a Ray started inside the web server would end with it."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and (text in ("", "auto") or RAY_ADDRESS.fullmatch(text)):
+        return text
+    raise UserError("settings.ray_address", "server setting {name}{where} is auto, HOST:PORT or ray://HOST:PORT of "
+                    "a running Ray cluster (ray start --head), or empty for this server's own workers, got {value}",
+                    name="ray_address", where=where, value=repr(value)[:80])
+
+
+def _gpus(value, where: Phrase | str) -> float:
+    """GPUs a Ray task asks for: 0 (a CPU task), a fraction (tasks share a GPU) or a whole number, up to 64."""
+    number = None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            pass
+    elif is_number(value) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not 0 <= number <= 64:
+        raise UserError("settings.gpus", "server setting {name}{where} is a number of GPUs from 0 to 64 (0.25: four "
+                        "runs share one), got {value}", name="ray_gpus_per_run", where=where, value=repr(value)[:80])
+    return number
+
+
+def _devices(value, where: Phrase | str) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)) and value and all(isinstance(d, str) for d in value):
         devices = tuple(d.strip() for d in value)
         if all(d in DEVICES for d in devices):
             return devices
-    raise ValueError(f"server setting devices{where} takes a list of some of {', '.join(DEVICES)}, "
-                     f"got {repr(value)[:80]}")
+    raise UserError("settings.devices", "server setting {name}{where} takes a list of some of {choices}, got {value}",
+                    name="devices", where=where, choices=", ".join(DEVICES), value=repr(value)[:80])
 
 
 @dataclass(frozen=True)
@@ -124,6 +152,9 @@ class ServerSettings:
     warm_teachers: str = "lessons"  # queued at start-up, low priority: "none", "pages" (demo, Temperature), "lessons"
     instructor_key: str = field(default="", repr=False)  # enables the Instructor page; empty: no such page
     cli_caps: bool = False  # whether python -m kdlab on this machine obeys the caps above (by default it does not)
+    ray_address: str = ""  # runs, teachers and compressions as Ray tasks there (kdlab.serve.ray_jobs); "": workers
+    ray_cpus_per_run: int = 1  # CPUs (and torch threads) each Ray task asks for
+    ray_gpus_per_run: float = 0  # GPUs each Ray task asks for; above 0 the Distill page offers cuda
 
     @classmethod
     def for_cli(cls, path: str | Path | None = None) -> "ServerSettings":
@@ -142,36 +173,39 @@ class ServerSettings:
         that is not right is a ValueError naming the setting and where it came from (the file or the variable)."""
         path = Path(path or os.environ.get("KDLAB_CONFIG") or "kdlab.toml")
         values: dict = {}
-        origins: dict[str, str] = {}
+        origins: dict[str, Phrase] = {}
         if path.exists():
             try:
                 table = tomllib.loads(path.read_text(encoding="utf-8")).get("server", {})
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as err:
-                raise ValueError(f"{path} is not a readable TOML file: {err}") from None
+                raise UserError("settings.toml", "{path} is not a readable TOML file: {detail}", path=str(path),
+                                detail=str(err)[:200]) from None
             if not isinstance(table, dict):
-                raise ValueError(f"server in {path} must be a table ([server] with one setting a line), "
-                                 f"got {repr(table)[:80]}")
+                raise UserError("settings.table", "server in {path} must be a table ([server] with one setting a "
+                                "line), got {value}", path=str(path), value=repr(table)[:80])
             values.update(table)
-            origins.update({name: f"in {path}" for name in table})
+            origins.update({name: Phrase("settings.in_file", "in {path}", path=str(path)) for name in table})
         for f in fields(cls):
             raw = os.environ.get(f"KDLAB_{f.name.upper()}")
             if raw is not None:
                 values[f.name] = raw.split(",") if f.name == "devices" else raw
-                origins[f.name] = f"from KDLAB_{f.name.upper()}"
+                origins[f.name] = Phrase("settings.from_env", "from {variable}", variable=f"KDLAB_{f.name.upper()}")
         return cls.parse(values, origins)
 
     @classmethod
-    def parse(cls, values: dict, origins: dict[str, str] | None = None) -> "ServerSettings":
+    def parse(cls, values: dict, origins: dict[str, Phrase | str] | None = None) -> "ServerSettings":
         """Every value checked: a whole number within its range (``2.7``, ``true``, ``inf`` or ``1e20`` are
         refused, never truncated or wrapped), ``devices`` a list of device names. ``origins``: where each came
         from, for the message."""
         origins = origins or {}
-        where = {name: f" ({origins[name]})" if name in origins else "" for name in values}
+        where = {name: Phrase("settings.where", " ({origin})", origin=origins[name]) if name in origins else ""
+                 for name in values}
         unknown = sorted(set(values) - {f.name for f in fields(cls)})
         if unknown:
-            raise ValueError(f"unknown server setting(s): {', '.join(map(str, unknown))}"
-                             + "".join(sorted({where[n] for n in unknown})))
-        words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key, "cli_caps": _flag}  # the settings not numbers
+            raise UserError("settings.unknown", "unknown server setting(s): {names}{where}",
+                            names=", ".join(map(str, unknown))[:200], where=where[unknown[0]])
+        words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key, "cli_caps": _flag,
+                 "ray_address": _ray_address, "ray_gpus_per_run": _gpus}  # the settings not numbers
         parsed = {name: words[name](value, where[name]) if name in words else _whole(name, value, where[name])
                   for name, value in values.items()}
         return cls(**parsed)
@@ -193,6 +227,8 @@ class ServerSettings:
         """The devices a run may ask for here: those this server offers that this machine has. "auto" (GPU when
         present, else CPU) and "cpu" always work; "cuda" and "mps" only with the hardware, so a page never offers a
         GPU that would fail the run."""
+        if self.ray_address and self.ray_gpus_per_run > 0:  # runs train on the cluster's GPUs, not this machine's
+            cuda_available = True
         if cuda_available is None:
             cuda_available = torch.cuda.is_available()
         if mps_available is None:

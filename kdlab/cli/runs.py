@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 
 from ..compress.record import model_file
-from ..serve.admission import admit
-from ..serve.settings import ServerSettings
+from ..policy.admission import admit
+from ..policy.settings import ServerSettings
 from ..tensor_files import atomic_file
 from ..train import prepare_teacher
-from .exchange import created_text, import_run, metrics_csv, run_json
-from .store import ACTIVE, DEFAULT_WORKSPACE, RunRecord, RunStore
+from ..runs.exchange import created_text, import_run, metrics_csv, run_json
+from ..runs.store import ACTIVE, DEFAULT_WORKSPACE, RunRecord, RunStore
 
 EXPORTS = ("metrics", "config", "weights", "onnx", "safetensors")
 

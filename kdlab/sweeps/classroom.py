@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import RunConfig
-from ..sweeps.results import build_cells
-from ..sweeps.spec import SweepSpec, trial_key, with_values
+from ..errors import UserError
+from .results import build_cells
+from .spec import SweepSpec, trial_key, with_values
 from ..viz.summary import verdict
-from .store import RunRecord, RunStore, check_workspace
-from .tables import config_columns, config_value, method_label, run_source
+from ..runs.store import RunRecord, RunStore, check_workspace
+from ..runs.tables import config_columns, config_value, method_label, run_source
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS class_sweeps (
@@ -135,7 +136,7 @@ class ClassSweeps:
         with self.store._connect() as db:
             row = db.execute("SELECT * FROM class_sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
-            raise ValueError(f"no class sweep with id {sweep_id!r}")
+            raise UserError("class.no_sweep", "no class sweep with id {sweep_id!r}", sweep_id=str(sweep_id)[:80])
         return _sweep(row)
 
     def current(self, workspace: str) -> ClassSweep | None:

@@ -18,11 +18,11 @@ import time
 
 from ..config import RunConfig
 from ..runs.store import ACTIVE
-from ..runs.sweeps import DriverLease, SweepRecords
-from ..serve.jobs import QueueBusy
-from .driver import run_sweep
-from .executors import Outcome, TrialJob
-from .spec import SweepSpec
+from ..runs.sweep_store import DriverLease, SweepRecords, still_driven
+from .jobs import QueueBusy
+from ..sweeps.driver import run_sweep
+from ..sweeps.executors import Outcome, TrialJob
+from ..sweeps.spec import SweepSpec
 
 POLL_SECONDS = 0.3
 
@@ -81,7 +81,7 @@ def start_in_background(runner, spec: SweepSpec, workspace: str, owner: str | No
     sweep_id = resume or records.create(spec.kind, spec.to_dict(), workspace, owner)
     if ray_address:
         if records.get(sweep_id).driven():
-            raise ValueError(f"sweep {sweep_id} is still being driven; wait until it ends before resuming it")
+            raise still_driven(sweep_id, records.get(sweep_id).driver)
         records.set_status(sweep_id, "running")
         threading.Thread(target=drive_on_worker, args=(runner.store.path, sweep_id, ray_address),
                          name=f"kdlab-{sweep_id}", daemon=True).start()
@@ -106,8 +106,8 @@ def start_in_background(runner, spec: SweepSpec, workspace: str, owner: str | No
 def drive_on_worker(store_path, sweep_id: str, ray_address: str) -> None:
     """A server thread that starts a worker process for the sweep's driver and waits for it to end; the worker
     records everything (a server that goes away leaves the sweep failed, resumable)."""
-    from ..serve.job_kinds import SweepDriverJob
-    from ..serve.workers import Worker
+    from .job_kinds import SweepDriverJob
+    from .workers import Worker
 
     try:
         worker = Worker(store_path)

@@ -11,11 +11,11 @@ import json
 import sys
 
 from ..runs.store import RunStore
-from ..serve.settings import ServerSettings
-from .config import FINETUNE_SOURCES, CompressRequest
-from .quantize import note_text
-from .record import compress_stored_run, stored_config
-from .verdict import findings
+from ..policy.settings import ServerSettings
+from ..compress.config import FINETUNE_SOURCES, CompressRequest
+from ..compress.quantize import note_text
+from ..compress.record import compress_stored_run, stored_config
+from ..compress.verdict import findings
 
 
 def add_compress_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,7 +32,7 @@ def add_compress_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--finetune", type=int, default=0, metavar="EPOCHS",
                         help="recovery epochs for each pruned or factorised variant")
     parser.add_argument("--finetune-from", default="teacher", metavar="|".join(FINETUNE_SOURCES),
-                        help="recover from the run's teacher (its T and alpha), the labels, or one of each")
+                        help="recover from the run's teacher (its T and α, terms.soft), the labels, or one of each")
     parser.add_argument("--finetune-lr", type=float, default=None, help="default: the run's learning rate")
     parser.add_argument("--roles", default="student,baseline", help="which students of the run (comma-separated)")
     parser.add_argument("--threads", type=int, default=CompressRequest.threads, help="torch threads while timing")

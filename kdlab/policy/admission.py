@@ -22,7 +22,8 @@ from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, parameter_count
 from ..runs.store import RunStore
 from ..runs.teacher_runs import teacher_from_run
-from .settings import MAX_WHOLE, ServerSettings, capped, raise_hint
+from ..errors import Phrase, UserError
+from .settings import MAX_WHOLE, ServerSettings, capped
 
 SCALE_CAPS = {"samples": "max_dataset_samples", "tokens": "max_sequence_length"}
 
@@ -45,29 +46,30 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     if from_user_file:
         for name in LINK_EXCLUDED:
             if getattr(config, name) != getattr(RunConfig(), name):
-                raise ValueError(f"an uploaded config may not set {name}; the server reads its data from its own "
-                                 "data folder")
+                raise UserError("admission.user_file", "an uploaded config may not set {setting}; the server reads "
+                                "its data from its own data folder", setting=name)
     for name in ("epochs", "teacher_epochs"):
         _cap(name, getattr(config, name), settings, "max_epochs")
     _cap("batch_size", config.batch_size, settings, "max_batch_size")
     if config.device not in settings.devices:
-        raise ValueError(f"device {config.device!r} is not offered on this server; use {', '.join(settings.devices)} "
-                         f"(devices in kdlab.toml or KDLAB_DEVICES)")
+        raise UserError("admission.device", "device {value!r} is not offered on this server; use {choices} (devices "
+                        "in kdlab.toml or KDLAB_DEVICES)", value=config.device, choices=", ".join(settings.devices))
     classes = DATASETS.get(config.dataset).meta["num_classes"]
     text = DATASETS.get(config.dataset).meta["modality"] == "sequence"  # a text's classes are its characters
     if config.dataset.startswith(PREFIX) and not text and classes > settings.max_classes:  # kept from before the cap
-        raise ValueError(f"dataset {config.dataset} has {classes:,} classes; at most {settings.max_classes:,} are "
-                         f"allowed on this server ({raise_hint('max_classes')})")
+        raise UserError("admission.classes", "dataset {name} has {count} classes; at most {most} are allowed on this "
+                        "server (max_classes in kdlab.toml or KDLAB_MAX_CLASSES)", name=config.dataset,
+                        count=f"{classes:,}", most=f"{settings.max_classes:,}")
     for knob, kind in DATASETS.get(config.dataset).meta["scale"].items():
         if config.dataset_kw.get(knob) is not None:
-            _cap(f"dataset knob {knob}", config.dataset_kw[knob], settings, SCALE_CAPS[kind])
+            _cap(f"dataset_kw.{knob}", config.dataset_kw[knob], settings, SCALE_CAPS[kind])
     spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root,
                       config.download)
     for role in ("teacher", "student"):
-        _cap(f"the {role}'s parameter count", model_parameters(config, role, spec, settings), settings,
-             "max_model_params")
+        _cap(Phrase("cap.params", "the {role}'s parameter count", role=role),
+             model_parameters(config, role, spec, settings), settings, "max_model_params")
     for name in config.extra_teachers:
-        _cap(f"teacher {name!r}'s parameter count",
+        _cap(Phrase("cap.params_of", "teacher {model!r}'s parameter count", model=name),
              model_parameters(config.teacher_config(name), "teacher", spec, settings), settings, "max_model_params")
     if config.train_limit is None and settings.max_train_samples == MAX_WHOLE:  # uncapped (the CLI): nothing cut
         return Admitted(config)
@@ -75,7 +77,7 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
     return Admitted(replace(config, train_limit=limit))
 
 
-def _cap(what: str, value: int | float, settings: ServerSettings, setting: str) -> None:
+def _cap(what: str | Phrase, value: int | float, settings: ServerSettings, setting: str) -> None:
     """``value`` within the server setting ``setting``, else the sentence naming it and how to raise it."""
     cap = getattr(settings, setting)
     if value > cap:
@@ -97,18 +99,19 @@ def model_parameters(config: RunConfig, role: str, spec: InputSpec, settings: Se
     bad = {k: v for k, v in knobs.items() if isinstance(v, str)}
     if bad:
         key, value = next(iter(bad.items()))
-        raise ValueError(f"{role} knob {key}={value!r} must be a number")
+        raise UserError("admission.knob_number", "{role} knob {knob}={value!r} must be a number", role=role,
+                        knob=str(key)[:40], value=value[:40])
     for key, value in knobs.items():  # before building: a million layers take minutes and gigabytes even on "meta"
         if isinstance(value, int) and not isinstance(value, bool):
-            _cap(f"{role} knob {key}", value, settings, "max_model_knob")
+            _cap(f"{role}_kw.{key}", value, settings, "max_model_knob")
     try:
         return _meta_parameters(name, json.dumps(knobs, sort_keys=True), spec)
     except ValueError:
         raise
     except Exception as err:  # noqa: BLE001  (any knob value an architecture cannot take)
-        shown = ",".join(f"{k}={v}" for k, v in knobs.items())
-        raise ValueError(f"{role} {name!r} cannot be built with {shown or 'its default knobs'}: "
-                         f"{str(err).splitlines()[0][:160]}") from None
+        raise UserError("admission.build", "{role} {model!r} cannot be built with {knobs}: {detail}", role=role,
+                        model=name, knobs=",".join(f"{k}={v}" for k, v in knobs.items())[:120] or "its default knobs",
+                        detail=(str(err).splitlines() or [type(err).__name__])[0][:160]) from None
 
 
 @lru_cache(maxsize=256)

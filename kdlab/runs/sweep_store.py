@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import process_alive
+from ..errors import UserError
 from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
 
 SWEEP_STATUSES = ("running", "finished", "failed", "cancelled", "interrupted")
@@ -96,7 +97,8 @@ class SweepRecords:
         """Ask the sweep's driver to stop (it stops its trials still training); only the browser that started the
         sweep may: ``ValueError`` for anyone else, and for a CLI's sweep (stopped with Ctrl-C where it runs)."""
         if owner is None or self.get(sweep_id).owner != owner:
-            raise ValueError(f"sweep {sweep_id} was started elsewhere: only the browser that started it can stop it")
+            raise UserError("sweep.not_owner", "sweep {sweep_id} was started elsewhere: only the browser that started "
+                            "it can stop it", sweep_id=sweep_id)
         with self.store._connect() as db:
             db.execute("UPDATE sweeps SET stop_requested = 1 WHERE id = ?", (sweep_id,))
 
@@ -117,7 +119,7 @@ class SweepRecords:
         with self.store._connect() as db:
             row = db.execute("SELECT * FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
         if row is None:
-            raise ValueError(f"no sweep with id {sweep_id!r}")
+            raise no_sweep(sweep_id)
         return _record(row)
 
     def list(self, workspace: str | None = None) -> list[SweepRecord]:
@@ -160,10 +162,9 @@ class DriverLease:
             db.execute("BEGIN IMMEDIATE")  # read and claim together: two resumes at once cannot both win
             row = db.execute("SELECT * FROM sweeps WHERE id = ?", (self.sweep_id,)).fetchone()
             if row is None:
-                raise ValueError(f"no sweep with id {self.sweep_id!r}")
+                raise no_sweep(self.sweep_id)
             if _record(row).driven():
-                raise ValueError(f"sweep {self.sweep_id} is still being driven (by process {row['driver']}); "
-                                 "stop it there, or wait until it ends, before resuming it")
+                raise still_driven(self.sweep_id, row["driver"])
             db.execute("UPDATE sweeps SET driver = ?, heartbeat = ?, stop_requested = 0 WHERE id = ?",
                        (self.name, time.time(), self.sweep_id))
         threading.Thread(target=self._beat, name=f"kdlab-lease-{self.sweep_id}", daemon=True).start()
@@ -186,6 +187,16 @@ class DriverLease:
         with self.records.store._connect() as db:
             db.execute("UPDATE sweeps SET driver = NULL, heartbeat = NULL WHERE id = ? AND driver = ?",
                        (self.sweep_id, self.name))
+
+
+def no_sweep(sweep_id: str) -> UserError:
+    return UserError("sweep.no_sweep", "no sweep with id {sweep_id!r}", sweep_id=str(sweep_id)[:80])
+
+
+def still_driven(sweep_id: str, driver: str | None) -> UserError:
+    """A resume refused while the sweep's driver (``pid@host``) still works on it: the app's, a shell's, Ray's."""
+    return UserError("sweep.driven", "sweep {sweep_id} is still being driven (by process {driver}); stop it there, or "
+                     "wait until it ends, before resuming it", sweep_id=sweep_id, driver=driver)
 
 
 def _record(row) -> SweepRecord:
