@@ -45,6 +45,7 @@ pages = [
     st.Page("app_pages/distill.py", title=tr("nav.distill"), icon=":material/science:", url_path="distill"),
     st.Page("app_pages/methods.py", title=tr("nav.methods"), icon=":material/leaderboard:", url_path="methods"),
     st.Page("app_pages/attention.py", title=tr("nav.attention"), icon=":material/visibility:", url_path="attention"),
+    st.Page("app_pages/language.py", title=tr("nav.language"), icon=":material/notes:", url_path="language"),
     st.Page("app_pages/compare.py", title=tr("nav.compare"), icon=":material/balance:", url_path="compare"),
     st.Page("app_pages/compress.py", title=tr("nav.compress"), icon=":material/compress:", url_path="compress"),
     st.Page("app_pages/lessons.py", title=tr("nav.lessons"), icon=":material/school:", url_path="lessons"),

@@ -9,6 +9,7 @@ from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures, numbers
 from kdlab.viz.attention import attention_map, attention_term, cls_attention_grid, decode_tokens, patch_grid
 from ui.common import error_text, runner, selected_run, submit, tr, worded
+from ui.language_views import gpt_attention_ui
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
     "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
@@ -118,6 +119,9 @@ if pending := running_demo():  # only the new run: notes on the run shown before
     demo_progress(pending)
     st.stop()
 run = selected_run()
+if run is not None and run.splits.modality == "sequence":  # a GPT's causal maps over characters; no β for them
+    gpt_attention_ui(run, {name: tr(f"attention.fig.{name}") for name in FIGURE_LABELS})
+    st.stop()
 kinds = {} if run is None else {role: model_meta(getattr(run.config, role))["attention"]
                                  for role in ("teacher", "student")}
 if run is None:

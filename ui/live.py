@@ -31,7 +31,7 @@ EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events":
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
                  "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title",
-                 "term_curves_title", "value")
+                 "term_curves_title", "value", "perplexity", "perplexity_title", "kl_per_token", "kl_title")
 ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
 COLUMN_KEYS = {"accuracy_pct": "live.col_accuracy", "macro_f1_pct": "live.col_macro_f1", "params": "live.col_params",
                "size_kb": "live.col_size", "seconds": "live.col_time", "agreement_pct": "live.col_agreement"}
@@ -171,18 +171,25 @@ def _status(phase: str, config: dict) -> str:
     return tr("live.running_teacher_of", **teacher) if teacher else tr(f"live.running_{phase.partition(':')[0]}")
 
 
-def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None = None) -> dict:
-    """The run's learning-curve figures, rebuilt only when new events arrived (most polls bring none)."""
-    drawn_from = (len(events), teacher_acc, lang())
+def learning_curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None = None,
+                    teacher_perplexity: float | None = None) -> dict:
+    """The run's learning-curve figures, rebuilt only when new events arrived (most polls bring none); a language
+    model's add its validation perplexity and KL to the teacher."""
+    drawn_from = (len(events), teacher_acc, teacher_perplexity, lang())
     cached = st.session_state.get(FIGURES_KEY.format(run_id))
     if cached is None or cached[0] != drawn_from:
-        cached = drawn_from, figures.learning_curves(events, teacher_acc, labels=figure_labels(config))
+        labels = figure_labels(config)
+        figs = figures.learning_curves(events, teacher_acc, labels=labels)
+        if any("perplexity" in e["metrics"] for e in events if e["kind"] == "epoch"):
+            figs.update(figures.language_curves(events, teacher_perplexity, labels=labels))
+        cached = drawn_from, figs
         st.session_state[FIGURES_KEY.format(run_id)] = cached
     return cached[1]
 
 
-def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None) -> None:
-    figs = learning_curves(run_id, events, teacher_acc, config)
+def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: dict | None,
+            teacher_perplexity: float | None = None) -> None:
+    figs = learning_curves(run_id, events, teacher_acc, config, teacher_perplexity)
     left, right = st.columns(2)
     left.plotly_chart(figs["loss"], width="stretch", key=f"live_loss_{run_id}")
     right.plotly_chart(figs["accuracy"], width="stretch", key=f"live_accuracy_{run_id}")
@@ -190,6 +197,11 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: 
     if "terms" in figs:
         st.plotly_chart(figs["terms"], width="stretch", key=f"live_terms_{run_id}")
     st.caption(tr("live.curves_help"))
+    if "perplexity" in figs:
+        left, right = st.columns(2)
+        left.plotly_chart(figs["perplexity"], width="stretch", key=f"live_perplexity_{run_id}")
+        right.plotly_chart(figs["kl"], width="stretch", key=f"live_kl_{run_id}")
+        st.caption(tr("live.language_help"))
 
 
 def _table(rows: list[dict], index: str, names: dict[str, str]):
@@ -218,7 +230,7 @@ def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> N
                                                                    for k in ("full", "budget")},
                         held=numbers.nbytes(held["bytes"])))
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
-    _curves(run_id, events, summary.get("teacher_acc"), config)
+    _curves(run_id, events, summary.get("teacher_acc"), config, summary.get("teacher_perplexity"))
     per_class = {role: (summary.get("per_class_acc") or {}).get(role) for role in ("teacher", "baseline", "student")}
     if not any(per_class.values()):  # a summary without per-class accuracies (a language model's) draws no bars
         return

@@ -129,4 +129,14 @@ TEXT: dict[str, dict[str, str]] = {
     "live.fig.accuracy_title": {"en": "Test accuracy", "zh": "测试准确率"},
     "live.fig.agreement_title": {"en": "Agreement with the teacher", "zh": "与教师的一致率"},
     "live.fig.per_class_title": {"en": "Accuracy per class", "zh": "各类别的准确率"},
+    "live.fig.perplexity": {"en": "validation perplexity", "zh": "验证集困惑度"},
+    "live.fig.perplexity_title": {"en": "Validation perplexity", "zh": "验证集困惑度"},
+    "live.fig.kl_per_token": {"en": "KL to the teacher (nats per token)", "zh": "与教师的 KL 散度（奈特/词元）"},
+    "live.fig.kl_title": {"en": "KL divergence to the teacher", "zh": "与教师的 KL 散度"},
+    "live.language_help": {
+        "en": "A language model's validation perplexity is exp of its mean cross-entropy per token: how many equally "
+              "likely next tokens it hesitates between, lower is better. The KL is the mean over validation tokens of "
+              "KL(teacher ‖ student) at T = 1, in nats: zero means the student predicts exactly as the teacher does.",
+        "zh": "语言模型的验证集困惑度是每个词元平均交叉熵的指数：它在多少个同样可能的下一个词元之间犹豫，越低越好。KL 散度是"
+              "验证集各词元上 KL(教师 ‖ 学生) 在 T = 1 时的平均值，单位为奈特：为零表示学生的预测与教师完全相同。"},
 }

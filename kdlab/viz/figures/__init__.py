@@ -14,6 +14,7 @@ from .attention import attention_heatmap, image_and_map, same_colour_scale, toke
 from .base import DEFAULT_LABELS, MAX_LINE_POINTS, MAX_MARKERS
 from .compare import (confusion_heatmap, decision_boundaries, image_thumbnail, per_class_bars, projected_predictions,
                       reliability_diagram)
+from .language import kl_strip, language_curves
 from .temperature import (bias_shift_lines, information_curves, move_temperature_marker, probability_bars,
                           set_probabilities, temperature_sweep_lines)
 from .training import (accuracy_curves, accuracy_heatmap, agreement_curves, learning_curves, loss_curves, method_gains,
@@ -22,8 +23,8 @@ from .training import (accuracy_curves, accuracy_heatmap, agreement_curves, lear
 __all__ = [
     "DEFAULT_LABELS", "MAX_LINE_POINTS", "MAX_MARKERS", "accuracy_curves", "accuracy_heatmap", "agreement_curves",
     "attention_heatmap", "bias_shift_lines", "confusion_heatmap", "decision_boundaries", "image_and_map",
-    "image_thumbnail", "information_curves", "learning_curves", "loss_curves", "method_gains",
-    "move_temperature_marker", "per_class_bars", "probability_bars", "projected_predictions", "reliability_diagram",
-    "run_overlay", "same_colour_scale", "set_probabilities", "temperature_sweep_lines", "term_curves",
-    "token_attention",
+    "image_thumbnail", "information_curves", "kl_strip", "language_curves", "learning_curves", "loss_curves",
+    "method_gains", "move_temperature_marker", "per_class_bars", "probability_bars", "projected_predictions",
+    "reliability_diagram", "run_overlay", "same_colour_scale", "set_probabilities", "temperature_sweep_lines",
+    "term_curves", "token_attention",
 ]

@@ -26,6 +26,9 @@ DEFAULT_LABELS = {
     "input_title": "input", "map_title": "map", "projection_title": "Predictions in the data's principal plane",
     "component_1": "principal component 1 ({share} % of the variance)",
     "component_2": "principal component 2 ({share} % of the variance)",
+    "next_token": "next token", "truth": "truth (the grammar)", "perplexity": "validation perplexity",
+    "perplexity_title": "Validation perplexity", "kl_per_token": "KL to the teacher (nats per token)",
+    "kl_title": "KL divergence to the teacher", "kl_strip_title": "Where the student departs from the teacher",
 }
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]

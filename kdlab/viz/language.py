@@ -1,0 +1,153 @@
+"""What the Language page shows of a language-model run, computed from its models and plain text: the next-token
+distributions after a prompt at a temperature T (and, on a grammar's corpus, the true one), the per-token KL between
+student and teacher over a validation text, text sampled by each model from one prompt and seed, and a GPT's
+attention maps.
+
+Why here and not in the page: each is a few tensor operations a test can check against an independent computation
+(a distribution sums to 1, the strip's KL equals the KL of the two models' softened answers at each prefix, the
+same seed writes the same text), and the Attention page reads the same maps.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..data import IGNORE_INDEX
+from ..data.corpus import decode_ids
+from ..data.grammar import BOS
+from ..errors import UserError
+from ..language import generate
+from ..models import model_meta
+
+PROMPT_CHARS = 200  # a typed prompt: the GPT reads its last ``context`` characters, the page shows it whole
+SHOWN_TOKENS = 20  # next tokens drawn as bars: the likeliest ones of any model (a Chinese corpus has thousands)
+VISIBLE = {"\n": "↵", " ": "␣", "\t": "⇥"}  # characters a bar label or a strip cell would show as nothing
+
+
+def is_language_model(name: str) -> bool:
+    """Whether model ``name`` (a preset or an architecture) reads token sequences and predicts the next token."""
+    try:
+        return "sequence" in model_meta(name)["modalities"]
+    except ValueError:  # a model no longer registered: not one the page can open
+        return False
+
+
+def shown_token(token: str) -> str:
+    """A token as a label shows it: a newline, a space or a tab as a visible sign."""
+    return VISIBLE.get(token, token)
+
+
+def bos_id(vocab: list[str], x: torch.Tensor) -> int | None:
+    """The id every sequence of the corpus starts with (``BOS``, a newline), or None for a stream of text cut into
+    windows (an uploaded ``.txt``), whose windows start anywhere."""
+    if BOS not in vocab or not len(x):
+        return None
+    first = vocab.index(BOS)
+    return first if bool((x[:, 0] == first).all()) else None
+
+
+def prompt_ids(text: str, vocab: list[str], start: int | None, limit: int = PROMPT_CHARS) -> list[int]:
+    """A typed prompt as ids, ``start`` (the corpus's ``BOS``) first when it has one. A ``UserError`` for a prompt
+    over ``limit`` characters, one with a character the corpus never uses (naming them), or an empty one where there
+    is no ``BOS`` to start from."""
+    if len(text) > limit:
+        raise UserError("language.prompt_long", "the text has {count} characters; at most {limit} are read",
+                        count=f"{len(text):,}", limit=limit)
+    ids = {token: i for i, token in enumerate(vocab) if i > 0}
+    unknown = "".join(sorted(set(text) - set(ids)))
+    if unknown:
+        raise UserError("language.prompt_unknown", "the text has characters this corpus never uses: {chars}",
+                        chars=" ".join(shown_token(c) for c in unknown[:20]))
+    if start is None and not text:
+        raise UserError("language.prompt_empty",
+                        "type a few characters: this corpus has no start of a sentence to begin from")
+    return ([start] if start is not None else []) + [ids[c] for c in text]
+
+
+def _window(model: nn.Module, ids) -> torch.Tensor:
+    """``ids`` as a batch of one, cut to the last ``context`` tokens the model can read."""
+    tensor = torch.as_tensor(ids, dtype=torch.long)
+    return tensor[-getattr(model, "context", len(tensor)):][None]
+
+
+@torch.no_grad()
+def next_token_distributions(models: dict[str, nn.Module], ids: list[int], temperature: float) -> dict[str, np.ndarray]:
+    """Each model's ``softmax(z / T)`` over the vocabulary for the token after ``ids``: the softened answer the soft
+    targets use at that T, and the one the model samples from at that sampling temperature."""
+    out = {}
+    for role, model in models.items():
+        logits = model.eval()(_window(model, ids)).logits[0, -1].float()
+        out[role] = F.softmax(logits / temperature, -1).numpy()
+    return out
+
+
+def true_next_distribution(grammar, text: str, vocab: list[str]) -> np.ndarray | None:
+    """The grammar's true probability of each token after the typed ``text`` (the characters after ``BOS``); None
+    when no sentence of the grammar starts with ``text`` (the truth is then not defined)."""
+    truth = grammar.next_distribution(text)
+    if not truth:
+        return None
+    out = np.zeros(len(vocab))
+    for token, p in truth.items():
+        out[vocab.index(token)] = p
+    return out
+
+
+def distribution_kl(p: np.ndarray, q: np.ndarray) -> float:
+    """``KL(p ‖ q) = Σ p·log(p/q)`` in nats over one vocabulary (0·log 0 = 0): how much is lost when ``q`` stands
+    in for ``p`` — ``p`` the teacher's answer (or the truth), ``q`` a student's."""
+    support = p > 0
+    return float(np.sum(p[support] * (np.log(p[support]) - np.log(np.maximum(q[support], 1e-30)))))
+
+
+def sentence_state(grammar, text: str) -> str:
+    """What a text written after ``BOS`` is to the grammar: ``"grammatical"`` (one whole sentence, its end
+    included), ``"unfinished"`` (a sentence could still continue it) or ``"ungrammatical"``."""
+    if grammar.grammatical(text):
+        return "grammatical"
+    return "ungrammatical" if grammar.read(text) is None else "unfinished"
+
+
+def likeliest_tokens(distributions: dict[str, np.ndarray], count: int = SHOWN_TOKENS) -> list[int]:
+    """The ids worth a bar: the ``count`` tokens with the highest probability under any of the distributions, in
+    the order of the first one (the teacher's), likeliest first."""
+    stacked = np.stack(list(distributions.values()))
+    chosen = np.argsort(-stacked.max(0), kind="stable")[:count]
+    return sorted(chosen.tolist(), key=lambda i: -stacked[0, i])
+
+
+@torch.no_grad()
+def token_kl(teacher: nn.Module, student: nn.Module, x: torch.Tensor, y: torch.Tensor,
+             temperature: float = 1.0) -> tuple[list[int], np.ndarray]:
+    """Over one validation sequence (ids ``x [L]``, next tokens ``y [L]``): each real next token and
+    ``KL(softmax(t/T) ‖ softmax(s/T))`` of the two models' answers before it, in nats — where the student's next-token
+    distribution departs from the teacher's. (The ``soft`` term trains on the same KL, times T².)"""
+    real = y != IGNORE_INDEX
+    log_p = F.log_softmax(teacher.eval()(x[None]).logits[0].float() / temperature, -1)[real]
+    log_q = F.log_softmax(student.eval()(x[None]).logits[0].float() / temperature, -1)[real]
+    kl = (log_p.exp() * (log_p - log_q)).sum(-1).clamp_min(0)
+    return y[real].tolist(), kl.numpy()
+
+
+def written_texts(models: dict[str, nn.Module], ids: list[int], vocab: list[str], length: int, temperature: float,
+                  seed: int, stop: int | None) -> dict[str, str]:
+    """What each model writes after ``ids``: ``length`` tokens sampled at ``temperature`` (0: always the likeliest)
+    from one ``seed``, ending at the first ``stop`` token (the end of a sentence) when there is one. The same seed
+    writes the same text; the models differ only in the distributions they draw from."""
+    out = {}
+    for role, model in models.items():
+        new = generate(model, ids, length, temperature, seed, stop_id=stop)[0, len(ids):].tolist()
+        if stop is not None and stop in new:
+            new = new[:new.index(stop) + 1]
+        out[role] = decode_ids(new, vocab)
+    return out
+
+
+@torch.no_grad()
+def gpt_attention_maps(model: nn.Module, ids: list[int]) -> list[np.ndarray]:
+    """A GPT's softmax attention over ``ids`` (its last ``context``), one ``[heads, L, L]`` array per layer: row i is
+    how much position i takes from each earlier position (the causal mask keeps the upper triangle at zero)."""
+    output = model.eval()(_window(model, ids), attentions=True)
+    return [layer[0].float().numpy() for layer in output.attentions]
