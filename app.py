@@ -8,7 +8,7 @@ from kdlab.lessons import QUICK_DEMO, lesson
 from kdlab.runs.store import StoreUnavailable
 from kdlab.viz import numbers
 from ui import class_views
-from ui.common import latest_run, sidebar, store_problem, submit, tr
+from ui.common import error_text, latest_run, sidebar, store_problem, submit, tr
 from ui.lesson_views import DEMO_SEED_KEY, draw_demo_seed, quick_demo_note
 from ui.live import is_active, live_run, loss_formula
 
@@ -29,7 +29,7 @@ def home() -> None:
         try:
             submit(replace(demo, seed=seed), source="demo")
         except ValueError as err:
-            st.error(tr("common.error", message=str(err)))
+            st.error(tr("common.error", message=error_text(err)))
         else:
             st.session_state[DEMO_SEED_KEY] = seed
             st.rerun()  # drawn again from the top, so the button is disabled while the demo trains

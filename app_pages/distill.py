@@ -8,7 +8,6 @@ from kdlab import DATASETS, RunConfig
 from kdlab.config import parse_knobs
 from kdlab.config_io import (
     APP_QUERY_KEYS,
-    CONFIG_MAX_BYTES,
     clamp_to_bounds,
     config_from_json,
     config_from_query,
@@ -47,8 +46,8 @@ def read_link() -> list[str]:
         return []
     linked, problems = config_from_query(st.query_params.to_dict(), bounds())
     st.session_state["distill_config"], stacked = one_method(linked)
-    return [tr("distill.link_problem", message=problem) for problem in problems] + [
-        tr("distill.one_method", message=problem) for problem in stacked]
+    return [tr("distill.link_problem", message=error_text(problem)) for problem in problems] + [
+        tr("distill.one_method", message=error_text(problem)) for problem in stacked]
 
 
 def upload_ui() -> None:
@@ -61,14 +60,12 @@ def upload_ui() -> None:
             st.error(seen_error)
         return
     try:
-        if file.size > CONFIG_MAX_BYTES:  # refused before a byte is parsed
-            raise ValueError(f"the file is {file.size:,} bytes; a run's config is a few KB")
-        uploaded = config_from_json(file.getvalue())
+        uploaded = config_from_json(file.getvalue())  # one too big is refused before it is parsed
         admit(uploaded, runner().settings, from_user_file=True)  # what this server would refuse to run
         loaded, outside = clamp_to_bounds(uploaded, bounds())
         loaded, stacked = one_method(loaded)
     except ValueError as err:
-        st.session_state["distill_upload_seen"] = (file.file_id, tr("distill.upload_invalid", message=err))
+        st.session_state["distill_upload_seen"] = (file.file_id, tr("distill.upload_invalid", message=error_text(err)))
         st.error(st.session_state["distill_upload_seen"][1])
         return
     st.session_state["distill_upload_seen"] = (file.file_id, None)
@@ -76,8 +73,8 @@ def upload_ui() -> None:
         del st.session_state[key]
     st.session_state.update(form_state(loaded))  # set through the Session State API, so the browser's widgets
     st.session_state["distill_config"] = loaded  # take the values too (a widget keeps its own value otherwise)
-    st.session_state["distill_notes"] = [tr("distill.upload_problem", message=problem) for problem in outside] + [
-        tr("distill.one_method", message=problem) for problem in stacked]
+    st.session_state["distill_notes"] = [tr("distill.upload_problem", message=error_text(p)) for p in outside] + [
+        tr("distill.one_method", message=error_text(p)) for p in stacked]
     st.rerun()
 
 

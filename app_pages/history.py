@@ -3,7 +3,6 @@ import pandas as pd
 import streamlit as st
 
 from kdlab import RunConfig
-from kdlab.config_io import CONFIG_MAX_BYTES
 from kdlab.losses import term, terms
 from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
@@ -11,9 +10,9 @@ from kdlab.runs.store import ACTIVE, SOURCES, STATUSES
 from kdlab.runs.teacher_runs import teacher_chain
 from kdlab.serve.admission import admit
 from kdlab.viz import figures, numbers
-from kdlab.viz.metrics import boundary_panels as boundary_panels_of
-from ui.common import (SELECTED_KEY, browser_key, lang, loaded, runner, select_run, submit, teacher_of, tr, worded,
-                       workspace)
+from kdlab.measures import boundary_panels as boundary_panels_of
+from ui.common import (SELECTED_KEY, browser_key, error_text, lang, loaded, runner, select_run, submit, teacher_of,
+                       tr, worded, workspace)
 from ui.run_picker import choice_label, source_name
 from ui.variants import variant_downloads, variants_table
 
@@ -118,7 +117,7 @@ def compare_ui(records: list) -> None:
         try:
             panels = boundary_panels(*map(tuple, zip(*flat)))
         except ValueError as err:
-            st.error(tr("history.boundaries_failed", message=str(err)))
+            st.error(tr("history.boundaries_failed", message=error_text(err)))
             return
         for dataset, p in panels.items():
             st.caption(tr("history.boundaries", dataset=dataset))
@@ -141,7 +140,7 @@ def delete(run_id: str) -> None:
     try:
         runner().delete(run_id, browser_key())
     except ValueError as err:
-        return flash("error", tr("history.error", message=str(err)))
+        return flash("error", tr("history.error", message=error_text(err)))
     clear_selection()
     flash("success", tr("history.deleted", run_id=run_id))
 
@@ -160,7 +159,7 @@ def actions_ui(record) -> None:
         try:
             new_id = submit(RunConfig.from_dict(record.config))
         except ValueError as err:
-            st.error(tr("history.error", message=str(err)))
+            st.error(tr("history.error", message=error_text(err)))
         else:
             flash("success", tr("history.rerun_started", run_id=new_id), rerun=True)
     if record.status in ACTIVE:
@@ -227,10 +226,6 @@ def import_ui() -> None:
             if config_file is None or weights_file is None:
                 st.warning(tr("history.import_missing"))
                 return
-            if config_file.size > CONFIG_MAX_BYTES:  # refused before a byte is parsed
-                st.error(tr("history.import_failed", message=f"the config file is {config_file.size:,} bytes; a "
-                                                             "run's config is a few KB"))
-                return
             st.session_state[PENDING_IMPORT] = (config_file.getvalue(), weights_file.getvalue())
         if PENDING_IMPORT not in st.session_state:
             return
@@ -242,7 +237,7 @@ def import_ui() -> None:
                                 admit=lambda config: admit(config, runner().settings, from_user_file=True),
                                 owner=browser_key())
         except ValueError as err:
-            flash("error", tr("history.import_failed", message=str(err)))
+            flash("error", tr("history.import_failed", message=error_text(err)))
         else:
             flash("success", tr("history.imported", run_id=run_id))
         del st.session_state[PENDING_IMPORT]

@@ -19,6 +19,18 @@ def require(ok: bool, key: str, template: str | None = None, **values: Any) -> N
         raise ValueError(key) if template is None else UserError(key, template, **values)
 
 
+def check_whole(setting: str, value: Any) -> None:
+    """A count (epochs, a batch size, a rank, trials): an ``int`` >= 1, or the one ``UserError`` naming ``setting``."""
+    require(is_whole(value) and value >= 1, "value.whole", "{setting} must be an integer >= 1, got {value}",
+            setting=setting, value=value)
+
+
+def check_positive(setting: str, value: Any) -> None:
+    """An amount above 0 (a temperature, a learning rate): a finite number, or the ``UserError`` naming ``setting``."""
+    require(is_number(value) and value > 0, "value.positive", "{setting} must be > 0, got {value}", setting=setting,
+            value=value)
+
+
 def is_whole(value: Any) -> bool:
     """An ``int`` that is not a ``bool`` (``True`` is an ``int`` in Python, never a count here)."""
     return isinstance(value, int) and not isinstance(value, bool)
@@ -58,3 +70,14 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def parse_seeds(text: str, flag: str = "--seeds") -> list[int]:
+    try:
+        seeds = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise UserError("seeds.syntax", "{flag} takes whole numbers like 0,1,2; got {text!r}", flag=flag,
+                        text=text[:80]) from None
+    require(bool(seeds) and min(seeds) >= 0 and len(set(seeds)) == len(seeds), "seeds.distinct",
+            "{flag} takes distinct whole numbers >= 0 like 0,1,2; got {text!r}", flag=flag, text=text[:80])
+    return seeds

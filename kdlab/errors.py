@@ -25,6 +25,17 @@ class UserError(ValueError):
         self.key, self.template, self.values = key, template, values
 
 
+class Phrase:
+    """Words made like a ``UserError``'s (a key, an English template, values) that go into one as a value: a cap
+    names ``Phrase("cap.params", "the {role}'s parameter count", role="teacher")``; the app words both."""
+
+    def __init__(self, key: str, template: str, **values: Any):
+        self.key, self.template, self.values = key, template, values
+
+    def __str__(self) -> str:
+        return filled(self.template, self.values)
+
+
 def filled(template: str, values: dict[str, Any]) -> str:
     """``template`` with ``values`` put in by ``str.format``; a template none of whose fields is missing. A text
     with braces but no such fields (a message already written out, echoing user text with a ``{``) stays as it is,

@@ -13,6 +13,7 @@ from torch import nn
 
 from .config import RunConfig
 from .data import IGNORE_INDEX, Splits
+from .errors import UserError
 from .models import ModelOutput, parameter_count, size_bytes
 
 # Inference chunk: large on a GPU; on a CPU, 128 images keep activations in cache (1024 ran 2.2x slower per image
@@ -27,7 +28,8 @@ def resolve_device(name: str) -> torch.device:
         return torch.device("mps" if torch.backends.mps.is_available() else "cpu")
     available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
     if not available[name]:
-        raise ValueError(f"device {name!r} was asked for, but this machine has none; use auto or cpu")
+        raise UserError("device.missing", "device {value!r} was asked for, but this machine has none; use auto or cpu",
+                        value=name)
     return torch.device(name)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from .config import RunConfig
 
+from .errors import UserError
 VERDICTS = ("better", "no_difference", "worse")  # kdlab.stats.paired_verdict
 
 
@@ -97,4 +98,5 @@ def lesson(key: str) -> Lesson:
     for entry in LESSONS:
         if entry.key == key:
             return entry
-    raise ValueError(f"unknown lesson {key!r}; choose one of: {', '.join(e.key for e in LESSONS)}")
+    raise UserError("lesson.unknown", "unknown lesson {name!r}; choose one of: {choices}", name=str(key)[:60],
+                    choices=", ".join(e.key for e in LESSONS))

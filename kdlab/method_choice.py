@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from .config import DEFAULT_TERMS, RunConfig
+from .errors import Phrase
 from .losses import LossTerm, terms
 
 
@@ -40,7 +41,7 @@ def form_config(base: RunConfig, method: LossTerm, weights: Mapping[str, float],
                    terms_kw={name: dict(kw) for name, kw in knobs.items() if kw})
 
 
-def one_method(config: RunConfig) -> tuple[RunConfig, list[str]]:
+def one_method(config: RunConfig) -> tuple[RunConfig, list[Phrase]]:
     """``config`` with one method, as a form shows it (see ``method_of``): the other logit-level terms are set to
     0, named in one line. A config with one method, or none, comes back unchanged."""
     method = method_of(config)
@@ -52,7 +53,8 @@ def one_method(config: RunConfig) -> tuple[RunConfig, list[str]]:
     knobs = {name: kw for name, kw in config.terms_kw.items() if name not in {spec.name for spec in dropped}}
     kept = form_config(config, method, {method.name: method.weight_in(config), **weights}, knobs)
     names = ", ".join(spec.method for spec in dropped)
-    return kept.validate(), [f"a run has one method: {method.method} is kept, {names} set to 0"]
+    return kept.validate(), [Phrase("link.one_method", "a run has one method: {method} is kept, {others} set to 0",
+                                    method=method.method, others=names)]
 
 
 def method_config(base: RunConfig, spec: LossTerm | None) -> RunConfig:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, TypeVar
 
+from .errors import UserError
+
 T = TypeVar("T")
 
 
@@ -51,7 +53,8 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            raise ValueError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(self.names())}") from None
+            raise UserError("registry.unknown", "unknown {what} {name!r}; choose one of: {choices}", what=self.kind,
+                            name=str(name)[:70], choices=", ".join(self.names())) from None
 
     def names(self) -> list[str]:
         return list(self._entries)

@@ -9,6 +9,8 @@ from typing import IO, Iterator
 
 import torch
 
+from .errors import UserError
+
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO]:
@@ -37,7 +39,8 @@ def load_tensors(path: Path | IO[bytes]) -> dict:
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for a file that is not a checkpoint
-        raise ValueError(f"not a kdlab weights file ({type(err).__name__}: {str(err).splitlines()[0][:200]})") from None
+        raise UserError("file.not_weights", "not a kdlab weights file ({detail})",
+                        detail=f"{type(err).__name__}: {(str(err).splitlines() or [''])[0][:200]}") from None
     if not isinstance(data, dict):
-        raise ValueError("not a kdlab weights file (expected a mapping of tensors)")
+        raise UserError("file.not_mapping", "not a kdlab weights file (expected a mapping of tensors)")
     return data

@@ -249,7 +249,7 @@ def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing()
         "the config is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2")]
     at.get("file_uploader")[0].set_value(("typo.json", b'{"temprature": 3}', "application/json")).run()
     assert [e.value for e in at.error] == ["Cannot load this file, the form is unchanged: " + plain(
-        "unknown config field(s): temprature")]
+        "unknown config fields: temprature")]
     assert at.slider(key="distill_temperature").value == 4.0
     record = {"id": "r1", "summary": {}, "config": {"temperature": 3.0, "alpha": 0.3, "student": "mlp-large"}}
     at.get("file_uploader")[0].set_value(("run.json", json.dumps(record).encode(), "application/json")).run()

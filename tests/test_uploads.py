@@ -156,7 +156,7 @@ def test_more_classes_than_max_classes_is_one_sentence_naming_the_setting():
     folders = zip_bytes({f"{cls}/{i}.png": png(i) for cls in ("a", "b", "c") for i in range(5)})
     with pytest.raises(ValueError, match=r"3 class folders; at most 2 .*max_classes"):
         import_upload("three.zip", folders, UploadLimits(max_classes=2))
-    from kdlab.serve.settings import ServerSettings
+    from kdlab.policy.settings import ServerSettings
 
     assert ServerSettings(max_classes=7).upload_limits.max_classes == 7
 
@@ -184,7 +184,7 @@ def test_features_near_1e308_keep_their_information_once_standardised():
 def test_an_upload_is_capped_on_disk_once_decoded_and_images_are_kept_as_bytes():
     tiny = zip_bytes({f"{cls}/{i}.png": png(i, size=(1, 1)) for cls in ("a", "b") for i in range(25)})
     assert len(tiny) < 10_000  # 50 images of one pixel: each becomes 28 x 28
-    with pytest.raises(ValueError, match=r"becomes 0.0 MB of tensors; at most .* \(max_upload_unpacked_mb\)"):
+    with pytest.raises(ValueError, match=r"becomes 0.0 MiB of tensors; at most .* \(max_upload_unpacked_mb\)"):
         import_upload("tiny.zip", tiny, UploadLimits(max_unpacked_bytes=20_000))
     from PIL import Image
 
@@ -204,10 +204,10 @@ def test_kept_uploads_together_are_capped_and_the_same_content_again_takes_no_ro
     first = csv_bytes(classes=("x", "y"), per_class=9)
     import_upload("first.csv", first)
     full = UploadLimits(max_total_bytes=sum(p.stat().st_size for p in datasets_dir().glob("upload-*.pt")))
-    with pytest.raises(ValueError, match=r"use .* MB of the .* MB they may use \(max_upload_total_mb\); delete"):
+    with pytest.raises(ValueError, match=r"use .* MiB of the .* MiB they may use \(max_upload_total_mb\); delete"):
         import_upload("second.csv", csv_bytes(classes=("x", "z"), per_class=9), full)
     assert import_upload("first.csv", first, full).startswith("upload-first-")
-    from kdlab.serve.settings import ServerSettings
+    from kdlab.policy.settings import ServerSettings
 
     assert ServerSettings(max_upload_total_mb=3).upload_limits.max_total_bytes == 3 * 2**20
 
@@ -247,7 +247,7 @@ class Endless(io.RawIOBase):
 @pytest.mark.parametrize("filename", ["endless.csv", "endless.zip"])
 def test_a_stream_that_never_ends_is_read_at_most_to_its_cap(filename):
     endless = Endless(b"1,0\n")
-    with pytest.raises(ValueError, match=r"the file is larger than [0-9.]+ MB; that is the limit"):
+    with pytest.raises(ValueError, match=r"the file is larger than [0-9.]+ MiB; that is the limit"):
         import_upload(filename, endless, UploadLimits(max_bytes=1049, max_samples=10**6))
     assert endless.read_bytes <= 1050
 

@@ -20,6 +20,7 @@ from kdlab.serve.settings import ServerSettings
 from kdlab.teacher_warmup import at_start_up
 from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
 from ui import text as i18n
+from ui.wording import error_words
 
 RUNS_KEY = "kdlab_runs"  # ids of the runs this browser started (this session's, and earlier ones from the store)
 SELECTED_KEY = "kdlab_selected_run"  # the finished run that Temperature, Attention and Compare show
@@ -73,15 +74,9 @@ def tr(key: str, **values) -> str:
 
 
 def error_text(err: Exception) -> str:
-    """An error as the reader's language says it: a ``kdlab.errors.UserError`` is worded from ``errors.<key>`` (a
-    ``setting`` value by its name on the pages), anything else keeps its English sentence. Pages show it through
-    ``tr(..., message=error_text(err))``."""
-    key, values = getattr(err, "key", None), dict(getattr(err, "values", {}))
-    if key is None or f"errors.{key}" not in i18n.TEXT:
-        return str(err)
-    if "setting" in values and f"errors.setting.{values['setting']}" in i18n.TEXT:
-        values["setting"] = i18n.t(f"errors.setting.{values['setting']}", lang())
-    return i18n.t(f"errors.{key}", lang(), **values)  # ``tr`` escapes it where it is shown as Markdown
+    """An error as the reader's language says it (``ui.wording.error_words``: a ``kdlab.errors.UserError`` from its
+    key and values, anything else in its own words). Pages show it through ``tr(..., message=error_text(err))``."""
+    return error_words(err, lang())
 
 
 def listed(items) -> str:
@@ -112,7 +107,7 @@ def runner() -> JobRunner:
     try:
         return _runner()
     except ValueError as err:
-        st.error(tr("common.settings_broken", message=str(err)))
+        st.error(tr("common.settings_broken", message=error_text(err)))
         st.stop()
 
 
@@ -146,7 +141,7 @@ def sidebar() -> None:
     try:
         name = check_workspace(typed)
     except ValueError as err:
-        st.sidebar.error(str(err))
+        st.sidebar.error(tr("common.error", message=error_text(err)))
     else:
         _to_url("ws", name)
     _to_url("lang", lang())

@@ -7,8 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from kdlab import DATASETS, RunConfig
-from kdlab.data.uploads import PREFIX, Upload, delete_upload, import_upload, uploads_in
-from kdlab.errors import UserError
+from kdlab.data.uploads import PREFIX, Upload, check_size, delete_upload, import_upload, uploads_in
 from kdlab.viz.numbers import nbytes
 from ui.common import browser_key, error_text, runner, tr, workspace
 
@@ -35,7 +34,7 @@ def _kept_ui(uploads: list[Upload]) -> None:
             try:
                 delete_upload(upload.name, workspace(), browser_key())
             except ValueError as err:  # deleted a moment ago, from this browser's other tab
-                st.error(tr("distill.data_not_deleted", message=str(err)))
+                st.error(tr("distill.data_not_deleted", message=error_text(err)))
                 continue
             seen_id, seen = st.session_state.get(SEEN_KEY, (None, None))
             if seen == ("ok", upload.name):
@@ -67,10 +66,7 @@ def data_upload_ui() -> None:
             st.success(tr("distill.data_ready", name=seen[1]))
         return
     try:
-        if file.size > limits.max_bytes:  # refused before a byte is read
-            raise UserError("upload.too_big", f"the file is {file.size / 2**20:.1f} MB; at most "
-                            f"{limits.max_bytes / 2**20:g} MB are allowed", size=f"{file.size / 2**20:.1f}",
-                            limit=f"{limits.max_bytes / 2**20:g}")
+        check_size(file.name, file.size, limits)  # refused before a byte is read
         file.seek(0)
         name = import_upload(file.name, file, limits, workspace(), browser_key())
     except ValueError as err:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from ..checks import is_number, is_whole, require
+from ..checks import check_positive, check_whole, is_number, is_whole, require
+from ..policy.settings import capped
 
 FINETUNE_SOURCES = ("teacher", "labels", "both")
 ROLES = ("student", "baseline")
 MAX_THREADS = 64
+MAX_REPEATS = 1000
 
 
 @dataclass
@@ -52,34 +54,41 @@ class CompressRequest:
 
     def validate(self, max_epochs: int | None = None) -> CompressRequest:
         """Raise ``ValueError`` naming the first bad knob; return self. ``max_epochs``: the server's cap."""
-        require(isinstance(self.int8, bool), f"int8 must be true or false, got {self.int8!r}")
-        require(isinstance(self.structured, bool), f"structured must be true or false, got {self.structured!r}")
-        require(is_number(self.prune) and 0 <= self.prune < 1,
-                f"sparsity (prune) must be in [0, 1): the fraction of weights removed, got {self.prune}")
-        require(not self.structured or self.prune > 0, "structured pruning needs a sparsity (prune) above 0")
-        require(self.rank is None or (is_whole(self.rank) and self.rank >= 1),
-                f"rank must be an integer >= 1, got {self.rank}")
-        require(self.energy is None or (is_number(self.energy) and 0 < self.energy <= 1),
-                f"energy must be in (0, 1]: the fraction of the squared singular values kept, got {self.energy}")
-        require(self.rank is None or self.energy is None, "give a rank or an energy fraction, not both")
-        require(is_whole(self.finetune) and self.finetune >= 0,
-                f"finetune must be a whole number of epochs >= 0, got {self.finetune}")
-        require(max_epochs is None or self.finetune <= max_epochs,
-                f"finetune is capped at {max_epochs} epochs on this server (max_epochs in kdlab.toml or "
-                f"KDLAB_MAX_EPOCHS), got {self.finetune}")
-        require(self.finetune_from in FINETUNE_SOURCES,
-                f"finetune_from must be one of {', '.join(FINETUNE_SOURCES)}, got {self.finetune_from!r}")
+        for name in ("int8", "structured"):
+            require(isinstance(getattr(self, name), bool), "compress.flag", "{setting} must be true or false, got "
+                    "{value!r}", setting=name, value=getattr(self, name))
+        require(is_number(self.prune) and 0 <= self.prune < 1, "compress.sparsity",
+                "sparsity ({setting}) must be in [0, 1): the fraction of weights removed, got {value}", setting="prune",
+                value=self.prune)
+        require(not self.structured or self.prune > 0, "compress.structured_sparsity",
+                "structured pruning needs a sparsity ({setting}) above 0", setting="prune")
+        if self.rank is not None:
+            check_whole("rank", self.rank)
+        require(self.energy is None or (is_number(self.energy) and 0 < self.energy <= 1), "compress.energy",
+                "{setting} must be in (0, 1]: the fraction of the squared singular values kept, got {value}",
+                setting="energy", value=self.energy)
+        require(self.rank is None or self.energy is None, "compress.rank_or_energy",
+                "give a rank or an energy fraction, not both")
+        require(is_whole(self.finetune) and self.finetune >= 0, "compress.finetune",
+                "{setting} must be a whole number of epochs >= 0, got {value}", setting="finetune", value=self.finetune)
+        if max_epochs is not None and self.finetune > max_epochs:
+            raise capped("finetune", self.finetune, max_epochs, "max_epochs")
+        require(self.finetune_from in FINETUNE_SOURCES, "compress.source", "{setting} must be one of {choices}, got "
+                "{value!r}", setting="finetune_from", choices=", ".join(FINETUNE_SOURCES),
+                value=str(self.finetune_from)[:40])
         require(not self.finetune or self.prune > 0 or self.rank is not None or self.energy is not None,
+                "compress.finetune_nothing",
                 "fine-tuning recovers a pruned or factorised student: add a sparsity (prune) or a rank")
-        require(self.finetune_lr is None or (is_number(self.finetune_lr) and self.finetune_lr > 0),
-                f"finetune_lr must be > 0, got {self.finetune_lr}")
-        require(isinstance(self.roles, tuple) and self.roles and all(r in ROLES for r in self.roles),
-                f"roles must name {' and/or '.join(ROLES)}, got {self.roles!r}")
-        require(is_whole(self.threads) and 1 <= self.threads <= MAX_THREADS,
-                f"threads must be an integer in 1..{MAX_THREADS}, got {self.threads}")
-        require(is_whole(self.repeats) and 1 <= self.repeats <= 1000,
-                f"repeats must be an integer in 1..1000, got {self.repeats}")
-        require(bool(self.variants), "nothing to do: choose int8, a sparsity (prune) or a rank")
+        if self.finetune_lr is not None:
+            check_positive("finetune_lr", self.finetune_lr)
+        require(isinstance(self.roles, tuple) and bool(self.roles) and all(r in ROLES for r in self.roles),
+                "compress.roles", "{setting} must name {choices}, got {value!r}", setting="roles",
+                choices=" and/or ".join(ROLES), value=str(self.roles)[:70])
+        for name, most in (("threads", MAX_THREADS), ("repeats", MAX_REPEATS)):
+            value = getattr(self, name)
+            require(is_whole(value) and 1 <= value <= most, "compress.count", "{setting} must be an integer in "
+                    "1..{most}, got {value}", setting=name, most=most, value=value)
+        require(bool(self.variants), "compress.nothing", "nothing to do: choose int8, a sparsity (prune) or a rank")
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,13 +99,16 @@ class CompressRequest:
     @classmethod
     def from_dict(cls, data: dict[str, Any], validate: bool = True) -> CompressRequest:
         """From JSON-like data (the worker's message, a stored variant); unknown keys are named, never ignored."""
-        require(isinstance(data, dict), f"a compression request must be a mapping, got {type(data).__name__}")
+        require(isinstance(data, dict), "compress.not_mapping", "a compression request must be a mapping, got {kind}",
+                kind=type(data).__name__)
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        require(not unknown, f"unknown compression field(s): {', '.join(unknown)}")
+        unknown = sorted(map(str, set(data) - known))
+        require(not unknown, "compress.unknown_fields", "unknown compression fields: {names}",
+                names=", ".join(unknown)[:200])
         values = dict(data)
         if "roles" in values:
-            require(isinstance(values["roles"], (list, tuple)), "roles must be a list")
+            require(isinstance(values["roles"], (list, tuple)), "compress.roles_list", "{setting} must be a list",
+                    setting="roles")
             values["roles"] = tuple(values["roles"])
         if isinstance(values.get("prune"), int) and not isinstance(values.get("prune"), bool):
             values["prune"] = float(values["prune"])

@@ -14,6 +14,8 @@ import torch
 from torch import nn
 
 from ..checks import is_number
+from ..errors import UserError
+from ..losses import weight_aliases
 from ..models import MODELS, PRESETS, InputSpec, build_model
 from .lowrank import factorisable_sizes, reshape_factorised
 from .prune import removable_groups, shrink
@@ -41,9 +43,14 @@ class RecipeCaps:
         return cls(settings.max_model_params, settings.max_model_knob)
 
 
-def _require(condition: bool, message: str) -> None:
+def _invalid(problem: str) -> UserError:
+    """A crafted or damaged file's recipe: what is wrong is for its author, in English (``detail``)."""
+    return UserError("recipe.invalid", "this file's recipe cannot be rebuilt: {detail}", detail=problem)
+
+
+def _require(condition: bool, problem: str) -> None:
     if not condition:
-        raise ValueError(f"this file's recipe cannot be rebuilt: {message}")
+        raise _invalid(problem)
 
 
 def _whole(value, low: int, high: int) -> bool:
@@ -75,8 +82,8 @@ def check_recipe(recipe: dict, caps: RecipeCaps) -> InputSpec:
         with torch.device("meta"):
             model = build_model(recipe["model"], spec, 0, knobs)
     except Exception as err:  # noqa: BLE001  (any knob value an architecture cannot take)
-        raise ValueError(f"this file's recipe cannot be rebuilt: {recipe['model']!r} cannot be built with its "
-                         f"knobs ({str(err).splitlines()[0][:120] if str(err) else type(err).__name__})") from None
+        reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+        raise _invalid(f"{recipe['model']!r} cannot be built with its knobs ({reason})") from None
     _check_size(model, caps)
     for step in steps:
         _apply_on_meta(model, step, caps)

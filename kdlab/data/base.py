@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 import torch
 
-from ..checks import is_number
+from ..checks import is_number, require
+from ..errors import UserError
 from ..registry import Registry
 
 MODALITIES = ("image", "points", "tokens", "sequence")  # sequence: token ids whose targets are the next tokens
@@ -88,23 +89,29 @@ def dataset_knobs(name: str) -> dict[str, object]:
 
 
 def check_dataset_knobs(name: str, knobs: dict) -> None:
-    """A ``ValueError`` naming the first knob the dataset does not have or whose value cannot be right: counts
+    """A ``UserError`` naming the first knob the dataset does not have or whose value cannot be right: counts
     (int knobs, and ``limit``) are whole numbers >= 1, amounts (float knobs such as noise) finite numbers >= 0."""
     known = dataset_knobs(name)
     for key, value in knobs.items():
-        if key not in known:
-            offer = f"its knobs are {', '.join(known)}" if known else "it has no knobs"
-            raise ValueError(f"dataset {name!r} has no knob {key!r}; {offer}")
+        require(key in known, "data.no_knob", "dataset {name!r} has no knob {knob!r}; its knobs: {knobs}", name=name,
+                knob=str(key)[:40], knobs=", ".join(known) or "none")
         default = known[key]
-        number = is_number(value)
         if isinstance(default, bool):
-            ok, want = isinstance(value, bool), "true or false"
+            require(isinstance(value, bool), "data.knob_flag", "dataset knob {knob} of {name!r} must be true or "
+                    "false, got {value!r}", knob=key, name=name, value=value)
         elif isinstance(default, int) or default is None:
-            ok, want = number and float(value).is_integer() and value >= 1, "a whole number >= 1"
+            require(is_number(value) and float(value).is_integer() and value >= 1, "data.knob_whole",
+                    "dataset knob {knob} of {name!r} must be a whole number >= 1, got {value!r}", knob=key, name=name,
+                    value=value)
         else:
-            ok, want = number and value >= 0, "a number >= 0"
-        if not ok:
-            raise ValueError(f"dataset knob {key} of {name!r} must be {want}, got {value!r}")
+            require(is_number(value) and value >= 0, "data.knob_amount", "dataset knob {knob} of {name!r} must be "
+                    "a number >= 0, got {value!r}", knob=key, name=name, value=value)
+
+
+def too_short(name: str, least: int, seq_len: int) -> UserError:
+    """A ``seq_len`` shorter than the dataset's longest sample, which would be cut."""
+    return UserError("data.seq_len", "dataset knob seq_len of {name!r} must be at least {least}, got {value}",
+                     name=name, least=least, value=seq_len)
 
 
 class DataMissingError(ValueError):
@@ -131,9 +138,9 @@ def kdlab_home() -> Path:
     if raw:
         resolved = home.resolve()
         if resolved == Path(resolved.anchor) or str(resolved) in SYSTEM_FOLDERS or resolved.is_file():
-            raise ValueError(f"KDLAB_HOME={raw} cannot be used: the run store, teachers and uploads are written "
-                             "there, so it must be a folder of its own (such as ~/.cache/kdlab), not a system folder "
-                             "or a file")
+            raise UserError("settings.home", "KDLAB_HOME={path} cannot be used: the run store, teachers and uploads "
+                            "are written there, so it must be a folder of its own (such as ~/.cache/kdlab), not a "
+                            "system folder or a file", path=raw)
     return home
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from ..errors import UserError
 from .base import IGNORE_INDEX, PAD, Splits
 
 VALIDATION_SHARE = 0.1  # the last tenth of the samples: never trained on, by the teacher or the students
@@ -61,8 +62,9 @@ def stream_splits(name: str, text: str, seq_len: int) -> Splits:
     ids = torch.tensor(encode_chars(text, vocab), dtype=torch.long)
     windows = (len(ids) - 1) // seq_len
     if windows < 2:
-        raise ValueError(f"the text has {len(text):,} characters: at least {2 * seq_len + 1:,} are needed for "
-                         f"windows of {seq_len} (a training and a validation window)")
+        raise UserError("data.text_short", "the text has {count} characters: at least {least} are needed for windows "
+                        "of {length} (a training and a validation window)", count=f"{len(text):,}",
+                        least=f"{2 * seq_len + 1:,}", length=seq_len)
     chunks = ids[: windows * seq_len + 1]
     x = chunks[:-1].view(windows, seq_len)
     y = chunks[1:].view(windows, seq_len)

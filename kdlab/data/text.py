@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from .base import PAD, UNK, DataMissingError, Splits, register_dataset, stratified_split
+from .base import PAD, UNK, DataMissingError, Splits, register_dataset, stratified_split, too_short
 
 SENTIMENT = ["negative", "positive"]
 
@@ -132,7 +132,7 @@ def reviews(seed: int, n: int = 2000, seq_len: int = 16, max_vocab: int = 20000,
     """``n`` reviews split 75/25 by class. A review longer than ``seq_len`` words is redrawn, never cut, so the
     words that decide its label are always in the input."""
     if seq_len < _SHORTEST:
-        raise ValueError(f"seq_len must be at least {_SHORTEST} for reviews, got {seq_len}")
+        raise too_short("reviews", _SHORTEST, seq_len)
     rng = random.Random(seed)
     drawn: list[Review] = []
     while len(drawn) < n:

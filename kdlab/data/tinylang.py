@@ -11,7 +11,8 @@ import random
 
 import torch
 
-from .base import register_dataset
+from ..errors import UserError
+from .base import register_dataset, too_short
 from .corpus import LANGUAGE_MODEL_DEFAULTS, char_vocab, encode_chars, sentence_splits
 from .grammar import BOS, END, Grammar
 
@@ -70,9 +71,10 @@ def _register(name: str, summary: str, seq_len_default: int) -> None:
         """``n`` sentences drawn from the grammar with ``seed``; the last tenth validates."""
         longest = grammar.max_length()
         if seq_len < longest:
-            raise ValueError(f"seq_len must be at least {longest} for {name} (its longest sentence), got {seq_len}")
+            raise too_short(name, longest, seq_len)
         if n < 10:
-            raise ValueError(f"n must be at least 10 for {name} (a tenth of it validates), got {n}")
+            raise UserError("data.few_sentences", "dataset knob n of {name!r} must be at least 10 (a tenth of it "
+                            "validates), got {value}", name=name, value=n)
         return sentence_splits(name, _sentences(grammar, n, seed), vocab, seq_len, BOS, grammar)
 
 

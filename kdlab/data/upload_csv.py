@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 import torch
 
+from ..errors import UserError
+
 LABEL_COLUMNS = ("label", "class", "target", "y")  # else the last column is the label
 MAX_VALUE_CHARS = 2**16  # one CSV value (csv's own limit is process-wide; this one is ours)
 
@@ -36,16 +38,13 @@ class CappedReader(io.RawIOBase):
         self.digest.update(view[:count])
         self.seen += count
         if self.seen > self.max_bytes:
-            raise ValueError(f"the file is larger than {self.max_bytes / 2**20:g} MB; that is the limit")
+            raise UserError("upload.larger", "the file is larger than {limit} MiB; that is the limit",
+                            limit=f"{self.max_bytes / 2**20:g}")
         return count
 
     def read_all(self) -> bytes:
         """Everything, within the cap (a zip is read whole: its directory is at the end)."""
         return io.BufferedReader(self).read()
-
-
-def _fail(message: str) -> None:
-    raise ValueError(message)
 
 
 def _cell(text: str, limit: int = 40) -> str:
@@ -59,41 +58,48 @@ def csv_tensors(stream: BinaryIO, limits) -> tuple[torch.Tensor, list[str]]:
     try:
         return _read_rows(reader, limits)
     except UnicodeDecodeError:
-        raise ValueError(f"the CSV file is not UTF-8 text (near line {reader.line_num + 1}); save it as UTF-8 "
-                         "CSV") from None
+        raise UserError("upload.csv_utf8", "the CSV file is not UTF-8 text (near line {line}); save it as UTF-8 CSV",
+                        line=reader.line_num + 1) from None
     except csv.Error as err:  # csv's own field limit included: a value that long is ours too
         if "field larger than field limit" in str(err):
-            raise ValueError(_too_long(reader.line_num)) from None
-        raise ValueError(f"line {reader.line_num} of the CSV file cannot be read: {err}") from None
+            raise _too_long(reader.line_num) from None
+        raise UserError("upload.csv_unreadable", "line {line} of the CSV file cannot be read: {detail}",
+                        line=reader.line_num, detail=str(err)[:160]) from None
 
 
-def _too_long(line: int) -> str:
-    return (f"line {line} of the CSV file has a value longer than {MAX_VALUE_CHARS:,} characters (a quote "
-            "left open?)")
+def _too_long(line: int) -> UserError:
+    return UserError("upload.csv_long", "line {line} of the CSV file has a value longer than {limit} characters (a "
+                     "quote left open?)", line=line, limit=f"{MAX_VALUE_CHARS:,}")
+
+
+def _no_rows() -> UserError:
+    return UserError("upload.csv_empty", "the CSV file needs a header row and at least one data row")
 
 
 def _read_rows(reader, limits) -> tuple[torch.Tensor, list[str]]:
     header = next((row for row in reader if any(c.strip() for c in row)), None)
     if header is None:
-        _fail("the CSV file needs a header row and at least one data row")
+        raise _no_rows()
     header = [h.strip() for h in header]
     if len(header) < 2:
-        _fail("the CSV file needs at least one feature column and a label column")
+        raise UserError("upload.csv_columns", "the CSV file needs at least one feature column and a label column")
     if len(header) - 1 > limits.max_features:
-        _fail(f"the CSV file has {len(header) - 1} feature columns; at most {limits.max_features} are allowed")
+        raise UserError("upload.csv_features", "the CSV file has {count} feature columns; at most {limit} are allowed",
+                        count=f"{len(header) - 1:,}", limit=f"{limits.max_features:,}")
     lowered = [h.lower() for h in header]
     label_at = next((lowered.index(n) for n in LABEL_COLUMNS if n in lowered), len(header) - 1)
     values, labels, classes = array("d"), [], set()
     for row in reader:
         if any(len(cell) > MAX_VALUE_CHARS for cell in row):
-            _fail(_too_long(reader.line_num))
+            raise _too_long(reader.line_num)
         if not any(c.strip() for c in row):
             continue
         if len(labels) == limits.max_samples:
-            _fail(f"the CSV file has more than {limits.max_samples:,} rows; at most {limits.max_samples:,} are "
-                  "allowed (max_dataset_samples)")
+            raise UserError("upload.csv_rows", "the CSV file has more than {limit} rows; at most {limit} are allowed "
+                            "(max_dataset_samples)", limit=f"{limits.max_samples:,}")
         if len(row) != len(header):
-            _fail(f"line {reader.line_num} of the CSV file has {len(row)} values; the header has {len(header)}")
+            raise UserError("upload.csv_ragged", "line {line} of the CSV file has {count} values; the header has "
+                            "{header}", line=reader.line_num, count=len(row), header=len(header))
         for column, cell in enumerate(row):
             if column == label_at:
                 continue
@@ -102,16 +108,16 @@ def _read_rows(reader, limits) -> tuple[torch.Tensor, list[str]]:
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):
-                _fail(f"line {reader.line_num}, column {_cell(header[column])} of the CSV file is not a number: "
-                      f"{_cell(cell.strip())}")
+                raise UserError("upload.csv_number", "line {line}, column {column} of the CSV file is not a number: "
+                                "{cell}", line=reader.line_num, column=_cell(header[column]), cell=_cell(cell.strip()))
             values.append(value)
         label = row[label_at].strip()
         if label not in classes and len(classes) == limits.max_classes:
-            _fail(f"the CSV file has more than {limits.max_classes} classes; at most {limits.max_classes} are "
-                  "allowed (max_classes)")
+            raise UserError("upload.csv_classes", "the CSV file has more than {limit} classes; at most {limit} are "
+                            "allowed (max_classes)", limit=f"{limits.max_classes:,}")
         classes.add(label)
         labels.append(label)
     if not labels:
-        _fail("the CSV file needs a header row and at least one data row")
+        raise _no_rows()
     features = torch.frombuffer(values, dtype=torch.float64)  # no copy: the tensor keeps the array alive
     return features.view(len(labels), len(header) - 1), labels

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..tensor_files import atomic_file
+from ..errors import UserError
 from .base import DATASETS, kdlab_home
 
 PREFIX = "upload-"
@@ -88,8 +89,8 @@ def delete_upload(name: str, workspace: str, owner: str | None) -> bool:
         source, claims = _record(name)
         mine = {"workspace": workspace, "owner": owner}
         if owner is None or mine not in claims:
-            raise ValueError(f"the upload {name} is not this browser's in workspace {workspace}; only the browser "
-                             "that uploaded it may delete it")
+            raise UserError("upload.not_owner", "the upload {name} is not this browser's in workspace {workspace}; "
+                            "only the browser that uploaded it may delete it", name=name, workspace=workspace)
         rest = [c for c in claims if c != mine]
         if rest:
             _write_record(name, source, rest)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from ..errors import UserError
 from .corpus import stream_splits
 from .upload_csv import CappedReader
 
@@ -19,20 +20,23 @@ def text_tensors(source: CappedReader, filename: str, max_samples: int) -> tuple
     """The train/test windows of the text read from ``source`` and its vocabulary (``[PAD, chars…]``)."""
     data = source.read_all()
     if b"\x00" in data:
-        raise ValueError(f"{filename[:60]} is not text (it holds NUL bytes, as binary files do); give a UTF-8 .txt")
+        raise UserError("upload.text_binary", "{name} is not text (it holds NUL bytes, as binary files do); give a "
+                        "UTF-8 .txt", name=filename[:60])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ValueError(f"{filename[:60]} is not UTF-8 text (byte {err.start:,} is not UTF-8); save it as UTF-8 "
-                         "and upload it again") from None
+        raise UserError("upload.text_utf8", "{name} is not UTF-8 text (byte {position} is not UTF-8); save it as "
+                        "UTF-8 and upload it again", name=filename[:60], position=f"{err.start:,}") from None
     text = text.replace("\r\n", "\n")
     if not text.strip():
-        raise ValueError(f"{filename[:60]} is empty: there is no text to learn from")
+        raise UserError("upload.text_empty", "{name} is empty: there is no text to learn from", name=filename[:60])
     if len(text) > max_samples * TEXT_SEQ_LEN:
-        raise ValueError(f"the text has {len(text):,} characters; at most {max_samples * TEXT_SEQ_LEN:,} "
-                         f"({max_samples:,} windows of {TEXT_SEQ_LEN}) are allowed on this server")
+        raise UserError("upload.text_long", "the text has {count} characters; at most {limit} ({windows} windows of "
+                        "{length}) are allowed on this server", count=f"{len(text):,}",
+                        limit=f"{max_samples * TEXT_SEQ_LEN:,}", windows=f"{max_samples:,}", length=TEXT_SEQ_LEN)
     if len(set(text)) > MAX_VOCAB:
-        raise ValueError(f"the text uses {len(set(text)):,} different characters; at most {MAX_VOCAB:,} are allowed")
+        raise UserError("upload.text_vocab", "the text uses {count} different characters; at most {limit} are allowed",
+                        count=f"{len(set(text)):,}", limit=f"{MAX_VOCAB:,}")
     splits = stream_splits("upload", text, TEXT_SEQ_LEN)
     return ({"x_train": splits.x_train, "y_train": splits.y_train, "x_test": splits.x_test, "y_test": splits.y_test},
             list(splits.vocab))

@@ -55,11 +55,6 @@ class UploadLimits:
     max_total_bytes: int = 500 * 2**20  # every kept upload together, on disk
 
 
-def _fail(message: str, key: str | None = None, **values) -> None:
-    """Refuse the upload: ``message`` in English; with ``key``, a ``UserError`` the app words in Chinese too."""
-    raise ValueError(message) if key is None else UserError(f"upload.{key}", message, **values)
-
-
 def _reason(err: Exception) -> str:
     """A library's error as a reader can take it: PIL names the stream it read (``<_io.BytesIO object at 0x…>``),
     which says nothing to the person who uploaded the file."""
@@ -72,9 +67,11 @@ def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
-        _fail(f"the zip entry {name[:80]!r} points outside the archive; such files are refused")
+        raise UserError("upload.zip_outside", "the zip entry {name!r} leads outside the archive; such files are "
+                        "refused", name=name[:80])
     if (info.external_attr >> 16) & 0o170000 == 0o120000:
-        _fail(f"the zip entry {name[:80]!r} is a symbolic link; such files are refused")
+        raise UserError("upload.zip_link", "the zip entry {name!r} is a symbolic link; such files are refused",
+                        name=name[:80])
     if info.is_dir() or any(p.startswith((".", "__MACOSX")) for p in path.parts):
         return None
     return path
@@ -87,46 +84,55 @@ def _zip_tensors(data: bytes, limits: UploadLimits) -> tuple[torch.Tensor, list[
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as err:
-        raise ValueError(f"the file is not a readable zip archive: {_reason(err)}") from None
+        raise UserError("upload.zip_unreadable", "the file is not a readable zip archive: {detail}",
+                        detail=_reason(err)) from None
     if len(infos) > limits.max_files:
-        _fail(f"the zip archive has {len(infos)} entries; at most {limits.max_files} are allowed", "zip_entries",
-              count=len(infos), limit=limits.max_files)
+        raise UserError("upload.zip_entries", "the zip archive has {count} entries; at most {limit} are allowed",
+                        count=f"{len(infos):,}", limit=f"{limits.max_files:,}")
     if sum(i.file_size for i in infos) > limits.max_unpacked_bytes:
-        _fail(f"the zip archive unpacks to more than {limits.max_unpacked_bytes // 2**20} MB; that is the limit")
+        raise UserError("upload.zip_unpacked", "the zip archive unpacks to more than {limit} MiB; that is the limit",
+                        limit=limits.max_unpacked_bytes // 2**20)
     members = [(p, i) for i in infos if (p := _safe_member(i)) is not None]
     images = [(p, i) for p, i in members if p.suffix.lower() in IMAGE_SUFFIXES]
     if len(images) > limits.max_samples:
-        _fail(f"the zip archive has {len(images)} images; at most {limits.max_samples} are allowed", "zip_images",
-              count=len(images), limit=limits.max_samples)
+        raise UserError("upload.zip_images", "the zip archive has {count} images; at most {limit} are allowed",
+                        count=f"{len(images):,}", limit=f"{limits.max_samples:,}")
     if any(len(p.parts) < 2 for p, _ in images):
-        _fail("every image must be in a folder named after its class (class/image.png)", "zip_folders")
+        raise UserError("upload.zip_folders", "every image must be in a folder named after its class "
+                        "(class/image.png)")
     classes = {p.parts[-2] for p, _ in images}
     if len(classes) > limits.max_classes:
-        _fail(f"the zip archive has {len(classes)} class folders; at most {limits.max_classes} are allowed "
-              "(max_classes)")
+        raise UserError("upload.zip_classes", "the zip archive has {count} class folders; at most {limit} are allowed "
+                        "(max_classes)", count=f"{len(classes):,}", limit=f"{limits.max_classes:,}")
     pictures, labels, pixels = [], [], 0
     for path, info in sorted(images, key=lambda e: str(e[0])):
         try:
             with archive.open(info) as handle:  # reads at most what the directory declared: checked above
                 raw = handle.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as err:  # RuntimeError: encrypted
-            raise ValueError(f"the zip entry {str(path)[:80]!r} cannot be unpacked: {_reason(err)}") from None
+            raise UserError("upload.zip_entry", "the zip entry {name!r} cannot be unpacked: {detail}",
+                            name=str(path)[:80], detail=_reason(err)) from None
         if len(raw) > info.file_size:
-            _fail(f"the zip entry {str(path)[:80]!r} is larger than the archive declares; it is refused")
+            raise UserError("upload.zip_declared", "the zip entry {name!r} is larger than the archive declares; it is "
+                            "refused", name=str(path)[:80])
         try:
             with Image.open(io.BytesIO(raw)) as image:
                 if image.width * image.height > 4096 * 4096:
-                    _fail(f"the image {str(path)[:80]!r} is larger than 4096 x 4096 pixels")
+                    raise UserError("upload.image_size", "the image {name!r} is larger than 4096 × 4096 pixels",
+                                    name=str(path)[:80])
                 pixels += image.width * image.height  # read from the header, before anything is decoded
                 if pixels > MAX_TOTAL_PIXELS:  # small files of huge images: minutes of decoding otherwise
-                    _fail(f"the images hold more than {MAX_TOTAL_PIXELS // 2**20} million pixels in all; every "
-                          f"image becomes {IMAGE_SIZE} x {IMAGE_SIZE}, so upload smaller ones")
+                    raise UserError("upload.pixels", "the images hold more than {millions} million pixels in all; "
+                                    "every image becomes {size} × {size}, so upload smaller ones",
+                                    millions=MAX_TOTAL_PIXELS // 2**20, size=IMAGE_SIZE)
                 pictures.append(image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE)))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
-            raise ValueError(f"the zip entry {str(path)[:80]!r} is not a readable image ({_reason(err)})") from None
+            raise UserError("upload.image_unreadable", "the zip entry {name!r} is not a readable image ({detail})",
+                            name=str(path)[:80], detail=_reason(err)) from None
         labels.append(path.parts[-2])
     if not pictures:
-        _fail("the zip archive holds no images (png, jpg, bmp, gif or webp) in class folders")
+        raise UserError("upload.zip_no_images", "the zip archive holds no images (png, jpg, bmp, gif or webp) in class "
+                        "folders")
     x = torch.stack([torch.frombuffer(bytearray(p.tobytes()), dtype=torch.uint8) for p in pictures])
     x = x.view(len(pictures), IMAGE_SIZE, IMAGE_SIZE, 3).permute(0, 3, 1, 2)  # bytes: loaded as x / 255
     if torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 1], x[:, 2]):  # greyscale images: one channel
@@ -146,7 +152,8 @@ def _standardised(x_train: torch.Tensor, x_test: torch.Tensor) -> tuple[torch.Te
     std = torch.maximum(std, 1e-6 / scale)
     x_train, x_test = (x.sub_(mean).div_(std).float() for x in (x_train, x_test))
     if not (torch.isfinite(x_train).all() and torch.isfinite(x_test).all()):
-        _fail("the CSV file's numbers are too far apart to standardise (over 1e38 after scaling)")
+        raise UserError("upload.csv_scale", "the CSV file's numbers are too far apart to standardise (over 1e38 after "
+                        "scaling)")
     return x_train, x_test
 
 
@@ -158,9 +165,9 @@ def _slug(filename: str) -> str:
 def _disk_room(limits: UploadLimits, needed: int = 0) -> None:
     used, total = kept_bytes(), limits.max_total_bytes
     if used + needed > total:
-        _fail(f"the uploads kept on this server use {used / 2**20:.1f} MB of the {total / 2**20:g} MB they may use "
-              "(max_upload_total_mb); delete some of your uploads first", "disk_room",
-              used=f"{used / 2**20:.1f}", total=f"{total / 2**20:g}")
+        raise UserError("upload.disk_room", "the uploads kept on this server use {used} MiB of the {total} MiB they "
+                        "may use (max_upload_total_mb); delete some of your uploads first", used=f"{used / 2**20:.1f}",
+                        total=f"{total / 2**20:g}")
 
 
 def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = UploadLimits(),
@@ -170,14 +177,12 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
     name. In the app, ``workspace`` and ``owner`` (the browser key) claim it: listed there, deletable by that
     browser. ``ValueError`` with one sentence for anything wrong, with nothing written."""
     if isinstance(data, (bytes, bytearray)):
-        if len(data) > limits.max_bytes:
-            _fail(f"the file is {len(data) / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are allowed",
-                  "too_big", size=f"{len(data) / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:g}")
+        check_size(Path(filename).name[:80], len(data), limits)
         data = io.BytesIO(data)
     kind = Path(filename).suffix.lower()
     if kind not in (".csv", ".zip", ".txt"):
-        _fail("upload a .csv file, a .zip of image folders or a .txt text (for a language model), not "
-              f"{kind or 'a file without extension'!r}", "kind", kind=kind or "–")
+        raise UserError("upload.kind", "upload a .csv file, a .zip of image folders or a .txt text (for a language "
+                        "model), not {kind}", kind=repr(kind) if kind else "–")
     _disk_room(limits)
     source = CappedReader(data, limits.max_bytes)
     if kind == ".txt":
@@ -186,8 +191,9 @@ def import_upload(filename: str, data: bytes | BinaryIO, limits: UploadLimits = 
         tensors, classes = _class_tensors(kind, source, limits)
     size = sum(t.nelement() * t.element_size() for t in tensors.values())
     if size > limits.max_unpacked_bytes:
-        _fail(f"the data becomes {size / 2**20:.1f} MB of tensors; at most {limits.max_unpacked_bytes / 2**20:g} MB "
-              "are allowed (max_upload_unpacked_mb)")
+        raise UserError("upload.tensors", "the data becomes {size} MiB of tensors; at most {limit} MiB are allowed "
+                        "(max_upload_unpacked_mb)", size=f"{size / 2**20:.1f}",
+                        limit=f"{limits.max_unpacked_bytes / 2**20:g}")
     name = f"{PREFIX}{_slug(filename)}-{source.digest.hexdigest()[:8]}"
     path = datasets_dir() / f"{name}.pt"
     if not path.is_file():  # the same content again takes no more room
@@ -212,12 +218,12 @@ def _class_tensors(kind: str, source: CappedReader, limits: UploadLimits) -> tup
     counts = Counter(labels)
     classes = sorted(counts)
     if len(classes) < MIN_CLASSES:
-        _fail(f"the data has {len(classes)} class{'' if len(classes) == 1 else 'es'}; at least {MIN_CLASSES} are "
-              "needed", "few_classes", count=len(classes), least=MIN_CLASSES)
+        raise UserError("upload.few_classes", "the data has {count} class(es); at least {least} are needed",
+                        count=len(classes), least=MIN_CLASSES)
     few = [c for c, n in counts.items() if n < MIN_PER_CLASS]
     if few:
-        _fail(f"class {few[0][:40]!r} has {counts[few[0]]} samples; every class needs at least {MIN_PER_CLASS}",
-              "few_samples", name=few[0][:40], count=counts[few[0]], least=MIN_PER_CLASS)
+        raise UserError("upload.few_samples", "class {name!r} has {count} samples; every class needs at least {least}",
+                        name=few[0][:40], count=counts[few[0]], least=MIN_PER_CLASS)
     index = {c: i for i, c in enumerate(classes)}
     y = torch.tensor([index[label] for label in labels])
     train, test = stratified_split(y, test_fraction=0.2, seed=0)
@@ -235,19 +241,30 @@ def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) ->
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO would wait here for a writer
     except OSError as err:
-        raise ValueError(f"cannot read the data file {path}: {err.strerror or err}") from None
+        raise _unreadable(path, err) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        _fail(f"the data file {path} is not a regular file (a folder, device or pipe); give a .csv, .zip or .txt file")
+        raise UserError("upload.not_file", "the data file {path} is not a regular file (a folder, device or pipe); "
+                        "give a .csv, .zip or .txt file", path=str(path))
     with os.fdopen(fd, "rb") as handle:
-        if info.st_size > limits.max_bytes:
-            _fail(f"{path.name} is {info.st_size / 2**20:.1f} MB; at most {limits.max_bytes / 2**20:g} MB are "
-                  "allowed")
+        check_size(path.name, info.st_size, limits)
         try:
             return import_upload(path.name, handle, limits)
         except OSError as err:
-            raise ValueError(f"cannot read the data file {path}: {err.strerror or err}") from None
+            raise _unreadable(path, err) from None
+
+
+def _unreadable(path: Path, err: OSError) -> UserError:
+    return UserError("upload.unreadable", "cannot read the data file {path}: {detail}", path=str(path),
+                     detail=err.strerror or str(err))
+
+
+def check_size(name: str, size: int, limits: UploadLimits) -> None:
+    """A file of ``size`` bytes refused before a byte of it is read, when it is over ``limits.max_bytes``."""
+    if size > limits.max_bytes:
+        raise UserError("upload.too_big", "{name} is {size} MiB; at most {limit} MiB are allowed", name=name,
+                        size=f"{size / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:g}")
 
 
 _REGISTERING = threading.Lock()  # two sessions (or one upload twice) must not register one name twice

@@ -5,12 +5,14 @@ read only ``ModelOutput`` and never look inside an architecture.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
 import torch
 from torch import nn
 
+from ..errors import UserError
 from ..registry import Registry
 
 ATTENTION_KINDS = ("tokens", "spatial")
@@ -122,13 +124,16 @@ def build_model(name: str, spec: InputSpec, seed: int = 0, knobs: dict | None = 
     arch, merged = resolve(name, knobs)
     entry = MODELS.get(arch)
     if spec.modality not in entry.meta["modalities"]:
-        raise ValueError(f"model {name!r} does not take {spec.modality} input; it takes "
-                         f"{', '.join(entry.meta['modalities'])}")
+        raise UserError("model.modality", "model {name!r} does not take {modality} input; it takes {takes}", name=name,
+                        modality=spec.modality, takes=", ".join(entry.meta["modalities"]))
     torch.manual_seed(seed)
     try:
         return entry.factory(spec, **merged)
-    except TypeError as err:  # an unknown knob
-        raise ValueError(f"model {name!r}: {err}") from None
+    except TypeError as err:  # an unknown knob: Python names it in its own words
+        knob = re.search(r"unexpected keyword argument '([^']*)'", str(err))
+        if knob is None:
+            raise
+        raise UserError("model.no_knob", "model {name!r} has no knob {knob!r}", name=name, knob=knob[1][:40]) from None
 
 
 def parameter_count(model: nn.Module) -> int:

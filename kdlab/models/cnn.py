@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model
 
 
@@ -18,7 +19,8 @@ class CNN(nn.Module):
     def __init__(self, spec: InputSpec, width: int = 32, stages: int = 2, convs: int = 1, dropout: float = 0.0):
         super().__init__()
         if width < 1 or stages < 1 or convs < 1:
-            raise ValueError(f"cnn needs width, stages and convs >= 1, got {width}, {stages}, {convs}")
+            raise UserError("model.cnn", "cnn needs width, stages and convs >= 1, got {width}, {stages}, {convs}",
+                            width=width, stages=stages, convs=convs)
         channels, blocks = spec.input_shape[0], []
         for stage in range(stages):
             out = width * 2**stage

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model, register_preset
 
 
@@ -61,8 +62,8 @@ class GPT(nn.Module):
                  dropout: float = 0.0, context: int | None = None):
         super().__init__()
         if dim < 1 or depth < 1 or heads < 1 or dim % heads:
-            raise ValueError(f"a GPT needs dim, depth, heads >= 1 and dim divisible by heads, got dim={dim}, "
-                             f"depth={depth}, heads={heads}")
+            raise UserError("model.gpt", "a GPT needs dim, depth, heads >= 1 and dim divisible by heads, got "
+                            "dim={dim}, depth={depth}, heads={heads}", dim=dim, depth=depth, heads=heads)
         self.context = context or spec.input_shape[0]
         self.embed = nn.Embedding(spec.vocab_size, dim)
         self.positions = nn.Embedding(self.context, dim)

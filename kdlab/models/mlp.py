@@ -7,6 +7,7 @@ import math
 import torch
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model
 
 
@@ -15,7 +16,8 @@ class MLP(nn.Module):
                  dropout: float = 0.0):
         super().__init__()
         if hidden < 1 or depth < 1:
-            raise ValueError(f"mlp needs hidden >= 1 and depth >= 1, got hidden={hidden}, depth={depth}")
+            raise UserError("model.mlp", "mlp needs hidden >= 1 and depth >= 1, got hidden={hidden}, depth={depth}",
+                            hidden=hidden, depth=depth)
         self.embed = nn.Embedding(spec.vocab_size, embed_dim, padding_idx=0) if spec.modality == "tokens" else None
         width_in = embed_dim if self.embed is not None else math.prod(spec.input_shape)
         self.hidden = nn.ModuleList()

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model
 
 
@@ -18,7 +19,8 @@ class LSTMClassifier(nn.Module):
     def __init__(self, spec: InputSpec, dim: int = 64, layers: int = 1, bidirectional: bool = True):
         super().__init__()
         if dim < 1 or layers < 1:
-            raise ValueError(f"lstm needs dim >= 1 and layers >= 1, got dim={dim}, layers={layers}")
+            raise UserError("model.lstm", "lstm needs dim >= 1 and layers >= 1, got dim={dim}, layers={layers}", dim=dim,
+                            layers=layers)
         self.embed = nn.Embedding(spec.vocab_size, dim, padding_idx=0)
         self.lstm = nn.LSTM(dim, dim, num_layers=layers, batch_first=True, bidirectional=bidirectional)
         self.head = nn.Linear(dim * (2 if bidirectional else 1), spec.num_classes)

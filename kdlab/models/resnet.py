@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model
 from .cnn import activation_map
 
@@ -40,9 +41,10 @@ def cifar_resnet(spec: InputSpec, depth: int = 20, width: int = 16) -> StagedNet
     stride 2 entering stages 2 and 3. A 1x1 convolution projects the shortcut where the shape changes (the
     paper's option B)."""
     if depth < 8 or (depth - 2) % 6:
-        raise ValueError(f"resnet depth must be 6n+2 with n >= 1 (8, 14, 20, 32, 44, 56, 110), got {depth}")
+        raise UserError("model.resnet_depth", "resnet depth must be 6n+2 with n >= 1 (8, 14, 20, 32, 44, 56, 110), got "
+                        "{depth}", depth=depth)
     if width < 1:
-        raise ValueError(f"resnet width must be >= 1, got {width}")
+        raise UserError("model.resnet_width", "resnet width must be >= 1, got {width}", width=width)
     from torchvision.models.resnet import BasicBlock  # deferred: torchvision takes seconds to import
 
     stem = nn.Sequential(nn.Conv2d(spec.input_shape[0], width, 3, padding=1, bias=False), nn.BatchNorm2d(width),

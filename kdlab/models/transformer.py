@@ -7,6 +7,7 @@ import math
 import torch
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, ModelOutput, register_model
 
 
@@ -60,8 +61,8 @@ class Encoder(nn.Module):
                  dropout: float):
         super().__init__()
         if dim < 1 or depth < 1 or heads < 1 or dim % heads:
-            raise ValueError(f"a transformer needs dim, depth, heads >= 1 and dim divisible by heads, got dim={dim}, "
-                             f"depth={depth}, heads={heads}")
+            raise UserError("model.transformer", "a transformer needs dim, depth, heads >= 1 and dim divisible by "
+                            "heads, got dim={dim}, depth={depth}, heads={heads}", dim=dim, depth=depth, heads=heads)
         self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
         self.positions = nn.Parameter(torch.randn(1, 1 + length, dim) * 0.02)
         self.dropout = nn.Dropout(dropout)
@@ -104,7 +105,8 @@ class ViT(Encoder):
         channels, height, width = spec.input_shape
         patch = default_patch(height, width) if patch is None else patch
         if patch < 1 or height % patch or width % patch:
-            raise ValueError(f"vit patch must divide the image size {height}x{width}, got {patch}")
+            raise UserError("model.vit_patch", "vit patch must divide the image size {height} × {width}, got {patch}",
+                            height=height, width=width, patch=patch)
         super().__init__(spec, (height // patch) * (width // patch), dim, depth, heads, mlp_ratio, dropout)
         self.patch_embed = nn.Conv2d(channels, dim, patch, stride=patch)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from ..errors import UserError
 from .base import InputSpec, register_model
 from .resnet import StagedNet
 
@@ -48,7 +49,7 @@ def resnet18(spec: InputSpec) -> nn.Module:
                         "dropout")
 def mobilenet_v3_small(spec: InputSpec, width: float = 1.0, dropout: float = 0.2) -> nn.Module:
     if width <= 0:
-        raise ValueError(f"mobilenet_v3_small width must be > 0, got {width}")
+        raise UserError("model.mobilenet", "mobilenet_v3_small width must be > 0, got {width}", width=width)
     from torchvision import models  # deferred: torchvision takes seconds to import
 
     net = models.mobilenet_v3_small(weights=None, num_classes=spec.num_classes, width_mult=width, dropout=dropout)

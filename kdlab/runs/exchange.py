@@ -25,6 +25,7 @@ from torch import nn
 
 from ..config import RunConfig
 from ..config_io import config_document
+from ..errors import UserError
 from ..data import Splits, load_dataset
 from ..evaluate import RunResult, agreement, paired_counts, phase_result, predict
 from ..models import InputSpec, build_model
@@ -126,31 +127,36 @@ def _check_archive(weights: bytes, expected_bytes: int) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(weights)).infolist()
     except zipfile.BadZipFile:
-        raise ValueError("the weights file is not a kdlab weights file (a torch.save archive)") from None
+        raise UserError("import.not_archive", "the weights file is not a kdlab weights file (a torch.save archive)") \
+            from None
     if any(entry.compress_type != zipfile.ZIP_STORED for entry in entries):
-        raise ValueError("the weights file has compressed entries, which torch.save never writes: refused unread")
+        raise UserError("import.compressed", "the weights file has compressed entries, which torch.save never writes: "
+                        "refused unread")
     held = sum(entry.file_size for entry in entries)
     if held > expected_bytes:
-        raise ValueError(f"the weights file unpacks to {held:,} bytes, more than the declared student's weights "
-                         f"can take ({expected_bytes:,}): refused unread")
+        raise UserError("import.too_big", "the weights file unpacks to {held} bytes, more than the declared student's "
+                        "weights can take ({expected} bytes): refused unread", held=f"{held:,}",
+                        expected=f"{expected_bytes:,}")
 
 
 def _parse_weights(weights: bytes) -> dict[str, dict[str, torch.Tensor]]:
     if not isinstance(weights, (bytes, bytearray)):
-        raise ValueError("the weights must be the bytes of a kdlab weights file")
+        raise UserError("import.not_bytes", "the weights must be the bytes of a kdlab weights file")
     try:
         with warnings.catch_warnings():  # torch warns about foreign pickle protocols before refusing them
             warnings.simplefilter("ignore")
             data = load_tensors(io.BytesIO(bytes(weights)))  # weights_only=True: tensors and containers only
     except ValueError:
-        raise ValueError("the weights file is not a kdlab weights file: only a torch.save of tensors is accepted, "
-                         "anything else (other pickled objects, code) is refused without being run") from None
+        raise UserError("import.not_tensors", "the weights file is not a kdlab weights file: only a torch.save of "
+                        "tensors is accepted, anything else (other pickled objects, code) is refused without being run") \
+            from None
     unknown = sorted(str(k) for k in data if k not in WEIGHT_ROLES)
     if "student" not in data or unknown:
-        raise ValueError('not a kdlab run weights file: expected {"student": state_dict} and optionally "baseline"'
-                         + (f", found {', '.join(unknown)}" if unknown else ""))
+        raise UserError("import.roles", "not a kdlab run weights file: expected the student's weights and perhaps the "
+                        "baseline's, found {found}", found=", ".join(map(str, data))[:120] or "nothing")
     for role, state in data.items():
         if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                                   for k, v in state.items()):
-            raise ValueError(f"the {role} weights are not a state dict (a mapping of parameter names to tensors)")
+            raise UserError("import.state", "the {role} weights are not a state dict (a mapping of parameter names to "
+                        "tensors)", role=role)
     return data

@@ -19,6 +19,7 @@ from torch import nn
 
 from ..config import RunConfig
 from ..data import Splits
+from ..errors import UserError
 from ..models import InputSpec, build_model, size_bytes
 from ..teachers import load_teacher
 from .store import RunStore
@@ -51,8 +52,9 @@ def rebuild_student(config: RunConfig, spec: InputSpec, role: str, state: dict[s
             k = reshaped[0]
             problems.append(f"{len(reshaped)} of another shape (e.g. {k!r} is {list(state[k].shape)}, "
                             f"expected {list(expected[k].shape)})")
-        raise ValueError(f"the {role} weights do not fit a {config.student!r} student for {config.dataset}: "
-                         f"{'; '.join(problems)} — check that the config is the one these weights were trained with")
+        raise UserError("import.misfit", "the {role} weights do not fit a {model!r} student for {dataset}: {detail} — "
+                        "check that the config is the one these weights were trained with", role=role,
+                        model=config.student, dataset=config.dataset, detail="; ".join(problems))
     model.load_state_dict(state, strict=True)
     return model.eval()
 
@@ -62,7 +64,8 @@ def load_run(store: RunStore, run_id: str) -> LoadedRun:
     when its teacher must be trained first."""
     record = store.get(run_id)
     if record.status != "finished":
-        raise ValueError(f"run {run_id} is {record.status}, not finished")
+        raise UserError("store.unfinished", "run {run_id} is {status}, not finished", run_id=run_id,
+                        status=record.status)
     config = replace(RunConfig.from_dict(record.config), device="cpu")
     teacher, splits = load_teacher(config)
     models = {"teacher": teacher}

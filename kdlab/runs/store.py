@@ -22,6 +22,7 @@ from typing import Any, Iterator
 import torch
 
 from ..checks import process_alive
+from ..errors import UserError
 from ..data import kdlab_home
 from ..tensor_files import load_tensors
 
@@ -90,8 +91,8 @@ def check_workspace(name: str) -> str:
     """Workspace names are short words (letters in any script, digits, spaces, '-' and '_'): never a path."""
     name = name.strip() if isinstance(name, str) else name
     if not isinstance(name, str) or not WORKSPACE_PATTERN.match(name):
-        raise ValueError("a workspace name is 1-40 letters, digits, spaces, '-' or '_' (for example 'class-7b'), "
-                         f"got {name!r}")
+        raise UserError("store.workspace", "a workspace name is 1-40 letters, digits, spaces, '-' or '_' (for example "
+                        "'class-7b'), got {name!r}", name=str(name)[:80])
     return name
 
 
@@ -221,7 +222,7 @@ class RunStore:
         with self._connect() as db:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise ValueError(f"no run with id {run_id!r}")
+            raise UserError("store.no_run", "no run with id {run_id!r}", run_id=str(run_id)[:80])
         return RunRecord.from_row(row)
 
     def list(self, workspace: str | None = None) -> list[RunRecord]:
@@ -250,7 +251,8 @@ class RunStore:
         with self._connect() as db:
             row = db.execute("SELECT data FROM weights WHERE run_id = ?", (run_id,)).fetchone()
         if row is None:
-            raise ValueError(f"run {run_id!r} has no stored weights (it did not finish)")
+            raise UserError("store.no_weights", "run {run_id!r} has no stored weights (it did not finish)",
+                            run_id=run_id)
         return row["data"]
 
     def delete(self, run_id: str) -> None:
@@ -285,5 +287,6 @@ class RunStore:
         with self._connect() as db:
             row = db.execute("SELECT data FROM variants WHERE run_id = ? AND name = ?", (run_id, name)).fetchone()
         if row is None or row["data"] is None:
-            raise ValueError(f"run {run_id!r} has no stored model {name!r} (see `kdlab compress`)")
+            raise UserError("store.no_variant", "run {run_id!r} has no stored model {name!r} (see `kdlab compress`)",
+                            run_id=run_id, name=name)
         return row["data"]

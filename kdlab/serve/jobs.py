@@ -17,7 +17,7 @@ import uuid
 from dataclasses import replace
 
 from ..config import RunConfig
-from ..errors import UserError
+from ..errors import Phrase, UserError
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from .admission import Admitted, admit
@@ -110,13 +110,12 @@ class JobRunner(ModelJobs):
             with self.lock:
                 waiting = sum(1 for job_id in self.waiting if job_id not in self.side_jobs)
             if waiting >= self.settings.max_queued_runs:
-                raise QueueBusy("queue.full", f"the queue is full ({waiting} runs waiting, the most this server "
-                                f"takes: {raise_hint('max_queued_runs')}); try again when some have finished",
-                                count=waiting, name="max_queued_runs", env="KDLAB_MAX_QUEUED_RUNS")
+                raise QueueBusy("queue.full", "the queue is full ({count} runs waiting, the most this server takes: "
+                                "{name} in kdlab.toml or {env}); try again when some have finished", count=waiting,
+                                name="max_queued_runs", env="KDLAB_MAX_QUEUED_RUNS")
             if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
-                raise QueueBusy("queue.browser", f"this browser already has {self.settings.max_runs_per_browser} "
-                                "runs queued or running, the most this server allows "
-                                f"({raise_hint('max_runs_per_browser')}); wait for one to finish or stop it",
+                raise QueueBusy("queue.browser", "this browser already has {count} runs queued or running, the most "
+                                "this server allows ({name} in kdlab.toml or {env}); wait for one to finish or stop it",
                                 count=self.settings.max_runs_per_browser, name="max_runs_per_browser",
                                 env="KDLAB_MAX_RUNS_PER_BROWSER")
             run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
@@ -181,7 +180,7 @@ class JobRunner(ModelJobs):
         that started the run may stop it (``ValueError`` for anyone else), or the instructor (``instructor``: the
         page checked the instructor key)."""
         if not instructor:
-            run_owned(self.store, run_id, owner, "stop it")
+            run_owned(self.store, run_id, owner, Phrase("action.stop", "stop it"))
         with self.lock:
             if run_id in self.running:
                 self.running[run_id].stop(run_id)
@@ -194,10 +193,11 @@ class JobRunner(ModelJobs):
 
     def delete(self, run_id: str, owner: str | None) -> None:
         """Delete a run that has ended, with its events and weights; only the browser that started it may."""
-        run_owned(self.store, run_id, owner, "delete it")
+        run_owned(self.store, run_id, owner, Phrase("action.delete", "delete it"))
         record = self.store.get(run_id)
         if record.status in ACTIVE:
-            raise ValueError(f"run {run_id} is still {record.status}; stop it before deleting it")
+            raise UserError("queue.delete_active", "run {run_id} is still {status}; stop it before deleting it",
+                            run_id=run_id, status=record.status)
         self.store.delete(run_id)
         with self.lock:
             self._drop_exports(run_id)

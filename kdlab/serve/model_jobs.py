@@ -18,6 +18,7 @@ from pathlib import Path
 from ..compress.config import CompressRequest
 from ..compress.record import EXPORT_FORMATS
 from ..data import kdlab_home
+from ..errors import Phrase, UserError
 from .job_kinds import CompressionJob, ExportFileJob
 
 
@@ -58,10 +59,11 @@ class ExportJob(JobStatus):
         return json.loads(Path(self.path + ".json").read_text())
 
 
-def run_owned(store, run_id: str, owner: str | None, verb: str) -> None:
+def run_owned(store, run_id: str, owner: str | None, verb: Phrase) -> None:
     """``ValueError`` unless ``owner`` is the key of the browser that started the run."""
     if owner is None or store.get(run_id).owner != owner:
-        raise ValueError(f"run {run_id} was started in another browser: only that browser can {verb}")
+        raise UserError("queue.not_owner", "run {run_id} was started in another browser: only that browser can "
+                        "{verb}", run_id=run_id, verb=verb)
 
 
 class ModelJobs:
@@ -72,9 +74,10 @@ class ModelJobs:
         """Compress a finished run on a worker process (the job already running for it, while it lasts);
         ``ValueError`` for a bad request, an unfinished run or another browser's run, before anything is queued."""
         request.validate(max_epochs=self.settings.max_epochs)
-        run_owned(self.store, run_id, owner, "compress it")
+        run_owned(self.store, run_id, owner, Phrase("action.compress", "compress it"))
         if self.store.get(run_id).status != "finished":
-            raise ValueError(f"run {run_id} is not finished: only a finished run has a student to compress")
+            raise UserError("queue.compress_unfinished", "run {run_id} is not finished: only a finished run has a "
+                            "student to compress", run_id=run_id)
         with self.lock:
             job = self.compressions.get(run_id)
             if job is not None and job.status in ("queued", "running"):
@@ -91,8 +94,9 @@ class ModelJobs:
         made or under way, or a failed one until ``retry``); ``ValueError`` for another browser's run or an
         unknown format, before anything is queued."""
         if what not in EXPORT_FORMATS:
-            raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, got {what!r}")
-        run_owned(self.store, run_id, owner, "export its models")
+            raise UserError("queue.export_format", "export format must be one of {choices}, got {value!r}",
+                            choices=", ".join(EXPORT_FORMATS), value=str(what)[:40])
+        run_owned(self.store, run_id, owner, Phrase("action.export", "export its models"))
         with self.lock:
             job = self.exports.get((run_id, name, what))
             if job is not None and (job.status != "failed" or not retry):

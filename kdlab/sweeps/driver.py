@@ -14,8 +14,9 @@ from typing import Any
 
 from ..config import RunConfig
 from ..runs.store import ACTIVE, DEFAULT_WORKSPACE, RunStore
-from ..runs.sweeps import DriverLease, SweepRecords
-from ..serve.settings import ServerSettings
+from ..errors import UserError
+from ..runs.sweep_store import DriverLease, SweepRecords, still_driven
+from ..policy.settings import ServerSettings
 from ..teachers import teacher_path
 from .executors import InlineExecutor, LocalExecutor, Outcome, TrialJob
 from .results import sweep_report
@@ -165,10 +166,10 @@ def load_spec(store: RunStore, sweep_id: str) -> tuple[SweepSpec, str]:
     """The stored spec of a sweep to resume, and its workspace."""
     record_ = SweepRecords(store).get(sweep_id)
     if record_.status == "finished":
-        raise ValueError(f"sweep {sweep_id} has finished already; `kdlab runs list` shows its runs")
+        raise UserError("sweep.finished", "sweep {sweep_id} has finished already; `kdlab runs list` shows its runs",
+                        sweep_id=sweep_id)
     if record_.driven():
-        raise ValueError(f"sweep {sweep_id} is still being driven (by process {record_.driver}); stop it there, "
-                         "or wait until it ends, before resuming it")
+        raise still_driven(sweep_id, record_.driver)
     return SweepSpec.from_dict(record_.spec), record_.workspace
 
 

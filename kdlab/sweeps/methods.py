@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, replace
 
 from ..config import RunConfig, check_seed
+from ..errors import UserError
 from ..method_choice import method_config
 from ..losses import LossTerm, terms
 from ..stats import interval_verdict, seed_summary
@@ -38,11 +39,12 @@ def plan(base: RunConfig, names: list[str], seeds: list[int]) -> Plan:
     known = methods()
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+        raise UserError("methods.unknown", "unknown methods {names}; choose from {choices}",
+                        names=", ".join(map(str, unknown))[:120], choices=", ".join(known))
     if not seeds:
-        raise ValueError("seeds must be one or more integers >= 0, e.g. 0,1,2")
+        raise UserError("methods.no_seed", "seeds must be one or more integers >= 0, e.g. 0,1,2")
     for seed in seeds:  # each one here: a bad seed would otherwise fail only once its runs had started
-        check_seed(seed, "a seed")
+        check_seed(seed, "seeds")
     runs = [(BASELINE, seed, replace(method_config(base, None), seed=seed)) for seed in seeds]
     skipped = {}
     for name in names:
