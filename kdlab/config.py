@@ -18,6 +18,7 @@ FUSIONS = ("mean", "weights", "confidence")  # how several teachers' soft target
 MAX_TEACHERS = 4
 MAX_MIXUP = 10  # mixup's α: 0.1-0.4 in the paper; beyond 10, λ is 0.5 nearly always
 MIXABLE = ("image", "points")  # modalities whose inputs are numbers to blend, not token ids
+DATA_MODES = ("corpus", "teacher", "on-policy")  # what the distilled student reads (``kdlab.student_data``)
 
 
 @dataclass
@@ -61,6 +62,9 @@ class RunConfig:
     exclude_classes: tuple[int, ...] = ()
     label_noise: float = 0.0  # share of the student's transfer-set labels flipped to another class (by seed)
     mixup: float = 0.0  # α of mixup's Beta(α, α) on the students' inputs (Zhang et al. 2018); 0: off
+    data_mode: str = "corpus"  # a language model's text: the corpus, the teacher's ("teacher": sequence-level KD)
+    # or, for a share on_policy_share of each batch, the student's own ("on-policy": GKD); ``kdlab.student_data``
+    on_policy_share: float = 0.5  # λ of on-policy distillation (TRL's GKD default); read only in that mode
     data_root: str | None = None
     download: bool = False
     baseline: bool = True
@@ -133,6 +137,18 @@ class RunConfig:
         require(not self.mixup or data_meta["modality"] in MIXABLE,
                 f"mixup blends inputs, and the inputs of {self.dataset} are {data_meta['modality']}, which cannot be "
                 "blended; set mixup to 0")
+        require(self.data_mode in DATA_MODES, "config.one_of", "{setting} must be one of {choices}, got {value!r}",
+                setting="data_mode", choices=", ".join(DATA_MODES), value=str(self.data_mode)[:70])
+        require(self.data_mode == "corpus" or data_meta["modality"] == "sequence", "config.data_mode_text",
+                "{setting} {value} is for language models (the student reads text the teacher or it writes); "
+                "{dataset} is not a text corpus, so use corpus", setting="data_mode", value=self.data_mode,
+                dataset=self.dataset)
+        require(is_number(self.on_policy_share) and 0 <= self.on_policy_share <= 1, "config.range",
+                "{setting} must be in [0, {high}], got {value}", setting="on_policy_share", high=1,
+                value=self.on_policy_share)
+        require(not model_meta(self.student).get("pretrained"), "config.pretrained_student",
+                "{name} is a pretrained model, used as a teacher as it is; the student must be a model kdlab trains",
+                name=self.student)
         return self
 
     def _validate_teachers(self, modality: str) -> None:

@@ -99,14 +99,15 @@ LossFn = Callable[[ModelOutput, torch.Tensor, torch.Tensor, float], dict[str, to
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, extra_params: list, epochs: int,
         batch_size: int, lr: float, seed: int, phase: str, log_every: int, listeners: Listeners,
         evaluate: Callable[[], dict[str, float]], sgd_groups: list[dict] = (),
-        mix_inputs: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:
+        draw: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None) -> None:
     """Adam with a cosine schedule over shuffled on-device batches. ``loss_fn(output, batch_index, labels,
     progress)``, ``progress`` being the fraction of this phase's steps already done (a warm-up reads it).
 
     ``sgd_groups``: parameter groups that plain SGD trains instead (``{"params", "lr", "momentum"}``), for a loss
     term whose gradient's *size* is the method — Adam divides it out (CTKD's reversed, scheduled gradient).
 
-    ``mix_inputs``: what a batch's inputs become before the forward pass (``kdlab.mixup.Mixup``), or None.
+    ``draw``: a step's batch, inputs and labels, from its sample indices, when it is not ``x[index], y[index]``:
+    mixed inputs (``kdlab.mixup.Mixup.draw``), or text a language model wrote (``kdlab.student_data``).
 
     ``listeners.stop`` is polled before every step: it returns True to cancel the run, or raises
     ``RunInterrupted``/``RunTimedOut`` itself.
@@ -133,9 +134,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, 
             if listeners.stop is not None and listeners.stop.is_set():
                 raise RunCancelled(f"stopped during the {phase} phase")
             index = perm[start:start + batch_size]
-            labels = y[index]
+            inputs, labels = (x[index], y[index]) if draw is None else draw(index)
             with autocast(device):
-                output = model(x[index] if mix_inputs is None else mix_inputs(x[index]))
+                output = model(inputs)
             parts = loss_fn(output, index, labels, step / total_steps)
             for each in optimizers:
                 each.zero_grad(set_to_none=True)

@@ -15,10 +15,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .checks import is_number, is_whole, require
 from .data import IGNORE_INDEX, Splits
-from .data.corpus import decode_ids
 from .data.grammar import EOS
 from .data.tinylang import true_next_distributions
+from .data.tokenizers import prompt_ids, tokenizer_of
 from .evaluate import predict
 
 SAMPLES = 100  # sentences each model writes for distinct-2 and the grammatical share
@@ -57,6 +58,27 @@ def generate(model: nn.Module, prompt_ids, n: int, temperature: float = 1.0, see
     return ids
 
 
+MAX_NEW_TOKENS = 2000  # what one call writes at most: a typo of 10**9 would hold a worker for hours
+
+
+def generate_text(model: nn.Module, tokenizer, prompt: str, tokens: int, temperature: float = 1.0,
+                  seed: int = 0) -> str:
+    """The text ``model`` writes after ``prompt`` (the continuation alone): up to ``tokens`` tokens sampled from
+    ``softmax(z / temperature)`` (0: always the likeliest) with ``seed``, ending after the first end of sentence
+    where the corpus has one. ``tokenizer`` is the corpus's (``kdlab.data.tokenizers``): the prompt is encoded with
+    it, its start token first. The same seed writes the same text; a ``ValueError`` names a bad argument."""
+    require(is_whole(tokens) and 1 <= tokens <= MAX_NEW_TOKENS, "language.tokens",
+            "tokens must be a whole number from 1 to {most}, got {value}", most=MAX_NEW_TOKENS, value=tokens)
+    require(is_number(temperature) and temperature >= 0, "language.temperature",
+            "the sampling temperature must be >= 0 (0: the likeliest token), got {value}", value=temperature)
+    ids = prompt_ids(tokenizer, prompt)
+    end = tokenizer.end_id
+    written = generate(model, ids, tokens, temperature, seed, stop_id=end)[0, len(ids):].tolist()
+    if end is not None and end in written:
+        written = written[:written.index(end) + 1]
+    return tokenizer.decode(written)
+
+
 def token_rows(values: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """``values [N, L, ...]`` at the real tokens only: ``[M, ...]``."""
     return values[labels != IGNORE_INDEX]
@@ -88,7 +110,8 @@ def samples(model: nn.Module, splits: Splits, seed: int, temperature: float = 1.
             count: int = SAMPLES) -> list[list[int]]:
     """``count`` samples from the start of a sequence, each cut after its first end of sentence (ids, ``BOS``
     left out)."""
-    bos = splits.vocab.index(EOS) if EOS in splits.vocab else 1
+    end = tokenizer_of(splits).end_id
+    bos = end if end is not None else (splits.vocab.index(EOS) if EOS in splits.vocab else 1)
     prompt = torch.full((count, 1), bos, dtype=torch.long)
     out = generate(model, prompt, splits.input_shape[0], temperature, seed, stop_id=bos)[:, 1:].tolist()
     return [row[:row.index(bos) + 1] if bos in row else [i for i in row if i] for row in out]
@@ -101,8 +124,8 @@ def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torc
     sequence by sequence."""
     logits = {name: predict(model, x_test).logits.float() for name, model in models.items()}
     teacher_log_p = F.log_softmax(token_rows(logits["teacher"], y_test), -1)
-    truth = None
-    if splits.grammar is not None:
+    truth, tokenizer = None, tokenizer_of(splits)
+    if splits.grammar is not None and tokenizer.per_character:  # the grammar's truth is over characters
         truth = token_rows(true_next_distributions(splits.grammar, x_test.cpu(), splits.vocab), y_test.cpu())
         truth = truth.to(x_test.device).clamp_min(1e-30).log()
     out: dict = {}
@@ -115,9 +138,10 @@ def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torc
             measures["kl_to_teacher"] = mean_kl(teacher_log_p, rows)
         if truth is not None:
             measures["kl_to_truth"] = mean_kl(truth, rows)
-            measures["grammatical"] = sum(splits.grammar.grammatical(decode_ids(s, splits.vocab))
+        if splits.grammar is not None:
+            measures["grammatical"] = sum(splits.grammar.grammatical(tokenizer.decode(s))
                                           for s in written) / len(written)
-        measures["samples"] = [decode_ids(s, splits.vocab) for s in written[:5]]
+        measures["samples"] = [tokenizer.decode(s) for s in written[:5]]
         out[name] = measures
     if "baseline" in models:
         student, baseline = sequence_nll(logits["student"], y_test), sequence_nll(logits["baseline"], y_test)

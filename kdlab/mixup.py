@@ -28,8 +28,8 @@ MIXABLE = ("image", "points")  # modalities whose inputs are numbers that can be
 
 
 class Mixup:
-    """This phase's mixing: call it on a batch's inputs (``fit``'s ``mix_inputs``); it keeps that step's ``lam``,
-    ``partner`` (π) and mixed ``inputs`` for the loss, and the seconds the teachers took on mixed batches."""
+    """This phase's mixing: call it on a batch's inputs (``draw`` makes ``fit``'s batches so); it keeps that step's
+    ``lam``, ``partner`` (π) and mixed ``inputs`` for the loss, and the seconds the teachers took on mixed batches."""
 
     def __init__(self, alpha: float, seed: int):
         self.alpha = alpha
@@ -43,6 +43,10 @@ class Mixup:
         self.partner = torch.randperm(len(x), generator=self.generator).to(x.device)
         self.inputs = self.lam * x + (1 - self.lam) * x[self.partner]
         return self.inputs
+
+    def draw(self, x: Tensor, y: Tensor) -> Callable[[Tensor], tuple[Tensor, Tensor]]:
+        """``fit``'s ``draw``: the batch ``index`` of ``x`` mixed, with its labels (the loss mixes those)."""
+        return lambda index: (self(x[index]), y[index])
 
     def mixed_loss(self, loss_of: Callable[[Tensor], dict[str, Tensor]], labels: Tensor) -> dict[str, Tensor]:
         """``λ·L(y) + (1 − λ)·L(y[π])`` for every part ``loss_of(labels)`` returns (its curves too)."""

@@ -20,8 +20,9 @@ import torch
 from torch import nn
 
 from .config import RunConfig
-from .data import Splits, kdlab_home, load_dataset
+from .data import Splits, kdlab_home
 from .models import InputSpec, build_model, resolve
+from .run_data import is_pretrained, run_splits
 from .tensor_files import load_tensors, save_tensors
 
 TEACHER_BATCH_SIZE = 64  # fixed so that a student's batch-size slider never invalidates the cached teacher
@@ -82,11 +83,11 @@ def load_teacher(config: RunConfig) -> tuple[nn.Module, Splits]:
     Raises ``TeacherNotCached`` when it is not cached: the app then asks a worker process to train it
     (``JobRunner.teacher``), because the server process must never train.
     """
-    if not teacher_path(config).exists():  # said at once, before the data is read
+    pretrained = is_pretrained(config)  # a Hugging Face model: its weights come with it, never from the cache
+    if not pretrained and not teacher_path(config).exists():  # said at once, before the data is read
         raise TeacherNotCached(config)
-    splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=False,
-                          **config.dataset_kw)
+    splits = run_splits(config)
     teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw)
-    if load_cached_teacher(teacher_path(config), teacher) is None:  # removed in between
+    if not pretrained and load_cached_teacher(teacher_path(config), teacher) is None:  # removed in between
         raise TeacherNotCached(config)
     return teacher.eval().requires_grad_(False), splits

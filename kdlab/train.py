@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .config import RunConfig
-from .data import IGNORE_INDEX, Splits, load_dataset, transfer_indices
+from .data import IGNORE_INDEX, Splits, transfer_indices
 from .data.noise import flip_labels
 from .evaluate import (PhaseResult, RunResult, accuracy, agreement, answers, autocast, paired_counts, phase_result,
                        predict, resolve_device)
@@ -35,6 +35,7 @@ from .language import language_measures
 from .losses import DistillationLoss
 from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
+from .run_data import is_pretrained, run_splits
 from .student_data import StudentData, student_data
 from .teacher_outputs import DEFAULT_BUDGET_BYTES, teacher_outputs
 from .teachers import TEACHER_BATCH_SIZE, load_cached_teacher, store_teacher, teacher_lock, teacher_path
@@ -55,7 +56,8 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
 
     with teacher_lock(path):
         started = time.perf_counter()
-        facts = load_cached_teacher(path, teacher)
+        # a pretrained teacher (a Hugging Face model) came with its weights: used as it is, never trained or cached
+        facts = {"seconds": 0.0} if is_pretrained(config) else load_cached_teacher(path, teacher)
         cached = facts is not None
         if not cached and config.teacher_run:  # admission caches a run's student; it is never trained here
             raise ValueError(f"the teacher from run {config.teacher_run} is not in the teacher cache; a config with a "
@@ -76,15 +78,14 @@ def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, 
 
 
 def _load(config: RunConfig) -> tuple[torch.device, Splits]:
-    splits = load_dataset(config.dataset, seed=config.seed, data_root=config.data_root, download=config.download,
-                          **config.dataset_kw)
-    return resolve_device(config.device), splits
+    return resolve_device(config.device), run_splits(config, download=config.download)
 
 
 def _teacher_steps(config: RunConfig, splits: Splits) -> int:
     """Steps the teacher phases will take: none for a teacher in the cache."""
     uncached = [name for name in config.teachers if not teacher_path(config.teacher_config(name)).exists()
-                and not config.teacher_config(name).teacher_run]  # a run's student is loaded, not trained
+                and not config.teacher_config(name).teacher_run  # a run's student is loaded, not trained
+                and not is_pretrained(config.teacher_config(name))]
     return math.ceil(len(splits.x_train) / TEACHER_BATCH_SIZE) * config.teacher_epochs * len(uncached)
 
 

@@ -13,6 +13,7 @@ from ..data.uploads import import_data_file
 from ..fit import TrainEvent
 from ..losses import terms
 from ..migrate import migrate_config
+from ..models.hf import PREFIX as HF_PREFIX
 from ..runs.teacher_runs import RUN_PREFIX
 from ..policy.admission import admit
 from ..policy.settings import ServerSettings
@@ -72,8 +73,9 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     d = DEFAULTS
     parser.add_argument("--dataset", default=d.dataset)
     parser.add_argument("--teacher", default=d.teacher,
-                        help="a model or preset name (see `kdlab list`), or run:RUN_ID for a finished run's "
-                             "distilled student (born-again networks, teacher-assistant chains)")
+                        help="a model or preset name (see `kdlab list`), run:RUN_ID for a finished run's "
+                             "distilled student (born-again networks, teacher-assistant chains), or "
+                             "hf:FOLDER_OR_NAME for a Hugging Face causal language model, used as it is")
     parser.add_argument("--teachers", type=parse_names, default=None,
                         help="several teachers, e.g. cnn-large,mlp-large: their soft targets are fused; feature terms "
                              "follow the first (overrides --teacher)")
@@ -137,6 +139,10 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     teacher_run = teachers[0].removeprefix(RUN_PREFIX) if teachers[0].startswith(RUN_PREFIX) else None
     if teacher_run is not None:  # its architecture comes from the run, at admission
         teachers = (DEFAULTS.teacher, *teachers[1:])
+    teacher_kw = args.teacher_kw
+    if teachers[0].startswith(HF_PREFIX):  # the model hf, reading the folder or hub name given
+        teacher_kw = {**teacher_kw, "source": teachers[0].removeprefix(HF_PREFIX)}
+        teachers = ("hf", *teachers[1:])
     settings = ServerSettings.for_cli()
     dataset = import_data_file(args.data_file, settings.upload_limits) if args.data_file else args.dataset
     suggested = run_defaults(dataset) if dataset in DATASETS else {}  # an unknown name: validate says so
@@ -149,7 +155,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     config = RunConfig(
         dataset=dataset, teacher=teachers[0], teacher_run=teacher_run, extra_teachers=teachers[1:],
         fusion=args.fusion,
-        teacher_weights=args.teacher_weights, student=args.student, teacher_kw=args.teacher_kw,
+        teacher_weights=args.teacher_weights, student=args.student, teacher_kw=teacher_kw,
         student_kw=args.student_kw, dataset_kw=args.dataset_kw, temperature=args.temperature, terms=weights,
         terms_kw=terms_kw, epochs=args.epochs, teacher_epochs=args.teacher_epochs,
         batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,

@@ -11,6 +11,7 @@ import torch
 
 from ..errors import UserError
 from .base import IGNORE_INDEX, PAD, Splits
+from .tokenizers import CharTokenizer
 
 VALIDATION_SHARE = 0.1  # the last tenth of the samples: never trained on, by the teacher or the students
 # The run settings a language model on a corpus wants (``register_dataset(run_defaults=...)``), measured on 2 CPU
@@ -37,9 +38,11 @@ def decode_ids(ids, vocab: list[str]) -> str:
     return "".join(vocab[i] for i in ids if 0 < i < len(vocab))
 
 
-def _splits(name: str, x: torch.Tensor, y: torch.Tensor, vocab: list[str], grammar=None) -> Splits:
+def _splits(name: str, x: torch.Tensor, y: torch.Tensor, vocab: list[str], grammar=None, end: str | None = None
+            ) -> Splits:
     cut = len(x) - max(1, round(len(x) * VALIDATION_SHARE))
-    return Splits(name, x[:cut], y[:cut], x[cut:], y[cut:], list(vocab), "sequence", list(vocab), grammar)
+    return Splits(name, x[:cut], y[:cut], x[cut:], y[cut:], list(vocab), "sequence", list(vocab), grammar,
+                  CharTokenizer(tuple(vocab), end))
 
 
 def sentence_splits(name: str, sentences: list[str], vocab: list[str], seq_len: int, bos: str,
@@ -52,7 +55,7 @@ def sentence_splits(name: str, sentences: list[str], vocab: list[str], seq_len: 
         ids = encode_chars(bos + sentence, vocab)
         x[row, : len(ids) - 1] = torch.tensor(ids[:-1])
         y[row, : len(ids) - 1] = torch.tensor(ids[1:])
-    return _splits(name, x, y, vocab, grammar)
+    return _splits(name, x, y, vocab, grammar, end=bos)
 
 
 def stream_splits(name: str, text: str, seq_len: int) -> Splits:

@@ -201,6 +201,7 @@ class TermInputs:
     temperature: float
     fusion: str = "mean"  # how several teachers' soft targets combine: "mean", "weights" or "confidence"
     teacher_weights: tuple[float, ...] | torch.Tensor = ()  # for fusion="weights"
+    hard_labels: torch.Tensor | None = None  # right answers where not all tokens have one (``kdlab.student_data``)
     _fused: dict = field(default_factory=dict, repr=False)  # this step's fused targets, by (T, transform)
 
     def teacher_log_probs(self, temperature: float | torch.Tensor,
@@ -279,9 +280,10 @@ class DistillationLoss(nn.Module):
         return teacher
 
     def forward(self, student: ModelOutput, teacher: ModelOutput, labels: torch.Tensor, progress: float = 0.0,
-                more_teacher_logits: list[torch.Tensor] = ()) -> dict[str, torch.Tensor]:
+                more_teacher_logits: list[torch.Tensor] = (),
+                hard_labels: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         inputs = TermInputs(student, teacher, [teacher.logits, *more_teacher_logits], labels, progress,
-                            self.config.temperature, self.config.fusion, self.teacher_weights)
+                            self.config.temperature, self.config.fusion, self.teacher_weights, hard_labels)
         parts: dict[str, torch.Tensor] = {}
         total = 0.0
         for name, module in self.terms.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..data import IGNORE_INDEX
 from .base import TermInputs, register_function
 from .precision import at_least_float32
 from .tokens import any_pair, cross_entropy_loss, kl_rows, mean_over_rows
@@ -44,6 +45,11 @@ def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tenso
              "zh": "对真实标签的常规损失：学生对正确答案有多“意外”"},
     paper="—", knowledge="labels", reads=("logits", "labels"), method="ce", supports=any_pair)
 def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
+    if inputs.hard_labels is not None:  # some rows have no right answer: a batch may have none at all
+        logits = at_least_float32(inputs.student.logits)
+        per_token = F.cross_entropy(logits.transpose(1, 2), inputs.hard_labels, ignore_index=IGNORE_INDEX,
+                                    reduction="none")
+        return mean_over_rows(per_token, inputs.hard_labels)
     return cross_entropy_loss(inputs.student.logits, inputs.labels)
 
 

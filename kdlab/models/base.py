@@ -92,14 +92,21 @@ MODELS: Registry[ModelFactory] = Registry("model")
 PRESETS: Registry[tuple[str, dict]] = Registry("model preset")
 
 
-def register_model(name: str, *, modalities: tuple[str, ...], attention: str | None, summary: str):
+def register_model(name: str, *, modalities: tuple[str, ...], attention: str | None, summary: str,
+                   pretrained: bool = False, tokenizer: Callable | None = None, text_knobs: tuple[str, ...] = ()):
     """Register ``factory(spec: InputSpec, **knobs) -> nn.Module`` whose forward returns ``ModelOutput``.
 
     ``attention`` says which maps it exposes: ``"tokens"`` (softmax attention), ``"spatial"`` (activation maps)
     or ``None``; the config uses it to refuse β for a pair that has nothing to compare.
+
+    ``pretrained``: its factory loads trained weights (a Hugging Face model): it teaches as it is, never trained or
+    cached by kdlab. ``tokenizer(**knobs)``: a language model that comes with its own tokenizer, which then encodes
+    the run's text for the teacher and the student alike (``kdlab.run_data``). ``text_knobs``: knobs whose values
+    are text (a folder), not numbers.
     """
     assert attention in (None, *ATTENTION_KINDS), attention
-    return MODELS.register(name, modalities=modalities, attention=attention, summary=summary)
+    return MODELS.register(name, modalities=modalities, attention=attention, summary=summary, pretrained=pretrained,
+                           tokenizer=tokenizer, text_knobs=text_knobs)
 
 
 def register_preset(name: str, arch: str, summary: str, **knobs) -> None:

@@ -18,8 +18,10 @@ import torch
 from ..config import RunConfig
 from ..config_io import LINK_EXCLUDED
 from ..data import DATASETS, load_dataset
+from ..data.tokenizers import retokenized
 from ..data.upload_store import PREFIX
-from ..models import InputSpec, build_model, parameter_count
+from ..models import InputSpec, build_model, model_meta, parameter_count
+from ..run_data import teacher_tokenizer
 from ..runs.store import RunStore
 from ..runs.teacher_runs import teacher_from_run
 from ..errors import Phrase, UserError
@@ -64,7 +66,7 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
         if config.dataset_kw.get(knob) is not None:
             _cap(f"dataset_kw.{knob}", config.dataset_kw[knob], settings, SCALE_CAPS[kind])
     spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root,
-                      config.download)
+                      config.download, *_own_tokenizer(config))
     for role in ("teacher", "student"):
         _cap(Phrase("cap.params", "the {role}'s parameter count", role=role),
              model_parameters(config, role, spec, settings), settings, "max_model_params")
@@ -84,19 +86,31 @@ def _cap(what: str | Phrase, value: int | float, settings: ServerSettings, setti
         raise capped(what, value, cap, setting)
 
 
+def _own_tokenizer(config: RunConfig) -> tuple[str, ...]:
+    """The teacher and its knobs when it brings its own tokenizer (a Hugging Face model), which then sets the
+    students' vocabulary; nothing otherwise (``input_spec``'s cache is shared by every other teacher)."""
+    if model_meta(config.teacher).get("tokenizer") is None:
+        return ()
+    return config.teacher, json.dumps(config.teacher_kw, sort_keys=True)
+
+
 @lru_cache(maxsize=32)
-def input_spec(dataset: str, dataset_kw: str, data_root: str | None, download: bool = False) -> InputSpec:
+def input_spec(dataset: str, dataset_kw: str, data_root: str | None, download: bool = False, teacher: str = "",
+               teacher_kw: str = "{}") -> InputSpec:
     """What a model of this data must be built for (shape, classes, vocabulary); loads the data once per process
-    (downloading it first when the config asks to: only the CLI can). ``DataMissingError`` (a ``ValueError``)
-    when its files are not on this server."""
-    return InputSpec.of(load_dataset(dataset, data_root=data_root, download=download, **json.loads(dataset_kw)))
+    (downloading it first when the config asks to: only the CLI can), encoded with ``teacher``'s tokenizer when
+    given. ``DataMissingError`` (a ``ValueError``) when its files are not on this server."""
+    splits = load_dataset(dataset, data_root=data_root, download=download, **json.loads(dataset_kw))
+    tokenizer = teacher_tokenizer(teacher, json.loads(teacher_kw)) if teacher else None
+    return InputSpec.of(splits if tokenizer is None else retokenized(splits, tokenizer))
 
 
 def model_parameters(config: RunConfig, role: str, spec: InputSpec, settings: ServerSettings) -> int:
     """The parameter count of the config's teacher or student, built on the meta device (no memory); a
     ``ValueError`` naming the knobs when they cannot build it."""
     name, knobs = getattr(config, role), getattr(config, f"{role}_kw")
-    bad = {k: v for k, v in knobs.items() if isinstance(v, str)}
+    text = model_meta(name).get("text_knobs", ())  # a folder, not a number
+    bad = {k: v for k, v in knobs.items() if isinstance(v, str) and k not in text}
     if bad:
         key, value = next(iter(bad.items()))
         raise UserError("admission.knob_number", "{role} knob {knob}={value!r} must be a number", role=role,
