@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -21,12 +22,14 @@ from torch import nn
 
 from .config import RunConfig
 from .data import Splits, kdlab_home
+from .fit import RunCancelled, RunTimedOut, StopFlag
 from .models import InputSpec, build_model, resolve
 from .run_data import is_pretrained, run_splits
 from .tensor_files import load_tensors, save_tensors
 
 TEACHER_BATCH_SIZE = 64  # fixed so that a student's batch-size slider never invalidates the cached teacher
 CACHE_VERSION = 1
+LOCK_POLL_SECONDS = 0.2  # how often a run waiting for another job's teacher looks at its stop flag
 
 
 class TeacherNotCached(LookupError):
@@ -52,15 +55,41 @@ def teacher_path(config: RunConfig) -> Path:
 
 
 @contextmanager
-def teacher_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for one teacher key (other processes and threads wait, then find it cached)."""
+def teacher_lock(path: Path, stop: StopFlag | None = None) -> Iterator[None]:
+    """Hold an exclusive lock for one teacher key (other processes and threads wait, then find it cached).
+
+    With ``stop`` (a run's stop flag), the wait polls it every ``LOCK_POLL_SECONDS``: a run waiting while another
+    job trains its teacher can still be stopped, and past its server's time limit it ends saying what it waited for
+    (the flag raises ``RunTimedOut``), instead of blocking until the lock comes free."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        if stop is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        while stop is not None and not _took(handle):
+            _still_waiting(stop)
+            time.sleep(LOCK_POLL_SECONDS)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _took(handle) -> bool:
+    """Whether the lock was free (and is now held), without waiting."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _still_waiting(stop: StopFlag) -> None:
+    try:
+        stopped = stop.is_set()
+    except RunTimedOut as late:
+        raise RunTimedOut(f"{late}, while it waited for its teacher (another job is training it)") from None
+    if stopped:
+        raise RunCancelled("stopped while it waited for its teacher (another job is training it)")
 
 
 def load_cached_teacher(path: Path, model: nn.Module) -> dict | None:

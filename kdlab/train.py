@@ -46,15 +46,15 @@ PHASES = ("teacher", "baseline", "student")
 def obtain_teacher(config: RunConfig, splits: Splits, x_train, y_train, x_test, y_test,
                    events: Listeners, phase: str = "teacher") -> tuple[nn.Module, PhaseResult, bool]:
     """The cached teacher for this config, or a freshly trained one that is then cached (under a lock, so that
-    concurrent runs wait for one training instead of each training their own). ``phase`` names its events: a
-    run's further teachers train as ``teacher:NAME``."""
+    concurrent runs wait for one training instead of each training their own; a run stopped or past its time limit
+    stops waiting). ``phase`` names its events: a run's further teachers train as ``teacher:NAME``."""
     path = teacher_path(config)
     teacher = build_model(config.teacher, InputSpec.of(splits), config.seed, config.teacher_kw).to(x_train.device)
 
     def test_answers() -> tuple[torch.Tensor, torch.Tensor]:
         return answers(predict(teacher, x_test).logits, y_test)
 
-    with teacher_lock(path):
+    with teacher_lock(path, events.stop):
         started = time.perf_counter()
         # a pretrained teacher (a Hugging Face model) came with its weights: used as it is, never trained or cached
         facts = {"seconds": 0.0} if is_pretrained(config) else load_cached_teacher(path, teacher)

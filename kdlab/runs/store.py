@@ -165,18 +165,29 @@ class RunStore:
         except (sqlite3.DatabaseError, OSError) as err:  # damaged, read-only, full, not a folder
             raise StoreUnavailable(self.path, err) from None
 
+    @contextmanager
+    def transaction(self, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; ``immediate`` (``BEGIN IMMEDIATE``) holds the write lock from its first read, so what
+        it counts cannot change in another process before it commits (the job queue's caps, ``runs.job_queue``)."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            yield db
+
     def create(self, config: dict, workspace: str = DEFAULT_WORKSPACE, source: str = "app",
-               status: str = "queued", owner: str | None = None) -> str:
-        """A new run's row. ``owner``: an opaque key of the browser that started it (see ``owned``)."""
-        now, inserted = time.time(), 0
-        while not inserted:  # 24 random bits a second: a burst of runs (a sweep's) can draw one id twice
+               status: str = "queued", owner: str | None = None, db: sqlite3.Connection | None = None) -> str:
+        """A new run's row. ``owner``: an opaque key of the browser that started it (see ``owned``); ``db``: a
+        ``transaction`` of the caller's that the row joins."""
+        if db is None:
+            with self.transaction() as db:
+                return self.create(config, workspace, source, status, owner, db)
+        now = time.time()
+        while True:  # 24 random bits a second: a burst of runs (a sweep's) can draw one id twice
             run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-            with self._connect() as db:
-                inserted = db.execute(
-                    "INSERT OR IGNORE INTO runs (id, workspace, status, source, created, updated, pid, config, owner) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (run_id, check_workspace(workspace), status, source, now,
-                                                           now, os.getpid(), json.dumps(config), owner)).rowcount
-        return run_id
+            if db.execute("INSERT OR IGNORE INTO runs (id, workspace, status, source, created, updated, pid, config, "
+                          "owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (run_id, check_workspace(workspace), status, source, now, now, os.getpid(),
+                           json.dumps(config), owner)).rowcount:
+                return run_id
 
     def owned(self, owner: str) -> list[str]:
         """The ids of the runs one browser started, oldest first: what a refreshed page picks up again."""
