@@ -1,9 +1,11 @@
-"""Attention: where the teacher and the student look for one input, and how far apart they are (the β term)."""
+"""Attention: where the teacher and the student look for one input, and how far apart they are (the attention
+term, whose weight's letter, β, and symbol come from the registry)."""
 import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.data.text import encode, tokenize
 from kdlab.evaluate import predict
+from kdlab.losses import term
 from kdlab.models import model_meta
 from kdlab.runs.store import ACTIVE
 from kdlab.viz import figures, numbers
@@ -12,10 +14,11 @@ from ui.common import error_text, runner, selected_run, submit, tr, worded
 from ui.language_views import gpt_attention_ui
 
 DEMOS = {  # both models attend, β is large enough to matter (L_att is ~1e-3), and each takes a minute or two on a CPU
-    "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", beta=100.0, teacher_epochs=15,
-                       epochs=10, baseline=False),
-    "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=100.0,
-                      teacher_epochs=20, epochs=10, baseline=False)}
+    "image": RunConfig(dataset="digits", teacher="vit-small", student="vit-tiny", terms={"attention": 100.0},
+                       teacher_epochs=15, epochs=10, baseline=False),
+    "text": RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny",
+                      terms={"attention": 100.0}, teacher_epochs=20, epochs=10, baseline=False)}
+ATTENTION = term("attention")  # the term this page shows for one input
 PENDING = "attention_demo_run"
 MAPS = {"attentions", "activation_maps", "token_mask"}  # what predict must keep besides the logits
 FIGURE_LABELS = ("key", "query", "attention_weight", "token", "pixel_x", "pixel_y", "input_title", "map_title")
@@ -159,11 +162,12 @@ except ValueError as err:
     st.error(tr("common.error", message=error_text(err)))
     st.stop()
 
-st.subheader(tr("attention.beta_title"))
+letter, weight = ATTENTION.weight_letter, ATTENTION.weight_in(config)
+st.subheader(tr("attention.term_title", letter=letter))
 if value is None:
-    st.info(tr("attention.beta_none", teacher=config.teacher, student=config.student))
+    st.info(tr("attention.term_none", letter=letter, teacher=config.teacher, student=config.student))
 else:
-    st.metric(tr("attention.beta_value"), numbers.measured(value))
-    st.latex(rf"\beta \cdot \mathcal{{L}}_{{att}} = {numbers.weight(config.beta)} \times {numbers.measured(value)} = "
-             rf"{numbers.measured(config.beta * value)}")
-    st.caption(tr(f"attention.beta_help_{kind}"))
+    st.metric(tr("attention.term_value"), numbers.measured(value))
+    st.latex(rf"{ATTENTION.weight_symbol} \cdot {ATTENTION.symbol} = {numbers.weight(weight)} \times "
+             rf"{numbers.measured(value)} = {numbers.measured(weight * value)}")
+    st.caption(tr(f"attention.term_help_{kind}", letter=letter))

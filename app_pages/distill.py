@@ -175,7 +175,7 @@ with more:
         method = method_ui(saved, teacher, student)
         method_knobs = knobs_ui(method, saved)
 with card:
-    on_card = [spec for spec in addons() if spec.weight]  # β and γ: the convention's named weights
+    on_card = [spec for spec in addons() if spec.weight_letter]  # β and γ: the weights the formula names
     sliders = st.columns(2 + len(on_card))
     with sliders[0]:
         temperature = temperature_ui(saved, method)

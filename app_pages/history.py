@@ -16,8 +16,8 @@ from ui.common import (SELECTED_KEY, browser_key, error_text, lang, loaded, runn
 from ui.run_picker import choice_label, source_name
 from ui.variants import variant_downloads, variants_table
 
-FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "alpha", "feature_1", "feature_2", "class", "teacher",
-            "baseline", "student", "accuracy_title", "decision_title", "tuning_title")
+FIG_KEYS = ("epoch", "test_accuracy", "loss", "temperature", "feature_1", "feature_2", "class", "teacher", "baseline",
+            "student", "accuracy_title", "decision_title", "tuning_title")
 store = runner().store
 PENDING_IMPORT = "history_pending_import"  # session_state: (config bytes, weights bytes) until imported
 
@@ -45,10 +45,17 @@ def filters_ui(options: dict) -> tuple[dict, str, bool]:
 
 
 def column_title(column: str) -> str:
-    """A table column's title: its translation, or for a further loss term's weight the term's label."""
+    """A table column's title: its translation, or for a loss weight the registry's: its letter (α, β, γ) where the
+    formula has one, else its term's label."""
     if column.startswith("terms."):
-        return term(column.removeprefix("terms.")).text("label", lang())
+        spec = term(column.removeprefix("terms."))
+        return spec.weight_letter or spec.text("label", lang())
     return tr(f"history.col.{column}")
+
+
+def weight_title(column: str) -> str:
+    """A loss weight's column in words, as the registry gives them: "α — soft targets"."""
+    return term(column.removeprefix("terms.")).weight_label(lang())
 
 
 def in_percent(value) -> str:
@@ -197,7 +204,7 @@ def actions_ui(record) -> None:
 def tuning_ui(records: list) -> None:
     st.subheader(tr("history.tuning"))
     weight = st.selectbox(tr("history.tuning_weight"), hist.weight_columns(),
-                          format_func=worded(hist.weight_columns(), column_title),
+                          format_func=worded(hist.weight_columns(), weight_title),
                           key="history_tuning_weight")
     maps = hist.tuning_maps(records, weight)
     if not maps:
@@ -210,7 +217,7 @@ def tuning_ui(records: list) -> None:
     index = st.selectbox(tr("history.tuning_group"), range(len(maps)), format_func=names.__getitem__,
                          key="history_tuning_group")
     m = maps[index]
-    st.plotly_chart(figures.accuracy_heatmap(m.temperatures, m.weights, m.accuracy, weight_label=column_title(weight),
+    st.plotly_chart(figures.accuracy_heatmap(m.temperatures, m.weights, m.accuracy, weight_label=weight_title(weight),
                                              title=tr("history.tuning_title", weight=column_title(weight)),
                                              labels=labels()), width="stretch", key="history_tuning_map")
 

@@ -5,9 +5,10 @@ import streamlit as st
 from kdlab.lessons import LESSONS
 from kdlab.viz import figures
 from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
-from ui.common import error_text, run_logits, runner, select_run, selected_run, submit, tr
+from ui.common import error_text, lang, run_logits, runner, select_run, selected_run, submit, tr
 from ui.lesson_views import measured_ui, outcome_ui, question_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
+from ui.weights import weights_text
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
 SHIFTS = [x / 2 for x in range(21)]  # 0, 0.5, …, 10
@@ -24,7 +25,7 @@ def preset_caption(config) -> str:
     text = tr("lessons.preset", dataset=config.dataset, teacher=config.teacher, student=config.student,
               knobs=tr("lessons.preset_knobs", knobs=", ".join(f"{k}={v}" for k, v in config.student_kw.items()))
               if config.student_kw else "", t=f"{config.temperature:g}",
-              alpha=f"{config.alpha:g}", beta=f"{config.beta:g}", epochs=config.epochs,
+              weights=weights_text(config.to_dict(), lang()), epochs=config.epochs,
               fraction=f"{100 * config.train_fraction:g}")
     if config.exclude_classes:
         text += tr("lessons.preset_unseen", classes=", ".join(map(str, config.exclude_classes)))

@@ -5,17 +5,20 @@ so a bad value gets the same one-sentence ``ValueError`` everywhere.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .checks import is_number, parse_scalar, require
 from .data import DATASETS, check_dataset_knobs
 from .losses import LOSS_TERMS, term, terms
+from .migrate import migrate_config
 from .models import model_meta
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 FUSIONS = ("mean", "weights", "confidence")  # how several teachers' soft targets combine (``TermInputs``)
 MAX_TEACHERS = 4
+DEFAULT_TERMS = {"soft": 0.9}  # a first run's loss: Hinton's KD, (1 - 0.9)·CE + 0.9·T²·KL
 MAX_MIXUP = 10  # mixup's α: 0.1-0.4 in the paper; beyond 10, λ is 0.5 nearly always
 MIXABLE = ("image", "points")  # modalities whose inputs are numbers to blend, not token ids
 DATA_MODES = ("corpus", "teacher", "on-policy")  # what the distilled student reads (``kdlab.student_data``)
@@ -45,10 +48,8 @@ class RunConfig:
     student_kw: dict[str, Any] = field(default_factory=dict)
     dataset_kw: dict[str, Any] = field(default_factory=dict)
     temperature: float = 4.0
-    alpha: float = 0.9
-    beta: float = 0.0
-    gamma: float = 0.0
-    terms: dict[str, float] = field(default_factory=dict)  # further loss terms by name, e.g. {"relational": 1.0}
+    terms: dict[str, float] = field(default_factory=dict)  # every loss term's weight by name, e.g. {"soft": 0.9,
+    # "relational": 1.0}: those named replace DEFAULT_TERMS' (``__post_init__``); cross-entropy weighs 1 - terms["soft"]
     terms_kw: dict[str, dict[str, Any]] = field(default_factory=dict)  # their knobs, e.g. {"dkd": {"nckd": 8.0}}
     epochs: int = 100  # the 144 labelled digits are 5 batches: 500 steps, seconds of live curves on a CPU
     teacher_epochs: int = 20
@@ -69,6 +70,14 @@ class RunConfig:
     download: bool = False
     baseline: bool = True
     log_every: int = 10  # steps between live metric events
+
+    def __post_init__(self) -> None:
+        """``terms`` keeps the default weights it does not name (``RunConfig(terms={"dkd": 1.0})`` still has KD's
+        soft targets at 0.9) and drops the weights at 0 whose default is 0, so two configs that weigh every term
+        alike are equal, and one with the soft targets off says so (``"soft": 0``)."""
+        if isinstance(self.terms, dict):  # anything else: ``validate`` names it
+            named = {name: weight for name, weight in self.terms.items() if name in DEFAULT_TERMS or weight != 0}
+            self.terms = {**DEFAULT_TERMS, **named}
 
     @property
     def teachers(self) -> tuple[str, ...]:
@@ -104,12 +113,6 @@ class RunConfig:
         self._validate_teachers(data_meta["modality"])
         check_dataset_knobs(self.dataset, self.dataset_kw)
         _positive_number("temperature", self.temperature)
-        require(is_number(self.alpha) and 0 <= self.alpha <= 1, f"alpha must be in [0, 1], got {self.alpha}",
-                "config.unit_range", setting="alpha", value=self.alpha)
-        for name in ("beta", "gamma"):
-            value = getattr(self, name)
-            require(is_number(value) and value >= 0, f"{name} must be >= 0, got {value}", "config.not_negative",
-                    setting=name, value=value)
         self._validate_terms()
         for name in ("epochs", "teacher_epochs", "batch_size", "log_every"):
             value = getattr(self, name)
@@ -176,16 +179,17 @@ class RunConfig:
     def _validate_terms(self) -> None:
         """Every loss term's weight, knobs and pair, from the registry (``kdlab.losses``)."""
         require(isinstance(self.terms, dict), "terms must be a mapping of loss term name to weight")
-        own = [spec.name for spec in terms() if spec.weight is None]
+        own = [spec.name for spec in terms() if not spec.complement]
         for name, weight in self.terms.items():
             require(name in LOSS_TERMS, f"unknown loss term {name!r}; choose one of: {', '.join(own)}")
             spec = term(name)
-            require(spec.weight is None, f"set the {name} weight with {spec.weight}, not terms")
-            require(is_number(weight) and weight >= 0, f"weight of loss term {name!r} must be >= 0, got {weight}")
+            require(not spec.complement, f"the weight of {name} is 1 minus that of {spec.complement_of}; set "
+                    f"terms.{spec.complement_of}")
+            _weight(f"terms.{name}", weight, spec.max_weight)
         for spec in terms():
             if not spec.complement and spec.weight_in(self) > 0:
                 problem = spec.supports(self.teacher, self.student)
-                require(problem is None, f"{problem}; set {spec.weight or f'the {spec.name} weight'} to 0")
+                require(problem is None, f"{problem}; set terms.{spec.name} to 0")
         require(isinstance(self.terms_kw, dict), "terms_kw must be a mapping of loss term name to its knobs")
         for name, knobs in self.terms_kw.items():
             require(name in LOSS_TERMS, f"terms_kw: unknown loss term {name!r}")
@@ -211,7 +215,7 @@ class RunConfig:
         processes): validation happens once, where a config enters."""
         if not isinstance(data, dict):
             raise ValueError(f"a run config must be a JSON object, got {type(data).__name__}")
-        values = _migrated(data)
+        values = migrate_config(data)
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(values) - set(known))
         require(not unknown, f"unknown config field(s): {', '.join(unknown)}")
@@ -226,19 +230,6 @@ class RunConfig:
                 raise ValueError(f"{name} must be {type(default).__name__}, got {value!r}")
         config = cls(**values)
         return config.validate() if validate else config
-
-
-def _migrated(data: dict[str, Any]) -> dict[str, Any]:
-    """A config as stored by an earlier kdlab, in today's fields: ``hint_feature`` is now the ``feature`` knob of
-    the representation term. Runs recorded before stay readable."""
-    values = dict(data)
-    if "hint_feature" in values:
-        feature = values.pop("hint_feature")
-        if feature != "embedding":
-            kw = {**values.get("terms_kw", {})}
-            kw["representation"] = {**kw.get("representation", {}), "feature": feature}
-            values["terms_kw"] = kw
-    return values
 
 
 def parse_knobs(text: str) -> dict[str, Any]:
@@ -268,3 +259,9 @@ def check_seed(seed: Any, name: str = "seed") -> None:
 def _positive_number(name: str, value: Any) -> None:
     require(is_number(value) and value > 0, f"{name} must be > 0, got {value}", "config.positive", setting=name,
             value=value)
+
+
+def _weight(setting: str, value: Any, high: float) -> None:
+    """A loss term's weight: >= 0, and at most ``high`` where the registry bounds it (the soft targets' α <= 1)."""
+    bounded = f"in [0, {high:g}]" if high < math.inf else ">= 0"
+    require(is_number(value) and 0 <= value <= high, f"{setting} must be {bounded}, got {value}")

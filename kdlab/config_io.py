@@ -11,7 +11,10 @@ from dataclasses import fields, replace
 from typing import Any, get_args, get_type_hints
 
 from .checks import is_number, require
+from .errors import Phrase, UserError
 from .config import RunConfig, parse_knobs
+from .losses import weight_aliases
+from .migrate import canonical_setting, migrate_config
 
 # the app's own URL keys (language, workspace, run shown, sweep shown): not config, left alone
 APP_QUERY_KEYS = ("lang", "ws", "run", "sweep")
@@ -40,25 +43,25 @@ def config_to_query(config: RunConfig) -> dict[str, str]:
 
 
 def config_from_query(params: Mapping[str, Any], bounds: Mapping[str, tuple[float, float]] | None = None
-                      ) -> tuple[RunConfig, list[str]]:
+                      ) -> tuple[RunConfig, list[Phrase]]:
     """Read a link's settings on top of ``RunConfig()``; never raises, whatever the URL holds.
 
-    Returns a config that validates and one line per problem: an unknown key, a value that does not parse, a
+    Returns a config that validates and one ``Phrase`` per problem: an unknown key, a value that does not parse, a
     value ``RunConfig.validate`` refuses, or one outside ``bounds`` (``{field: (low, high)}``, the ranges of the
     page's widgets). Each such field keeps its default and the others still apply, because a link typed by hand
     with one typo should still open the rest of the teacher's settings.
     """
-    problems: list[str] = []
-    values: dict[str, Any] = {}
+    problems: list[Phrase] = []
+    values: dict[str, Any] = {}  # by the link's own keys (``alpha`` too): a bad one is dropped alone
     raw_texts: dict[str, str] = {}
-    allowed = link_fields()
+    allowed = (*link_fields(), *weight_aliases())  # an older link's alpha, beta, gamma are read as their terms
     for key, raw in params.items():
         raw = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw  # a repeated key: the last one wins
         text = str(raw) if raw is not None else ""
         if key in APP_QUERY_KEYS:
             continue
         if key not in allowed:
-            problems.append(f"{_shown(key)}: not a setting a link can change, ignored")
+            problems.append(Phrase("link.ignored", "{name}: not a setting a link can change, ignored", name=_shown(key)))
             continue
         try:
             values[key] = _parse_query_value(key, text)
@@ -67,7 +70,7 @@ def config_from_query(params: Mapping[str, Any], bounds: Mapping[str, tuple[floa
             problems.append(_problem(key, text, err))
     while True:
         try:
-            config = RunConfig(**values).validate()
+            config = _linked(values)
             break
         except (ValueError, TypeError) as err:
             culprit = _culprit(values, str(err))
@@ -78,14 +81,19 @@ def config_from_query(params: Mapping[str, Any], bounds: Mapping[str, tuple[floa
     return config, problems
 
 
-def clamp_to_bounds(config: RunConfig, bounds: Mapping[str, tuple[float, float]]) -> tuple[RunConfig, list[str]]:
+def _linked(values: dict[str, Any]) -> RunConfig:
+    return RunConfig(**migrate_config(values)).validate()
+
+
+def clamp_to_bounds(config: RunConfig, bounds: Mapping[str, tuple[float, float]]) -> tuple[RunConfig, list[Phrase]]:
     """Put each field outside its ``(low, high)`` range back to its default, with one line per field: a page's
     sliders cannot show a value beyond their ends (an uploaded config may hold T = 50, valid but off the slider)."""
     default, problems, changes = RunConfig(), [], {}
     for name, (low, high) in bounds.items():
         value = getattr(config, name)
         if not low <= value <= high:
-            problems.append(f"{name}={value:g}: outside this page's range {low:g} to {high:g}")
+            problems.append(Phrase("link.outside", "{setting}={value:g}: outside this page's range {low:g} to {high:g}",
+                                   setting=name, value=value, low=low, high=high))
             changes[name] = getattr(default, name)
     return (replace(config, **changes).validate() if changes else config), problems
 
@@ -105,14 +113,15 @@ def _query_text(value: Any) -> str:
 
 
 def _parse_query_value(name: str, text: str) -> Any:
-    """One query value as the type of ``RunConfig().name``; ``ValueError`` (a short reason) when it is not one."""
-    default = getattr(RunConfig(), name)
+    """One query value as the type of ``RunConfig().name`` (an older weight's name: a number); ``ValueError`` (a
+    short reason) when it is not one."""
+    default = 0.0 if name in weight_aliases() else getattr(RunConfig(), name)
     text = text.strip()
     if name == "train_limit":
         return None if text.lower() in ("", "none") else _query_int(text)
     if isinstance(default, bool):
         if text.lower() not in ("true", "false", "1", "0"):
-            raise ValueError("expected true or false")
+            raise UserError("link.flag", "expected true or false")
         return text.lower() in ("true", "1")
     if isinstance(default, int):
         return _query_int(text)
@@ -120,51 +129,59 @@ def _parse_query_value(name: str, text: str) -> Any:
         try:
             return float(text)
         except ValueError:
-            raise ValueError("expected a number") from None
+            raise UserError("link.number", "expected a number") from None
     if isinstance(default, tuple):
         item = get_args(get_type_hints(RunConfig)[name])[0]  # tuple[int, ...] -> int
         try:
             return tuple(item(part.strip()) for part in text.split(",") if part.strip())
         except ValueError:
-            words = {int: "whole numbers (class numbers) like 3,5", float: "numbers like 2,1", str: "names like a,b"}
-            raise ValueError(f"expected {words[item]}, separated by commas") from None
+            raise _list_error(item) from None
     if isinstance(default, dict):
         knobs = parse_knobs(text)
         if name == "terms_kw":  # "dkd.nckd=8,representation.feature=mid"
             nested: dict[str, dict[str, Any]] = {}
             for key, value in knobs.items():
                 term, dot, knob = key.partition(".")
-                require(bool(dot and term and knob), f"expected term.knob=value, got {key!r}")
+                require(bool(dot and term and knob), "link.term_knob", "expected term.knob=value, got {text!r}",
+                        text=_shown(key))
                 nested.setdefault(term, {})[knob] = value
             return nested
         if name == "terms":
             for term, weight in knobs.items():
-                require(is_number(weight), f"weight of loss term {term!r} must be a number")
+                require(is_number(weight), "link.weight", "the weight of {term} must be a number", term=term)
                 knobs[term] = float(weight)
         return knobs
     return text
 
 
+def _list_error(item: type) -> UserError:
+    """Why a link's list of numbers did not parse (a list of names always does)."""
+    if item is int:
+        return UserError("link.list_whole", "expected whole numbers (class numbers) like 3,5, separated by commas")
+    return UserError("link.list_number", "expected numbers like 2,1, separated by commas")
+
+
 def _query_int(text: str) -> int:
     if not text.lstrip("+-").isdigit() or len(text) > 12:
-        raise ValueError("expected a whole number")
+        raise UserError("link.whole", "expected a whole number")
     return int(text)
 
 
 def _culprit(values: dict[str, Any], message: str) -> str:
     """The field to drop for a validation error: of the fields whose removal changes the error, the last in
-    declaration order (``beta`` before the ``student`` it depends on, ``exclude_classes`` before the dataset)."""
+    declaration order (``terms`` before the ``student`` it depends on, ``exclude_classes`` before the dataset; an
+    older weight's name, ``alpha``, where ``terms`` is)."""
     involved = []
     for name in values:
         rest = {k: v for k, v in values.items() if k != name}
         try:
-            RunConfig(**rest).validate()
+            _linked(rest)
             involved.append(name)
         except (ValueError, TypeError) as err:
             if str(err) != message:
                 involved.append(name)
     order = [f.name for f in fields(RunConfig)]
-    return max(involved or list(values), key=order.index)
+    return max(involved or list(values), key=lambda name: order.index(canonical_setting(name).partition(".")[0]))
 
 
 def _shown(text: Any, limit: int = _SHOWN_CHARS) -> str:
@@ -172,9 +189,9 @@ def _shown(text: Any, limit: int = _SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _problem(name: str, text: str, reason: Any) -> str:
-    """One short line: the setting as the URL had it, then why (the reason may echo the value: cut it too)."""
-    return f"{name}={_shown(text)}: {_shown(reason, 5 * _SHOWN_CHARS)}"
+def _problem(name: str, text: str, reason: ValueError | TypeError) -> Phrase:
+    """One short line: the setting as the URL had it, then why (a ``UserError``, worded in turn)."""
+    return Phrase("link.problem", "{setting}={text}: {error}", setting=name, text=_shown(text), error=reason)
 
 
 CONFIG_MAX_BYTES = 256 * 1024  # a config is about 1 KB, a whole run record (with its summary) a few KB
@@ -186,21 +203,22 @@ def config_document(data: Any) -> Any:
     ``CONFIG_MAX_BYTES`` (checked before parsing), text that is not JSON, or JSON nested too deeply to be a config.
     What comes back still has to pass ``RunConfig.from_dict``."""
     if isinstance(data, (bytes, str)) and len(data) > CONFIG_MAX_BYTES:
-        raise ValueError(f"the config file is {len(data):,} bytes; a run's config is a few KB (at most "
-                         f"{CONFIG_MAX_BYTES:,} bytes are read)")
+        raise UserError("link.file_big", "the config file is {size} bytes; a run's config is a few KiB (at most {limit} "
+                        "bytes are read)", size=f"{len(data):,}", limit=f"{CONFIG_MAX_BYTES:,}")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValueError("the config file is not UTF-8 text (expected the run's config JSON)") from None
+            raise UserError("link.file_utf8", "the config file is not UTF-8 text (expected the run's config JSON)") \
+                from None
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as err:
-            raise ValueError(f"the config is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") \
-                from None
+            raise UserError("link.json", "the config is not valid JSON: {detail} at line {line} column {column}",
+                            detail=err.msg, line=err.lineno, column=err.colno) from None
         except RecursionError:
-            raise ValueError("the config is JSON nested too deeply to be a run's config") from None
+            raise UserError("link.json_deep", "the config is JSON nested too deeply to be a run's config") from None
     if isinstance(data, dict) and {"id", "config", "summary"} <= set(data):
         return data["config"]
     return data

@@ -56,9 +56,10 @@ class Lesson:
 
 
 # Every preset spells out the run it was measured with, so moving RunConfig's defaults never moves a lesson.
-_DIGITS = RunConfig(dataset="digits", teacher="cnn-large", student="mlp-small", temperature=4.0, alpha=0.9, epochs=20,
-                    teacher_epochs=20, batch_size=64, lr=1e-2, teacher_lr=2e-3, train_fraction=1.0, log_every=10)
-_DARK = replace(_DIGITS, teacher="mlp-large", exclude_classes=(3,), temperature=8.0, alpha=1.0, epochs=30)
+_DIGITS = RunConfig(dataset="digits", teacher="cnn-large", student="mlp-small", temperature=4.0, terms={"soft": 0.9},
+                    epochs=20, teacher_epochs=20, batch_size=64, lr=1e-2, teacher_lr=2e-3, train_fraction=1.0,
+                    log_every=10)
+_DARK = replace(_DIGITS, teacher="mlp-large", exclude_classes=(3,), temperature=8.0, terms={"soft": 1.0}, epochs=30)
 _FEW_LABELS = replace(_DIGITS, student="mlp-large", train_fraction=0.05, epochs=40, batch_size=32)
 
 LESSONS: tuple[Lesson, ...] = (
@@ -81,7 +82,8 @@ LESSONS: tuple[Lesson, ...] = (
            Claim(verdict="better", against="contrast"), contrast=_FEW_LABELS),
     # Attention transfer alone (α = 0, β > 0) on 300 synthetic reviews.
     Lesson("attention", replace(_DIGITS, dataset="reviews", teacher="transformer-small", student="transformer-tiny",
-                                  train_fraction=0.2, epochs=30, batch_size=16, alpha=0.0, beta=300.0),
+                                  train_fraction=0.2, epochs=30, batch_size=16,
+                                  terms={"soft": 0.0, "attention": 300.0}),
            Claim(verdict="better", gain_every_seed=True), page="app_pages/attention.py"),
     # A student with 3 hidden units cannot draw a spiral, whoever teaches it. "No difference" held on seeds 0-2 but
     # not on 3-5 (worse there), so the claim is what holds on both: distillation does not help it.

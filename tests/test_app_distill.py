@@ -68,7 +68,7 @@ def messages(at: AppTest) -> list[str]:
 
 
 def test_the_loss_formula_substitutes_t_alpha_beta_gamma_and_computes_one_minus_alpha():
-    latex = loss_formula_latex(RunConfig(temperature=4.0, alpha=0.9, beta=0.0, gamma=0.3))
+    latex = loss_formula_latex(RunConfig(temperature=4.0, terms={"soft": 0.9, "representation": 0.3}))
     assert latex.startswith(r"\mathcal{L} = 0.10\,\mathrm{CE}(y, s) + 0.90\cdot 4^{2}")
     assert r"softmax}(t/4)" in latex and r"0\,\mathcal{L}_{att}" in latex and r"0.30\,\mathcal{L}_{rep}" in latex
 
@@ -106,10 +106,11 @@ def test_the_home_page_shows_the_loss_with_default_values_and_the_quick_demo_but
 def test_the_distill_page_shares_its_config_and_the_home_page_shows_that_formula():
     at = open_distill()
     at.slider(key="distill_temperature").set_value(2.5)
-    at.slider(key="distill_alpha").set_value(0.5).run()
+    at.slider(key="distill_term_soft").set_value(0.5).run()
+    assert at.slider(key="distill_term_soft").label == "α — soft targets"  # the registry's words
     assert r"0.50\cdot 2.5^{2}" in at.latex[0].value
     config = at.session_state["distill_config"]
-    assert (config.temperature, config.alpha) == (2.5, 0.5)
+    assert (config.temperature, config.terms) == (2.5, {"soft": 0.5})
     home = AppTest.from_file(APP, default_timeout=60)
     home.session_state["distill_config"] = config
     home.run()
@@ -154,11 +155,12 @@ def test_beta_is_disabled_with_its_reason_for_a_cnn_teacher_and_an_mlp_student()
     at = open_distill()
     at.selectbox(key="distill_teacher").set_value("cnn-small")
     at.selectbox(key="distill_student").set_value("mlp-small").run()
-    assert at.select_slider(key="distill_beta_off").disabled
-    assert at.select_slider(key="distill_beta_off").value == 0
+    assert at.select_slider(key="distill_term_attention_off").disabled
+    assert at.select_slider(key="distill_term_attention_off").value == 0
+    assert at.select_slider(key="distill_term_attention_off").label == "β — attention transfer"
     assert any("Off for this pair: both models need attention maps of one kind" in c.value for c in at.caption)
     at.selectbox(key="distill_student").set_value("cnn-small").run()
-    assert not at.select_slider(key="distill_beta").disabled
+    assert not at.select_slider(key="distill_term_attention").disabled
     assert_clean(at)
 
 
@@ -211,16 +213,16 @@ def open_link(**params: str) -> AppTest:
 
 
 def test_a_shared_link_opens_the_form_with_its_settings_and_the_url_follows_the_form():
-    at = open_link(lang="en", temperature="8", alpha="0.5", student="mlp-large")
+    at = open_link(lang="en", temperature="8", alpha="0.5", student="mlp-large")  # α by its older name
     assert_clean(at)
     assert not at.warning
-    assert at.slider(key="distill_temperature").value == 8.0 and at.slider(key="distill_alpha").value == 0.5
+    assert at.slider(key="distill_temperature").value == 8.0 and at.slider(key="distill_term_soft").value == 0.5
     assert at.selectbox(key="distill_student").value == "mlp-large"
     assert any("copy the address bar URL" in c.value for c in at.caption)
     at.slider(key="distill_temperature").set_value(2.5).run()
-    assert at.query_params == {"lang": "en", "ws": "default", "temperature": "2.5", "alpha": "0.5",
-                               "student": "mlp-large"}
-    at.slider(key="distill_alpha").set_value(0.9).run()  # back to its default: it leaves the link
+    assert at.query_params == {"lang": "en", "ws": "default", "temperature": "2.5", "terms": "soft=0.5",
+                               "student": "mlp-large"}  # the link it follows names today's field
+    at.slider(key="distill_term_soft").set_value(0.9).run()  # back to its default: it leaves the link
     assert at.query_params == {"lang": "en", "ws": "default", "temperature": "2.5", "student": "mlp-large"}
 
 
@@ -230,14 +232,14 @@ def test_a_hostile_link_names_each_bad_setting_in_a_warning_and_applies_the_rest
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 3 and all(w.startswith("Link setting not applied") for w in warnings), warnings
     assert any("alpha=abc" in w for w in warnings) and any("teacher=../../x" in w for w in warnings)
-    assert at.slider(key="distill_temperature").value == 6.0 and at.slider(key="distill_alpha").value == 0.9
+    assert at.slider(key="distill_temperature").value == 6.0 and at.slider(key="distill_term_soft").value == 0.9
     assert at.query_params == {"lang": "en", "ws": "default", "temperature": "6"}  # the bad ones leave the URL
     at.run()
     assert not at.warning  # said once, on opening
     zh = open_link(lang="zh", alpha="7")  # no rerun here: AppTest cannot re-read a radio with translated labels
     assert not zh.exception
     assert [w.value for w in zh.warning] == [translate("distill.link_problem", "zh",
-                                                       message=plain("alpha=7: alpha must be in [0, 1], got 7.0"))]
+                                                       message=plain("alpha=7: terms.soft must be in [0, 1], got 7.0"))]
 
 
 def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing():
@@ -254,7 +256,7 @@ def test_an_uploaded_config_fills_the_form_once_and_a_bad_file_changes_nothing()
     record = {"id": "r1", "summary": {}, "config": {"temperature": 3.0, "alpha": 0.3, "student": "mlp-large"}}
     at.get("file_uploader")[0].set_value(("run.json", json.dumps(record).encode(), "application/json")).run()
     assert_clean(at)
-    assert at.slider(key="distill_temperature").value == 3.0 and at.slider(key="distill_alpha").value == 0.3
+    assert at.slider(key="distill_temperature").value == 3.0 and at.slider(key="distill_term_soft").value == 0.3
     assert at.selectbox(key="distill_student").value == "mlp-large"
     at.slider(key="distill_temperature").set_value(5.0).run()  # the file is still there: it is not applied again
     assert at.slider(key="distill_temperature").value == 5.0 and at.query_params["temperature"] == "5"
@@ -293,4 +295,4 @@ def test_an_old_link_that_stacks_two_methods_opens_with_one_and_says_so():
         "a run has one method: dkd is kept, kd set to 0")]
     assert at.selectbox(key="distill_method").value == "dkd"
     config = at.session_state["distill_config"]
-    assert (config.alpha, config.terms, config.temperature) == (0.0, {"dkd": 1.0}, 2.0)
+    assert (config.terms, config.temperature) == ({"soft": 0.0, "dkd": 1.0}, 2.0)

@@ -11,14 +11,15 @@ BAD_VALUES = [
     (dict(student="transformer-tiny"), "does not take image input"),
     (dict(temperature=0), "temperature must be > 0, got 0"),
     (dict(temperature=float("nan")), "temperature must be > 0"),
-    (dict(alpha=1.5), r"alpha must be in \[0, 1\], got 1.5"),
-    (dict(alpha=-0.1), r"alpha must be in \[0, 1\]"),
-    (dict(beta=-1.0), "beta must be >= 0"),
-    (dict(gamma=-1.0), "gamma must be >= 0"),
-    (dict(student="mlp-small", beta=1.0), "attention transfer needs attention maps.*; set beta to 0"),
-    (dict(teacher="vit-small", student="cnn-small", beta=1.0), "same kind"),
+    (dict(terms={"soft": 1.5}), r"terms.soft must be in \[0, 1\], got 1.5"),
+    (dict(terms={"soft": -0.1}), r"terms.soft must be in \[0, 1\]"),
+    (dict(terms={"attention": -1.0}), "terms.attention must be >= 0"),
+    (dict(terms={"representation": -1.0}), "terms.representation must be >= 0"),
+    (dict(student="mlp-small", terms={"attention": 1.0}),
+     "attention transfer needs attention maps.*; set terms.attention to 0"),
+    (dict(teacher="vit-small", student="cnn-small", terms={"attention": 1.0}), "same kind"),
     (dict(terms={"telepathy": 1.0}), "unknown loss term 'telepathy'"),
-    (dict(terms={"attention": 1.0}), "with beta"),
+    (dict(terms={"ce": 0.5}), "the weight of ce is 1 minus that of soft; set terms.soft"),
     (dict(terms={"relational": -1.0}), "must be >= 0"),
     (dict(terms_kw={"representation": {"feature": "logits"}}),
      "knob feature of loss term 'representation' must be one of embedding, mid, got 'logits'"),
@@ -51,10 +52,11 @@ def test_every_bad_value_gets_a_clear_message(overrides, message):
         RunConfig(**overrides).validate()
 
 
-def test_defaults_are_valid_and_beta_works_for_pairs_with_maps():
+def test_defaults_are_valid_and_attention_works_for_pairs_with_maps():
     RunConfig().validate()
-    RunConfig(teacher="cnn-large", student="cnn-small", beta=100.0).validate()
-    RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny", beta=1.0).validate()
+    RunConfig(teacher="cnn-large", student="cnn-small", terms={"attention": 100.0}).validate()
+    RunConfig(dataset="reviews", teacher="transformer-small", student="transformer-tiny",
+              terms={"attention": 1.0}).validate()
 
 
 def test_the_defaults_are_the_measured_choice_a_student_smaller_than_its_teacher_on_few_labels():
@@ -65,8 +67,8 @@ def test_the_defaults_are_the_measured_choice_a_student_smaller_than_its_teacher
 
     config = RunConfig()
     assert (config.dataset, config.teacher, config.student) == ("digits", "cnn-large", "cnn-small")
-    assert (config.temperature, config.alpha, config.train_fraction, config.epochs, config.batch_size) == (
-        4.0, 0.9, 0.1, 100, 32)
+    assert (config.temperature, config.terms, config.train_fraction, config.epochs, config.batch_size) == (
+        4.0, {"soft": 0.9}, 0.1, 100, 32)
     spec = InputSpec.of(load_dataset(config.dataset, 0))
     teacher, student = (parameter_count(build_model(name, spec)) for name in (config.teacher, config.student))
     assert student * 100 < teacher
@@ -82,7 +84,8 @@ def test_from_dict_round_trips_and_coerces_integers_to_floats():
     ({"temprature": 2.0}, "unknown config field.*temprature"),
     ({"epochs": "ten"}, "epochs must be int"),
     ({"exclude_classes": 3}, "exclude_classes must be a list"),
-    ({"alpha": 7}, r"alpha must be in \[0, 1\]"),
+    ({"alpha": 7}, r"terms.soft must be in \[0, 1\]"),
+    ({"alpha": 0.5, "terms": {"soft": 0.7}}, "alpha is the older name of terms.soft; give one of them"),
     ([1, 2], "must be a JSON object"),
 ])
 def test_from_dict_names_the_bad_field(data, message):

@@ -24,38 +24,38 @@ def replace_source(run: RunRecord, source: str) -> RunRecord:
 
 
 def test_method_label_names_the_active_loss_terms_in_order():
-    assert hist.method_label(config(alpha=0.9)) == "soft targets"
-    assert hist.method_label(config(alpha=0.0)) == "labels only"
-    assert hist.method_label(config(alpha=0.5, beta=100.0)) == "soft targets + attention transfer"
-    with_terms = config(alpha=0.5, gamma=1.0, terms={"relational": 1.0, "dkd": 1.0})
+    assert hist.method_label(config(terms={"soft": 0.9})) == "soft targets"
+    assert hist.method_label(config(terms={"soft": 0.0})) == "labels only"
+    assert hist.method_label(config(terms={"soft": 0.5, "attention": 100.0})) == "soft targets + attention transfer"
+    with_terms = config(terms={"soft": 0.5, "representation": 1.0, "relational": 1.0, "dkd": 1.0})
     assert hist.method_label(with_terms) == ("soft targets + representation (hint) + decoupled KD (DKD) + "
                                              "relational (RKD)")  # registry order, not the dict's
-    assert hist.method_label(config(alpha=0.0, beta=1.0)) == "attention transfer"
-    assert hist.method_label(config(alpha=0.5, terms={"relational": 0.0})) == "soft targets"
+    assert hist.method_label(config(terms={"soft": 0.0, "attention": 1.0})) == "attention transfer"
+    assert hist.method_label(config(terms={"soft": 0.5, "relational": 0.0})) == "soft targets"
 
 
 def test_method_label_uses_the_given_translated_names():
     names = {"soft": "软目标", "attention": "注意力"}
-    assert hist.method_label(config(alpha=0.5, beta=1.0), names) == "软目标 + 注意力"
+    assert hist.method_label(config(terms={"soft": 0.5, "attention": 1.0}), names) == "软目标 + 注意力"
 
 
 def test_every_further_term_has_a_weight_column():
     columns = hist.config_columns()
-    assert "terms.dkd" in columns and "beta" in columns and "ce" not in columns
+    assert "terms.dkd" in columns and "terms.attention" in columns and "terms.ce" not in columns
     assert hist.differing_columns([config(terms={"dkd": 1.0}), config()]) == ["method", "terms.dkd"]
 
 
 def test_differing_fields_lists_only_the_fields_that_are_not_all_equal():
-    a, b, c = config(temperature=2.0), config(temperature=4.0, alpha=0.5), config(temperature=2.0)
-    assert hist.differing_fields([a, b, c]) == ["temperature", "alpha"]
+    a, b, c = config(temperature=2.0), config(temperature=4.0, label_noise=0.5), config(temperature=2.0)
+    assert hist.differing_fields([a, b, c]) == ["temperature", "label_noise"]
     assert hist.differing_fields([a, dict(a)]) == []
     assert hist.differing_fields([a]) == [] and hist.differing_fields([]) == []
     assert hist.differing_fields([config(terms={"relational": 1.0}), config()]) == ["terms"]
 
 
 def test_differing_columns_keep_table_order_and_add_method_when_the_terms_differ():
-    configs = [config(temperature=2.0, student="mlp-large"), config(temperature=4.0, beta=0.0, alpha=0.0)]
-    assert hist.differing_columns(configs) == ["student", "method", "temperature", "alpha"]
+    configs = [config(temperature=2.0, student="mlp-large"), config(temperature=4.0, terms={"soft": 0.0})]
+    assert hist.differing_columns(configs) == ["student", "method", "temperature", "terms.soft"]
     assert hist.differing_columns([config(seed=1), config(seed=2)]) == []  # seed is not a table column
 
 
@@ -100,12 +100,13 @@ def test_final_numbers_report_the_gain_over_the_baseline_in_points():
 
 
 def test_tuning_maps_group_runs_that_differ_only_in_t_and_alpha():
-    records = [record("a", config(temperature=2.0, alpha=0.5), 0.80, created=3),
-               record("b", config(temperature=4.0, alpha=0.9), 0.90, created=2),
-               record("c", config(temperature=2.0, alpha=0.5), 0.70, created=1),  # older repeat: the latest counts
-               record("d", config(temperature=8.0, alpha=0.5, seed=1), 0.60),  # another seed: another group
-               record("e", config(temperature=8.0, alpha=0.5), None, status="failed"),  # unfinished: left out
-               record("f", config(temperature=4.0, alpha=0.5, device="cpu", log_every=3), 0.85)]  # bookkeeping only
+    half = {"soft": 0.5}
+    records = [record("a", config(temperature=2.0, terms=half), 0.80, created=3),
+               record("b", config(temperature=4.0, terms={"soft": 0.9}), 0.90, created=2),
+               record("c", config(temperature=2.0, terms=half), 0.70, created=1),  # older repeat: the latest counts
+               record("d", config(temperature=8.0, terms=half, seed=1), 0.60),  # another seed: another group
+               record("e", config(temperature=8.0, terms=half), None, status="failed"),  # unfinished: left out
+               record("f", config(temperature=4.0, terms=half, device="cpu", log_every=3), 0.85)]  # bookkeeping only
     (m,) = hist.tuning_maps(records)
     assert m.temperatures == [2.0, 4.0] and m.weights == [0.5, 0.9]
     assert m.accuracy == [[0.80, 0.85], [None, 0.90]]
@@ -138,8 +139,9 @@ def test_no_tuning_map_without_two_distinct_t_alpha_pairs():
 
 
 def test_short_label_shows_beta_and_gamma_only_when_on():
-    assert hist.short_label(config(temperature=4.0, alpha=0.9)) == "T=4 α=0.9"
-    assert hist.short_label(config(temperature=2.5, alpha=0.5, beta=100.0)) == "T=2.5 α=0.5 β=100"
+    assert hist.short_label(config(temperature=4.0, terms={"soft": 0.9})) == "T=4 α=0.9"
+    assert hist.short_label(config(temperature=2.5, terms={"soft": 0.5, "attention": 100.0})) == "T=2.5 α=0.5 β=100"
+    assert hist.short_label(config(terms={"soft": 0.0, "dkd": 1.0})) == "T=4 α=0 dkd=1"
 
 
 def test_is_2d_is_true_for_point_datasets_only():
@@ -166,10 +168,9 @@ def test_a_run_says_where_it_was_started_and_the_lists_filter_by_it():
 
 
 def test_a_run_choice_tells_runs_of_the_same_models_apart_and_names_the_models_kept():
-    choice = hist.run_choice(replace_source(record("r", config(temperature=2.0, alpha=0.5)), "lesson"))
-    assert {k: choice[k] for k in ("source", "dataset", "temperature", "alpha", "student_acc", "method")} == {
-        "source": "lesson", "dataset": "digits", "temperature": 2.0, "alpha": 0.5, "student_acc": 0.9,
-        "method": ["soft"]}
+    choice = hist.run_choice(replace_source(record("r", config(temperature=2.0, terms={"soft": 0.5})), "lesson"))
+    assert {k: choice[k] for k in ("source", "dataset", "temperature", "student_acc", "method")} == {
+        "source": "lesson", "dataset": "digits", "temperature": 2.0, "student_acc": 0.9, "method": ["soft"]}
     assert choice["roles"] == ["teacher", "baseline", "student"]
     assert hist.run_choice(record("a", config(baseline=False), None))["roles"] == ["teacher", "student"]
     assert hist.run_choice(record("a", config(), None))["student_acc"] is None  # not finished: no accuracy yet

@@ -65,7 +65,7 @@ def test_high_temperature_gradient_approaches_logit_matching():
 
 
 def test_alpha_zero_is_plain_cross_entropy():
-    config = RunConfig(alpha=0.0)
+    config = RunConfig(terms={"soft": 0.0})
     s, t = ModelOutput(logits(6, 10, seed=7).float()), ModelOutput(logits(6, 10, seed=8).float())
     labels = torch.arange(6)
     parts = DistillationLoss(config, s, t)(s, t, labels)
@@ -74,8 +74,8 @@ def test_alpha_zero_is_plain_cross_entropy():
 
 
 def test_total_is_the_documented_weighted_sum():
-    config = RunConfig(teacher="cnn-small", student="cnn-small", alpha=0.3, temperature=2.0, beta=5.0, gamma=2.0,
-                       terms={"relational": 0.5})
+    config = RunConfig(teacher="cnn-small", student="cnn-small", temperature=2.0,
+                       terms={"soft": 0.3, "attention": 5.0, "representation": 2.0, "relational": 0.5})
     maps = [torch.rand(4, 4, 4)]
     s = ModelOutput(logits(4, 3, seed=9).float(), {"embedding": torch.randn(4, 8), "mid": torch.randn(4, 8)},
                     activation_maps=maps)
@@ -125,7 +125,7 @@ def test_activation_attention_pools_the_larger_map():
 
 
 def test_hint_projects_narrow_student_features_to_the_teacher_width_and_learns():
-    config = RunConfig(gamma=1.0)
+    config = RunConfig(terms={"representation": 1.0})
     s = ModelOutput(torch.zeros(4, 3), {"embedding": torch.randn(4, 8)})
     t = ModelOutput(torch.zeros(4, 3), {"embedding": torch.randn(4, 32)})
     term = HintLoss(config, s, t, feature="embedding")
@@ -136,7 +136,7 @@ def test_hint_projects_narrow_student_features_to_the_teacher_width_and_learns()
 
 
 def test_hint_uses_a_1x1_conv_between_feature_maps_and_pools_space():
-    config = RunConfig(gamma=1.0, terms_kw={"representation": {"feature": "mid"}})
+    config = RunConfig(terms={"representation": 1.0}, terms_kw={"representation": {"feature": "mid"}})
     s = ModelOutput(torch.zeros(2, 3), {"mid": torch.randn(2, 4, 8, 8)})
     t = ModelOutput(torch.zeros(2, 3), {"mid": torch.randn(2, 16, 4, 4)})
     term = HintLoss(config, s, t, **term_spec("representation").knobs_in(config))
@@ -147,7 +147,7 @@ def test_hint_uses_a_1x1_conv_between_feature_maps_and_pools_space():
 def test_hint_is_zero_for_identical_features_of_equal_width():
     f = torch.randn(4, 16)
     out = ModelOutput(torch.zeros(4, 3), {"embedding": f})
-    term = HintLoss(RunConfig(gamma=1.0), out, out, feature="embedding")
+    term = HintLoss(RunConfig(terms={"representation": 1.0}), out, out, feature="embedding")
     assert isinstance(term.project, torch.nn.Identity)
     assert term(inputs(out, out)).item() == 0.0
 
@@ -174,8 +174,8 @@ def test_every_registered_term_gives_a_finite_differentiable_scalar(name):
         x, labels = torch.randint(1, 12, (4, 6)), torch.randint(1, 12, (4, 6))
         pair = ("tinylang", "gpt-small", "gpt-tiny")
     s_out, t_out = student(x), teacher(x)
-    weight = {"terms": {name: 1.0}} if registered.weight is None else {registered.weight: 0.5}
-    config = RunConfig(dataset=pair[0], teacher=pair[1], student=pair[2], **weight).validate()
+    weights = {registered.complement_of or name: 0.5}  # cross-entropy is on at 1 - α
+    config = RunConfig(dataset=pair[0], teacher=pair[1], student=pair[2], terms=weights).validate()
     module = registered.build(config, s_out, t_out, **registered.knobs_in(config))
     value = module(inputs(s_out, t_out.map(torch.Tensor.detach), labels))
     assert value.dim() == 0 and torch.isfinite(value)

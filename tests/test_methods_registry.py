@@ -46,7 +46,7 @@ def test_a_term_registered_here_reaches_the_cli_the_curves_the_formula_and_the_d
 
     assert main(["distill", *TINY, "--term", "logit_mse=0.5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert result["config"]["terms"] == {"logit_mse": 0.5}
+    assert result["config"]["terms"] == {"soft": 0.9, "logit_mse": 0.5}
     curves = [e["metrics"] for e in RunStore().events(result["run_id"]) if e["phase"] == "student"]
     assert curves and all(m["logit_mse"] >= 0 for m in curves)
 
@@ -61,8 +61,7 @@ def test_a_term_registered_here_reaches_the_cli_the_curves_the_formula_and_the_d
     assert control.label == "weight of logit MSE" and not control.disabled
     control.set_value(0.3).run()
     assert_clean(at)
-    assert (at.session_state["distill_config"].terms, at.session_state["distill_config"].alpha) == ({"logit_mse": 0.3},
-                                                                                                   0.0)
+    assert at.session_state["distill_config"].terms == {"soft": 0.0, "logit_mse": 0.3}
     assert r"0.30\,\mathcal{L}_{MSE}" in at.latex[0].value
 
 
@@ -96,7 +95,7 @@ def test_learned_temperature_is_a_curve_and_moves():
                 self.values.append(event.metrics["ctkd.temperature"])
 
     curve = Curve()
-    run_distillation(tiny_config(alpha=0.0, terms={"ctkd": 1.0}, terms_kw={"ctkd": {"rise": 0.2}}), [curve])
+    run_distillation(tiny_config(terms={"soft": 0.0, "ctkd": 1.0}, terms_kw={"ctkd": {"rise": 0.2}}), [curve])
     start = 1 + 20 * torch.sigmoid(torch.tensor(1.0)).item()  # the official initial T, about 15.6
     assert len(curve.values) == 3 and all(1 < t < 21 for t in curve.values)
     assert abs(curve.values[-1] - start) > 1e-3  # the reversed gradient moved it
@@ -196,14 +195,15 @@ def test_every_add_on_has_a_control_on_the_distill_page_and_a_methods_knobs_reac
     at = AppTest.from_file("../app_pages/distill.py", default_timeout=60).run()
     at.selectbox(key="distill_teacher").set_value("cnn-small")
     at.selectbox(key="distill_student").set_value("cnn-small").run()
-    assert [spec.weight for spec in addons()][:2] == ["beta", "gamma"]  # the card's two, then the expander's
+    assert [spec.name for spec in addons()][:2] == ["attention", "representation"]  # the card's β and γ, then the
+    # expander's
     for spec in addons():
         assert not at.select_slider(key=weight_key(spec)).disabled, spec.name
     at.selectbox(key="distill_method").set_value("dkd").run()
     at.slider(key=knob_key(term_spec("dkd"), "nckd")).set_value(4.0).run()
     assert_clean(at)
     config = at.session_state["distill_config"]
-    assert config.terms == {"dkd": 1.0} and config.terms_kw == {"dkd": {"nckd": 4.0}}
+    assert config.terms == {"soft": 0.0, "dkd": 1.0} and config.terms_kw == {"dkd": {"nckd": 4.0}}
     assert r"1\,\mathcal{L}_{DKD}" in at.latex[0].value
 
 
@@ -215,14 +215,12 @@ def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(la
     from kdlab.method_choice import logit_methods
     from ui.loss_controls import addons, knob_key
 
-    on = {spec.weight or f"terms.{spec.name}": spec.default_weight for spec in addons() if spec.name != "attention"}
+    on = {spec.name: spec.default_weight for spec in addons() if spec.name != "attention"}
     default = RunConfig()
     for method in logit_methods(default.teacher, default.student):
         at = AppTest.from_file("../app.py", default_timeout=60)
-        weights = {"alpha": "0" if method.weight is None else "0.9", "gamma": f"{on.pop('gamma', 100):g}",
-                   "terms": ",".join([f"{method.name}=1"] * (method.weight is None)
-                                     + [f"{k[6:]}={v:g}" for k, v in on.items() if k.startswith("terms.")])}
-        at.query_params.update({"lang": lang, **{k: v for k, v in weights.items() if v}})
+        weights = {"soft": 0.9 if method.name == "soft" else 0.0, method.name: method.default_weight, **on}
+        at.query_params.update({"lang": lang, "terms": ",".join(f"{k}={v:g}" for k, v in weights.items())})
         at.run().switch_page("app_pages/distill.py").run()
         assert_clean(at)
         assert not at.warning, [w.value for w in at.warning]
@@ -237,14 +235,13 @@ def test_every_knob_on_the_distill_page_is_labelled_in_words_never_by_its_key(la
 
 
 def test_every_default_weight_is_on_its_slider_and_a_config_survives_the_form():
-    from ui.loss_controls import form_state, weight_key
+    from ui.loss_controls import bounded, form_state, weight_key
 
     for spec in terms():
-        if spec.complement or spec.weight == "alpha":
+        if spec.complement or bounded(spec):  # α is a plain slider from 0 to 1
             continue
         assert spec.default_weight in spec.weight_choices, spec.name
-        weight = {spec.weight: spec.default_weight} if spec.weight else {"terms": {spec.name: spec.default_weight}}
-        config = RunConfig(teacher="cnn-small", student="cnn-small", alpha=0.0, **weight)
+        config = RunConfig(teacher="cnn-small", student="cnn-small", terms={"soft": 0.0, spec.name: spec.default_weight})
         assert form_state(config)[weight_key(spec)] == spec.default_weight, spec.name
 
 
@@ -255,7 +252,7 @@ def test_several_teachers_enter_the_soft_term_as_their_fused_answer():
     torch.manual_seed(0)
     s, t1, t2 = (torch.randn(6, 5) for _ in range(3))
     labels = torch.arange(6) % 5
-    config = RunConfig(alpha=1.0, temperature=3.0, extra_teachers=("mlp-large",), fusion="weights",
+    config = RunConfig(terms={"soft": 1.0}, temperature=3.0, extra_teachers=("mlp-large",), fusion="weights",
                        teacher_weights=(3.0, 1.0))
     loss = DistillationLoss(config, ModelOutput(s), ModelOutput(t1))
     soft = loss(ModelOutput(s), ModelOutput(t1), labels, 0.5, [t2])["soft"]
@@ -270,7 +267,7 @@ def test_ctkd_reverses_the_temperature_gradient_and_its_schedule_scales_the_step
     from kdlab.losses.soft import soft_targets_to
 
     spec = term_spec("ctkd")
-    config = RunConfig(alpha=0.0, terms={"ctkd": 1.0})
+    config = RunConfig(terms={"soft": 0.0, "ctkd": 1.0})
     s, t = ModelOutput(torch.randn(8, 5)), ModelOutput(3 * torch.randn(8, 5))
     raw = torch.tensor(1.0, requires_grad=True)  # d(KD at T(raw))/d(raw) without any reversal
     soft_targets_to(s.logits, torch.log_softmax(t.logits / (1 + 20 * torch.sigmoid(raw)), 1),

@@ -103,7 +103,7 @@ def grid_report(axes: dict, cells_seeds: list[list[tuple[int, int]]]) -> dict:
 @settings(deadline=None, database=None, max_examples=60)
 @given(st.lists(seed_pairs | tied_pairs, min_size=4, max_size=4), st.sampled_from([1, 2]))
 def test_the_report_figures_table_csv_and_cli_take_every_case_and_never_show_none(cells_seeds, n_axes):
-    axes = {"temperature": [1.0, 4.0], "alpha": [0.3, 0.7]} if n_axes == 2 else {"temperature": [1.0, 2.0, 4.0, 8.0]}
+    axes = {"temperature": [1.0, 4.0], "terms.soft": [0.3, 0.7]} if n_axes == 2 else {"temperature": [1.0, 2.0, 4.0, 8.0]}
     report = grid_report(axes, cells_seeds)
     figure = sweep_figure(report)
     shown = json.dumps(figure) + json.dumps(report_table(report)) + " ".join(
@@ -133,9 +133,9 @@ def test_axes_and_ranges_parse_to_typed_values():
 
 
 def test_grid_cells_are_every_combination_in_order():
-    spec = SweepSpec(base(), axes={"temperature": [1, 4], "alpha": [0.5, 0.9]}, seeds=[0, 1]).validate()
-    assert spec.cells() == [{"temperature": 1, "alpha": 0.5}, {"temperature": 1, "alpha": 0.9},
-                            {"temperature": 4, "alpha": 0.5}, {"temperature": 4, "alpha": 0.9}]
+    spec = SweepSpec(base(), axes={"temperature": [1, 4], "terms.soft": [0.5, 0.9]}, seeds=[0, 1]).validate()
+    assert spec.cells() == [{"temperature": 1, "terms.soft": 0.5}, {"temperature": 1, "terms.soft": 0.9},
+                            {"temperature": 4, "terms.soft": 0.5}, {"temperature": 4, "terms.soft": 0.9}]
     assert spec.total() == 8
 
 
@@ -143,11 +143,11 @@ def test_grid_cells_are_every_combination_in_order():
     ({"axes": {"temprature": [1]}}, "unknown axis 'temprature'"),
     ({"axes": {"temperature": [1, 0]}}, "temperature=0: temperature must be > 0"),
     ({"axes": {"seed": [1, 2]}}, "seeds are given with --seeds"),
-    ({"axes": {"alpha": [0.5]}, "seeds": [1, 1]}, "a seed is listed twice"),
+    ({"axes": {"terms.soft": [0.5]}, "seeds": [1, 1]}, "a seed is listed twice"),
     ({"axes": {"terms.nonsense": [1.0]}}, "unknown loss term 'nonsense'"),
     ({"kind": "search", "ranges": {"temperature": SearchRange(0, 4, log=True)}, "trials": 3}, "log range"),
-    ({"kind": "search", "ranges": {"alpha": SearchRange(0, 1)}, "trials": 0}, "--trials must be >= 1"),
-    ({"axes": {"alpha": [0.5]}, "objective": "loss"}, "unknown objective 'loss'"),
+    ({"kind": "search", "ranges": {"terms.soft": SearchRange(0, 1)}, "trials": 0}, "--trials must be >= 1"),
+    ({"axes": {"terms.soft": [0.5]}, "objective": "loss"}, "unknown objective 'loss'"),
 ])
 def test_a_bad_spec_is_one_clear_value_error(spec, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
@@ -191,7 +191,7 @@ def test_every_trial_is_an_ordinary_run_tagged_with_its_sweep_and_the_teacher_ca
 
 def test_a_search_stopped_after_two_trials_resumes_with_those_two_kept():
     spec = SweepSpec(base(), kind="search", ranges={"temperature": SearchRange(1, 20, log=True),
-                                                    "alpha": SearchRange(0, 1)}, trials=3, objective="gain").validate()
+                                                    "terms.soft": SearchRange(0, 1)}, trials=3, objective="gain").validate()
     store = RunStore()
 
     def stop_after_two(report, trial):
@@ -207,7 +207,7 @@ def test_a_search_stopped_after_two_trials_resumes_with_those_two_kept():
     assert report["trials_done"] == 3 and len(trials) == 3
     assert {t["key"]: t["run_id"] for t in trials if t["key"] in first} == first  # not redone
     for cell in report["cells"]:
-        t, alpha = cell["values"]["temperature"], cell["values"]["alpha"]
+        t, alpha = cell["values"]["temperature"], cell["values"]["terms.soft"]
         assert t >= 1 and t <= 20 and alpha >= 0 and alpha <= 1  # inside the searched ranges
     assert report["best"]["objective"] == "gain"
 
@@ -221,10 +221,10 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_sweep_cli_prints_the_report_as_json(capsys):
-    code, out, err = run_cli(capsys, "sweep", *TINY, "--grid", "alpha=0.5,0.9", "--seeds", "0", "--json")
+    code, out, err = run_cli(capsys, "sweep", *TINY, "--grid", "terms.soft=0.5,0.9", "--seeds", "0", "--json")
     assert code == 0, err
     report = json.loads(out.strip().splitlines()[-1])
-    assert [c["values"] for c in report["cells"]] == [{"alpha": 0.5}, {"alpha": 0.9}]
+    assert [c["values"] for c in report["cells"]] == [{"terms.soft": 0.5}, {"terms.soft": 0.9}]
     assert {"mean", "std", "n", "low", "high"} <= set(report["cells"][0]["stats"]["student_acc"])
     assert "[sweep] 2/2" in err
 
@@ -232,16 +232,16 @@ def test_sweep_cli_prints_the_report_as_json(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["sweep", "--grid", "temperature=0,1"], "kdlab: error: temperature=0: temperature must be > 0"),
     (["sweep", "--grid", "nonsense=1"], "kdlab: error: unknown axis 'nonsense'"),
-    (["sweep", "--grid", "alpha"], "kdlab: error: --grid takes name=v1,v2"),
-    (["tune", "--search", "alpha=0:1:cubic"], "kdlab: error: --search alpha: a range flag is log or int"),
-    (["sweep", "--grid", "alpha=0.5", "--seeds", "a"], "kdlab: error: --seeds takes whole numbers"),
+    (["sweep", "--grid", "terms.soft"], "kdlab: error: --grid takes name=v1,v2"),
+    (["tune", "--search", "terms.soft=0:1:cubic"], "kdlab: error: --search terms.soft: a range flag is log or int"),
+    (["sweep", "--grid", "terms.soft=0.5", "--seeds", "a"], "kdlab: error: --seeds takes whole numbers"),
     (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
-    (["tune", *TINY, "--search", "alpha=0:1", "--prune", "--ray", "local"],
+    (["tune", *TINY, "--search", "terms.soft=0:1", "--prune", "--ray", "local"],
      "kdlab: error: --prune cannot apply to Ray tasks"),
-    (["sweep", "--grid", "alpha=0.5", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
-    (["sweep", "--grid", "alpha=0.5", "--seed", str(2**32)], "kdlab: error: seed must be an integer >= 0 and <= "),
-    (["tune", "--search", "alpha=0:1", "--seeds", f"{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
-    (["tune", "--search", "alpha=0:1", "--sampler-seed", str(2**32)], "kdlab: error: the sampler's seed"),
+    (["sweep", "--grid", "terms.soft=0.5", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["sweep", "--grid", "terms.soft=0.5", "--seed", str(2**32)], "kdlab: error: seed must be an integer >= 0 and <= "),
+    (["tune", "--search", "terms.soft=0:1", "--seeds", f"{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["tune", "--search", "terms.soft=0:1", "--sampler-seed", str(2**32)], "kdlab: error: the sampler's seed"),
     (["distill", "--seed", str(10**30)], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
     (["compare-methods", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
 ])
@@ -253,10 +253,10 @@ def test_bad_sweep_input_is_one_error_line_and_exit_2(capsys, argv, message):
 
 
 def test_seeds_are_bounded_where_they_enter_and_the_bounds_themselves_are_seeds():
-    SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0, MAX_SEED], sampler_seed=MAX_SEED).validate()
+    SweepSpec(base(), axes={"terms.soft": [0.5]}, seeds=[0, MAX_SEED], sampler_seed=MAX_SEED).validate()
     RunConfig(seed=MAX_SEED).validate()
     for make in (lambda: RunConfig(seed=MAX_SEED + 1).validate(), lambda: RunConfig(seed=10**5000).validate(),
-                 lambda: SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0, 10**30]).validate(),
+                 lambda: SweepSpec(base(), axes={"terms.soft": [0.5]}, seeds=[0, 10**30]).validate(),
                  lambda: methods_plan(RunConfig(), ["kd"], [0, 10**30])):
         with pytest.raises(ValueError, match=r"must be an integer >= 0 and <= 4294967295 \(2\*\*32 - 1\), got "):
             make()
@@ -356,10 +356,10 @@ def test_a_killed_driver_takes_its_pool_workers_with_it_and_the_resume_records_e
 def test_the_store_finishes_a_trial_key_once_and_never_a_trial_a_resume_redoes():
     store = RunStore()
     records = SweepRecords(store)
-    sweep_id = records.create("grid", SweepSpec(base(), axes={"alpha": [0.5]}).validate().to_dict())
+    sweep_id = records.create("grid", SweepSpec(base(), axes={"terms.soft": [0.5]}).validate().to_dict())
     first, redo, other = (store.create(base(), source="sweep") for _ in range(3))
-    key = trial_key({"alpha": 0.5}, 0)
-    for run_id, trial in ((first, key), (redo, key), (other, trial_key({"alpha": 0.5}, 1))):
+    key = trial_key({"terms.soft": 0.5}, 0)
+    for run_id, trial in ((first, key), (redo, key), (other, trial_key({"terms.soft": 0.5}, 1))):
         records.add_trial(sweep_id, trial, run_id)
     store.set_status(first, "interrupted", "the sweep stopped during this trial")  # as a resume marks it
     with pytest.raises(sqlite3.IntegrityError, match="not recorded twice"):
@@ -382,7 +382,7 @@ def test_a_local_ray_gives_exactly_the_local_executors_numbers():
     pytest.importorskip("ray")
     from kdlab.sweeps.ray_executor import RayExecutor
 
-    spec = SweepSpec(base(), axes={"temperature": [1.0, 4.0], "alpha": [0.5, 0.9]}, seeds=[3]).validate()
+    spec = SweepSpec(base(), axes={"temperature": [1.0, 4.0], "terms.soft": [0.5, 0.9]}, seeds=[3]).validate()
     store = RunStore()
     local_executor = LocalExecutor(2, str(store.path), threads=1)
     try:
@@ -413,7 +413,7 @@ def test_a_sweep_in_a_worker_process_runs_its_trials_on_ray_and_never_starts_ray
     from kdlab.serve.queue_executor import start_in_background
 
     store = RunStore()
-    spec = SweepSpec(base(), axes={"alpha": [0.5, 0.9]}, seeds=[0]).validate()
+    spec = SweepSpec(base(), axes={"terms.soft": [0.5, 0.9]}, seeds=[0]).validate()
     sweep_id = start_in_background(SimpleNamespace(store=store), spec, "default", "c" * 32, ray_address="local")
     records, deadline = SweepRecords(store), time.monotonic() + 300
     while not (records.get(sweep_id).status != "running" and not records.get(sweep_id).driven()):
@@ -430,7 +430,7 @@ def test_a_sweep_in_a_worker_process_runs_its_trials_on_ray_and_never_starts_ray
 def test_a_sweep_still_driven_is_not_resumed_twice_and_only_its_owner_may_stop_it(capsys):
     store = RunStore()
     records = SweepRecords(store)
-    spec = SweepSpec(base(), axes={"alpha": [0.5]}, seeds=[0]).validate()
+    spec = SweepSpec(base(), axes={"terms.soft": [0.5]}, seeds=[0]).validate()
     sweep_id = records.create("grid", spec.to_dict(), owner="a" * 32)
     lease = DriverLease(records, sweep_id).acquire()
     try:
@@ -452,7 +452,7 @@ def test_a_sweep_still_driven_is_not_resumed_twice_and_only_its_owner_may_stop_i
 def test_a_killed_driver_does_not_hold_its_sweep():
     store = RunStore()
     records = SweepRecords(store)
-    sweep_id = records.create("grid", SweepSpec(base(), axes={"alpha": [0.5]}).validate().to_dict())
+    sweep_id = records.create("grid", SweepSpec(base(), axes={"terms.soft": [0.5]}).validate().to_dict())
     dead = subprocess.Popen(["true"])
     dead.wait()
     with store._connect() as db:  # as a killed CLI leaves it: its pid, a heartbeat a moment old
@@ -483,7 +483,7 @@ def curve(accs: list[float], baseline: float = 0.5) -> list[dict]:
 def test_a_trial_below_the_median_is_pruned_from_its_curve_and_its_other_seeds_never_start():
     from kdlab.sweeps.search import PRUNED, PruneMonitor, SearchSource
 
-    spec = SweepSpec(base(), kind="search", ranges={"alpha": SearchRange(0, 1)}, trials=4, seeds=[0, 1],
+    spec = SweepSpec(base(), kind="search", ranges={"terms.soft": SearchRange(0, 1)}, trials=4, seeds=[0, 1],
                      objective="gain", prune=True).validate()
     source = SearchSource(spec, {}, ServerSettings())
     store, stopped = CurveStore(), []
@@ -522,10 +522,10 @@ def test_a_search_with_pruning_resumes_with_its_pruned_trial_kept_pruned():
     from kdlab.sweeps.search import PRUNED, SearchSource
     from kdlab.sweeps.spec import trial_key
 
-    spec = SweepSpec(base(), kind="search", ranges={"alpha": SearchRange(0, 1)}, trials=2, seeds=[0, 1],
+    spec = SweepSpec(base(), kind="search", ranges={"terms.soft": SearchRange(0, 1)}, trials=2, seeds=[0, 1],
                      prune=True).validate()
-    finished = {trial_key({"alpha": 0.5}, s, 0): {"student_acc": 0.9} for s in (0, 1)}
-    source = SearchSource(spec, finished, ServerSettings(), {trial_key({"alpha": 0.1}, 0, 1)})
+    finished = {trial_key({"terms.soft": 0.5}, s, 0): {"student_acc": 0.9} for s in (0, 1)}
+    source = SearchSource(spec, finished, ServerSettings(), {trial_key({"terms.soft": 0.1}, 0, 1)})
     assert source.next() is None  # trial 0 finished, trial 1 pruned: nothing to redo
     assert [t.state.name for t in source.study.trials] == ["COMPLETE", "PRUNED"]
     assert PRUNED == "pruned by Optuna"

@@ -64,7 +64,7 @@ def test_events_carry_losses_accuracy_agreement_and_monotone_progress(first_run)
 def test_the_cached_teacher_is_reused_and_no_teacher_is_trained(first_run):
     assert teacher_path(tiny_config()).exists()
     recorder = Recorder()
-    result = run_distillation(tiny_config(seed=0, temperature=7.0, alpha=0.5), listeners=[recorder])
+    result = run_distillation(tiny_config(seed=0, temperature=7.0, terms={"soft": 0.5}), listeners=[recorder])
     assert result.teacher_cached
     assert "teacher" not in recorder.phases
     assert result.teacher.test_acc == first_run[0].teacher.test_acc
@@ -77,7 +77,7 @@ def test_same_seed_gives_identical_students_on_cpu(first_run):
 
 
 def test_alpha_zero_trains_exactly_the_baseline():
-    result = run_distillation(tiny_config(alpha=0.0))
+    result = run_distillation(tiny_config(terms={"soft": 0.0}))
     student, baseline = result.models["student"], result.models["baseline"]
     for a, b in zip(student.state_dict().values(), baseline.state_dict().values()):
         assert torch.equal(a, b)
@@ -110,7 +110,7 @@ def test_excluded_classes_never_reach_the_student_but_soft_targets_teach_them():
     """The dark-knowledge experiment: digit 3 is removed from the transfer set. Only the distilled student learns
     to recognise 3s, once its 3-bias is raised (Hinton et al. 2015, §3)."""
     result = run_distillation(tiny_config(teacher_epochs=8, epochs=30, exclude_classes=(3,), temperature=8.0,
-                                          alpha=1.0, batch_size=64))
+                                          terms={"soft": 1.0}, batch_size=64))
     splits = result.splits
     assert not (splits.y_train[transfer_indices(splits.y_train, exclude_classes=(3,))] == 3).any()
     recall = {name: unseen_class_recall(predict(result.models[name], splits.x_test).logits, splits.y_test, 3, [0, 5])

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kdlab.config import RunConfig
-from kdlab.losses import terms
+from kdlab.losses import term, terms
 from kdlab.runs.classroom import CSV_COLUMNS, ClassSweep, ClassSweeps, class_rows, csv_rows
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.sweeps.spec import parse_axis
@@ -91,7 +91,7 @@ def table(rows: list[dict]) -> pd.DataFrame:
             tr("history.col.dataset"): row["dataset"], tr("history.col.teacher"): row["teacher"],
             tr("history.col.student"): row["student"], tr("history.col.method"): method,
             tr("history.col.temperature"): numbers.weight(row["temperature"]),
-            tr("history.col.alpha"): numbers.weight(row["alpha"]),
+            term("soft").weight_letter: numbers.weight(row["terms.soft"]),
             tr("instructor.col.seed"): numbers.count(row["seed"]),
             tr("history.col.student_acc"): numbers.percent_number(row["student_acc"]),
             tr("history.col.gain"): numbers.MISSING if row["gain_points"] is None

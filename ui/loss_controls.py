@@ -1,6 +1,7 @@
 """The Distill form's loss controls, generated from the loss-term registry.
 
-On the card: T, the method's weight (α for KD's soft targets), β and γ. Behind expanders: the method — one of the
+On the card: T, the method's weight (α for KD's soft targets), β and γ, each labelled by the registry
+(``LossTerm.weight_label``). Behind expanders: the method — one of the
 registry's logit-level terms, which takes the place of the soft targets exactly as compare-methods runs it
 (``kdlab.method_choice.form_config``) — with its knobs; the add-ons (every other feature or relation term) with theirs;
 the further teachers. A weight the pair cannot use shows 0, disabled, under its own key (so its value is not kept
@@ -8,6 +9,7 @@ for a pair that supports it), with the registry's short reason. ``form_state`` w
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -15,7 +17,7 @@ import streamlit as st
 from kdlab import RunConfig
 from kdlab.config import FUSIONS, MAX_TEACHERS
 from kdlab.method_choice import logit_methods, method_of
-from kdlab.losses import WEIGHT_FIELDS, LossTerm, term, terms
+from kdlab.losses import LossTerm, term, terms
 from kdlab.viz.numbers import weight as weight_text
 from ui.common import lang, tr, worded
 
@@ -24,15 +26,15 @@ AS_TYPED = "%.3g"  # sprintf-js, as Streamlit's sliders format: 0.9 and 4 as typ
 
 
 def addons() -> list[LossTerm]:
-    """The terms that add to the method: those moving features or relations (β and γ first, the card's)."""
+    """The terms that add to the method: those moving features or relations (β and γ first, the card's: the
+    weights the formula names by a letter)."""
     rest = [spec for spec in terms() if not spec.complement and spec.knowledge not in ("labels", "logits")]
-    return sorted(rest, key=lambda spec: spec.weight not in WEIGHT_FIELDS)
+    return sorted(rest, key=lambda spec: not spec.weight_letter)
 
 
 def weight_key(spec: LossTerm, supported: bool = True) -> str:
-    """``distill_alpha``/``distill_beta``/``distill_gamma`` for the convention's weights, ``distill_term_NAME``
-    otherwise; ``…_off`` while the pair does not support the term."""
-    key = f"distill_{spec.weight}" if spec.weight else f"distill_term_{spec.name}"
+    """``distill_term_NAME``; ``…_off`` while the pair does not support the term."""
+    key = f"distill_term_{spec.name}"
     return key if supported else f"{key}_off"
 
 
@@ -44,8 +46,14 @@ def nearest(options, value):
     return min(options, key=lambda option: abs(option - value))
 
 
+def bounded(spec: LossTerm) -> bool:
+    """A weight with an upper end (the soft targets' α <= 1) is a plain slider; the others pick from the
+    registry's steps (0, 0.1, 0.3, 1, 3, …), since their useful values span orders of magnitude."""
+    return spec.max_weight < math.inf
+
+
 def _slider_value(spec: LossTerm, value: float) -> float:
-    return float(value) if spec.weight == "alpha" else nearest(spec.weight_choices, value)
+    return float(value) if bounded(spec) else nearest(spec.weight_choices, value)
 
 
 def form_state(config: RunConfig) -> dict[str, Any]:
@@ -93,9 +101,9 @@ def method_weight_ui(saved: RunConfig, method: LossTerm) -> float:
     """α for KD (cross-entropy then weighs 1 − α); another method's own weight next to cross-entropy at 1, as on
     the Methods page. A method newly chosen starts at the registry's default weight."""
     start = method.weight_in(saved) if method_of(saved).name == method.name else method.default_weight
-    if method.weight == "alpha":
-        return st.slider(tr("distill.alpha"), 0.0, 1.0, float(start), 0.05, key=weight_key(method), format=AS_TYPED,
-                         help=tr("distill.alpha_help"))
+    if bounded(method):
+        return st.slider(method.weight_label(lang()), 0.0, float(method.max_weight), float(start), 0.05,
+                         key=weight_key(method), format=AS_TYPED, help=tr("distill.convention_help"))
     return st.select_slider(tr("distill.method_weight", method=_label(method)), method.weight_choices,
                             nearest(method.weight_choices, start), key=weight_key(method), format_func=weight_text,
                             help=tr("distill.method_weight_help"))
@@ -105,9 +113,9 @@ def addon_weight_ui(spec: LossTerm, saved: RunConfig, teacher: str, student: str
     """One add-on's weight; 0 and disabled, with the registry's short reason, when the pair cannot use it."""
     reason = spec.supports(teacher, student)
     start = nearest(spec.weight_choices, spec.weight_in(saved)) if reason is None else 0.0
-    label = tr(f"distill.{spec.weight}") if spec.weight else _label(spec)
-    value = st.select_slider(label, spec.weight_choices, start, key=weight_key(spec, reason is None),
-                             disabled=reason is not None, format_func=weight_text, help=spec.text("explain", lang()))
+    value = st.select_slider(spec.weight_label(lang()), spec.weight_choices, start,
+                             key=weight_key(spec, reason is None), disabled=reason is not None,
+                             format_func=weight_text, help=spec.text("explain", lang()))
     if reason is not None:
         st.caption(tr("distill.term_off", reason=spec.text("off_reason", lang()) if spec.off_reason else reason))
     return value if reason is None else 0.0

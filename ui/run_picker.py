@@ -2,8 +2,8 @@
 what started them.
 
 A class makes many runs of the same data and models (Distill, lessons, a methods comparison, a sweep's trials), so
-"digits, cnn-large → mlp-small" alone names none of them: each choice says when, from where, the method, T, α and
-the distilled student's accuracy (``kdlab.runs.tables.run_choice``).
+"digits, cnn-large → mlp-small" alone names none of them: each choice says when, from where, the method, T, the loss
+weights and the distilled student's accuracy (``kdlab.runs.tables.run_choice``).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kdlab.runs.store import SOURCES
 from kdlab.viz import numbers
 from ui import text as i18n
 from ui.common import SELECTED_KEY, lang, runner, session_runs, store_problem, tr, worded
+from ui.weights import weights_text
 
 NAME_CHARS = 40  # a dataset or model name inside a choice
 
@@ -40,7 +41,7 @@ def choice_label(record) -> str:
                   source=source_name(choice["source"]), dataset=_short(choice["dataset"]),
                   teacher=_short(choice["teacher"]), student=_short(choice["student"]),
                   method=" + ".join(names.get(part, part) for part in choice["method"]),
-                  t=numbers.weight(choice["temperature"]), alpha=numbers.weight(choice["alpha"]),
+                  t=numbers.weight(choice["temperature"]), weights=weights_text(record.config, lang()),
                   accuracy=numbers.percent(choice["student_acc"]))
 
 

@@ -3,26 +3,26 @@
 Every variant starts from the trained student (or its baseline) and changes one thing, so each number says what
 that one step did: int8 weights, pruning, low-rank factorisation, and, for the last two, ``finetune`` epochs of
 recovery training from the labels or distilled from the run's unpruned teacher (``(1-α)·CE + α·T²·KL`` with the
-run's T and α, through ``kdlab.fit.fit`` and ``soft_target_loss``). The teacher, the student and the baseline are
-measured the same way, on the same test set, in the same process, so the frontier compares like with like.
+run's T and α, through ``kdlab.fit.fit`` and the run's own ``DistillationLoss``). The teacher, the student and the
+baseline are measured the same way, on the same test set, in the same process, so the frontier compares like with
+like.
 """
 from __future__ import annotations
 
 import contextlib
 import copy
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ..config import RunConfig
 from ..data import Splits, transfer_indices
 from ..evaluate import accuracy, agreement, macro_f1, paired_counts, predict
 from ..fit import Listeners, RunCancelled, StopFlag, TrainEvent, cross_entropy, fit
-from ..losses.soft import soft_target_loss
-from ..models import InputSpec
+from ..losses import DistillationLoss
+from ..models import InputSpec, ModelOutput
 from .config import CompressRequest
 from .export import recipe_of, to_safetensors
 from .lowrank import factorise
@@ -30,7 +30,8 @@ from .measure import flops_per_sample, latency_ms, parameter_counts
 from .prune import prune_structured, prune_unstructured, weight_sparsity, zeros_kept
 from .quantize import quantize_int8
 
-DEFAULT_FINETUNE_ALPHA = 0.9  # when the run itself used α = 0 (labels only), fine-tuning "from the teacher" uses this
+DEFAULT_FINETUNE_SOFT = 0.9  # when the run itself had no soft targets (α = 0), fine-tuning "from the teacher" uses
+# this α
 
 
 @dataclass
@@ -156,22 +157,26 @@ def _compressed(student: nn.Module, kind: str, request: CompressRequest, x_test:
 
 
 def _distillation(config: RunConfig, source: str) -> dict:
+    """What a recipe records of a fine-tune's loss: T and the soft targets' weight, by the term's name."""
     if source != "teacher":
         return {}
-    return {"temperature": config.temperature, "alpha": config.alpha or DEFAULT_FINETUNE_ALPHA}
+    return {"temperature": config.temperature, "soft": _teacher_loss_config(config).terms["soft"]}
+
+
+def _teacher_loss_config(config: RunConfig) -> RunConfig:
+    """The run's T and soft targets' weight alone (cross-entropy 1 - α): its cached logits are all a fine-tune has
+    of the teacher, so the feature and relation terms stay off."""
+    return replace(config, terms={"soft": config.terms.get("soft") or DEFAULT_FINETUNE_SOFT}, terms_kw={})
 
 
 def _finetune(model: nn.Module, source: str, config: RunConfig, request: CompressRequest, x_train, y_train, soft,
               x_test, y_test, events: Listeners) -> None:
     """Recovery training in place: plain cross-entropy, or distilled from the teacher's cached logits."""
     if source == "teacher":
-        knobs = _distillation(config, source)
-        temperature, alpha = knobs["temperature"], knobs["alpha"]
+        loss = DistillationLoss(_teacher_loss_config(config), None, None)  # logit terms need no probe
 
         def loss_fn(output, index, labels, progress=0.0):
-            ce = F.cross_entropy(output.logits.float(), labels)
-            kd = soft_target_loss(output.logits, soft[index], temperature)
-            return {"ce": ce, "soft": kd, "total": (1 - alpha) * ce + alpha * kd}
+            return loss(output, ModelOutput(logits=soft[index]), labels, progress)
     else:
         loss_fn = cross_entropy
     fit(model, x_train, y_train, loss_fn=loss_fn, extra_params=[], epochs=request.finetune,

@@ -25,7 +25,8 @@ STEP_KEYS = {  # each step's keys: required, then optional
     "int8": (set(), set()),
     "prune": ({"sparsity", "structured"}, {"plan"}),
     "lowrank": ({"plan"}, {"rank", "energy"}),
-    "finetune": ({"source", "epochs", "lr"}, {"temperature", "alpha"}),
+    "finetune": ({"source", "epochs", "lr"}, {"temperature", "soft", *weight_aliases()}),  # the soft targets'
+    # weight, under its older name (alpha) in the recipes of earlier exports
 }
 
 

@@ -19,7 +19,7 @@ VALIDATION_SHARE = 0.1  # the last tenth of the samples: never trained on, by th
 # sequence and the student a tenth of them, so the teacher knows what the student's data does not show.
 # The Distill page also takes the pair from here when the saved one cannot read the corpus.
 LANGUAGE_MODEL_DEFAULTS = {"epochs": 40, "teacher_epochs": 8, "batch_size": 32, "lr": 3e-3, "teacher_lr": 3e-3,
-                           "temperature": 1.0, "alpha": 0.9, "train_fraction": 0.1,
+                           "temperature": 1.0, "terms": {"soft": 0.9}, "train_fraction": 0.1,
                            "teacher": "gpt-small", "student": "gpt-tiny"}
 
 

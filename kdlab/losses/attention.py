@@ -73,7 +73,8 @@ def attention_pair_problem(teacher: str, student: str) -> str | None:
 
 
 @register_term(
-    "attention", weight="beta", weight_symbol=r"\beta", default_weight=1000.0,  # RepDistiller's AT weight
+    "attention", alias="beta", weight_symbol=r"\beta", weight_letter="β",
+    default_weight=1000.0,  # RepDistiller's AT weight
     symbol=r"\mathcal{L}_{att}",
     label={"en": "attention transfer", "zh": "注意力迁移"},
     explain={"en": "make the student look where the teacher looks: match attention maps layer by layer",

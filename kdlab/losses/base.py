@@ -3,10 +3,16 @@
 ``L = (1-α)·CE(y, s) + α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + β·L_att + γ·L_rep + Σ w·L_term``
 
 Every term — cross-entropy and the classic soft targets included — is registered once with everything the rest of
-kdlab needs to know about it: the config weight it reads, its symbol in the formula, its name and one-line
+kdlab needs to know about it: its symbol in the formula, its weight's symbol and older name, its name and one-line
 explanation in English and 简体中文, its paper, the kind of knowledge it moves, the model pairs it supports and its
 own knobs. Config validation, the CLI, ``kdlab list``, the formula, the live curves, the History columns and the
 Distill page's controls are all generated from this registry, so adding a method is one module in this package.
+
+Every term is weighted the same way, by ``config.terms[name]``; cross-entropy alone is weighted by the complement of
+the soft targets' (``1 - α``, Hinton's convention). The weights the formula has always named by a letter (α for the
+soft targets, β for attention, γ for hints) declare it (``weight_letter``) and their older config name (``alias``:
+``alpha``, ``beta``, ``gamma``), which configs, links, stored runs and the CLI still accept (``weight_aliases``,
+read by ``kdlab.config.migrate_config`` alone).
 
 A term is built per run from ``(config, student_probe, teacher_probe, **knobs)`` — the probes are both models'
 outputs on a small batch, so a term can size a learned projection — into an ``nn.Module`` whose ``forward`` takes
@@ -16,23 +22,21 @@ instead (``register_function``). A module may name the teacher outputs it reads 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ..checks import is_number
 from ..models import ModelOutput
 from ..registry import Registry
-from .fusion import confidence_weights, fused_probs
-from .precision import at_least_float32
+from .fusion import fused_log_probs
 from .tokens import is_language_model
 
 KNOWLEDGE = ("labels", "logits", "features", "relations")  # what a term moves from teacher to student
-WEIGHT_FIELDS = {"alpha": "α", "beta": "β", "gamma": "γ"}  # the convention's named weights, as written in text;
-# every other term's weight is config.terms[name]
+WEIGHT_LABEL = {"en": "{letter} — {term}", "zh": "{letter} —— {term}"}  # a weight with a letter, on a page
 WEIGHT_CHOICES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0, 30000.0)
 YES_NO = {"yes": {"en": "yes", "zh": "是"}, "no": {"en": "no", "zh": "否"}}  # the words of a yes/no knob's choices
 
@@ -95,9 +99,11 @@ class LossTerm:
     knowledge: str
     reads: tuple[str, ...]  # which model outputs it compares, in words ("logits", "features/embedding")
     method: str  # its short name in method comparisons: "kd", "dkd", "at", "fitnet", ...
-    weight: str | None = None  # "alpha", "beta" or "gamma"; None: ``config.terms[name]``
-    complement: bool = False  # weighted by 1 - config.<weight> (cross-entropy: 1 - α)
-    weight_symbol: str = ""
+    complement_of: str = ""  # weighted by 1 - that term's weight, never by its own (cross-entropy: 1 - α)
+    weight_symbol: str = ""  # LaTeX of its weight in the formula (``\alpha``); default ``w_{name}``
+    weight_letter: str = ""  # that symbol in plain text ("α"): the convention's named weights have one
+    alias: str = ""  # the weight's older config name ("alpha"), still read by ``kdlab.config.migrate_config``
+    max_weight: float = math.inf  # soft targets: 1, so that cross-entropy's 1 - α stays >= 0
     default_weight: float = 1.0
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
     supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
@@ -107,10 +113,15 @@ class LossTerm:
     curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named
 
     def weight_in(self, config) -> float:
-        value = config.terms.get(self.name, 0.0) if self.weight is None else getattr(config, self.weight)
-        return 1 - value if self.complement else value
+        if self.complement:
+            return 1 - config.terms.get(self.complement_of, 0.0)
+        return config.terms.get(self.name, 0.0)
 
     @property
+    @property
+    def complement(self) -> bool:
+        return bool(self.complement_of)
+
     def symbol_of_weight(self) -> str:
         return self.weight_symbol or rf"w_{{\mathrm{{{self.name}}}}}"
 
@@ -128,10 +139,8 @@ class LossTerm:
 
     @property
     def weight_name(self) -> str:
-        """How the config names this term's weight: ``alpha`` (``1 - alpha`` for CE), ``beta``, ``terms.NAME``."""
-        if self.weight is None:
-            return f"terms.{self.name}"
-        return f"1 - {self.weight}" if self.complement else self.weight
+        """How the config names this term's weight: ``terms.NAME`` (``1 - terms.soft`` for cross-entropy)."""
+        return f"1 - terms.{self.complement_of}" if self.complement else f"terms.{self.name}"
 
     def text(self, what: str, lang: str) -> str:
         return getattr(self, what).get(lang) or getattr(self, what)["en"]
@@ -141,6 +150,12 @@ LOSS_TERMS: Registry[LossTerm] = Registry("loss term")
 
 
 def register_term(name: str, **meta: Any) -> Callable:
+    def weight_label(self, lang: str) -> str:
+        """Its weight on a page: "α — soft targets", or the term's label alone when the formula has no letter for
+        it. Every page words a weight so (controls, sweep axes, History columns, errors), never from a text key."""
+        label = self.text("label", lang)
+        return WEIGHT_LABEL[lang].format(letter=self.weight_letter, term=label) if self.weight_letter else label
+
     """Register an ``nn.Module`` class built from ``(config, student_probe, teacher_probe, **knobs)``."""
     def decorate(build: Callable) -> Callable:
         if meta.get("knowledge") not in KNOWLEDGE:
@@ -184,6 +199,11 @@ class FunctionTerm(nn.Module):
         super().__init__()
         self.function, self.knobs, self.needs = function, knobs, needs
 
+def weight_aliases() -> dict[str, str]:
+    """The weights' older config names, by the term they weigh: ``{"alpha": "soft", "beta": "attention", ...}``."""
+    return {spec.alias: spec.name for spec in terms() if spec.alias}
+
+
     def forward(self, inputs: "TermInputs") -> torch.Tensor:
         return self.function(inputs, **self.knobs)
 
@@ -217,26 +237,6 @@ class TermInputs:
             self._fused[key] = fused_log_probs(self.teacher_logits, temperature, self.fusion, self.teacher_weights,
                                                self.labels, transform)
         return self._fused[key]
-
-
-def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str = "mean",
-                    teacher_weights: tuple[float, ...] | torch.Tensor = (), labels: torch.Tensor | None = None,
-                    transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
-    """The log of several teachers' softened answers ``softmax(transform(t)/T)`` combined into one distribution:
-    their ``mean``, fixed ``weights`` (``teacher_weights``, one per teacher) or per-sample ``confidence`` on the
-    true ``labels`` (CA-MKD). One teacher: exactly its ``log_softmax(t/T)``."""
-    logits = [transform(at_least_float32(t)) if transform else at_least_float32(t) for t in teacher_logits]
-    log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
-    if len(log_probs) == 1:
-        return log_probs[0]
-    device = log_probs[0].device
-    if fusion == "confidence":
-        weights = confidence_weights(teacher_logits, labels)
-    elif fusion == "weights":
-        weights = torch.as_tensor(teacher_weights, device=device, dtype=torch.float32)
-    else:
-        weights = torch.full((len(log_probs),), 1.0 / len(log_probs), device=device)
-    return fused_probs([p.exp() for p in log_probs], weights).clamp_min(1e-12).log()
 
 
 class DistillationLoss(nn.Module):

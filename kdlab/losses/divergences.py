@@ -77,19 +77,19 @@ def reverse_kl_term(inputs: TermInputs) -> torch.Tensor:
 
 
 @register_function(
-    "gjsd", symbol=r"\cdot {T}^{2}\,\mathrm{JSD}_{\beta_{\mathrm{JSD}}}(t \,\|\, s)",
+    "gjsd", symbol=r"\cdot {T}^{2}\,\mathrm{JSD}_{\omega}(t \,\|\, s)",  # the paper's β: β is attention's weight here
     label={"en": "generalized JSD (forward to reverse KL)", "zh": "广义 JS 散度（从正向到反向 KL）"},
     explain={"en": "a divergence between teacher and student that slides from forward KL (mode-covering) to "
-                   "reverse KL (mode-seeking) as its own β goes from 0 to 1",
-             "zh": "教师与学生之间的一种散度：它自己的 β 从 0 到 1 时，由正向 KL（覆盖众数）滑向反向 KL（寻找众数）"},
+                   "reverse KL (mode-seeking) as its own mix ω goes from 0 to 1",
+             "zh": "教师与学生之间的一种散度：它自己的混合系数 ω 从 0 到 1 时，由正向 KL（覆盖众数）滑向反向 KL（寻找众数）"},
     paper="Agarwal et al., ICLR 2024, On-Policy Distillation of Language Models: Learning from Self-Generated "
           "Mistakes (GKD)", method="gjsd",
-    knobs={"beta": Knob(0.5, {"en": "near 0 the divergence behaves like forward KL, near 1 like reverse KL (this β "
-                                    "is the JSD's own, not the attention weight β)",
-                              "zh": "接近 0 时散度像正向 KL，接近 1 时像反向 KL（这是 JS 散度自己的 β，不是注意力权重 β）"},
+    knobs={"beta": Knob(0.5, {"en": "near 0 the divergence behaves like forward KL, near 1 like reverse KL (the GKD "
+                                    "paper's β, written ω here)",
+                              "zh": "接近 0 时散度像正向 KL，接近 1 时像反向 KL（即 GKD 论文中的 β，这里记作 ω）"},
                         0.01, 0.99, 0.01,
-                        label={"en": "JSD interpolation β (0 forward KL, 1 reverse KL)",
-                               "zh": "JS 散度的插值 β（0 为正向 KL，1 为反向 KL）"})}, **COMMON)
+                        label={"en": "JSD mix ω (0 forward KL, 1 reverse KL)",
+                               "zh": "JS 散度的混合系数 ω（0 为正向 KL，1 为反向 KL）"})}, **COMMON)
 def generalized_jsd_term(inputs: TermInputs, beta: float) -> torch.Tensor:
     return _term(generalized_jsd_rows, inputs, beta=beta)
 

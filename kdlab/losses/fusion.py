@@ -12,6 +12,8 @@ cross-entropy part is linear in the target. (The official sum is also divided by
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -40,3 +42,23 @@ def confidence_weights(teacher_logits: list[torch.Tensor], labels: torch.Tensor)
         if k == 1:
             return torch.ones_like(ce)
         return (1 - torch.softmax(ce, dim=1)) / (k - 1)
+
+
+def fused_log_probs(teacher_logits: list[torch.Tensor], temperature, fusion: str = "mean",
+                    teacher_weights: tuple[float, ...] | torch.Tensor = (), labels: torch.Tensor | None = None,
+                    transform: Callable[[torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
+    """The log of several teachers' softened answers ``softmax(transform(t)/T)`` combined into one distribution:
+    their ``mean``, fixed ``weights`` (``teacher_weights``, one per teacher) or per-sample ``confidence`` on the
+    true ``labels`` (CA-MKD). One teacher: exactly its ``log_softmax(t/T)``."""
+    logits = [transform(at_least_float32(t)) if transform else at_least_float32(t) for t in teacher_logits]
+    log_probs = [F.log_softmax(t / temperature, dim=-1) for t in logits]
+    if len(log_probs) == 1:
+        return log_probs[0]
+    device = log_probs[0].device
+    if fusion == "confidence":
+        weights = confidence_weights(teacher_logits, labels)
+    elif fusion == "weights":
+        weights = torch.as_tensor(teacher_weights, device=device, dtype=torch.float32)
+    else:
+        weights = torch.full((len(log_probs),), 1.0 / len(log_probs), device=device)
+    return fused_probs([p.exp() for p in log_probs], weights).clamp_min(1e-12).log()

@@ -36,7 +36,8 @@ def projection(s: torch.Tensor, t: torch.Tensor) -> nn.Module:
 
 
 @register_term(
-    "representation", weight="gamma", weight_symbol=r"\gamma", default_weight=100.0,  # RepDistiller's FitNet weight
+    "representation", alias="gamma", weight_symbol=r"\gamma", weight_letter="γ",
+    default_weight=100.0,  # RepDistiller's FitNet weight
     symbol=r"\mathcal{L}_{rep}",
     label={"en": "representation (hint)", "zh": "表示蒸馏（特征蒸馏）"},
     explain={"en": "pull a hidden feature of the student towards the teacher's, through a learned projection",

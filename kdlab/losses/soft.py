@@ -39,7 +39,7 @@ def soft_targets_to(student_logits: torch.Tensor, teacher_log_probs: torch.Tenso
 
 
 @register_function(
-    "ce", weight="alpha", complement=True, weight_symbol=r"(1-\alpha)", symbol=r"\mathrm{CE}(y, s)",
+    "ce", complement_of="soft", weight_symbol=r"(1-\alpha)", weight_letter="1 − α", symbol=r"\mathrm{CE}(y, s)",
     label={"en": "cross-entropy", "zh": "交叉熵"},
     explain={"en": "the usual loss on the true labels: how surprised the student is by the right answer",
              "zh": "对真实标签的常规损失：学生对正确答案有多“意外”"},
@@ -54,7 +54,7 @@ def cross_entropy_term(inputs: TermInputs) -> torch.Tensor:
 
 
 @register_function(
-    "soft", weight="alpha", weight_symbol=r"\alpha", default_weight=0.9,
+    "soft", alias="alpha", weight_symbol=r"\alpha", weight_letter="α", max_weight=1, default_weight=0.9,
     symbol=r"\cdot {T}^{2}\,\mathrm{KL}\big(\mathrm{softmax}(t/{T})\,\|\,\mathrm{softmax}(s/{T})\big)",
     label={"en": "soft targets", "zh": "软目标"},
     explain={"en": "match the teacher's whole answer softened by T; ×T² keeps its gradients as large at every T",

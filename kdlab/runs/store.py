@@ -24,6 +24,7 @@ import torch
 from ..checks import process_alive
 from ..errors import UserError
 from ..data import kdlab_home
+from ..migrate import migrate_config
 from ..tensor_files import load_tensors
 
 ACTIVE = ("queued", "running")
@@ -112,8 +113,8 @@ class RunRecord:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "RunRecord":
         return cls(row["id"], row["workspace"], row["status"], row["source"], row["created"], row["updated"],
-                   json.loads(row["config"]), json.loads(row["summary"]) if row["summary"] else None, row["error"],
-                   row["owner"])
+                   migrate_config(json.loads(row["config"])), json.loads(row["summary"] or "null"), row["error"],
+                   row["owner"])  # ``migrate_config``: an older run's alpha reads as terms.soft
 
 
 class StoreUnavailable(ValueError):

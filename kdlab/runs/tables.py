@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
-from ..config import RunConfig
+from ..config import DEFAULT_TERMS, RunConfig
 from ..data import DATASETS
-from ..losses import WEIGHT_FIELDS, terms
+from ..losses import LossTerm, terms
 
 RESULT_COLUMNS = ("student_acc", "student_macro_f1", "baseline_acc", "teacher_acc", "distill_seconds")
 
 
 def weight_columns() -> tuple[str, ...]:
-    """One column per registered loss weight: the convention's α, β, γ, then ``terms.NAME`` for each further term
-    (read from the registry each time, so a term registered later has its column too)."""
-    return tuple(spec.weight if spec.weight else f"terms.{spec.name}" for spec in terms() if not spec.complement)
+    """One column per registered loss weight, ``terms.NAME``, in registry order (the soft targets' α, attention's β,
+    hints' γ first; read from the registry each time, so a term registered later has its column too)."""
+    return tuple(f"terms.{spec.name}" for spec in terms() if not spec.complement)
 
 
 def config_columns() -> tuple[str, ...]:
@@ -33,9 +33,9 @@ def table_columns() -> tuple[str, ...]:
 SORTS = {"created": True, "student_acc": True, "distill_seconds": False}  # sort key -> descending (newest,
 # most accurate, fastest first)
 LABELS_ONLY = "labels"  # the method of a run with no distillation term on: cross-entropy alone
-# A map varies T and one loss weight (α by default, or any ``WEIGHT_COLUMNS`` entry): everything else (seed
-# included — a different seed is a different experiment) must be equal for runs to share a map. ``log_every`` only
-# changes how often the curves are sampled and ``device`` where it ran, so neither splits a map.
+# A map varies T and one loss weight (α, ``terms.soft``, by default, or any ``weight_columns`` entry): everything
+# else (seed included — a different seed is a different experiment) must be equal for runs to share a map.
+# ``log_every`` only changes how often the curves are sampled and ``device`` where it ran, so neither splits a map.
 IGNORED_FOR_TUNING = ("log_every", "device")
 
 
@@ -49,8 +49,7 @@ def config_value(config: dict, column: str):
 def method_parts(config: dict) -> list[str]:
     """The distillation terms a stored run had on, by registered name, in registry order ("soft", "attention",
     "relational", ...); ``["labels"]`` when none was (cross-entropy alone)."""
-    parts = [spec.name for spec in terms() if not spec.complement
-             and (config_value(config, spec.weight) if spec.weight else config_value(config, f"terms.{spec.name}"))]
+    parts = [spec.name for spec in terms() if not spec.complement and config_value(config, f"terms.{spec.name}")]
     return parts or [LABELS_ONLY]
 
 
@@ -83,14 +82,18 @@ def differing_columns(configs: list[dict]) -> list[str]:
     return [column for column in config_columns() if column in differ]
 
 
+def loss_weights(config: dict) -> list[tuple[LossTerm, float]]:
+    """The weights a run's one-line description shows, in registry order: those with a default (α, even at 0)
+    and every other that is on."""
+    return [(spec, config_value(config, f"terms.{spec.name}")) for spec in terms() if not spec.complement
+            and (spec.name in DEFAULT_TERMS or config_value(config, f"terms.{spec.name}"))]
+
+
 def short_label(config: dict) -> str:
-    """A legend-sized description of the loss knobs: "T=4 α=0.9" plus every other weight that is on
-    ("β=100", "dkd=1")."""
-    text = f"T={config.get('temperature', 0):g} α={config.get('alpha', 0):g}"
-    for column in weight_columns():
-        if column != "alpha" and config_value(config, column):
-            text += f" {WEIGHT_FIELDS.get(column, column.removeprefix('terms.'))}={config_value(config, column):g}"
-    return text
+    """A legend-sized description of the loss knobs: "T=4 α=0.9" plus every other weight that is on, by its letter
+    or its term's name ("β=100", "dkd=1")."""
+    weights = " ".join(f"{spec.weight_letter or spec.name}={value:g}" for spec, value in loss_weights(config))
+    return f"T={config.get('temperature', 0):g} {weights}"
 
 
 def run_source(record) -> str:
@@ -129,14 +132,14 @@ def filter_options(rows: list[dict]) -> dict[str, list]:
 def run_choice(record) -> dict[str, Any]:
     """What a run list says of one run so that runs of the same data and models can be told apart: when
     (``created``, epoch seconds), what started it (``source``), the data and models, its distillation terms
-    (``method``, registered names as ``method_parts``), ``temperature``, ``alpha``, the distilled student's test
-    accuracy (a fraction, None until it has one) and which models it kept (``roles``: a run without a baseline
-    has two)."""
+    (``method``, registered names as ``method_parts``), ``temperature`` (its weights: ``loss_weights``), the
+    distilled student's test accuracy (a fraction, None until it has one) and which models it kept (``roles``: a run
+    without a baseline has two)."""
     config, summary = record.config, record.summary or {}
     roles = ["teacher", *(["baseline"] if config.get("baseline", True) else []), "student"]
     return {"created": record.created, "source": run_source(record), "dataset": config.get("dataset"),
             "teacher": config.get("teacher"), "student": config.get("student"), "method": method_parts(config),
-            "temperature": config.get("temperature"), "alpha": config.get("alpha"),
+            "temperature": config.get("temperature"),
             "student_acc": summary.get("student_acc"), "roles": roles}
 
 
@@ -179,14 +182,14 @@ class TuningMap:
     """Finished runs that share every config field but T and one loss weight: the student's accuracy on a grid.
 
     ``accuracy[i][j]`` is the fraction at ``weights[i]``, ``temperatures[j]`` (None: not run); when one cell was run
-    more than once, the latest run counts. ``weight`` is the weight's column (``alpha``, ``beta``, ``terms.dkd``);
+    more than once, the latest run counts. ``weight`` is the weight's column (``terms.soft``, ``terms.dkd``);
     ``config`` is the shared part (T and that weight removed)."""
     config: dict
     temperatures: list[float]
     weights: list[float]
     accuracy: list[list[float | None]]
     run_ids: list[str] = field(default_factory=list)
-    weight: str = "alpha"
+    weight: str = "terms.soft"
 
     @property
     def cells(self) -> int:
@@ -202,7 +205,7 @@ def normalised(config: dict) -> dict:
         return config
 
 
-def tuning_key(config: dict, weight: str = "alpha") -> str:
+def tuning_key(config: dict, weight: str = "terms.soft") -> str:
     """The grouping key of a T × weight map: the config without T, that weight and the bookkeeping fields."""
     config = normalised(config)
     rest = {k: v for k, v in config.items() if k not in ("temperature", *IGNORED_FOR_TUNING)}
@@ -213,7 +216,7 @@ def tuning_key(config: dict, weight: str = "alpha") -> str:
     return json.dumps(rest, sort_keys=True, default=str)
 
 
-def tuning_maps(records, weight: str = "alpha", min_cells: int = 2) -> list[TuningMap]:
+def tuning_maps(records, weight: str = "terms.soft", min_cells: int = 2) -> list[TuningMap]:
     """Group finished runs (newest first, as the store lists them) into T × ``weight`` maps; keep the groups with at
     least ``min_cells`` distinct cells, largest first."""
     groups: dict[str, dict[tuple[float, float], tuple[str, float]]] = {}

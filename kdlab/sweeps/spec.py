@@ -1,8 +1,9 @@
 """A sweep in one validated dataclass: a base run config, the axes (or search ranges), the seeds, the objective.
 
-An axis names any field of ``RunConfig.to_dict()`` (``temperature``, ``alpha``, ``student``, ``lr``,
-``train_fraction``, ...) or one key of a mapping field with a dot (``terms.relational``, ``student_kw.hidden``), so
-a field the config gains tomorrow is sweepable without a change here. Every trial's config goes through
+An axis names any field of ``RunConfig.to_dict()`` (``temperature``, ``student``, ``lr``, ``train_fraction``, ...)
+or one key of a mapping field with a dot (``terms.soft``, ``terms.relational``, ``student_kw.hidden``), so a field the
+config gains tomorrow is sweepable without a change here; a weight's older name (``alpha``) is read as today's
+(``kdlab.migrate``), in a new sweep as in a stored one. Every trial's config goes through
 ``RunConfig.from_dict`` and the server's admission gate before anything trains: a bad value is one ``ValueError``.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..checks import is_number, parse_scalar, require
 from ..config import RunConfig, check_seed
+from ..migrate import canonical_setting, migrate_config
 from ..serve.admission import admit
 from ..serve.settings import ServerSettings
 
@@ -86,6 +88,11 @@ class SweepSpec:
     objective: str = "student_acc"
     sampler_seed: int = 0
     prune: bool = False  # a search only: stop trials whose epoch curves fall below the median (MedianPruner)
+
+    def __post_init__(self) -> None:
+        self.base = migrate_config(self.base) if isinstance(self.base, dict) else self.base
+        self.axes = {canonical_setting(name): values for name, values in self.axes.items()}
+        self.ranges = {canonical_setting(name): search for name, search in self.ranges.items()}
 
     def validate(self, settings: ServerSettings | None = None) -> SweepSpec:
         """Raise ``ValueError`` for the first bad value; every grid trial (and both ends of every range) is
@@ -188,7 +195,8 @@ def parse_axis(text: str) -> tuple[str, list]:
 
 
 def parse_range(text: str) -> tuple[str, SearchRange]:
-    """``"temperature=1:20:log"``, ``"alpha=0:1"``, ``"epochs=5:40:int"`` or choices ``"student=mlp-small,mlp"``."""
+    """``"temperature=1:20:log"``, ``"terms.soft=0:1"``, ``"epochs=5:40:int"`` or choices
+    ``"student=mlp-small,mlp"``."""
     name, sep, raw = text.partition("=")
     require(bool(sep and name.strip() and raw.strip()),
             f"--search takes name=low:high[:log][:int] or name=a,b,c; got {text!r}")

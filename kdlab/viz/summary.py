@@ -97,7 +97,7 @@ def loss_formula_latex(config) -> str:
     """
     t = f"{float(config.temperature):g}"
     parts = [_product(_coefficient(spec.weight_in(config)), spec.symbol.replace("{T}", t)) for spec in terms()
-             if spec.weight is not None or spec.weight_in(config) > 0]
+             if spec.weight_letter or spec.weight_in(config) > 0]
     return r"\mathcal{L} = " + " + ".join(parts)
 
 

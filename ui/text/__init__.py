@@ -1,7 +1,7 @@
 """Every user-facing string of the app, in English and Simplified Chinese: one module per page, merged here.
 
 The core (``kdlab``) returns numbers and keys; the UI words them. Keys are prefixed with their page
-(``distill.alpha``); ``t(key, lang, **values)`` formats with ``str.format``. tests/test_i18n.py checks that both
+(``distill.temperature``); ``t(key, lang, **values)`` formats with ``str.format``. tests/test_i18n.py checks that both
 languages have every key and the same placeholders, and that no key is defined twice.
 """
 from __future__ import annotations

@@ -68,23 +68,23 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Row q: how token q splits its attention over all tokens (each row sums to 1). The average of the "
               "heads is the one map that compares models with different numbers of heads.",
         "zh": "第 q 行：词元 q 如何把注意力分配给所有词元（每行之和为 1）。各头的平均是唯一能在头数不同的模型之间比较的图。"},
-    "attention.beta_title": {"en": "The β term for this input", "zh": "该输入上的 β 项"},
-    "attention.beta_none": {
-        "en": "No β term: {teacher} and {student} have no attention maps of the same kind to compare.",
-        "zh": "没有 β 项：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
-    "attention.beta_value": {"en": "L_att on this input", "zh": "该输入上的 L_att"},
-    "attention.beta_help_tokens": {
+    "attention.term_title": {"en": "The {letter} term for this input", "zh": "该输入上的 {letter} 项"},
+    "attention.term_none": {
+        "en": "No {letter} term: {teacher} and {student} have no attention maps of the same kind to compare.",
+        "zh": "没有 {letter} 项：{teacher} 和 {student} 没有同一类型、可供比较的注意力图。"},
+    "attention.term_value": {"en": "L_att on this input", "zh": "该输入上的 L_att"},
+    "attention.term_help_tokens": {
         "en": "L_att is the mean squared difference between the student's and the teacher's attention maps, each "
               "student layer paired with the teacher layer at the same relative depth (heads averaged when their "
-              "numbers differ). 0 = the student looks exactly where the teacher looks; training adds β·L_att.",
+              "numbers differ). 0 = the student looks exactly where the teacher looks; training adds {letter}·L_att.",
         "zh": "L_att 是学生与教师注意力图之差的平方的平均；学生的每一层与教师相同相对深度的层配对"
-              "（头数不同时先对头取平均）。0 表示学生看的位置与教师完全相同；训练时损失中加上 β·L_att。"},
-    "attention.beta_help_spatial": {
+              "（头数不同时先对头取平均）。0 表示学生看的位置与教师完全相同；训练时损失中加上 {letter}·L_att。"},
+    "attention.term_help_spatial": {
         "en": "L_att is the mean squared difference between the student's and the teacher's activation maps, each "
               "normalised to length 1 (the larger map pooled to the smaller size), stage paired with stage at the "
-              "same relative depth. 0 = the same spatial pattern; training adds β·L_att.",
+              "same relative depth. 0 = the same spatial pattern; training adds {letter}·L_att.",
         "zh": "L_att 是学生与教师激活图（各自归一化为单位长度，较大的图先池化到较小的尺寸）之差的平方的平均，"
-              "按相同相对深度的阶段配对。0 表示空间分布完全相同；训练时损失中加上 β·L_att。"},
+              "按相同相对深度的阶段配对。0 表示空间分布完全相同；训练时损失中加上 {letter}·L_att。"},
     "attention.fig.input_title": {"en": "input", "zh": "输入"},
     "attention.fig.map_title": {"en": "where it looks", "zh": "关注的位置"},
     "attention.fig.key": {"en": "key (attended to)", "zh": "键（被关注者）"},

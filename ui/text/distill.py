@@ -56,7 +56,6 @@ TEXT: dict[str, dict[str, str]] = {
                                        "分布越平缓，能看出教师认为每个错误类别有多大可能（即“暗知识”）。"
                                        "蒸馏损失要乘以 T²，因为它的梯度按 1/T² 缩小；这样改变 T 时，它的权重仍"
                                        "然可比。"},
-    "distill.alpha": {"en": "α — weight of the soft targets", "zh": "α —— 蒸馏损失的权重"},
     "distill.method_header": {"en": "Method: how the student learns from the teacher's answers",
                               "zh": "方法：学生如何向教师的答案学习"},
     "distill.method": {"en": "Method", "zh": "方法"},
@@ -82,15 +81,13 @@ TEXT: dict[str, dict[str, str]] = {
     "distill.teachers_header": {"en": "More teachers (model fusion)", "zh": "更多教师（模型融合）"},
     "distill.teachers_intro": {"en": "Learn from several teachers at once: their softened answers become one target.",
                                "zh": "同时向多个教师学习：把它们软化后的答案合成一个目标。"},
-    "distill.alpha_help": {"en": "α weighs the distillation loss (learning from the teacher's soft targets); 1 − α "
-                                 "weighs the cross-entropy with the true labels: L = (1 − α)·CE + α·T²·KL + β·L_att + "
-                                 "γ·L_rep. α = 0 trains on labels only, like the baseline. Note: some articles use "
-                                 "the opposite convention and weight the hard-label term by α.",
-                           "zh": "α 是蒸馏损失（向教师的软目标学习）的权重，1 − α 是交叉熵损失（真实标签）的权重：L = "
-                                 "(1 − α)·CE + α·T²·KL + β·L_att + γ·L_rep。α = 0 时只用标签训练，与基线学生相同。"
-                                 "注意：有的文章约定相反，用 α 给真实标签那一项加权。"},
-    "distill.beta": {"en": "β — attention transfer", "zh": "β —— 注意力迁移"},
-    "distill.gamma": {"en": "γ — representation (hint) matching", "zh": "γ —— 表示蒸馏（特征蒸馏）"},
+    "distill.convention_help": {"en": "α weighs the distillation loss (learning from the teacher's soft targets); "
+                                      "1 − α weighs the cross-entropy with the true labels: L = (1 − α)·CE + α·T²·KL + "
+                                      "β·L_att + γ·L_rep. α = 0 trains on labels only, like the baseline. Note: some "
+                                      "articles use the opposite convention and weight the hard-label term by α.",
+                                "zh": "α 是蒸馏损失（向教师的软目标学习）的权重，1 − α 是交叉熵损失（真实标签）的权重：L = "
+                                      "(1 − α)·CE + α·T²·KL + β·L_att + γ·L_rep。α = 0 时只用标签训练，与基线学生相同。"
+                                      "注意：有的文章约定相反，用 α 给真实标签那一项加权。"},
     "distill.term_off": {"en": "Off for this pair: {reason}.", "zh": "此组合下不可用：{reason}。"},
     "distill.extra_teachers": {"en": "More teachers (optional)", "zh": "更多教师（可选）"},
     "distill.extra_teachers_help": {"en": "Distil from several teachers at once (\"model fusion\"): their softened "

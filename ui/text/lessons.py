@@ -13,10 +13,9 @@ TEXT: dict[str, dict[str, str]] = {
               "“运行本课”，实时观看训练过程。"},
     "lessons.choose": {"en": "Lesson", "zh": "实验课"},
     "lessons.preset": {
-        "en": "Preset: {dataset}, {teacher} → {student}{knobs}, T = {t}, α = {alpha}, β = {beta}, "
-              "{epochs} epochs, {fraction} % of the training set.",
-        "zh": "预设：{dataset}，{teacher} → {student}{knobs}，T = {t}，α = {alpha}，β = "
-              "{beta}，{epochs} 轮，使用训练集的 {fraction} %。"},
+        "en": "Preset: {dataset}, {teacher} → {student}{knobs}, T = {t}, {weights}, {epochs} epochs, {fraction} % of "
+              "the training set.",
+        "zh": "预设：{dataset}，{teacher} → {student}{knobs}，T = {t}，{weights}，{epochs} 轮，使用训练集的 {fraction} %。"},
     "lessons.preset_knobs": {"en": " (student knobs: {knobs})", "zh": "（学生模型的规模设置：{knobs}）"},  # or none
     "lessons.run": {"en": "Run this lesson", "zh": "运行本课"},
     "lessons.run_help": {

@@ -10,17 +10,17 @@ TEXT: dict[str, dict[str, str]] = {
     "runs.source.import": {"en": "imported", "zh": "导入"},
     "runs.pick": {"en": "Run", "zh": "实验"},
     "runs.pick_help": {"en": "Your finished runs, newest first: when, started from which page, the data and models, "
-                             "the method, T, α and the distilled student's test accuracy.",
-                       "zh": "你已完成的实验，最新的在前：时间、从哪个页面启动、数据与模型、方法、T、α 以及蒸馏学生的测试"
+                             "the method, T, the loss weights and the distilled student's test accuracy.",
+                       "zh": "你已完成的实验，最新的在前：时间、从哪个页面启动、数据与模型、方法、T、损失权重以及蒸馏学生的测试"
                              "准确率。"},
     "runs.filter": {"en": "Started from", "zh": "启动来源"},
     "runs.filter_help": {"en": "Show only the runs started from these places (none chosen: all of them).",
                          "zh": "只显示从这些地方启动的实验（一个都不选：显示全部）。"},
     "runs.none_match": {"en": "None of your finished runs was started from there.",
                         "zh": "你已完成的实验中没有从这里启动的。"},
-    "runs.choice": {"en": "{time} · {source} · {dataset}, {teacher} → {student} · {method} · T = {t}, α = {alpha} · "
+    "runs.choice": {"en": "{time} · {source} · {dataset}, {teacher} → {student} · {method} · T = {t}, {weights} · "
                           "accuracy {accuracy}",
-                    "zh": "{time} · {source} · {dataset}，{teacher} → {student} · {method} · T = {t}，α = {alpha} · "
+                    "zh": "{time} · {source} · {dataset}，{teacher} → {student} · {method} · T = {t}，{weights} · "
                           "准确率 {accuracy}"},
     "runs.models_3": {"en": "This run has three models: the teacher, the baseline student (trained on the labels "
                             "alone) and the distilled student.",

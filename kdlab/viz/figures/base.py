@@ -14,7 +14,7 @@ DEFAULT_LABELS = {
     "perfect_calibration": "perfectly calibrated", "ece": "ECE", "predicted": "predicted class",
     "true": "true class", "count": "samples", "feature_1": "x₁", "feature_2": "x₂", "key": "key (attended to)",
     "query": "query (attending)", "attention_weight": "attention weight", "token": "token",
-    "pixel_x": "x (pixels)", "pixel_y": "y (pixels)", "alpha": "α (weight of the soft loss)",
+    "pixel_x": "x (pixels)", "pixel_y": "y (pixels)",
     "teacher": "teacher", "baseline": "baseline", "student": "distilled student",
     "total": "total", "term_curves_title": "What the loss terms learn", "value": "value",
     "probability_title": "Class probabilities", "sweep_title": "Probabilities as the temperature changes",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ...losses import terms
+from ...losses import term, terms
 from ..numbers import percent_number
 from ..user_text import figure_labels, figure_text
 from .base import MAX_LINE_POINTS, MAX_MARKERS, PHASE_DASH, _color, _name, _style, _text, _title
@@ -143,7 +143,7 @@ def accuracy_heatmap(temperatures, weights, acc_grid, *, title: str | None = Non
                      labels: dict | None = None) -> go.Figure:
     """Test accuracy (%) for each (T, weight): ``acc_grid[i][j]`` is the fraction at ``weights[i]``,
     ``temperatures[j]``; NaN / None marks a cell not run yet, left blank (no "NaN" written in it, no hover on it).
-    The weight is α unless ``weight_label`` names it."""
+    The weight is the soft targets' α, as the registry words it, unless ``weight_label`` names another."""
     text = _text(labels)
     cells = np.asarray([[np.nan if v is None else v for v in row] for row in acc_grid], dtype=float)
     fig = go.Figure(go.Heatmap(z=100 * cells, x=[f"{t:g}" for t in temperatures], y=[f"{w:g}" for w in weights],
@@ -152,7 +152,8 @@ def accuracy_heatmap(temperatures, weights, acc_grid, *, title: str | None = Non
                                colorbar=dict(title=dict(text=text["test_accuracy"]))))
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
-    return _style(fig, title or text["tuning_title"], text["temperature"], weight_label or text["alpha"])
+    return _style(fig, title or text["tuning_title"], text["temperature"],
+                  weight_label or term("soft").weight_label("en"))
 
 
 def method_gains(rows: list[dict], *, labels: dict | None = None) -> go.Figure:
