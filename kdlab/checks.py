@@ -1,7 +1,7 @@
 """The checks every validated input shares, kept once so that copies cannot drift apart (one lost finiteness, so
 ``--finetune-lr inf`` passed): ``require``, what counts as a number, the one scalar syntax of ``key=value`` knobs,
 grid values and search ranges, and whether a process still runs. Configs (``kdlab.config``, ``kdlab.sweeps.spec``,
-``kdlab.compress.config``, ``kdlab.serve.settings``) all use these."""
+``kdlab.compress.config``, ``kdlab.policy.settings``) all use these."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ from typing import Any
 from .errors import UserError
 
 
-def require(ok: bool, key: str, template: str | None = None, **values: Any) -> None:
+def require(ok: bool, key: str, template: str | None = None, /, **values: Any) -> None:
     """A validation step: unless ``ok``, a ``UserError`` (``kdlab.errors``): ``str()`` is ``template`` filled with
     ``values`` (one English sentence a student understands, as the CLI prints it), and the app words ``key`` with
     the same values in the reader's language."""

@@ -9,9 +9,9 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from .checks import is_number, parse_scalar, require
+from .checks import check_positive, check_whole, is_number, is_whole, parse_scalar, require
 from .data import DATASETS, check_dataset_knobs
-from .losses import LOSS_TERMS, term, terms
+from .losses import term, terms
 from .migrate import migrate_config
 from .models import model_meta
 
@@ -92,112 +92,105 @@ class RunConfig:
                        teacher_run=None)
 
     def validate(self) -> "RunConfig":
-        """Raise ``ValueError`` with a message a student understands for the first bad value; return self."""
-        require(isinstance(self.dataset, str) and self.dataset in DATASETS,
-                 f"unknown dataset {self.dataset!r}; choose one of: {', '.join(DATASETS.names())}")
+        """Raise a ``UserError`` (a ``ValueError``: ``kdlab.errors``) with a message a student understands for the
+        first bad value; return self."""
+        _name("dataset", self.dataset)
         data_meta = DATASETS.get(self.dataset).meta
-        metas = {}
+        modality = data_meta["modality"]
         for role in ("teacher", "student"):
-            name = getattr(self, role)
-            require(isinstance(name, str), f"{role} must be a model name, got {name!r}")
-            metas[role] = model_meta(name)
-            require(data_meta["modality"] in metas[role]["modalities"],
-                     f"{role} {name!r} does not take {data_meta['modality']} input ({self.dataset}); "
-                     f"it takes {', '.join(metas[role]['modalities'])}")
-            require(isinstance(getattr(self, f"{role}_kw"), dict), f"{role}_kw must be a mapping of knob=value")
-        require(isinstance(self.dataset_kw, dict), "dataset_kw must be a mapping of knob=value")
-        if data_meta["modality"] == "sequence":  # targets are next tokens, not classes a student may miss
-            require(not (self.exclude_classes or self.label_noise or self.extra_teachers),
-                    f"{self.dataset} is a corpus for language models: excluded classes, label noise and further "
-                    "teachers are for classification runs")
-        self._validate_teachers(data_meta["modality"])
+            _name(role, getattr(self, role))
+            _takes(role, getattr(self, role), modality, self.dataset)
+        for name in ("teacher_kw", "student_kw", "dataset_kw"):
+            _mapping(name, getattr(self, name))
+        if modality == "sequence":  # targets are next tokens, not classes a student may miss
+            require(not (self.exclude_classes or self.label_noise or self.extra_teachers), "config.corpus_only",
+                    "{dataset} is a corpus for language models: excluded classes, label noise and further teachers "
+                    "are for classification runs", dataset=self.dataset)
+        self._validate_teachers(modality)
         check_dataset_knobs(self.dataset, self.dataset_kw)
-        _positive_number("temperature", self.temperature)
+        check_positive("temperature", self.temperature)
         self._validate_terms()
-        for name in ("epochs", "teacher_epochs", "batch_size", "log_every"):
-            value = getattr(self, name)
-            require(isinstance(value, int) and not isinstance(value, bool) and value >= 1,
-                     f"{name} must be an integer >= 1, got {value}", "config.whole", setting=name, value=value)
-        _positive_number("lr", self.lr)
-        _positive_number("teacher_lr", self.teacher_lr)
+        wholes = ("epochs", "teacher_epochs", "batch_size", "log_every", *(("train_limit",) if self.train_limit
+                                                                           is not None else ()))
+        for name in wholes:
+            check_whole(name, getattr(self, name))
+        check_positive("lr", self.lr)
+        check_positive("teacher_lr", self.teacher_lr)
         check_seed(self.seed)
-        require(self.device in DEVICES, f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
-        require(is_number(self.train_fraction) and 0 < self.train_fraction <= 1,
-                 f"train_fraction must be in (0, 1], got {self.train_fraction}", "config.fraction",
-                setting="train_fraction", value=self.train_fraction)
-        require(self.train_limit is None or (isinstance(self.train_limit, int) and self.train_limit >= 1),
-                 f"train_limit must be an integer >= 1, got {self.train_limit}")
-        require(self.data_root is None or isinstance(self.data_root, str), "data_root must be a folder path")
+        _one_of("device", self.device, DEVICES)
+        require(is_number(self.train_fraction) and 0 < self.train_fraction <= 1, "config.fraction",
+                "{setting} must be in (0, 1], got {value}", setting="train_fraction", value=self.train_fraction)
+        require(self.data_root is None or isinstance(self.data_root, str), "config.folder",
+                "{setting} must be a folder path", setting="data_root")
         n_classes = data_meta["num_classes"]
         for c in self.exclude_classes:
-            require(isinstance(c, int) and 0 <= c < n_classes,
-                     f"class {c} does not exist in {self.dataset}: classes are 0..{n_classes - 1}")
-        require(len(set(self.exclude_classes)) < n_classes, "exclude_classes leaves no class to train the student on")
-        require(is_number(self.label_noise) and 0 <= self.label_noise < 1,
-                 f"label_noise must be in [0, 1), got {self.label_noise}")
-        require(is_number(self.mixup) and 0 <= self.mixup <= MAX_MIXUP,
-                f"mixup must be in [0, {MAX_MIXUP}], got {self.mixup}")
-        require(not self.mixup or data_meta["modality"] in MIXABLE,
-                f"mixup blends inputs, and the inputs of {self.dataset} are {data_meta['modality']}, which cannot be "
-                "blended; set mixup to 0")
-        require(self.data_mode in DATA_MODES, "config.one_of", "{setting} must be one of {choices}, got {value!r}",
-                setting="data_mode", choices=", ".join(DATA_MODES), value=str(self.data_mode)[:70])
-        require(self.data_mode == "corpus" or data_meta["modality"] == "sequence", "config.data_mode_text",
+            require(is_whole(c) and 0 <= c < n_classes, "config.no_class",
+                    "class {value} does not exist in {dataset}: classes are 0..{last}", value=c, dataset=self.dataset,
+                    last=n_classes - 1)
+        require(len(set(self.exclude_classes)) < n_classes, "config.no_class_left",
+                "{setting} leaves no class to train the student on", setting="exclude_classes")
+        require(is_number(self.label_noise) and 0 <= self.label_noise < 1, "config.below_one",
+                "{setting} must be in [0, 1), got {value}", setting="label_noise", value=self.label_noise)
+        _at_most("mixup", self.mixup, MAX_MIXUP)
+        _one_of("data_mode", self.data_mode, DATA_MODES)
+        require(self.data_mode == "corpus" or modality == "sequence", "config.data_mode_text",
                 "{setting} {value} is for language models (the student reads text the teacher or it writes); "
                 "{dataset} is not a text corpus, so use corpus", setting="data_mode", value=self.data_mode,
                 dataset=self.dataset)
-        require(is_number(self.on_policy_share) and 0 <= self.on_policy_share <= 1, "config.range",
-                "{setting} must be in [0, {high}], got {value}", setting="on_policy_share", high=1,
-                value=self.on_policy_share)
+        _at_most("on_policy_share", self.on_policy_share, 1)
         require(not model_meta(self.student).get("pretrained"), "config.pretrained_student",
                 "{name} is a pretrained model, used as a teacher as it is; the student must be a model kdlab trains",
                 name=self.student)
+        require(not self.mixup or modality in MIXABLE, "config.mixup_modality",
+                "{setting} blends inputs, and the inputs of {dataset} are {modality}, which cannot be blended; set "
+                "{setting} to 0", setting="mixup", dataset=self.dataset, modality=modality)
         return self
 
     def _validate_teachers(self, modality: str) -> None:
         require(isinstance(self.extra_teachers, tuple) and all(isinstance(t, str) for t in self.extra_teachers),
-                "extra_teachers must be a list of model names")
-        require(len(self.teachers) <= MAX_TEACHERS,
-                f"a run has at most {MAX_TEACHERS} teachers, got {len(self.teachers)}")
-        require(len(set(self.teachers)) == len(self.teachers), "each teacher may be named once")
+                "config.names", "{setting} must be a list of model names", setting="extra_teachers")
+        require(len(self.teachers) <= MAX_TEACHERS, "config.teachers_max",
+                "a run has at most {most} teachers, got {count}", most=MAX_TEACHERS, count=len(self.teachers))
+        require(len(set(self.teachers)) == len(self.teachers), "config.teachers_twice",
+                "each teacher may be named once")
         for name in self.extra_teachers:
-            meta = model_meta(name)
-            require(modality in meta["modalities"], f"teacher {name!r} does not take {modality} input "
-                    f"({self.dataset}); it takes {', '.join(meta['modalities'])}")
-        require(self.teacher_run is None or isinstance(self.teacher_run, str),
-                f"teacher_run must be a run id, got {str(self.teacher_run)[:70]!r}")
-        require(self.fusion in FUSIONS, f"fusion must be one of {', '.join(FUSIONS)}, got {self.fusion!r}")
+            _takes("teacher", name, modality, self.dataset)
+        require(self.teacher_run is None or isinstance(self.teacher_run, str), "config.run_id",
+                "{setting} must be a run id, got {value!r}", setting="teacher_run", value=str(self.teacher_run)[:70])
+        _one_of("fusion", self.fusion, FUSIONS)
         if self.fusion == "weights":
-            require(len(self.teacher_weights) == len(self.teachers),
-                    f"fusion=weights needs one weight per teacher ({len(self.teachers)}), got "
-                    f"{len(self.teacher_weights)}")
+            require(len(self.teacher_weights) == len(self.teachers), "config.teacher_weights_count",
+                    "fusion=weights needs one weight per teacher ({count}), got {given}", count=len(self.teachers),
+                    given=len(self.teacher_weights))
             require(all(is_number(w) and w >= 0 for w in self.teacher_weights) and sum(self.teacher_weights) > 0,
-                    "teacher_weights must be numbers >= 0, not all zero")
+                    "config.teacher_weights", "{setting} must be numbers >= 0, not all zero",
+                    setting="teacher_weights")
         else:
-            require(not self.teacher_weights, "teacher_weights are used only with fusion=weights")
+            require(not self.teacher_weights, "config.teacher_weights_unused",
+                    "{setting} are used only with fusion=weights", setting="teacher_weights")
 
     def _validate_terms(self) -> None:
         """Every loss term's weight, knobs and pair, from the registry (``kdlab.losses``)."""
-        require(isinstance(self.terms, dict), "terms must be a mapping of loss term name to weight")
-        own = [spec.name for spec in terms() if not spec.complement]
+        require(isinstance(self.terms, dict), "config.terms_mapping",
+                "{setting} must be a mapping of loss term name to weight", setting="terms")
         for name, weight in self.terms.items():
-            require(name in LOSS_TERMS, f"unknown loss term {name!r}; choose one of: {', '.join(own)}")
-            spec = term(name)
-            require(not spec.complement, f"the weight of {name} is 1 minus that of {spec.complement_of}; set "
-                    f"terms.{spec.complement_of}")
+            spec = term(name)  # an unknown name lists the known ones
+            require(not spec.complement, "config.complement", "the weight of {term} is 1 minus that of {other}; set "
+                    "{setting}", term=name, other=spec.complement_of, setting=f"terms.{spec.complement_of}")
             _weight(f"terms.{name}", weight, spec.max_weight)
         for spec in terms():
             if not spec.complement and spec.weight_in(self) > 0:
                 problem = spec.supports(self.teacher, self.student)
-                require(problem is None, f"{problem}; set terms.{spec.name} to 0")
-        require(isinstance(self.terms_kw, dict), "terms_kw must be a mapping of loss term name to its knobs")
+                require(problem is None, "config.pair", "{term} cannot run on this pair: {reason}; set {setting} to 0",
+                        term=spec.name, reason=problem, setting=f"terms.{spec.name}")
+        require(isinstance(self.terms_kw, dict), "config.terms_kw_mapping",
+                "{setting} must be a mapping of loss term name to its knobs", setting="terms_kw")
         for name, knobs in self.terms_kw.items():
-            require(name in LOSS_TERMS, f"terms_kw: unknown loss term {name!r}")
             spec = term(name)
-            require(isinstance(knobs, dict), f"terms_kw[{name!r}] must be a mapping of knob=value")
+            _mapping(f"terms_kw.{name}", knobs)
             for key, value in knobs.items():
-                require(key in spec.knobs, f"loss term {name!r} has no knob {key!r}; its knobs: "
-                        f"{', '.join(spec.knobs) or 'none'}")
+                require(key in spec.knobs, "config.no_knob", "loss term {term!r} has no knob {knob!r}; its knobs: "
+                        "{knobs}", term=name, knob=key, knobs=", ".join(spec.knobs) or "none")
                 spec.knobs[key].check(name, key, value)
 
     def to_dict(self) -> dict[str, Any]:
@@ -213,21 +206,24 @@ class RunConfig:
 
         ``validate=False`` only for a config this program validated itself and sent on (the server to its worker
         processes): validation happens once, where a config enters."""
-        if not isinstance(data, dict):
-            raise ValueError(f"a run config must be a JSON object, got {type(data).__name__}")
+        require(isinstance(data, dict), "config.not_object", "a run config must be a JSON object, got {kind}",
+                kind=type(data).__name__)
         values = migrate_config(data)
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(values) - set(known))
-        require(not unknown, f"unknown config field(s): {', '.join(unknown)}")
+        require(not unknown, "config.unknown_fields", "unknown config fields: {names}",
+                names=", ".join(map(str, unknown))[:200])
         for name, value in values.items():
             default = getattr(cls(), name)
             if isinstance(default, tuple):
-                require(isinstance(value, (list, tuple)), f"{name} must be a list")
+                require(isinstance(value, (list, tuple)), "config.not_list", "{setting} must be a list", setting=name)
                 values[name] = tuple(value)
             elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 values[name] = float(value)
-            elif default is not None and not isinstance(value, type(default)):
-                raise ValueError(f"{name} must be {type(default).__name__}, got {value!r}")
+            else:
+                require(default is None or isinstance(value, type(default)), "config.type",
+                        "{setting} must be {kind}, got {value}", setting=name, kind=type(default).__name__,
+                        value=repr(value)[:70])
         config = cls(**values)
         return config.validate() if validate else config
 
@@ -240,7 +236,7 @@ def parse_knobs(text: str) -> dict[str, Any]:
     knobs: dict[str, Any] = {}
     for pair in filter(None, (p.strip() for p in str(text).split(","))):
         key, sep, raw = pair.partition("=")
-        require(bool(sep and key.strip()), f"expected key=value, got {pair!r}")
+        require(bool(sep and key.strip()), "config.knob_syntax", "expected key=value, got {pair!r}", pair=pair[:70])
         knobs[key.strip()] = parse_scalar(raw)
     return knobs
 
@@ -248,20 +244,45 @@ def parse_knobs(text: str) -> dict[str, Any]:
 MAX_SEED = 2**32 - 1  # what numpy's generators take: a larger seed would fail only once its run had started
 
 
-def check_seed(seed: Any, name: str = "seed") -> None:
+def check_seed(seed: Any, setting: str = "seed") -> None:
     """Every seed where it enters (a run, a sweep's seeds, a search's sampler, compare-methods): a whole number
-    from 0 to ``MAX_SEED``, or one ``ValueError``."""
+    from 0 to ``MAX_SEED``, or one ``UserError`` naming the ``setting``."""
     shown = repr(seed)[:40] if not isinstance(seed, int) or seed.bit_length() <= 128 else "a number too large to show"
-    require(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED,
-            f"{name} must be an integer >= 0 and <= {MAX_SEED} (2**32 - 1), got {shown}")
-
-
-def _positive_number(name: str, value: Any) -> None:
-    require(is_number(value) and value > 0, f"{name} must be > 0, got {value}", "config.positive", setting=name,
-            value=value)
+    require(is_whole(seed) and 0 <= seed <= MAX_SEED, "config.seed",
+            "{setting} must be an integer >= 0 and <= {top} (2**32 - 1), got {value}", setting=setting, top=MAX_SEED,
+            value=shown)
 
 
 def _weight(setting: str, value: Any, high: float) -> None:
     """A loss term's weight: >= 0, and at most ``high`` where the registry bounds it (the soft targets' α <= 1)."""
-    bounded = f"in [0, {high:g}]" if high < math.inf else ">= 0"
-    require(is_number(value) and 0 <= value <= high, f"{setting} must be {bounded}, got {value}")
+    if high < math.inf:
+        _at_most(setting, value, high)
+    else:
+        require(is_number(value) and value >= 0, "config.not_negative", "{setting} must be >= 0, got {value}",
+                setting=setting, value=value)
+
+
+def _at_most(name: str, value: Any, high: float) -> None:
+    require(is_number(value) and 0 <= value <= high, "config.range", "{setting} must be in [0, {high}], got {value}",
+            setting=name, high=high, value=value)
+
+
+def _one_of(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    require(value in choices, "config.one_of", "{setting} must be one of {choices}, got {value!r}", setting=name,
+            choices=", ".join(choices), value=str(value)[:70])
+
+
+def _name(role: str, value: Any) -> None:
+    require(isinstance(value, str), "config.not_name", "{setting} must be a name, got {value}", setting=role,
+            value=repr(value)[:70])
+
+
+def _mapping(name: str, value: Any) -> None:
+    require(isinstance(value, dict), "config.mapping", "{setting} must be a mapping of knob=value", setting=name)
+
+
+def _takes(role: str, name: str, modality: str, dataset: str) -> None:
+    """Whether model ``name`` reads the dataset's input (an image model, a text model, a language model)."""
+    takes = model_meta(name)["modalities"]
+    require(modality in takes, "config.modality", "{role} {name!r} does not take the input of {dataset} ({modality}); "
+            "it takes {takes}", role=role, name=name, modality=modality, dataset=dataset, takes=", ".join(takes))

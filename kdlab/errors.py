@@ -20,7 +20,7 @@ class UserError(ValueError):
     """``UserError("config.unit_range", "{setting} must be in [0, 1], got {value}", setting="alpha", value=2)``:
     ``str()`` is ``alpha must be in [0, 1], got 2``. A value may be another error (``error=err``), worded in turn."""
 
-    def __init__(self, key: str, template: str, **values: Any):
+    def __init__(self, key: str, template: str, /, **values: Any):
         super().__init__(filled(template, values))
         self.key, self.template, self.values = key, template, values
 
@@ -29,7 +29,7 @@ class Phrase:
     """Words made like a ``UserError``'s (a key, an English template, values) that go into one as a value: a cap
     names ``Phrase("cap.params", "the {role}'s parameter count", role="teacher")``; the app words both."""
 
-    def __init__(self, key: str, template: str, **values: Any):
+    def __init__(self, key: str, template: str, /, **values: Any):
         self.key, self.template, self.values = key, template, values
 
     def __str__(self) -> str:

@@ -48,8 +48,8 @@ def _worded(name: str, value: Any, values: dict, lang: str) -> Any:
         return setting_words(value, lang)
     if name == "settings":
         return _listed((setting_words(s, lang) for s in value.split(", ") if s), lang)
-    if name == "term" and spec is not None:
-        return spec.text("label", lang)
+    if name in ("term", "other") and isinstance(value, str) and value in LOSS_TERMS:
+        return term(value).text("label", lang)
     if name == "reason" and spec is not None:
         return spec.text("off_reason", lang)
     if name == "knob" and knob is not None:

@@ -141,7 +141,7 @@ def _check_archive(weights: bytes, expected_bytes: int) -> None:
 
 def _parse_weights(weights: bytes) -> dict[str, dict[str, torch.Tensor]]:
     if not isinstance(weights, (bytes, bytearray)):
-        raise UserError("import.not_bytes", "the weights must be the bytes of a kdlab weights file")
+        raise TypeError("the weights must be the bytes of a kdlab weights file")  # the caller's mistake
     try:
         with warnings.catch_warnings():  # torch warns about foreign pickle protocols before refusing them
             warnings.simplefilter("ignore")
