@@ -117,7 +117,7 @@ def addon_weight_ui(spec: LossTerm, saved: RunConfig, teacher: str, student: str
                              key=weight_key(spec, reason is None), disabled=reason is not None,
                              format_func=weight_text, help=spec.text("explain", lang()))
     if reason is not None:
-        st.caption(tr("distill.term_off", reason=spec.text("off_reason", lang()) if spec.off_reason else reason))
+        st.caption(tr("distill.term_off", reason=spec.text("off_reason", lang())))  # never supports' English
     return value if reason is None else 0.0
 
 

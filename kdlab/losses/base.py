@@ -29,7 +29,7 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from ..checks import is_number
+from ..checks import is_number, require
 from ..models import ModelOutput
 from ..registry import Registry
 from .fusion import fused_log_probs
@@ -66,16 +66,21 @@ class Knob:
         return words.get(lang) or words["en"]
 
     def check(self, term: str, key: str, value: Any) -> None:
-        where = f"knob {key} of loss term {term!r}"
+        """``value`` for this knob of ``term``, or a ``UserError`` naming both (the app words them by their labels)."""
         if self.choices:
-            if value not in self.choices:
-                raise ValueError(f"{where} must be one of {', '.join(self.choices)}, got {value!r}")
+            require(value in self.choices, "term.knob_choice", "knob {knob} of loss term {term!r} must be one of "
+                    "{choices}, got {value!r}", term=term, knob=key, choices=", ".join(self.choices), value=value)
             return
-        numeric = is_number(value)
-        if not numeric or (self.integer and value != int(value)):
-            raise ValueError(f"{where} must be {'an integer' if self.integer else 'a number'}, got {value!r}")
-        if not self.low <= value <= self.high:
-            raise ValueError(f"{where} must be in [{self.low:g}, {self.high:g}], got {value:g}")
+        require(is_number(value), "term.knob_number", "knob {knob} of loss term {term!r} must be a number, got "
+                "{value!r}", term=term, knob=key, value=value)
+        require(not self.integer or value == int(value), "term.knob_integer", "knob {knob} of loss term {term!r} "
+                "must be an integer, got {value!r}", term=term, knob=key, value=value)
+        require(self.low <= value <= self.high, "term.knob_range", "knob {knob} of loss term {term!r} must be in "
+                "[{low:g}, {high:g}], got {value:g}", term=term, knob=key, low=self.low, high=self.high, value=value)
+
+
+PER_SAMPLE = {"en": "for classifiers: it compares one answer per sample, and a language model answers once per token",
+              "zh": "用于分类模型：它逐个样本比较答案，而语言模型对每个词元各给出一个答案"}  # ``always``'s reason, worded
 
 
 def always(teacher: str, student: str) -> str | None:
@@ -107,7 +112,7 @@ class LossTerm:
     default_weight: float = 1.0
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
     supports: Callable[[str, str], str | None] = always  # (teacher, student) -> why not, or None
-    off_reason: dict[str, str] = field(default_factory=dict)  # why not, short and in both languages (for pages)
+    off_reason: dict[str, str] = field(default_factory=lambda: dict(PER_SAMPLE))  # why not: short, both languages
     reads_temperature: bool = False  # whether it softens at the run's T (the others use their own or learn one)
     knobs: dict[str, Knob] = field(default_factory=dict)
     curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named

@@ -15,11 +15,12 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..checks import is_number, parse_scalar, require
+from ..checks import check_whole, is_number, parse_scalar, require
 from ..config import RunConfig, check_seed
+from ..errors import UserError
 from ..migrate import canonical_setting, migrate_config
-from ..serve.admission import admit
-from ..serve.settings import ServerSettings
+from ..policy.admission import admit
+from ..policy.settings import ServerSettings
 
 KINDS = ("grid", "search")
 NOT_AXES = ("seed", "device", "data_root", "download", "log_every")  # seeds have their own axis
@@ -56,15 +57,18 @@ class SearchRange:
 
     def validate(self, name: str) -> SearchRange:
         if self.choices is not None:
-            require(isinstance(self.choices, list) and len(self.choices) >= 1, f"search {name}: give some choices")
+            require(isinstance(self.choices, list) and len(self.choices) >= 1, "sweep.no_choices",
+                    "search {setting}: give some choices", setting=name)
             return self
-        for end in (self.low, self.high):
-            require(is_number(end),
-                    f"search {name}: the range needs two numbers low:high, got {self.low}:{self.high}")
-        require(self.low < self.high, f"search {name}: low must be below high, got {self.low}:{self.high}")
-        require(not self.log or self.low > 0, f"search {name}: a log range must start above 0, got {self.low}")
+        ends = {"setting": name, "low": str(self.low)[:40], "high": str(self.high)[:40]}
+        require(is_number(self.low) and is_number(self.high), "sweep.range_numbers",
+                "search {setting}: the range needs two numbers low:high, got {low}:{high}", **ends)
+        require(self.low < self.high, "sweep.range_order", "search {setting}: low must be below high, got {low}:{high}",
+                **ends)
+        require(not self.log or self.low > 0, "sweep.range_log",
+                "search {setting}: a log range must start above 0, got {low}", **ends)
         require(not self.integer or (float(self.low).is_integer() and float(self.high).is_integer()),
-                f"search {name}: an integer range needs whole ends, got {self.low}:{self.high}")
+                "sweep.range_whole", "search {setting}: an integer range needs whole ends, got {low}:{high}", **ends)
         return self
 
     def ends(self) -> list:
@@ -97,35 +101,45 @@ class SweepSpec:
     def validate(self, settings: ServerSettings | None = None) -> SweepSpec:
         """Raise ``ValueError`` for the first bad value; every grid trial (and both ends of every range) is
         admitted as a run would be, so nothing fails after the sweep has started."""
-        require(self.kind in KINDS, f"a sweep kind is one of {', '.join(KINDS)}, got {self.kind!r}")
-        require(self.objective in OBJECTIVES,
-                f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
-        require(isinstance(self.seeds, list) and len(self.seeds) >= 1, "give at least one seed")
+        require(self.kind in KINDS, "sweep.kind", "a sweep kind is one of {choices}, got {value!r}",
+                choices=", ".join(KINDS), value=str(self.kind)[:40])
+        require(self.objective in OBJECTIVES, "sweep.objective",
+                "unknown objective {value!r}; choose one of: {objectives}", value=str(self.objective)[:40],
+                objectives=", ".join(OBJECTIVES))
+        require(isinstance(self.seeds, list) and len(self.seeds) >= 1, "sweep.no_seed", "give at least one seed")
         for seed in self.seeds:  # each one here: a bad seed past the first would only fail once its trial started
-            check_seed(seed, "a seed")
-        check_seed(self.sampler_seed, "the sampler's seed (--sampler-seed)")
-        require(len(set(self.seeds)) == len(self.seeds), f"a seed is listed twice: {self.seeds}")
-        require(not self.prune or self.kind == "search", "pruning (--prune) is for a search (tune), not a grid")
+            check_seed(seed, "seeds")
+        check_seed(self.sampler_seed, "sampler_seed")
+        require(len(set(self.seeds)) == len(self.seeds), "sweep.seed_twice", "a seed is listed twice: {seeds}",
+                seeds=", ".join(map(str, self.seeds)))
+        require(not self.prune or self.kind == "search", "sweep.prune_grid",
+                "pruning (--prune) is for a search (tune), not a grid")
         names = list(self.axes if self.kind == "grid" else self.ranges)
-        require(names, "a grid needs at least one --grid axis" if self.kind == "grid"
-                else "a search needs at least one --search range")
+        require(bool(names) or self.kind == "search", "sweep.no_axis", "a grid needs at least one --grid axis")
+        require(bool(names), "sweep.no_range", "a search needs at least one --search range")
         for name in names:
             check_axis_name(self.base, name)
         settings = settings or ServerSettings.load()
         if self.kind == "grid":
             for name, values in self.axes.items():
-                require(isinstance(values, list) and values, f"grid {name}: give at least one value")
-                require(len({json.dumps(v) for v in values}) == len(values), f"grid {name}: a value is listed twice")
-            require(self.total() <= MAX_TRIALS, f"the grid has {self.total()} runs; at most {MAX_TRIALS} per sweep")
+                require(isinstance(values, list) and bool(values), "sweep.no_value",
+                        "grid {setting}: give at least one value", setting=name)
+                require(len({json.dumps(v) for v in values}) == len(values), "sweep.value_twice",
+                        "grid {setting}: a value is listed twice", setting=name)
+            self._check_total()
             for values in self.cells():
                 trial_config(self.base, values, self.seeds[0], settings)
         else:
-            require(isinstance(self.trials, int) and 1 <= self.trials, f"--trials must be >= 1, got {self.trials}")
-            require(self.total() <= MAX_TRIALS, f"the search has {self.total()} runs; at most {MAX_TRIALS} per sweep")
+            check_whole("trials", self.trials)
+            self._check_total()
             for name, search in self.ranges.items():
                 for end in search.validate(name).ends():
                     trial_config(self.base, {name: end}, self.seeds[0], settings)
         return self
+
+    def _check_total(self) -> None:
+        require(self.total() <= MAX_TRIALS, "sweep.too_many", "the {what} has {count} runs; at most {most} per sweep",
+                what=self.kind, count=self.total(), most=MAX_TRIALS)
 
     def cells(self) -> list[dict[str, Any]]:
         """The grid's cells in order: one dict of axis values each."""
@@ -149,12 +163,12 @@ class SweepSpec:
 def check_axis_name(base: dict, name: str) -> None:
     head, dot, key = name.partition(".")
     swept = sorted(k for k in base if k not in NOT_AXES)
-    require(head in base and head not in NOT_AXES,
-            f"unknown axis {name!r}: an axis is one of {', '.join(swept)} (or field.key of a mapping field); "
-            "seeds are given with --seeds")
-    require(not dot or (isinstance(base[head], dict) and key),
-            f"axis {name!r}: only a mapping field ({', '.join(k for k in swept if isinstance(base[k], dict))}) "
-            "takes a .key")
+    require(head in base and head not in NOT_AXES, "sweep.unknown_axis", "unknown axis {name!r}: an axis is one of "
+            "{settings} (or field.key of a mapping field); seeds are given with --seeds", name=name[:70],
+            settings=", ".join(swept))
+    require(not dot or (isinstance(base[head], dict) and bool(key)), "sweep.axis_key",
+            "axis {name!r}: only a mapping field ({settings}) takes a .key", name=name[:70],
+            settings=", ".join(k for k in swept if isinstance(base[k], dict)))
 
 
 def with_values(base: dict, values: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -175,8 +189,8 @@ def trial_config(base: dict, values: dict[str, Any], seed: int, settings: Server
     try:
         return admit(RunConfig.from_dict(with_values(base, values, seed)), settings).config
     except ValueError as err:
-        shown = ", ".join(f"{k}={v}" for k, v in values.items())
-        raise ValueError(f"{shown}: {err}") from None
+        raise UserError("sweep.cell", "{cell}: {error}", cell=", ".join(f"{k}={v}" for k, v in values.items()),
+                        error=err, axes=values) from None
 
 
 def trial_key(values: dict[str, Any], seed: int, trial: int | None = None) -> str:
@@ -190,22 +204,21 @@ def trial_key(values: dict[str, Any], seed: int, trial: int | None = None) -> st
 def parse_axis(text: str) -> tuple[str, list]:
     """``"temperature=1,2,4,8"`` -> ``("temperature", [1, 2, 4, 8])``."""
     name, sep, raw = text.partition("=")
-    require(bool(sep and name.strip() and raw.strip()), f"--grid takes name=v1,v2,..., got {text!r}")
-    return name.strip(), [parse_scalar(v) for v in raw.split(",") if v.strip()]
+    require(bool(sep and name.strip()), "sweep.grid_syntax", "--grid takes name=v1,v2,..., got {text!r}",
+            text=text[:80])
+    return name.strip(), [parse_scalar(v) for v in raw.split(",") if v.strip()]  # none: ``validate`` says so
 
 
 def parse_range(text: str) -> tuple[str, SearchRange]:
     """``"temperature=1:20:log"``, ``"terms.soft=0:1"``, ``"epochs=5:40:int"`` or choices
     ``"student=mlp-small,mlp"``."""
     name, sep, raw = text.partition("=")
-    require(bool(sep and name.strip() and raw.strip()),
-            f"--search takes name=low:high[:log][:int] or name=a,b,c; got {text!r}")
+    require(bool(sep and name.strip()), "sweep.search_syntax",
+            "--search takes name=low:high[:log][:int] or name=a,b,c; got {text!r}", text=text[:80])
     if ":" not in raw:
         return name.strip(), SearchRange(choices=[parse_scalar(v) for v in raw.split(",") if v.strip()])
     low, high, *flags = raw.split(":")
     unknown = [f for f in flags if f not in ("log", "int")]
-    require(not unknown, f"--search {name}: a range flag is log or int, got {', '.join(unknown)}")
-    ends = [parse_scalar(low), parse_scalar(high)]
-    require(all(is_number(e) for e in ends),
-            f"--search {name}: the range needs two numbers low:high, got {low}:{high}")
-    return name.strip(), SearchRange(ends[0], ends[1], log="log" in flags, integer="int" in flags)
+    require(not unknown, "sweep.range_flag", "--search {setting}: a range flag is log or int, got {flags}",
+            setting=name.strip(), flags=", ".join(unknown)[:80])
+    return name.strip(), SearchRange(parse_scalar(low), parse_scalar(high), log="log" in flags, integer="int" in flags)
