@@ -33,6 +33,9 @@ RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")  # as RunStore.create writes t
 SHOWN_CHARS = 300  # a value shown in a sentence: a name, a number, a one-line message
 MARKUP = re.compile(r"[\\`*\[\]()<>!#|~$:]")  # what could turn text into a link, HTML, code or a formula
 AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|www)(?=[:.])|@")  # broken by a zero-width space after it
+# A teacher trains for tens of seconds: a progress bar moved every 2 s is enough, and each poll costs the server about
+# 20 ms of CPU (benchmarks/bench_live_views.py), so a page waiting on a teacher costs it under 1 s a minute.
+TEACHER_POLL_SECONDS = 2.0
 
 
 def _from_url(name: str) -> str | None:
@@ -202,7 +205,7 @@ def select_run(run_id: str) -> None:
     _to_url("run", run_id)
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=TEACHER_POLL_SECONDS)
 def _teacher_progress(config: RunConfig) -> None:
     """The progress of the worker training ``config``'s teacher; the whole page reruns once it is cached."""
     jobs = runner()
