@@ -11,12 +11,12 @@ from typing import Any
 from .errors import UserError
 
 
-def require(ok: bool, key: str, template: str | None = None, /, **values: Any) -> None:
+def require(ok: bool, key: str, template: str, /, **values: Any) -> None:
     """A validation step: unless ``ok``, a ``UserError`` (``kdlab.errors``): ``str()`` is ``template`` filled with
     ``values`` (one English sentence a student understands, as the CLI prints it), and the app words ``key`` with
     the same values in the reader's language."""
     if not ok:
-        raise ValueError(key) if template is None else UserError(key, template, **values)
+        raise UserError(key, template, **values)
 
 
 def check_whole(setting: str, value: Any) -> None:

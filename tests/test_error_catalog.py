@@ -19,7 +19,6 @@ KEY_AT = {"require": 1, "UserError": 0, "Phrase": 0}  # where the key is among t
 # modules that still raise a bare ValueError, and why no page meets it
 BARE_VALUE_ERRORS = {
     "kdlab/cli": "the command line speaks English (its flags are checked by argparse and these)",
-    "kdlab/checks.py": "require's form without a key, for the modules not yet converted (none of them a page's)",
     "kdlab/compress/export.py": "an export's failure inside a worker: the page shows the job's error as it ended",
     "kdlab/compress/lowrank.py": "a compression's failure inside a worker (as above)",
     "kdlab/compress/prune.py": "a compression's failure inside a worker (as above)",
