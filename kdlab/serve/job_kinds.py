@@ -19,6 +19,7 @@ class RunJob:
     cache_budget_bytes: int  # memory for the teacher's cached outputs
     kind: ClassVar[str] = "run"
     timed: ClassVar[bool] = True  # ends past the server's max_run_seconds
+    on_ray: ClassVar[bool] = True  # a Ray task when the server has a cluster (``kdlab.serve.ray_jobs``)
 
     def do(self, store, link) -> None:
         from ..config import RunConfig
@@ -35,6 +36,7 @@ class TeacherTrainJob:
     config: dict[str, Any]
     kind: ClassVar[str] = "teacher"
     timed: ClassVar[bool] = True
+    on_ray: ClassVar[bool] = True
 
     def do(self, store, link) -> None:
         from ..config import RunConfig
@@ -51,6 +53,7 @@ class CompressionJob:
     request: dict[str, Any]  # a validated CompressRequest's to_dict()
     kind: ClassVar[str] = "compress"
     timed: ClassVar[bool] = True
+    on_ray: ClassVar[bool] = True
 
     def do(self, store, link) -> None:
         from ..compress.config import CompressRequest
@@ -70,6 +73,7 @@ class ExportFileJob:
     path: str
     kind: ClassVar[str] = "export"
     timed: ClassVar[bool] = True
+    on_ray: ClassVar[bool] = False  # writes its file where the server reads it back
 
     def do(self, store, link) -> None:
         from ..compress.record import export_to_file
@@ -87,6 +91,7 @@ class SweepDriverJob:
     ray: str  # the cluster's address
     kind: ClassVar[str] = "sweep"
     timed: ClassVar[bool] = False
+    on_ray: ClassVar[bool] = False  # the driver of Ray tasks itself
 
     def do(self, store, link) -> None:
         from ..sweeps.driver import drive_on_ray
@@ -97,6 +102,17 @@ class SweepDriverJob:
 Job = RunJob | TeacherTrainJob | CompressionJob | ExportFileJob | SweepDriverJob
 KINDS: dict[str, Callable[..., Job]] = {job.kind: job for job in (RunJob, TeacherTrainJob, CompressionJob,
                                                                   ExportFileJob, SweepDriverJob)}
+
+
+def failure_text(err: Exception) -> str:
+    """How a job that raised ``err`` ended, for the server: a ``ValueError``'s own sentence, else its type too."""
+    return str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+
+
+def time_limit_text(max_seconds: float) -> str:
+    """Why a job past the server's time limit was stopped (a run ends 'failed' saying it)."""
+    return (f"the run took longer than this server's limit of {max_seconds} s and was stopped "
+            "(max_run_seconds in kdlab.toml or KDLAB_MAX_RUN_SECONDS)")
 
 
 def encode(job: Job) -> tuple[str, dict[str, Any]]:

@@ -20,10 +20,11 @@ from ..config import RunConfig
 from ..errors import Phrase, UserError
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
-from .admission import Admitted, admit
-from .job_kinds import Job, RunJob, TeacherTrainJob
+from ..policy.admission import Admitted, admit
+from .job_kinds import Job, RunJob, TeacherTrainJob, failure_text
 from .model_jobs import CompressJob, ExportJob, JobStatus, ModelJobs, TeacherJob, run_owned
-from .settings import ServerSettings, raise_hint
+from ..policy.settings import ServerSettings
+from .ray_jobs import RayJobs
 from .turns import Turns
 from .workers import Worker
 
@@ -60,6 +61,7 @@ class JobRunner(ModelJobs):
         self.exports: dict[tuple[str, str, str], ExportJob] = {}  # by (run id, model name, format)
         self.side_jobs: dict[str, JobStatus] = {}  # every job that is not a run, by job id
         self.turns = Turns(self.idle)  # who takes a free worker next: warm-up jobs last
+        self.ray = RayJobs(settings)  # with ray_address set, runs, teachers and compressions are Ray tasks
         self.closed = False
         if isinstance(store, RunStore):
             try:
@@ -99,7 +101,7 @@ class JobRunner(ModelJobs):
     def submit(self, config: RunConfig | Admitted, workspace: str, owner: str | None = None,
                source: str = "distill") -> str:
         """Record a run as 'queued' and start it; raises ValueError, in one sentence, for a config this server
-        refuses or a queue that is full. A ``RunConfig`` is admitted here (``kdlab.serve.admission``); an
+        refuses or a queue that is full. A ``RunConfig`` is admitted here (``kdlab.policy.admission``); an
         ``Admitted`` one (a page that showed its problems before Run) is taken as it is. ``owner``: the key of the
         browser that asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are
         capped. ``source``: what started it (``kdlab.runs.store.SOURCES``), so run lists can say and filter."""
@@ -207,8 +209,8 @@ class JobRunner(ModelJobs):
         with self.lock:
             self.closed = True
             busy = list(self.running.values())
-        for worker in busy:  # their job threads see the process end, record it, and close them
-            worker.process.terminate()
+        for worker in busy:  # their job threads see the process (or Ray task) end, record it, and close them
+            worker.terminate()
         while True:
             try:
                 worker = self.idle.get_nowait()
@@ -216,6 +218,7 @@ class JobRunner(ModelJobs):
                 break
             if worker is not None:
                 worker.close()
+        self.ray.close()  # its tasks were cancelled above; this server leaves the cluster it joined
 
     def _threads(self, runs: int) -> int:
         return max(1, self.cores // runs)
@@ -235,7 +238,9 @@ class JobRunner(ModelJobs):
     def _run(self, job_id: str, job: Job) -> None:
         worker = self.turns.take(job_id)  # blocks while every worker is busy (or, for a warm-up job, wanted)
         try:
-            worker = self._train(job_id, job, worker)
+            ray = self.ray.takes(job)  # a Ray task in this slot: the slot's process stays for the next job
+            done = self._train(job_id, job, self.ray.worker(self._store) if ray else worker)
+            worker = worker if ray else done
         finally:
             self.turns.give_back(worker)
 
@@ -259,7 +264,7 @@ class JobRunner(ModelJobs):
                     self._teacher_status(job_id, "running", None)
             failure = worker.wait(job_id)
         except Exception as err:  # noqa: BLE001  (no process could start, or it died before taking the job)
-            failure = f"the training process could not take the job: {type(err).__name__}: {err}"
+            failure = f"the training process could not take the job: {failure_text(err)}"
         finally:
             with self.lock:
                 self.running.pop(job_id, None)

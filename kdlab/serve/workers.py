@@ -38,7 +38,7 @@ from pathlib import Path
 import torch
 
 from ..fit import RunInterrupted, RunTimedOut
-from .job_kinds import Job, decode, encode
+from .job_kinds import Job, decode, encode, failure_text, time_limit_text
 
 PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within an epoch too)
 
@@ -100,6 +100,10 @@ class Worker:
     def stop(self, run_id: str) -> None:
         self._message(("stop", run_id))
 
+    def terminate(self) -> None:
+        """End the process now (the server is closing); the job's thread sees it gone and records that."""
+        self.process.terminate()
+
     def _message(self, message: tuple) -> None:
         try:
             self._send(message)
@@ -151,8 +155,7 @@ class ServerLink:
         if self.orphaned:
             raise RunInterrupted("the server stopped during this run")
         if time.monotonic() > self.deadline:
-            raise RunTimedOut(f"the run took longer than this server's limit of {self.max_seconds} s and was stopped "
-                                f"(max_run_seconds in kdlab.toml or KDLAB_MAX_RUN_SECONDS)")
+            raise RunTimedOut(time_limit_text(self.max_seconds))
         return self.stopped
 
     def on_step(self, event) -> None:
@@ -199,7 +202,7 @@ def serve(fd: int, store_path: str) -> None:
         try:
             decode(kind, fields).do(store, link)
         except Exception as err:  # noqa: BLE001  (a run stored why it ended; the worker takes the next job)
-            error = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+            error = failure_text(err)
         link.send("done", error)
 
 

@@ -15,13 +15,35 @@ from pathlib import Path
 
 from .executors import Outcome, TrialJob, train_trial
 
+RAY_ENV = "KDLAB_RAY_ADDRESS"  # where the app's and the CLI's trials go when --ray is not given
+
 
 def import_ray():
     try:
         import ray
     except ImportError:
-        raise ValueError("running a sweep on Ray needs the ray package: python3 -m pip install ray==2.60.0") from None
+        raise ValueError("running on Ray needs the ray package: python3 -m pip install ray==2.60.0") from None
     return ray
+
+
+def connect(address: str, local_cpus: int | None = None):
+    """Ray for this process, joined once: ``(ray, started)``, ``started`` when this call initialised it (its caller
+    shuts it down). ``"local"`` starts a Ray of ``local_cpus`` CPUs on this machine, whose workers see this checkout
+    and this ``KDLAB_*`` environment (``KDLAB_HOME`` included); any other address (``"auto"``, ``"ray://head:10001"``,
+    ``"10.0.0.5:6379"``) joins that cluster and ships this kdlab package to its nodes (``runtime_env``
+    ``py_modules``), which need only the same Python with ``requirements.txt`` installed."""
+    ray = import_ray()
+    if ray.is_initialized():
+        return ray, False
+    package = str(Path(__file__).resolve().parents[1])
+    if address == "local":
+        env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(package).parent), os.environ.get("PYTHONPATH")]))}
+        env.update({k: v for k, v in os.environ.items() if k.startswith("KDLAB_")})
+        ray.init(address="local", num_cpus=local_cpus, include_dashboard=False, log_to_driver=False,
+                 runtime_env={"env_vars": env})
+    else:
+        ray.init(address=address, log_to_driver=False, runtime_env={"py_modules": [package]})
+    return ray, True
 
 
 class RayExecutor:
@@ -31,18 +53,8 @@ class RayExecutor:
         anything else (``"auto"``, ``"ray://head:10001"``, ``"10.0.0.5:6379"``) joins that cluster."""
         if cpus_per_trial < 1 or gpus_per_trial < 0:
             raise ValueError(f"a Ray trial needs >= 1 CPU and >= 0 GPUs, got {cpus_per_trial} and {gpus_per_trial}")
-        ray = self.ray = import_ray()
-        self.started = not ray.is_initialized()
-        if self.started:
-            package = str(Path(__file__).resolve().parents[1])
-            if address == "local":  # this machine: the workers see this checkout and this KDLAB_HOME
-                env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(package).parent),
-                                                                   os.environ.get("PYTHONPATH")]))}
-                env.update({k: v for k, v in os.environ.items() if k.startswith("KDLAB_")})
-                ray.init(address="local", num_cpus=local_cpus, include_dashboard=False, log_to_driver=False,
-                         runtime_env={"env_vars": env})
-            else:  # a cluster: ship this kdlab package to its nodes (they need torch and scikit-learn installed)
-                ray.init(address=address, log_to_driver=False, runtime_env={"py_modules": [package]})
+        ray, self.started = connect(address, local_cpus)
+        self.ray = ray
         self.threads = cpus_per_trial
         self.remote = ray.remote(num_cpus=cpus_per_trial, num_gpus=gpus_per_trial)(train_trial)
         cluster_cpus = int(ray.cluster_resources().get("CPU", 1))
