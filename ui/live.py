@@ -1,10 +1,9 @@
 """One run, live: its status, progress, learning curves and, once it ends, its summary and verdict.
 
-The training process only writes to the run store; while the run is active one fragment polls the store every
-``LIVE_SECONDS`` and redraws the status, the progress bar, Stop and the curves (the rest of the page is not rerun),
-so a default run of a few seconds shows its curves grow, and nothing is lost when the user leaves and comes back.
-Each poll reads only the events newer than the last one seen (``after=seq``) into one session-state entry per run,
-and rebuilds the figures only when some arrived.
+The training process only writes to the run store; while the run is active one fragment redraws the status, the
+progress bar and Stop every ``LIVE_SECONDS``, another the curves every ``CURVES_SECONDS`` (the page is not rerun),
+each reading only the events newer than the last one seen (``after=seq``, one session-state entry per run); the
+figures are rebuilt only when some arrived. Nothing is lost when the user leaves and comes back.
 """
 from __future__ import annotations
 
@@ -22,11 +21,11 @@ from kdlab.viz.summary import loss_formula_latex, summary_table, teachers_table,
 from ui import text as i18n
 from ui.common import browser_key, lang, runner, tr
 
-# Twice a second: default digits runs last a few seconds, and with the curves redrawn every 5 s a class saw a
-# progress bar and then the result (issue 18). The price, measured earlier on 2 cores with the browser on the same
-# machine: a run watched with everything redrawn every second went 26% slower than headless (6-13% every 2 s). Here a
-# poll rebuilds the figures only when new events arrived, and a classroom's browsers do not share the server's cores.
+# The status twice a second: default digits runs last a few seconds, and with the curves redrawn every 5 s a class saw
+# a progress bar and then the result (issue 18). The curves every 2 s: sending a chart again costs the server about
+# 10 ms of CPU whether it changed or not (plotly validates it and writes its JSON), and a poll sends three or four.
 LIVE_SECONDS = 0.5
+CURVES_SECONDS = 2.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
@@ -108,24 +107,28 @@ def live_run(run_id: str, seen_active: bool = False) -> None:
     st.subheader(tr("live.title", run_id=run_id))
     if record.status in ACTIVE:
         _poll(run_id)
+        _live_curves(run_id, record.config)
     else:
         _render(run_id, record)
 
 
 @st.fragment(run_every=LIVE_SECONDS)
 def _poll(run_id: str) -> None:
-    """While the run is active: its status, progress, Stop and curves, from the events that are new since the last
-    poll; once it ends, one rerun of the whole page draws the summary and stops the polling."""
+    """While the run is active: its status, progress and Stop; once it ends, the whole page reruns once."""
     try:
         record = runner().store.get(run_id)
     except ValueError:  # deleted meanwhile
         st.rerun()
     if record.status not in ACTIVE:
         st.rerun()
-    events = run_events(run_id)
-    _active(run_id, record, events)
-    if events:
-        _curves(run_id, events, None, record.config)
+    _active(run_id, record, run_events(run_id))
+
+
+@st.fragment(run_every=CURVES_SECONDS)
+def _live_curves(run_id: str, config: dict) -> None:
+    """While the run is active: its curves, from the events read so far (and any new ones)."""
+    if events := run_events(run_id):
+        _curves(run_id, events, None, config)
 
 
 def _render(run_id: str, record) -> None:
@@ -158,9 +161,8 @@ def _active(run_id: str, record, events: list[dict]) -> None:
         st.info(_status(events[-1]["phase"] if events else "start", record.config))
     progress = min(max(runner().progress(run_id) or 0.0, events[-1]["progress"] if events else 0.0, 0.0), 1.0)
     st.progress(progress, text=tr("live.progress", percent=numbers.percent(progress, 0)))
-    steps = [e for e in events if e["kind"] == "step" and "total" in e["metrics"]]
-    if steps:  # within half a second of the trainer, even on a long epoch
-        last = steps[-1]
+    last = next((e for e in reversed(events) if e["kind"] == "step" and "total" in e["metrics"]), None)
+    if last:  # within half a second of the trainer, even on a long epoch (the newest event first: no full scan)
         st.caption(tr("live.latest_step", phase=phase_name(last["phase"], record.config), epoch=last["epoch"],
                       step=last["step"], loss=f"{last['metrics']['total']:.4f}"))
 
