@@ -181,7 +181,7 @@ class RunConfig:
         for spec in terms():
             if not spec.complement and spec.weight_in(self) > 0:
                 problem = spec.supports(self.teacher, self.student)
-                require(problem is None, "config.pair", "{term} cannot run on this pair: {reason}; set {setting} to 0",
+                require(problem is None, "config.pair", "{term} cannot run on this pair: {reason}; set '{setting}' to 0",
                         term=spec.name, reason=problem, setting=f"terms.{spec.name}")
         require(isinstance(self.terms_kw, dict), "config.terms_kw_mapping",
                 "{setting} must be a mapping of loss term name to its knobs", setting="terms_kw")

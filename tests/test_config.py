@@ -16,7 +16,7 @@ BAD_VALUES = [
     (dict(terms={"attention": -1.0}), "terms.attention must be >= 0"),
     (dict(terms={"representation": -1.0}), "terms.representation must be >= 0"),
     (dict(student="mlp-small", terms={"attention": 1.0}),
-     "attention transfer needs attention maps.*; set terms.attention to 0"),
+     "attention transfer needs attention maps.*; set 'terms.attention' to 0"),
     (dict(teacher="vit-small", student="cnn-small", terms={"attention": 1.0}), "same kind"),
     (dict(terms={"telepathy": 1.0}), "unknown loss term 'telepathy'"),
     (dict(terms={"ce": 0.5}), "the weight of ce is 1 minus that of soft; set terms.soft"),

@@ -27,6 +27,7 @@ from kdlab.viz.sweep_figures import (DEFAULT_LABELS, cell_at, figure_html, gain_
 from ui import text as i18n
 from ui.common import browser_key, error_text, lang, runner, select_run, tr, worded, workspace
 from ui.loss_controls import form_state as loss_form_state
+from ui.weights import setting_words
 
 SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
 GRID_DEFAULTS = (("temperature", "1,2,4,8"), ("terms.soft", "0.5,0.9"))
@@ -53,15 +54,8 @@ def axes() -> list[str]:
 
 
 def setting_label(name: str) -> str:
-    """A setting as a person names it: a loss weight as the registry words it (its letter and its term's label,
-    ``LossTerm.weight_label``), any other config field by the text table; a mapping field's key
-    (``student_kw.hidden``) follows its field's name."""
-    spec = next((s for s in terms() if not s.complement and s.weight_name == name), None)
-    if spec is not None:
-        return spec.weight_label(lang()) if spec.weight_letter else words("sweep.weight",
-                                                                           term=spec.text("label", lang()))
-    head, dot, key = name.partition(".")
-    return words(f"sweep.setting.{head}") + (f" · {key}" if dot else "")
+    """A setting as every page names it, in this page's language (``ui.weights.setting_words``)."""
+    return setting_words(name, lang())
 
 
 def figure_labels(report: dict) -> dict:

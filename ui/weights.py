@@ -13,15 +13,15 @@ from ui import text as i18n
 
 
 def setting_words(setting: str, lang: str) -> str:
-    """A config setting named in an error: a weight (``terms.soft``) as "the weight α of soft targets" (or "the
-    weight of DKD" for a term the formula gives no letter), a field of a run's config as the Sweep page names it
-    (``sweep.setting.*``; ``student_kw.hidden`` follows its field), any other from ``errors.setting.*``, else as it
-    is."""
+    """A setting as the pages name it, the one naming of errors, the Sweep page's axes and its table: a weight
+    (``terms.soft``) as its control says it ("α — soft targets", ``LossTerm.weight_label``; "weight of DKD" for a
+    term the formula gives no letter), a field of a run's config from ``sweep.setting.*`` (``student_kw.hidden``
+    follows its field), any other setting from ``errors.setting.*``, else as it is."""
     name = setting.removeprefix("terms.")
     if setting.startswith("terms.") and name in LOSS_TERMS:
         spec = term(name)
-        return i18n.t("errors.setting.weight_letter" if spec.weight_letter else "errors.setting.weight", lang,
-                      letter=spec.weight_letter, term=spec.text("label", lang))
+        return spec.weight_label(lang) if spec.weight_letter else i18n.t("sweep.weight", lang,
+                                                                           term=spec.text("label", lang))
     head, dot, key = setting.partition(".")
     if f"sweep.setting.{head}" in i18n.TEXT:  # a field of a run's config, as the Sweep page names it
         return i18n.t(f"sweep.setting.{head}", lang) + (f" · {key}" if dot else "")

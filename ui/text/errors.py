@@ -197,6 +197,8 @@ ERRORS: dict[str, str] = {
     "upload.zip_unreadable": "该文件不是可读的 zip 压缩包（原文：{detail}）",
     # further refusals: weights and links a user brings, model and dataset knobs, lessons, methods
     "config.pretrained_student": "{name} 是预训练模型，只能原样用作教师模型；学生模型必须是 kdlab 训练的模型",
+    "config.tokenizer": "{setting}取 {value} 只用于编码文本语料、且教师模型读取 kdlab 的词元编号的情形（Hugging Face "
+                        "教师模型自带分词器）；请选择 char",
     "data.few_sentences": "数据集 {name!r} 的设置 n 必须至少为 10（其中十分之一用于验证），收到的是 {value}",
     "data.seq_len": "数据集 {name!r} 的设置 seq_len 必须至少为 {least}，收到的是 {value}",
     "data.text_short": "这段文本有 {count} 个字符：长度为 {length} 的窗口至少需要 {least} 个字符（一个训练窗口和一个验证窗口）",
@@ -250,9 +252,6 @@ ERRORS: dict[str, str] = {
 }
 
 TEXT: dict[str, dict[str, str]] = {
-    # a loss weight, from the registry's letter and label (``ui.weights.setting_words``)
-    "errors.setting.weight_letter": {"en": "the weight {letter} of {term}", "zh": "{term}的权重 {letter}"},
-    "errors.setting.weight": {"en": "the weight of {term}", "zh": "{term}的权重"},
     # settings that are not a field of a run's config (those are named by ``sweep.setting.*``)
     "errors.setting.seed": {"en": "the seed", "zh": "随机种子"},
     "errors.setting.seeds": {"en": "the seeds", "zh": "随机种子"},
