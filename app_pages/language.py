@@ -1,10 +1,11 @@
 """Language models: the next-token distributions of teacher, student and baseline at T (and the truth on tinylang),
 where on a validation text the student departs from the teacher, and what each model writes — for a finished
 language-model run, or the default tinylang teacher alone (trained by a worker; the server never trains)."""
+import pandas as pd
 import streamlit as st
 
 from kdlab.viz import figures, numbers
-from kdlab.viz.language import (bos_id, distribution_kl, likeliest_tokens, next_token_distributions, sentence_state,
+from kdlab.viz.language import (answer_rows, bos_id, likeliest_tokens, next_token_distributions, sentence_state,
                                 token_kl, true_next_distribution, written_texts)
 from ui.common import SELECTED_KEY, error_text, latest_run, loaded, select_run, submit, teacher_of, tr
 from ui.language_views import DEMO, is_language_run, language_records, prompt_ui, token_names
@@ -12,7 +13,7 @@ from ui.live import is_active, live_run
 from ui.run_picker import pick_run
 
 ROLES = ("teacher", "student", "baseline")
-FIGURE_LABELS = ("next_token", "probability", "kl_per_token", "kl_strip_title", "truth")
+FIGURE_LABELS = ("next_token", "probability", "kl_nats", "kl_strip_title", "truth")
 T_RANGE = (0.25, 4.0)
 
 
@@ -54,21 +55,19 @@ def next_token_ui(models: dict, splits, typed: str, ids: list[int], t: float, la
     truth = true_next_distribution(splits.grammar, typed, splits.vocab) if splits.grammar is not None else None
     if truth is not None:
         series[labels["truth"]] = truth
+    elif splits.grammar is not None:
+        st.info(tr("language.no_truth"))
     shown = likeliest_tokens(series)
     st.plotly_chart(figures.probability_bars(token_names(shown, splits.vocab),
                                              {name: p[shown] for name, p in series.items()},
                                              title=tr("language.bars_title", t=numbers.weight(t)), labels=labels),
                     width="stretch", key="language_bars")
-    kl = [tr("language.kl_teacher", model=tr(f"common.{role}"),
-             kl=numbers.measured(distribution_kl(answers["teacher"], p))) for role, p in answers.items()
-          if role != "teacher"]
-    if truth is not None:
-        kl += [tr("language.kl_truth", model=tr(f"common.{role}"), kl=numbers.measured(distribution_kl(truth, p)))
-               for role, p in answers.items()]
-    elif splits.grammar is not None:
-        st.info(tr("language.no_truth"))
-    if kl:
-        st.markdown(" · ".join(kl))
+    rows = {tr(f"common.{row['role']}"): {
+        tr("language.col_top"): token_names([row["top"]], splits.vocab)[0],
+        tr("language.col_kl_teacher"): numbers.measured(row["kl_teacher"]),
+        **({tr("language.col_kl_truth"): numbers.measured(row["kl_truth"])} if truth is not None else {})}
+        for row in answer_rows(answers, truth)}
+    st.dataframe(pd.DataFrame.from_dict(rows, orient="index"))
     st.caption(tr("language.bars_help"))
 
 

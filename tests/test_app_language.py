@@ -58,7 +58,11 @@ def test_a_finished_run_shows_every_model_s_next_token_answer_the_truth_the_stri
     assert {k: v for k, v in truth.items() if v} == pytest.approx({"t": 1 / 3, "a": 1 / 3, "m": 1 / 3})
     assert [s.value for s in at.subheader][-3:] == ["What comes next", "Where the student departs from the teacher",
                                                     "What each model writes"]
-    assert len(at.code) == 3 and any("KL(truth ‖ baseline student) = " in m.value for m in at.markdown)
+    assert len(at.code) == 3
+    table = at.dataframe[0].value
+    assert list(table.index) == [translate(f"common.{r}") for r in ("teacher", "student", "baseline")]
+    assert list(table.columns) == ["likeliest next token", "KL(teacher ‖ model) (nats)", "KL(truth ‖ model) (nats)"]
+    assert table.iloc[0, 1] == "–" and float(table.iloc[1, 1]) > 0 and float(table.iloc[2, 2]) > 0
 
     run = load_run(app_jobs().store, run_id)
     tokens, kl = token_kl(run.models["teacher"], run.models["student"], run.splits.x_test[0], run.splits.y_test[0])

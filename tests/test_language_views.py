@@ -13,9 +13,9 @@ from kdlab.data.corpus import stream_splits
 from kdlab.errors import UserError
 from kdlab.models import InputSpec, build_model
 from kdlab.viz import figures
-from kdlab.viz.language import (bos_id, distribution_kl, gpt_attention_maps, is_language_model, likeliest_tokens,
-                                next_token_distributions, prompt_ids, sentence_state, shown_token, token_kl,
-                                true_next_distribution, written_texts)
+from kdlab.viz.language import (answer_rows, bos_id, distribution_kl, gpt_attention_maps, is_language_model,
+                                likeliest_tokens, next_token_distributions, prompt_ids, sentence_state, shown_token,
+                                token_kl, true_next_distribution, written_texts)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,8 @@ def corpus():
 def models(corpus):
     """Two GPTs of different shapes and weights: what the page calls teacher and student."""
     spec = InputSpec.of(corpus)
-    return {"teacher": build_model("gpt-small", spec, seed=1).eval(), "student": build_model("gpt-tiny", spec, seed=2).eval()}
+    return {"teacher": build_model("gpt-small", spec, seed=1).eval(),
+            "student": build_model("gpt-tiny", spec, seed=2).eval()}
 
 
 def test_a_prompt_starts_with_the_corpus_start_of_sentence_and_refuses_what_it_cannot_read(corpus):
@@ -141,9 +142,21 @@ def test_what_a_sentence_is_to_the_grammar_and_which_models_read_sequences(corpu
     assert [shown_token(c) for c in "\n a"] == ["↵", "␣", "a"]
 
 
-def test_the_likeliest_tokens_are_those_any_answer_favours_in_the_teacher_s_order():
-    answers = {"teacher": np.array([0.1, 0.6, 0.3, 0.0]), "truth": np.array([0.0, 0.0, 0.1, 0.9])}
-    assert likeliest_tokens(answers, 3) == [1, 2, 3]
+def test_the_likeliest_tokens_are_those_any_answer_favours_in_the_teacher_s_order_padding_never():
+    answers = {"teacher": np.array([0.5, 0.3, 0.2, 0.0]), "truth": np.array([0.0, 0.0, 0.1, 0.9])}
+    assert likeliest_tokens(answers, 2) == [1, 3]
+    assert likeliest_tokens(answers) == [1, 2, 3]
+
+
+def test_each_model_s_row_names_its_likeliest_token_and_its_kl_from_the_teacher_and_the_truth():
+    answers = {"teacher": np.array([0.0, 0.5, 0.5]), "student": np.array([0.0, 0.25, 0.75])}
+    truth = np.array([0.0, 1.0, 0.0])
+    rows = answer_rows(answers, truth)
+    assert [(r["role"], r["top"], r["kl_teacher"]) for r in rows][0] == ("teacher", 1, None)
+    assert rows[1]["top"] == 2
+    assert rows[1]["kl_teacher"] == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(0.5 / 0.75))
+    assert [r["kl_truth"] for r in rows] == pytest.approx([math.log(2), math.log(4)])
+    assert answer_rows(answers, None)[1]["kl_truth"] is None
 
 
 def test_the_kl_strip_figure_writes_each_token_in_its_cell_coloured_by_its_kl():

@@ -110,12 +110,21 @@ def sentence_state(grammar, text: str) -> str:
     return "ungrammatical" if grammar.read(text) is None else "unfinished"
 
 
+def answer_rows(answers: dict[str, np.ndarray], truth: np.ndarray | None) -> list[dict]:
+    """One row per model: its likeliest next token (an id), ``KL(teacher ‖ model)`` (None for the teacher itself)
+    and, where the truth is known, ``KL(truth ‖ model)``, in nats."""
+    teacher = answers["teacher"]
+    return [{"role": role, "top": int(p.argmax()), "kl_teacher": None if role == "teacher" else
+             distribution_kl(teacher, p), "kl_truth": None if truth is None else distribution_kl(truth, p)}
+            for role, p in answers.items()]
+
+
 def likeliest_tokens(distributions: dict[str, np.ndarray], count: int = SHOWN_TOKENS) -> list[int]:
     """The ids worth a bar: the ``count`` tokens with the highest probability under any of the distributions, in
-    the order of the first one (the teacher's), likeliest first."""
+    the order of the first one (the teacher's), likeliest first. Padding (id 0) is never a next token: left out."""
     stacked = np.stack(list(distributions.values()))
-    chosen = np.argsort(-stacked.max(0), kind="stable")[:count]
-    return sorted(chosen.tolist(), key=lambda i: -stacked[0, i])
+    chosen = [i for i in np.argsort(-stacked.max(0), kind="stable").tolist() if i != 0][:count]
+    return sorted(chosen, key=lambda i: -stacked[0, i])
 
 
 @torch.no_grad()

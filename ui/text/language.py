@@ -1,5 +1,5 @@
 """Texts of the Language page (next-token distributions at T, the per-token KL strip, text written side by side), the
-Attention page's view of a GPT, and the prompt's errors."""
+Attention page's view of a GPT (the prompt's errors are worded with every other error, in ``errors.py``)."""
 
 TEXT: dict[str, dict[str, str]] = {
     "nav.language": {"en": "Language models", "zh": "语言模型"},
@@ -49,18 +49,19 @@ TEXT: dict[str, dict[str, str]] = {
     "language.after": {"en": "After “{prompt}”:", "zh": "在“{prompt}”之后："},
     "language.after_start": {"en": "At the start of a sentence:", "zh": "在句子的开头："},
     "language.bars_title": {"en": "Next-token probabilities at T = {t}", "zh": "T = {t} 时下一个词元的概率"},
-    "language.kl_teacher": {"en": "KL(teacher ‖ {model}) = {kl} nats", "zh": "KL(教师 ‖ {model}) = {kl} 奈特"},
-    "language.kl_truth": {"en": "KL(truth ‖ {model}) = {kl} nats", "zh": "KL(真实分布 ‖ {model}) = {kl} 奈特"},
+    "language.col_top": {"en": "likeliest next token", "zh": "最可能的下一个词元"},
+    "language.col_kl_teacher": {"en": "KL(teacher ‖ model) (nats)", "zh": "KL(教师 ‖ 模型)（奈特）"},
+    "language.col_kl_truth": {"en": "KL(truth ‖ model) (nats)", "zh": "KL(真实分布 ‖ 模型)（奈特）"},
     "language.no_truth": {"en": "No sentence of the grammar starts like this, so there is no true distribution here.",
                           "zh": "语法中没有以此开头的句子，所以这里没有真实分布。"},
     "language.bars_help": {
         "en": "Each model's softmax(z/T) over the likeliest next tokens (↵ ends the sentence, ␣ is a space). The truth "
               "is the grammar's own distribution and is not softened: where several continuations are equally "
-              "likely, a good model spreads its probability over all of them. The KL numbers say how far each answer "
-              "is from the teacher's (and from the truth) at this T.",
+              "likely, a good model spreads its probability over all of them. The table says how far each answer is "
+              "from the teacher's (and from the truth) at this T.",
         "zh": "每个模型在最可能的几个下一个词元上的 softmax(z/T)（↵ 表示句子结束，␣ 表示空格）。真实分布是语法本身给出"
-              "的分布，不做软化：在几种接续同样可能的地方，好的模型会把概率分给所有这些接续。KL 散度的数值表示在这个"
-              "温度下每个答案离教师的答案（以及离真实分布）有多远。"},
+              "的分布，不做软化：在几种接续同样可能的地方，好的模型会把概率分给所有这些接续。表格列出在这个温度下"
+              "每个答案离教师的答案（以及离真实分布）有多远。"},
     "language.strip_title": {"en": "Where the student departs from the teacher", "zh": "学生在哪里偏离了教师"},
     "language.sample": {"en": "Validation text (0 to {last})", "zh": "验证文本（0 到 {last}）"},
     "language.strip_help": {
@@ -70,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "每个字符的颜色表示在它之前两个模型的答案之间、T = {t} 时的 KL(教师 ‖ 学生)，单位为奈特：颜色越深，学生"
               "对这个字符的猜测与教师的差别越大。这段文本上的平均值：{mean} 奈特；最大值 {largest} 奈特，出现在"
               "“{token}”处。"},
-    "language.strip_none": {"en": "The strip needs a student: run the demo above or open a finished language-model run.",
+    "language.strip_none": {"en": "This needs a student: run the demo above or open a finished language-model run.",
                             "zh": "这一部分需要学生：请运行上方的演示，或打开一个已完成的语言模型实验。"},
     "language.write_title": {"en": "What each model writes", "zh": "每个模型写出的文字"},
     "language.sampling_t": {"en": "Sampling temperature", "zh": "采样温度"},
@@ -93,15 +94,9 @@ TEXT: dict[str, dict[str, str]] = {
     "language.fig.next_token": {"en": "next token", "zh": "下一个词元"},
     "language.fig.probability": {"en": "probability", "zh": "概率"},
     "language.fig.truth": {"en": "truth (the grammar)", "zh": "真实分布（语法）"},
-    "language.fig.kl_per_token": {"en": "KL to the teacher (nats per token)", "zh": "与教师的 KL 散度（奈特/词元）"},
+    "language.fig.kl_nats": {"en": "KL (nats)", "zh": "KL 散度（奈特）"},
     "language.fig.kl_strip_title": {"en": "KL(teacher ‖ student) at each character",
                                     "zh": "每个字符处的 KL(教师 ‖ 学生)"},
-    "errors.language.prompt_long": {"en": "the text has {count} characters; at most {limit} are read",
-                                    "zh": "这段文字有 {count} 个字符；最多读取 {limit} 个"},
-    "errors.language.prompt_unknown": {"en": "the text has characters this corpus never uses: {chars}",
-                                       "zh": "这段文字里有语料中从未出现的字符：{chars}"},
-    "errors.language.prompt_empty": {"en": "type a few characters: this corpus has no start of a sentence to begin from",
-                                     "zh": "请输入几个字符：这个语料没有可以作为起点的句子开头"},
     "attention.gpt_intro": {
         "en": "A GPT's attention is causal: each position (a row) looks only at itself and the characters before it, "
               "so everything right of the diagonal is zero. Attention transfer (β) is not offered for language models "

@@ -29,6 +29,7 @@ DEFAULT_LABELS = {
     "next_token": "next token", "truth": "truth (the grammar)", "perplexity": "validation perplexity",
     "perplexity_title": "Validation perplexity", "kl_per_token": "KL to the teacher (nats per token)",
     "kl_title": "KL divergence to the teacher", "kl_strip_title": "Where the student departs from the teacher",
+    "kl_nats": "KL (nats)",
 }
 PHASE_DASH = {"teacher": "dot", "baseline": "dash", "student": "solid"}
 PALETTE = qualitative.Plotly + qualitative.D3[::2]

@@ -23,14 +23,16 @@ def kl_strip(tokens: list[str], values, *, title: str | None = None, labels: dic
     for i, (token, value) in enumerate(zip(tokens, values)):
         grid[i // STRIP_WIDTH, i % STRIP_WIDTH] = value
         words[i // STRIP_WIDTH, i % STRIP_WIDTH] = figure_text(token, 4)
-    fig = go.Figure(go.Heatmap(z=grid, text=words, texttemplate="%{text}", textfont=dict(size=16),
+    fig = go.Figure(go.Heatmap(z=grid, text=words, texttemplate="%{text}", textfont=dict(size=15),
                                colorscale="Reds", zmin=0, zmax=max(float(np.nanmax(grid, initial=0)), 1e-6),
-                               hoverongaps=False, xgap=2, ygap=2,
-                               hovertemplate="%{text}: %{z:.3f}<extra></extra>",
-                               colorbar=dict(title=dict(text=text["kl_per_token"]))))
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    return _style(fig, title or text["kl_strip_title"], None, None, height=120 + 48 * rows)
+                               hoverongaps=False, xgap=2, ygap=2, hovertemplate="%{text}: %{z:.3f}<extra></extra>",
+                               colorbar=dict(title=dict(text=text["kl_nats"], side="right"), orientation="h",
+                                             thickness=10, len=0.4, x=1, xanchor="right", y=-0.05, yanchor="top")))
+    fig.update_xaxes(visible=False, range=[-0.5, STRIP_WIDTH - 0.5])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    _style(fig, title or text["kl_strip_title"], None, None, height=120 + 36 * rows)
+    fig.update_layout(margin=dict(l=20, r=20, t=50, b=60))
+    return fig
 
 
 def _per_epoch(history, metric: str) -> dict[str, tuple[list, list]]:
