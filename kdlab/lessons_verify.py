@@ -55,8 +55,8 @@ def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None
                "teacher_logit_std": scale["std"], "teacher_flat_from": scale["flat_from"],
                "teacher_information_at_t": float(information_left(teacher, [config.temperature])[0]
                                                  / torch.log(torch.tensor(float(teacher.shape[1]))))}
-    if assistant_acc is not None:
-        numbers["assistant_acc"] = assistant_acc
+    if assistant_acc is not None:  # and the key its student teaches under, in the teacher cache
+        numbers.update(assistant_acc=assistant_acc, teacher_run=config.teacher_run)
     if unseen is not None:
         baseline = predict(result.models["baseline"], splits.x_test).logits.float().cpu()
         numbers["unseen_recall_student"] = unseen_class_recall(student, y, unseen, [0.0])[0]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..config import RunConfig
 from ..errors import UserError
@@ -56,6 +56,14 @@ def teacher_from_run(config: RunConfig, store: RunStore) -> RunConfig:
             facts = {"seconds": (record.summary or {}).get("distill_seconds") or 0.0, "run": run_id}
             store_teacher(path, store.weights(run_id)["student"], facts)
     return resolved
+
+
+def runs_that_can_teach(records: Iterable[RunRecord], dataset: str, dataset_kw: dict, seed: int) -> list[RunRecord]:
+    """The finished runs among ``records`` trained on this data (``SAME_DATA``): those whose distilled student
+    ``teacher_from_run`` accepts as the teacher of a run on it (the Distill page's choices), in their order."""
+    wanted = {"dataset": dataset, "dataset_kw": dataset_kw, "seed": seed}
+    return [record for record in records if record.status == "finished"
+            and all(record.config.get(name) == value for name, value in wanted.items())]
 
 
 def teacher_chain(record: RunRecord, get: Callable[[str], RunRecord]) -> list[str]:
