@@ -106,6 +106,9 @@ GLOSSARY: tuple[Term, ...] = (
          (r"试验[^。；]{0,12}剪枝", r"剪枝[^。；]{0,6}(提前|停止|试验)", r"因剪枝"),
          note="剪枝 is only the compression of a model; a trial (one point Optuna tries) is 试验, a run is 实验"),
     Term("decision boundary", "决策边界", "决策边界", ("判定边界", "分类边界")),
+    Term("teacher assistant (TAKD, Mirzadeh et al. 2020)", "", "助教模型",
+         ("教师助理", "助理教师", "助教网络", "中间教师", "辅助教师")),
+    Term("born-again network (Furlanello et al. 2018)", "", "再生网络", ("重生网络", "再生神经网络", "转世网络")),
 )
 
 # Every unit must occur as many times in the Chinese as in the English text of the same key.

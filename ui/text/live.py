@@ -33,6 +33,11 @@ TEXT: dict[str, dict[str, str]] = {
                               "zh": "第 {index} 个教师（共 {count} 个，{teacher}）"},
     "live.phase.baseline": {"en": "baseline student", "zh": "基线学生"},
     "live.phase.student": {"en": "distilled student", "zh": "蒸馏学生"},
+    "live.teacher_outputs_mixed": {
+        "en": "Mixup changed the students' inputs at every step, so the teacher scored each of the {steps} mixed "
+              "batches instead of being cached once: {duration} in all.",
+        "zh": "Mixup 每一步都改变学生的输入，所以教师模型要对混合后的 {steps} 批数据逐一给出答案，而不是只缓存一次：共用时 "
+              "{duration}。"},
     "live.teacher_outputs_reduced": {
         "en": "The teacher's outputs would have taken {full}, over this server's budget of {budget}: only "
               "what the loss terms read was kept ({held}), which gives the same loss.",
