@@ -11,6 +11,7 @@ from typing import Any
 
 from .checks import check_positive, check_whole, is_number, is_whole, parse_scalar, require
 from .data import DATASETS, check_dataset_knobs
+from .data.tokenizers import CORPUS_TOKENIZERS
 from .losses import term, terms
 from .migrate import migrate_config
 from .models import model_meta
@@ -66,6 +67,7 @@ class RunConfig:
     data_mode: str = "corpus"  # a language model's text: the corpus, the teacher's ("teacher": sequence-level KD)
     # or, for a share on_policy_share of each batch, the student's own ("on-policy": GKD); ``kdlab.student_data``
     on_policy_share: float = 0.5  # λ of on-policy distillation (TRL's GKD default); read only in that mode
+    tokenizer: str = "char"  # a text's tokens: characters, or "bpe", a byte-level BPE trained on the corpus
     data_root: str | None = None
     download: bool = False
     baseline: bool = True
@@ -138,6 +140,10 @@ class RunConfig:
                 "{dataset} is not a text corpus, so use corpus", setting="data_mode", value=self.data_mode,
                 dataset=self.dataset)
         _at_most("on_policy_share", self.on_policy_share, 1)
+        _one_of("tokenizer", self.tokenizer, tuple(CORPUS_TOKENIZERS))
+        require(self.tokenizer == "char" or (modality == "sequence" and not model_meta(self.teacher).get("tokenizer")),
+                "config.tokenizer", "{setting} {value} encodes a text corpus whose teacher reads kdlab's ids (a "
+                "Hugging Face teacher brings its own tokenizer); use char", setting="tokenizer", value=self.tokenizer)
         require(not model_meta(self.student).get("pretrained"), "config.pretrained_student",
                 "{name} is a pretrained model, used as a teacher as it is; the student must be a model kdlab trains",
                 name=self.student)

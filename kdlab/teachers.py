@@ -45,6 +45,8 @@ def teacher_identity(config: RunConfig) -> dict:
     identity = {"version": CACHE_VERSION, "dataset": config.dataset, "dataset_kw": config.dataset_kw,
                 "arch": arch, "knobs": knobs, "epochs": config.teacher_epochs, "lr": config.teacher_lr,
                 "batch_size": TEACHER_BATCH_SIZE, "seed": config.seed}
+    if config.tokenizer != "char":  # other tokens, another teacher (character teachers keep their older keys)
+        identity["tokenizer"] = config.tokenizer
     return identity if config.teacher_run is None else {**identity, "run": config.teacher_run}  # its weights
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from ..config import DATA_MODES, DEVICES, FUSIONS, RunConfig
 from ..config import parse_knobs as config_parse_knobs
 from ..data import DATASETS, run_defaults
+from ..data.tokenizers import CORPUS_TOKENIZERS
 from ..data.uploads import import_data_file
 from ..fit import TrainEvent
 from ..losses import terms
@@ -117,6 +118,9 @@ def add_run_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--on-policy-share", type=float, default=d.on_policy_share,
                         help=f"λ of --data-mode on-policy: the share of each batch the student writes itself "
                              f"(default {d.on_policy_share})")
+    parser.add_argument("--tokenizer", default=d.tokenizer, choices=tuple(CORPUS_TOKENIZERS),
+                        help="a text's tokens: characters, or bpe, a byte-level BPE trained on the corpus (a Hugging "
+                             "Face teacher brings its own)")
     parser.add_argument("--data-file", default=None,
                         help="your own data: a CSV (numeric columns and a label column) or a zip of class folders")
     parser.add_argument("--data-root", default=None, help="folder with MNIST/CIFAR/aclImdb (default $KDLAB_DATA)")
@@ -161,6 +165,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         batch_size=args.batch_size, lr=args.lr, teacher_lr=args.teacher_lr, seed=args.seed, device=args.device,
         train_fraction=args.train_fraction, train_limit=args.train_limit, exclude_classes=args.exclude_classes,
         label_noise=args.label_noise, mixup=args.mixup, data_mode=args.data_mode, on_policy_share=args.on_policy_share,
+        tokenizer=args.tokenizer,
         data_root=args.data_root, download=args.download, baseline=not args.no_baseline,
     )
     return admit(config, settings).config

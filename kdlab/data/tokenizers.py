@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..errors import UserError
 from .base import IGNORE_INDEX, Splits
 
 PROMPT_CHARS = 200  # a typed prompt longer than this is refused, not read
@@ -35,11 +36,12 @@ class CharTokenizer:
         return None if self.end is None else self.vocab.index(self.end)
 
     def encode(self, text: str) -> list[int]:
-        """Ids of ``text``; a ``ValueError`` naming the characters this corpus never uses."""
+        """Ids of ``text``; a ``UserError`` naming the characters this corpus never uses."""
         ids = {token: i for i, token in enumerate(self.vocab) if i > 0}
         unknown = "".join(sorted(set(text) - set(ids)))
         if unknown:
-            raise ValueError(f"the prompt has characters this corpus never uses: {unknown[:20]!r}")
+            raise UserError("language.prompt_unknown", "the text has characters this corpus never uses: {chars}",
+                            chars=" ".join(repr(c)[1:-1] for c in unknown[:20]))
         return [ids[ch] for ch in text]
 
     def decode(self, ids) -> str:
@@ -88,6 +90,23 @@ def hf_tokenizer(source: str):
                          ) from None
 
 
+BPE_VOCAB = 512  # the 256 bytes, then merges learned on the corpus: a tiny corpus stops merging before this
+
+
+def trained_bpe(texts: list[str], vocab_size: int = BPE_VOCAB):
+    """A byte-level BPE (``tokenizers``; GPT-2's kind: any text, Chinese included, encodes) trained on ``texts``,
+    as a ``transformers`` tokenizer. The same texts train the same merges."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast  # only where a BPE is used
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=vocab_size, show_progress=False,
+                                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    return PreTrainedTokenizerFast(tokenizer_object=bpe)
+
+
 def sample_texts(splits: Splits) -> tuple[list[str], list[str]]:
     """The text of every training and validation sample of a character corpus: its first id, then its targets."""
     tokenizer = tokenizer_of(splits)
@@ -120,6 +139,11 @@ def retokenized(splits: Splits, tokenizer) -> Splits:
     return Splits(splits.name, *tensors(train), *tensors(test), vocab, "sequence", vocab, splits.grammar, wrapped)
 
 
+# how a run may encode a character corpus (``RunConfig.tokenizer``): a tokenizer made from its splits, or None to
+# keep the characters; a Hugging Face teacher's own tokenizer comes before these (``kdlab.run_data``)
+CORPUS_TOKENIZERS = {"char": lambda splits: None, "bpe": lambda splits: trained_bpe(sample_texts(splits)[0])}
+
+
 def tokenizer_of(splits: Splits):
     """The tokenizer of a ``sequence`` dataset: the one it was encoded with, or (an uploaded text, stored as a
     vocabulary) characters over its vocabulary, a stream."""
@@ -128,11 +152,13 @@ def tokenizer_of(splits: Splits):
 
 def prompt_ids(tokenizer, text: str, limit: int = PROMPT_CHARS) -> list[int]:
     """A typed prompt as the ids a model continues: the start token first where the corpus has one. A
-    ``ValueError`` for a prompt over ``limit`` characters, one the tokenizer cannot encode, or an empty one where
-    there is no start token to begin from."""
+    ``UserError`` for a prompt over ``limit`` characters, one the tokenizer cannot encode, or an empty one where
+    there is no start token to begin from (the Language page and ``kdlab generate`` read prompts through this)."""
     if len(text) > limit:
-        raise ValueError(f"the prompt has {len(text):,} characters; at most {limit} are read")
+        raise UserError("language.prompt_long", "the text has {count} characters; at most {limit} are read",
+                        count=f"{len(text):,}", limit=limit)
     start = [] if tokenizer.end_id is None else [tokenizer.end_id]
     if not start and not text:
-        raise ValueError("give a prompt of a few characters: this corpus has no start of sentence to begin from")
+        raise UserError("language.prompt_empty",
+                        "type a few characters: this corpus has no start of a sentence to begin from")
     return start + tokenizer.encode(text)

@@ -18,10 +18,9 @@ import torch
 from ..config import RunConfig
 from ..config_io import LINK_EXCLUDED
 from ..data import DATASETS, load_dataset
-from ..data.tokenizers import retokenized
 from ..data.upload_store import PREFIX
 from ..models import InputSpec, build_model, model_meta, parameter_count
-from ..run_data import teacher_tokenizer
+from ..run_data import brings_tokenizer, encoded
 from ..runs.store import RunStore
 from ..runs.teacher_runs import teacher_from_run
 from ..errors import Phrase, UserError
@@ -66,7 +65,7 @@ def admit(config: RunConfig, settings: ServerSettings, *, from_user_file: bool =
         if config.dataset_kw.get(knob) is not None:
             _cap(f"dataset_kw.{knob}", config.dataset_kw[knob], settings, SCALE_CAPS[kind])
     spec = input_spec(config.dataset, json.dumps(config.dataset_kw, sort_keys=True), config.data_root,
-                      config.download, *_own_tokenizer(config))
+                      config.download, *_encoding(config))
     for role in ("teacher", "student"):
         _cap(Phrase("cap.params", "the {role}'s parameter count", role=role),
              model_parameters(config, role, spec, settings), settings, "max_model_params")
@@ -86,23 +85,23 @@ def _cap(what: str | Phrase, value: int | float, settings: ServerSettings, setti
         raise capped(what, value, cap, setting)
 
 
-def _own_tokenizer(config: RunConfig) -> tuple[str, ...]:
-    """The teacher and its knobs when it brings its own tokenizer (a Hugging Face model), which then sets the
-    students' vocabulary; nothing otherwise (``input_spec``'s cache is shared by every other teacher)."""
-    if model_meta(config.teacher).get("tokenizer") is None:
+def _encoding(config: RunConfig) -> tuple[str, ...]:
+    """The teacher, its knobs and the tokenizer when the text is encoded otherwise than the dataset gives it (a
+    Hugging Face teacher's tokenizer, a BPE), which then sets the students' vocabulary; nothing otherwise
+    (``input_spec``'s cache is shared by every other run of the dataset)."""
+    if not brings_tokenizer(config.teacher) and config.tokenizer == "char":
         return ()
-    return config.teacher, json.dumps(config.teacher_kw, sort_keys=True)
+    return config.teacher, json.dumps(config.teacher_kw, sort_keys=True), config.tokenizer
 
 
 @lru_cache(maxsize=32)
 def input_spec(dataset: str, dataset_kw: str, data_root: str | None, download: bool = False, teacher: str = "",
-               teacher_kw: str = "{}") -> InputSpec:
+               teacher_kw: str = "{}", tokenizer: str = "char") -> InputSpec:
     """What a model of this data must be built for (shape, classes, vocabulary); loads the data once per process
-    (downloading it first when the config asks to: only the CLI can), encoded with ``teacher``'s tokenizer when
-    given. ``DataMissingError`` (a ``ValueError``) when its files are not on this server."""
+    (downloading it first when the config asks to: only the CLI can), encoded as ``kdlab.run_data.encoded`` does
+    when ``teacher`` is given. ``DataMissingError`` (a ``ValueError``) when its files are not on this server."""
     splits = load_dataset(dataset, data_root=data_root, download=download, **json.loads(dataset_kw))
-    tokenizer = teacher_tokenizer(teacher, json.loads(teacher_kw)) if teacher else None
-    return InputSpec.of(splits if tokenizer is None else retokenized(splits, tokenizer))
+    return InputSpec.of(encoded(splits, teacher, json.loads(teacher_kw), tokenizer) if teacher else splits)
 
 
 def model_parameters(config: RunConfig, role: str, spec: InputSpec, settings: ServerSettings) -> int:
