@@ -4,8 +4,9 @@ import streamlit as st
 
 from kdlab.lessons import LESSONS
 from kdlab.viz import figures
-from kdlab.viz.metrics import shifted_accuracy, unseen_class_recall
-from ui.common import error_text, lang, run_logits, runner, select_run, selected_run, submit, tr
+from kdlab.measures import shifted_accuracy, unseen_class_recall
+from ui.common import error_text, lang, run_logits, select_run, selected_run, submit, tr
+from ui.lesson_classics import chain_caption, chain_run_ui, finished, paper_ui
 from ui.lesson_views import measured_ui, outcome_ui, question_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
 from ui.weights import weights_text
@@ -39,6 +40,8 @@ def preset_caption(config) -> str:
 def run_ui(lesson, prediction: str | None) -> str | None:
     """The Run button; returns the id of this lesson's latest run in this session, if any."""
     runs = st.session_state.setdefault(RUNS_KEY, {})
+    if lesson.assistant is not None:  # a chain: the assistant's run first, then the student's
+        return chain_run_ui(lesson, prediction, runs)
     if st.button(tr("lessons.run"), key=f"lessons_run_{lesson.key}", type="primary", help=tr("lessons.run_help")):
         try:
             runs[lesson.key] = submit(lesson.config, source="lesson")
@@ -46,13 +49,6 @@ def run_ui(lesson, prediction: str | None) -> str | None:
         except ValueError as err:
             st.error(tr("common.error", message=error_text(err)))
     return runs.get(lesson.key)
-
-
-def finished(run_id: str) -> bool:
-    try:
-        return runner().store.get(run_id).status == "finished"
-    except ValueError:  # deleted meanwhile
-        return False
 
 
 def bias_shift_ui(run_id: str, cls: int) -> None:
@@ -89,7 +85,7 @@ st.markdown(tr("lessons.intro"))
 lesson = choose_ui()
 st.header(tr(f"lessons.{lesson.key}.title"))
 st.markdown(tr(f"lessons.{lesson.key}.setup"))
-st.caption(preset_caption(lesson.config))
+st.caption(preset_caption(lesson.config) + chain_caption(lesson))
 st.latex(loss_formula(lesson.config))
 if lesson.page:
     page_name = tr("nav." + lesson.page.rsplit("/", 1)[-1].removesuffix(".py"))
@@ -98,6 +94,8 @@ guess, revealed = question_ui(lesson)
 if revealed:
     st.markdown(tr(f"lessons.{lesson.key}.text"))
     measured_ui(lesson)
+    if lesson.paper is not None:
+        paper_ui(lesson)
 run_id = run_ui(lesson, guess)
 if run_id:
     live_run(run_id)

@@ -100,7 +100,12 @@ def test_every_lesson_asks_first_and_shows_its_claim_and_measurements_only_after
             assert separator.join(map(str, measured["holdout"]["seeds"])) in stamp
         if lang == "en":
             assert all(n in after for n in measured_numbers(measured))
-        assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
+        if entry.assistant is None:
+            assert at.button(key=f"lessons_run_{entry.key}").label == translate("lessons.run", lang)
+        else:  # a chain: the assistant's run first, the student's once it has finished
+            assert at.button(key=f"lessons_run_{entry.key}_assistant").label == translate("lessons.run_assistant",
+                                                                                         lang)
+            assert f"lessons_run_{entry.key}" not in [b.key for b in at.button]
         links = at.get("page_link")
         assert len(links) == (1 if entry.page else 0)
 

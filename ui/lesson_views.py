@@ -43,7 +43,8 @@ def claim_text(claim: dict) -> str:
     if claim["verdict"]:
         parts.append(tr(f"lessons.claim_verdict_{claim['verdict']}", other=other))
     if claim.get("not_verdict"):
-        parts.append(tr(f"lessons.claim_not_verdict_{claim['not_verdict']}", other=other))
+        against = "_contrast" if claim["against"] == "contrast" else ""
+        parts.append(tr(f"lessons.claim_not_verdict_{claim['not_verdict']}{against}", other=other))
     if claim.get("verdict_every_seed"):
         parts.append(tr("lessons.claim_verdict_every_seed"))
     if claim["gain_every_seed"]:
@@ -53,6 +54,8 @@ def claim_text(claim: dict) -> str:
             parts.append(tr(f"lessons.claim_{name}", pct=f"{100 * claim[name]:g}"))
     if claim["flatter_teacher"]:
         parts.append(tr("lessons.claim_flatter_teacher"))
+    if claim.get("teacher_ahead"):
+        parts.append(tr("lessons.claim_teacher_ahead"))
     return " ".join(parts)
 
 
@@ -96,7 +99,7 @@ def measured_ui(lesson) -> None:
     entry = measured().get(lesson.key)
     st.markdown(tr("lessons.claim", claim=claim_text(entry["claim"] if entry else _claim_dict(lesson))))
     if entry is None:
-        st.warning(tr("lessons.not_measured", key=lesson.key))
+        st.warning(tr("lessons.not_measured", lesson=lesson.key))
         return
     holdout = entry.get("holdout")
     parts = [("measured", entry), *([("checked", holdout)] if holdout else [])]
@@ -104,6 +107,11 @@ def measured_ui(lesson) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"lessons_measured_{lesson.key}")
     for _, part in parts:
         st.caption(_pooled_caption(part))
+        if entry["claim"].get("teacher_ahead") and "teacher_pooled" in part:
+            test = part["teacher_pooled"]
+            st.caption(tr("lessons.pooled_teacher", seeds=listed(part["seeds"]), a=numbers.count(test["only_student"]),
+                          b=numbers.count(test["only_other"]), p=numbers.p_value(test["p_value"]),
+                          verdict=tr(f"lessons.verdict_{test['verdict']}")))
     status = tr("lessons.claim_holds") if entry["holds"] else tr("lessons.claim_fails")
     seeds = listed(entry["seeds"])
     stamp = (tr("lessons.measured_stamp_holdout", status=status, date=entry["date"], device=entry["device"],

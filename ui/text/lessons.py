@@ -183,8 +183,8 @@ TEXT: dict[str, dict[str, str]] = {
               "teacher's.",
         "zh": "本课教师的软目标在比对照教师更低的 T 下就几乎变成均匀分布。"},
     "lessons.not_measured": {
-        "en": "Not measured on this installation yet: run `python3 -m kdlab lessons verify --lesson {key}`.",
-        "zh": "本机尚未实测：请运行 `python3 -m kdlab lessons verify --lesson {key}`。"},
+        "en": "Not measured on this installation yet: run `python3 -m kdlab lessons verify --lesson {lesson}`.",
+        "zh": "本机尚未实测：请运行 `python3 -m kdlab lessons verify --lesson {lesson}`。"},
     "lessons.col_seed": {"en": "seed", "zh": "随机种子"},
     "lessons.col_teacher": {"en": "teacher %", "zh": "教师 %"},
     "lessons.col_student": {"en": "distilled %", "zh": "蒸馏学生 %"},
