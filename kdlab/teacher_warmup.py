@@ -41,7 +41,8 @@ def _runs(with_lessons: bool) -> list[tuple[str, RunConfig]]:
     runs.append(("temperature", RunConfig()))
     if with_lessons:
         for entry in LESSONS:
-            runs += [(entry.key, config) for config in (entry.config, entry.contrast) if config is not None]
+            first = entry.assistant or entry.config  # a chain's own teacher is its assistant's student, no trained one
+            runs += [(entry.key, config) for config in (first, entry.contrast) if config is not None]
     return runs
 
 
