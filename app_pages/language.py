@@ -4,9 +4,11 @@ language-model run, or the default tinylang teacher alone (trained by a worker; 
 import pandas as pd
 import streamlit as st
 
+from kdlab.data.tokenizers import tokenizer_of
+from kdlab.language import generate_text
 from kdlab.viz import figures, numbers
-from kdlab.viz.language import (answer_rows, bos_id, likeliest_tokens, next_token_distributions, sentence_state,
-                                token_kl, true_next_distribution, written_texts)
+from kdlab.viz.language import (answer_rows, likeliest_tokens, next_token_distributions, sentence_state, token_kl,
+                                true_next_distribution)
 from ui.common import SELECTED_KEY, error_text, latest_run, loaded, select_run, submit, teacher_of, tr
 from ui.language_views import DEMO, is_language_run, language_records, prompt_ui, token_names
 from ui.live import is_active, live_run
@@ -52,18 +54,19 @@ def next_token_ui(models: dict, splits, typed: str, ids: list[int], t: float, la
     st.markdown(tr("language.after", prompt=typed) if typed else tr("language.after_start"))
     answers = next_token_distributions(models, ids, t)
     series = {tr(f"common.{role}"): p for role, p in answers.items()}
-    truth = true_next_distribution(splits.grammar, typed, splits.vocab) if splits.grammar is not None else None
+    tokenizer = tokenizer_of(splits)
+    truth = true_next_distribution(splits.grammar, tokenizer, typed)
     if truth is not None:
         series[labels["truth"]] = truth
-    elif splits.grammar is not None:
+    elif splits.grammar is not None and tokenizer.per_character:
         st.info(tr("language.no_truth"))
     shown = likeliest_tokens(series)
-    st.plotly_chart(figures.probability_bars(token_names(shown, splits.vocab),
+    st.plotly_chart(figures.probability_bars(token_names(shown, splits),
                                              {name: p[shown] for name, p in series.items()},
                                              title=tr("language.bars_title", t=numbers.weight(t)), labels=labels),
                     width="stretch", key="language_bars")
     rows = {tr(f"common.{row['role']}"): {
-        tr("language.col_top"): token_names([row["top"]], splits.vocab)[0],
+        tr("language.col_top"): token_names([row["top"]], splits)[0],
         tr("language.col_kl_teacher"): numbers.measured(row["kl_teacher"]),
         **({tr("language.col_kl_truth"): numbers.measured(row["kl_truth"])} if truth is not None else {})}
         for row in answer_rows(answers, truth)}
@@ -79,22 +82,23 @@ def strip_ui(models: dict, splits, t: float, labels: dict) -> None:
     n = len(splits.x_test)
     index = int(st.number_input(tr("language.sample", last=n - 1), 0, n - 1, step=1, key="language_sample"))
     tokens, kl = token_kl(models["teacher"], models["student"], splits.x_test[index], splits.y_test[index], t)
-    names = token_names(tokens, splits.vocab)
+    names = token_names(tokens, splits)
     st.plotly_chart(figures.kl_strip(names, kl, labels=labels), width="stretch", key="language_strip")
     top = int(kl.argmax())
     st.caption(tr("language.strip_help", t=numbers.weight(t), mean=numbers.measured(kl.mean()),
                   largest=numbers.measured(kl[top]), token=names[top]))
 
 
-def writing_ui(models: dict, splits, typed: str, ids: list[int]) -> None:
+def writing_ui(models: dict, splits, typed: str) -> None:
     st.subheader(tr("language.write_title"))
     left, right = st.columns(2)
     sampling_t = left.slider(tr("language.sampling_t"), 0.0, 2.0, 1.0, 0.1, key="language_sampling_t",
                              help=tr("language.sampling_t_help"))
     seed = int(right.number_input(tr("language.seed"), 0, 2**31 - 1, 0, step=1, key="language_seed",
                                   help=tr("language.seed_help")))
-    stop = bos_id(splits.vocab, splits.x_test)
-    written = written_texts(models, ids, splits.vocab, splits.input_shape[0], sampling_t, seed, stop)
+    tokenizer = tokenizer_of(splits)
+    written = {role: generate_text(model, tokenizer, typed, splits.input_shape[0], sampling_t, seed)
+               for role, model in models.items()}
     for column, (role, text) in zip(st.columns(len(written)), written.items()):
         column.markdown(f"**{tr(f'common.{role}')}**")
         column.code(typed + text, language=None, wrap_lines=True)
@@ -123,4 +127,4 @@ if ids is not None:
     next_token_ui(models, splits, typed, ids, t, labels)
 strip_ui(models, splits, t, labels)
 if ids is not None:
-    writing_ui(models, splits, typed, ids)
+    writing_ui(models, splits, typed)

@@ -24,6 +24,7 @@ from kdlab.config import RunConfig, parse_knobs
 from kdlab.config_io import clamp_to_bounds, config_document, config_from_query
 from kdlab.data import DATASETS, check_dataset_knobs, kdlab_home, load_dataset, stratified_split
 from kdlab.data.corpus import stream_splits
+from kdlab.data.tokenizers import CharTokenizer, prompt_ids
 from kdlab.data.upload_store import claim, delete_upload
 from kdlab.data.uploads import UploadLimits, import_data_file, import_upload
 from kdlab.errors import Phrase, UserError
@@ -45,7 +46,6 @@ from kdlab.sweeps.driver import load_spec
 from kdlab.sweeps.methods import plan
 from kdlab.sweeps.spec import SearchRange, SweepSpec, parse_axis, parse_range
 from kdlab.tensor_files import load_tensors
-from kdlab.viz.language import prompt_ids
 from ui.wording import error_words
 
 from .conftest import tiny_config
@@ -315,9 +315,9 @@ TRIGGERS = {
     "import.roles": lambda: weights_import(saved({"teacher": {}})),
     "import.state": lambda: weights_import(saved({"student": [1]})),
     "import.too_big": lambda: weights_import(huge_weights()),
-    "language.prompt_empty": lambda: prompt_ids("", ["<pad>", "a"], None),
-    "language.prompt_long": lambda: prompt_ids("a" * 300, ["<pad>", "a"], None),
-    "language.prompt_unknown": lambda: prompt_ids("xyz", ["<pad>", "a"], None),
+    "language.prompt_empty": lambda: prompt_ids(CharTokenizer(("<pad>", "a")), ""),
+    "language.prompt_long": lambda: prompt_ids(CharTokenizer(("<pad>", "a")), "a" * 300),
+    "language.prompt_unknown": lambda: prompt_ids(CharTokenizer(("<pad>", "a")), "xyz"),
     "language.temperature": lambda: generate_text(None, None, "a", tokens=5, temperature=-1),
     "language.tokens": lambda: generate_text(None, None, "a", tokens=0),
     "lesson.unknown": lambda: lesson("no-such-lesson"),

@@ -1,5 +1,6 @@
-"""What the Language page shows, checked against computations written here: next-token distributions at T, the
-grammar's truth, the per-token KL strip, text written from a seed, a GPT's attention maps, and their figures."""
+"""What the Language page shows, checked against computations written here: a prompt read or refused, next-token
+distributions at T, the grammar's truth, the per-token KL strip, a GPT's attention maps, and their figures. (What a
+model writes from a seed is ``kdlab.language.generate_text``: tests/test_generate_cli.py.)"""
 from __future__ import annotations
 
 import math
@@ -10,12 +11,13 @@ import torch
 
 from kdlab.data import IGNORE_INDEX, load_dataset
 from kdlab.data.corpus import stream_splits
+from kdlab.data.tokenizers import prompt_ids, tokenizer_of
 from kdlab.errors import UserError
 from kdlab.models import InputSpec, build_model
 from kdlab.viz import figures
-from kdlab.viz.language import (answer_rows, bos_id, distribution_kl, gpt_attention_maps, is_language_model,
-                                likeliest_tokens, next_token_distributions, prompt_ids, sentence_state, shown_token,
-                                token_kl, true_next_distribution, written_texts)
+from kdlab.viz.language import (answer_rows, distribution_kl, gpt_attention_maps, is_language_model, likeliest_tokens,
+                                next_token_distributions, sentence_state, shown_token, token_kl, token_texts,
+                                true_next_distribution)
 
 
 @pytest.fixture(scope="module")
@@ -31,30 +33,34 @@ def models(corpus):
             "student": build_model("gpt-tiny", spec, seed=2).eval()}
 
 
-def test_a_prompt_starts_with_the_corpus_start_of_sentence_and_refuses_what_it_cannot_read(corpus):
-    vocab, start = corpus.vocab, bos_id(corpus.vocab, corpus.x_test)
-    assert vocab[start] == "\n"
-    assert prompt_ids("the cat", vocab, start) == [start] + [vocab.index(c) for c in "the cat"]
-    assert prompt_ids("", vocab, start) == [start]
+def test_a_prompt_starts_with_the_corpus_start_of_sentence_and_is_refused_in_words_a_page_can_translate(corpus):
+    tokenizer, vocab = tokenizer_of(corpus), corpus.vocab
+    start = tokenizer.end_id
+    assert vocab[start] == "\n" and bool((corpus.x_test[:, 0] == start).all())
+    assert prompt_ids(tokenizer, "the cat") == [start] + [vocab.index(c) for c in "the cat"]
+    assert prompt_ids(tokenizer, "") == [start]
     with pytest.raises(UserError) as unknown:
-        prompt_ids("the CAT<", vocab, start)
-    assert unknown.value.key == "language.prompt_unknown" and unknown.value.values["chars"] == "< A C T"
+        prompt_ids(tokenizer, "the CAT<")
+    assert unknown.value.key == "language.prompt_unknown" and unknown.value.values["chars"] == "'<ACT'"
     with pytest.raises(UserError) as long:
-        prompt_ids("a" * 201, vocab, start)
+        prompt_ids(tokenizer, "a" * 201)
     assert long.value.key == "language.prompt_long" and long.value.values["limit"] == 200
 
 
 def test_a_stream_of_text_has_no_start_of_sentence_and_an_empty_prompt_is_refused():
     splits = stream_splits("upload-x", "the quick brown fox jumps over the lazy dog\n" * 20, 16)
-    assert bos_id(splits.vocab, splits.x_test) is None
-    with pytest.raises(UserError, match="type a few characters"):
-        prompt_ids("", splits.vocab, None)
-    assert prompt_ids("fox", splits.vocab, None) == [splits.vocab.index(c) for c in "fox"]
+    tokenizer = tokenizer_of(splits)
+    assert tokenizer.end_id is None
+    with pytest.raises(UserError, match="type a few characters") as empty:
+        prompt_ids(tokenizer, "")
+    assert empty.value.key == "language.prompt_empty"
+    assert prompt_ids(tokenizer, "fox") == [splits.vocab.index(c) for c in "fox"]
+    assert token_texts(tokenizer, prompt_ids(tokenizer, "a fox\n")) == ["a", "␣", "f", "o", "x", "↵"]
 
 
 @pytest.mark.parametrize("t", [0.5, 1.0, 3.0])
 def test_next_token_distributions_are_the_softened_softmax_of_the_last_position_and_sum_to_one(corpus, models, t):
-    ids = prompt_ids("a dog ", corpus.vocab, 1)
+    ids = prompt_ids(tokenizer_of(corpus), "a dog ")
     answers = next_token_distributions(models, ids, t)
     for role, model in models.items():
         with torch.no_grad():
@@ -67,20 +73,21 @@ def test_next_token_distributions_are_the_softened_softmax_of_the_last_position_
 
 
 def test_a_higher_temperature_flattens_every_answer(corpus, models):
-    ids = prompt_ids("the ", corpus.vocab, 1)
+    ids = prompt_ids(tokenizer_of(corpus), "the ")
     entropy = {t: {r: -(p * np.log(p)).sum() for r, p in next_token_distributions(models, ids, t).items()}
                for t in (1.0, 4.0)}
     assert all(entropy[4.0][role] > entropy[1.0][role] for role in models)
 
 
 def test_the_true_next_token_distribution_on_tinylang(corpus):
-    vocab = corpus.vocab
-    start = true_next_distribution(corpus.grammar, "", vocab)
+    tokenizer, vocab = tokenizer_of(corpus), corpus.vocab
+    start = true_next_distribution(corpus.grammar, tokenizer, "")
     assert {vocab[i]: p for i, p in enumerate(start) if p} == pytest.approx({"t": 1 / 3, "a": 1 / 3, "m": 1 / 3})
-    objects = true_next_distribution(corpus.grammar, "my fox likes the ", vocab)
+    objects = true_next_distribution(corpus.grammar, tokenizer, "my fox likes the ")
     assert {vocab[i]: p for i, p in enumerate(objects) if p} == pytest.approx({c: 0.25 for c in "cdbf"})
-    assert true_next_distribution(corpus.grammar, "the dog sees ", vocab).sum() == pytest.approx(1)
-    assert true_next_distribution(corpus.grammar, "dog the", vocab) is None
+    assert true_next_distribution(corpus.grammar, tokenizer, "the dog sees ").sum() == pytest.approx(1)
+    assert true_next_distribution(corpus.grammar, tokenizer, "dog the") is None
+    assert true_next_distribution(None, tokenizer, "") is None  # a corpus no grammar generated
 
 
 def test_the_kl_strip_equals_the_kl_of_the_two_models_answers_at_every_prefix_computed_one_by_one(corpus, models):
@@ -101,27 +108,6 @@ def test_distribution_kl_is_zero_for_equal_answers_and_ignores_impossible_tokens
     p, q = np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])
     assert distribution_kl(p, p) == 0
     assert distribution_kl(p, q) == pytest.approx(math.log(2))
-
-
-def test_the_same_seed_writes_the_same_text_and_greedy_writing_follows_the_argmax(corpus, models):
-    ids = prompt_ids("a ", corpus.vocab, 1)
-    first = written_texts(models, ids, corpus.vocab, 12, 1.0, seed=7, stop=None)
-    assert written_texts(models, ids, corpus.vocab, 12, 1.0, seed=7, stop=None) == first
-    assert written_texts(models, ids, corpus.vocab, 12, 1.0, seed=8, stop=None) != first
-    greedy = written_texts({"teacher": models["teacher"]}, ids, corpus.vocab, 5, 0.0, seed=0, stop=None)["teacher"]
-    expected = list(ids)
-    for _ in range(5):
-        with torch.no_grad():
-            expected.append(int(models["teacher"](torch.tensor([expected])).logits[0, -1].argmax()))
-    assert greedy == "".join(corpus.vocab[i] for i in expected[len(ids):] if i)
-
-
-def test_writing_stops_after_the_end_of_the_sentence(corpus, models):
-    """Nearly uniform sampling (T = 5) over 24 tokens meets the end of a sentence within 40 tokens most times."""
-    texts = [written_texts({"student": models["student"]}, [1], corpus.vocab, 40, 5.0, seed, stop=1)["student"]
-             for seed in range(4)]
-    assert any(text.endswith("\n") for text in texts), texts
-    assert all("\n" not in text[:-1] for text in texts), texts
 
 
 def test_a_gpt_s_attention_maps_are_causal_distributions_per_layer_and_head(corpus, models):

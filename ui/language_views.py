@@ -7,10 +7,10 @@ import streamlit as st
 
 from kdlab import RunConfig
 from kdlab.data import run_defaults
-from kdlab.data.corpus import decode_ids
+from kdlab.data.tokenizers import PROMPT_CHARS, prompt_ids, tokenizer_of
 from kdlab.viz import figures
 from kdlab.viz.attention import attention_map
-from kdlab.viz.language import PROMPT_CHARS, bos_id, gpt_attention_maps, is_language_model, prompt_ids, shown_token
+from kdlab.viz.language import gpt_attention_maps, is_language_model, token_texts
 from ui.common import error_text, runner, tr, worded
 from ui.run_picker import browser_runs
 
@@ -33,19 +33,20 @@ def is_language_run(run_id: str | None) -> bool:
 def prompt_ui(key: str, splits, label: str) -> tuple[str, list[int] | None]:
     """The typed text and its ids (the corpus's start of sentence first, where it has one); a text the corpus cannot
     read is said in one line and gives no ids."""
-    start = bos_id(splits.vocab, splits.x_test)
-    example = decode_ids(splits.x_test[0, int(start is not None):][:EXAMPLE_CHARS].tolist(), splits.vocab)
+    tokenizer = tokenizer_of(splits)
+    first = splits.x_test[0, int(tokenizer.end_id is not None):].tolist()
+    example = tokenizer.decode([i for i in first if i])[:EXAMPLE_CHARS].strip()
     typed = st.text_input(label, key=key, max_chars=PROMPT_CHARS, help=tr("language.prompt_help"),
-                          placeholder=tr("language.prompt_placeholder", example=example.strip()))
+                          placeholder=tr("language.prompt_placeholder", example=example))
     try:
-        return typed, prompt_ids(typed, splits.vocab, start)
+        return typed, prompt_ids(tokenizer, typed)
     except ValueError as err:
         st.warning(tr("common.error", message=error_text(err)))
         return typed, None
 
 
-def token_names(ids: list[int], vocab: list[str]) -> list[str]:
-    return [shown_token(vocab[i]) for i in ids]
+def token_names(ids: list[int], splits) -> list[str]:
+    return token_texts(tokenizer_of(splits), ids)
 
 
 def _model_maps(role: str, name: str, maps, names: list[str], labels: dict, run_id: str):
@@ -76,7 +77,7 @@ def gpt_attention_ui(run, labels: dict) -> None:
         ids = [i for i in splits.x_test[index].tolist() if i]
     context = min(getattr(run.models[role], "context", len(ids)) for role in ("teacher", "student"))
     ids = ids[-context:]
-    names = token_names(ids, splits.vocab)
+    names = token_names(ids, splits)
     st.markdown(tr("attention.words", words="".join(names)))
     columns, shown = st.columns(2), {}
     for column, role in zip(columns, ("teacher", "student")):

@@ -41,7 +41,7 @@ class CharTokenizer:
         unknown = "".join(sorted(set(text) - set(ids)))
         if unknown:
             raise UserError("language.prompt_unknown", "the text has characters this corpus never uses: {chars}",
-                            chars=" ".join(repr(c)[1:-1] for c in unknown[:20]))
+                            chars=repr(unknown[:20]))
         return [ids[ch] for ch in text]
 
     def decode(self, ids) -> str:

@@ -1,11 +1,12 @@
 """What the Language page shows of a language-model run, computed from its models and plain text: the next-token
 distributions after a prompt at a temperature T (and, on a grammar's corpus, the true one), the per-token KL between
-student and teacher over a validation text, text sampled by each model from one prompt and seed, and a GPT's
-attention maps.
+student and teacher over a validation text, the tokens as a label shows them, and a GPT's attention maps. (A typed
+prompt is read by ``kdlab.data.tokenizers.prompt_ids`` and what a model writes is ``kdlab.language.generate_text``,
+as for ``kdlab generate``.)
 
 Why here and not in the page: each is a few tensor operations a test can check against an independent computation
-(a distribution sums to 1, the strip's KL equals the KL of the two models' softened answers at each prefix, the
-same seed writes the same text), and the Attention page reads the same maps.
+(a distribution sums to 1, the strip's KL equals the KL of the two models' softened answers at each prefix), and the
+Attention page reads the same maps.
 """
 from __future__ import annotations
 
@@ -15,13 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..data import IGNORE_INDEX
-from ..data.corpus import decode_ids
-from ..data.grammar import BOS
-from ..errors import UserError
-from ..language import generate
 from ..models import model_meta
 
-PROMPT_CHARS = 200  # a typed prompt: the GPT reads its last ``context`` characters, the page shows it whole
 SHOWN_TOKENS = 20  # next tokens drawn as bars: the likeliest ones of any model (a Chinese corpus has thousands)
 VISIBLE = {"\n": "↵", " ": "␣", "\t": "⇥"}  # characters a bar label or a strip cell would show as nothing
 
@@ -36,34 +32,12 @@ def is_language_model(name: str) -> bool:
 
 def shown_token(token: str) -> str:
     """A token as a label shows it: a newline, a space or a tab as a visible sign."""
-    return VISIBLE.get(token, token)
+    return "".join(VISIBLE.get(c, c) for c in token)
 
 
-def bos_id(vocab: list[str], x: torch.Tensor) -> int | None:
-    """The id every sequence of the corpus starts with (``BOS``, a newline), or None for a stream of text cut into
-    windows (an uploaded ``.txt``), whose windows start anywhere."""
-    if BOS not in vocab or not len(x):
-        return None
-    first = vocab.index(BOS)
-    return first if bool((x[:, 0] == first).all()) else None
-
-
-def prompt_ids(text: str, vocab: list[str], start: int | None, limit: int = PROMPT_CHARS) -> list[int]:
-    """A typed prompt as ids, ``start`` (the corpus's ``BOS``) first when it has one. A ``UserError`` for a prompt
-    over ``limit`` characters, one with a character the corpus never uses (naming them), or an empty one where there
-    is no ``BOS`` to start from."""
-    if len(text) > limit:
-        raise UserError("language.prompt_long", "the text has {count} characters; at most {limit} are read",
-                        count=f"{len(text):,}", limit=limit)
-    ids = {token: i for i, token in enumerate(vocab) if i > 0}
-    unknown = "".join(sorted(set(text) - set(ids)))
-    if unknown:
-        raise UserError("language.prompt_unknown", "the text has characters this corpus never uses: {chars}",
-                        chars=" ".join(shown_token(c) for c in unknown[:20]))
-    if start is None and not text:
-        raise UserError("language.prompt_empty",
-                        "type a few characters: this corpus has no start of a sentence to begin from")
-    return ([start] if start is not None else []) + [ids[c] for c in text]
+def token_texts(tokenizer, ids) -> list[str]:
+    """Each id's text as a label shows it (a character, or a BPE piece decoded), its blanks made visible."""
+    return [shown_token(tokenizer.decode([i])) for i in ids]
 
 
 def _window(model: nn.Module, ids) -> torch.Tensor:
@@ -83,15 +57,16 @@ def next_token_distributions(models: dict[str, nn.Module], ids: list[int], tempe
     return out
 
 
-def true_next_distribution(grammar, text: str, vocab: list[str]) -> np.ndarray | None:
+def true_next_distribution(grammar, tokenizer, text: str) -> np.ndarray | None:
     """The grammar's true probability of each token after the typed ``text`` (the characters after ``BOS``); None
-    when no sentence of the grammar starts with ``text`` (the truth is then not defined)."""
-    truth = grammar.next_distribution(text)
+    where there is no truth to show: a corpus no grammar generated, tokens that are not characters (a BPE's), or a
+    ``text`` no sentence of the grammar starts with."""
+    truth = grammar.next_distribution(text) if grammar is not None and tokenizer.per_character else None
     if not truth:
         return None
-    out = np.zeros(len(vocab))
+    out = np.zeros(tokenizer.vocab_size)
     for token, p in truth.items():
-        out[vocab.index(token)] = p
+        out[tokenizer.vocab.index(token)] = p
     return out
 
 
@@ -138,20 +113,6 @@ def token_kl(teacher: nn.Module, student: nn.Module, x: torch.Tensor, y: torch.T
     log_q = F.log_softmax(student.eval()(x[None]).logits[0].float() / temperature, -1)[real]
     kl = (log_p.exp() * (log_p - log_q)).sum(-1).clamp_min(0)
     return y[real].tolist(), kl.numpy()
-
-
-def written_texts(models: dict[str, nn.Module], ids: list[int], vocab: list[str], length: int, temperature: float,
-                  seed: int, stop: int | None) -> dict[str, str]:
-    """What each model writes after ``ids``: ``length`` tokens sampled at ``temperature`` (0: always the likeliest)
-    from one ``seed``, ending at the first ``stop`` token (the end of a sentence) when there is one. The same seed
-    writes the same text; the models differ only in the distributions they draw from."""
-    out = {}
-    for role, model in models.items():
-        new = generate(model, ids, length, temperature, seed, stop_id=stop)[0, len(ids):].tolist()
-        if stop is not None and stop in new:
-            new = new[:new.index(stop) + 1]
-        out[role] = decode_ids(new, vocab)
-    return out
 
 
 @torch.no_grad()
