@@ -16,10 +16,11 @@ from kdlab.config_io import (
 from kdlab.data import class_names_of, run_defaults
 from kdlab.method_choice import form_config, one_method
 from kdlab.models import models_for
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 from ui.class_views import class_cell
 from ui.common import error_text, latest_run, runner, submit, tr, worded
 from ui.data_upload import data_upload_ui, offered_datasets
+from ui.distill_sources import MIXUP_RANGE, chosen_run, mixup_ui, run_teacher_ui, teacher_candidates, teacher_run_ui
 from ui.live import is_active, live_run, loss_formula
 from ui.loss_controls import addon_weight_ui, addons, addons_ui, knobs_ui, method_ui, method_weight_ui, nearest
 from ui.loss_controls import form_state as loss_state
@@ -34,7 +35,7 @@ def bounds() -> dict:
     """The widgets' ranges: a linked or uploaded value beyond a slider's end falls back to its default."""
     top = runner().settings.max_epochs
     return dict(temperature=(1.0, 20.0), train_fraction=(0.05, 1.0), epochs=(1, top), teacher_epochs=(1, top),
-                seed=(0, 10_000))
+                seed=(0, 10_000), mixup=MIXUP_RANGE)
 
 
 def read_link() -> list[str]:
@@ -86,6 +87,7 @@ def form_state(config: RunConfig) -> dict:
             "distill_lr": nearest(LEARNING_RATES, config.lr), "distill_seed": config.seed,
             "distill_batch_size": nearest(BATCH_SIZES, config.batch_size), "distill_device": config.device,
             "distill_teacher_epochs": config.teacher_epochs, "distill_fraction": float(config.train_fraction),
+            "distill_mixup": float(config.mixup), "distill_teacher_run": config.teacher_run or "",
             f"distill_exclude_{config.dataset}": list(config.exclude_classes)}
 
 
@@ -147,7 +149,7 @@ def transfer_ui(dataset: str) -> dict:
                               default=list(saved.exclude_classes) if saved.dataset == dataset else [],
                               key=f"distill_exclude_{dataset}", help=tr("distill.exclude_help"),
                               placeholder=tr("common.choose"))
-    return dict(train_fraction=fraction, exclude_classes=tuple(excluded))
+    return dict(train_fraction=fraction, exclude_classes=tuple(excluded), mixup=mixup_ui(saved, dataset))
 
 
 notes = read_link() + st.session_state.pop("distill_notes", [])
@@ -165,8 +167,11 @@ with card:
                                key="distill_dataset",
                                help=tr("distill.dataset_help", modality=tr(f"distill.modality_{modality}")))
     choices = models_for(DATASETS.get(dataset).meta["modality"])
-    with pair[1]:
-        teacher = model_ui("teacher", choices, dataset)
+    kept_kw = saved.dataset_kw if saved.dataset == dataset else {}  # replace: settings not in the form are kept
+    candidates = teacher_candidates(dataset, kept_kw, st.session_state.get("distill_seed", saved.seed))
+    with pair[1]:  # a finished run's student, when one is chosen below to teach
+        from_run = chosen_run(candidates, saved)
+        teacher = run_teacher_ui(from_run) if from_run else model_ui("teacher", choices, dataset)
     with pair[2]:
         student = model_ui("student", choices, dataset)
 with more:
@@ -187,6 +192,8 @@ with card:
 with more:
     with left.expander(tr("distill.addons_header")):
         addon_knobs = addons_ui(saved, teacher, student, weights)
+    with left.expander(tr("distill.teacher_run_header")):
+        teacher_run = teacher_run_ui(candidates, from_run)
     with left.expander(tr("distill.teachers_header")):
         st.caption(tr("distill.teachers_intro"))
         teachers = teachers_ui(saved, teacher, choices)
@@ -202,10 +209,10 @@ with more:
 
 config = admitted = problem = None
 try:  # a bad knob or value is explained in one line, before and on Run
-    kept_kw = saved.dataset_kw if saved.dataset == dataset else {}  # replace: settings not in the form are kept
     base = replace(saved, dataset=dataset, teacher=teacher, student=student, dataset_kw=kept_kw,
                    temperature=temperature, **teachers, **transfer, **{
-                       k: parse_knobs(v) if k.endswith("_kw") else v for k, v in training.items()})
+                       **{k: parse_knobs(v) if k.endswith("_kw") else v for k, v in training.items()},
+                       **teacher_run})  # a run's student teaches with that run's knobs
     config = form_config(base, method, weights, {method.name: method_knobs, **addon_knobs})
     st.session_state["distill_config"] = config
     admitted = admit(class_cell(config, card), runner().settings)  # in a class sweep, the run is this browser's cell

@@ -231,6 +231,9 @@ def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> N
         notes.append(tr(f"live.teacher_outputs_{held['mode']}", **{k: numbers.nbytes(held[f"{k}_bytes"])
                                                                    for k in ("full", "budget")},
                         held=numbers.nbytes(held["bytes"])))
+    elif held.get("mode") == "mixed" and "seconds" in held:  # mixup: the teacher scored every mixed batch
+        notes.append(tr("live.teacher_outputs_mixed", duration=numbers.seconds(held["seconds"]),
+                        steps=numbers.count(held["steps"])))
     st.caption(" ".join([tr("live.table_help", device=summary.get("device", "?")), *notes]))
     _curves(run_id, events, summary.get("teacher_acc"), config, summary.get("teacher_perplexity"))
     per_class = {role: (summary.get("per_class_acc") or {}).get(role) for role in ("teacher", "baseline", "student")}
