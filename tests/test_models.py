@@ -26,6 +26,8 @@ def cases(every_spec: bool = False) -> list:
     architectures on all specs (the forward-only contract test, since ResNet-18 on 32x32 is slow to train)."""
     found = []
     for name in MODELS.names() + PRESETS.names():
+        if model_meta(name).get("pretrained"):  # weights to read from a folder: tests/test_hf_teacher.py
+            continue
         for modality in model_meta(name)["modalities"]:
             specs = SPECS[modality] if every_spec and name in MODELS else SPECS[modality][:1]
             found += [pytest.param(name, spec, id=f"{name}-{modality}{'x'.join(map(str, spec.input_shape))}")

@@ -157,8 +157,10 @@ def size_bytes(model: nn.Module) -> int:
 
 def models_for(modality: str) -> list[str]:
     """The presets, then the architectures, that take ``modality`` input: what a teacher or student picker offers,
-    so a page can never pair a dataset with a model that cannot read it (``RunConfig.validate`` would refuse it)."""
-    return [name for name in PRESETS.names() + MODELS.names() if modality in model_meta(name)["modalities"]]
+    so a page can never pair a dataset with a model that cannot read it (``RunConfig.validate`` would refuse it).
+    A pretrained model (a Hugging Face one) is left out: it needs a folder to read, which a picker cannot give."""
+    return [name for name in PRESETS.names() + MODELS.names()
+            if modality in model_meta(name)["modalities"] and not model_meta(name).get("pretrained")]
 
 
 class LogitsOnly(nn.Module):
