@@ -39,14 +39,14 @@ def source():
         st.info(tr("language.no_run"))
         teacher, splits = teacher_of(DEMO)  # a worker trains it the first time, with a progress bar
         st.caption(tr("language.from_default", teacher=DEMO.teacher, dataset=DEMO.dataset))
-        return {"teacher": teacher}, splits, DEMO.temperature
+        return "default", {"teacher": teacher}, splits, DEMO.temperature
     if run_id != st.session_state.get(SELECTED_KEY):
         select_run(run_id)
     run = loaded(run_id)
     config = run.config
     st.caption(tr("language.from_run", run_id=run_id, teacher=config.teacher, student=config.student,
                   dataset=config.dataset))
-    return {role: run.models[role] for role in ROLES if role in run.models}, run.splits, config.temperature
+    return run_id, {role: run.models[role] for role in ROLES if role in run.models}, run.splits, config.temperature
 
 
 def next_token_ui(models: dict, splits, typed: str, ids: list[int], t: float, labels: dict) -> None:
@@ -67,7 +67,7 @@ def next_token_ui(models: dict, splits, typed: str, ids: list[int], t: float, la
                     width="stretch", key="language_bars")
     rows = {tr(f"common.{row['role']}"): {
         tr("language.col_top"): token_names([row["top"]], splits)[0],
-        tr("language.col_kl_teacher"): numbers.measured(row["kl_teacher"]),
+        **({tr("language.col_kl_teacher"): numbers.measured(row["kl_teacher"])} if len(answers) > 1 else {}),
         **({tr("language.col_kl_truth"): numbers.measured(row["kl_truth"])} if truth is not None else {})}
         for row in answer_rows(answers, truth)}
     st.dataframe(pd.DataFrame.from_dict(rows, orient="index"))
@@ -89,17 +89,24 @@ def strip_ui(models: dict, splits, t: float, labels: dict) -> None:
                   largest=numbers.measured(kl[top]), token=names[top]))
 
 
-def writing_ui(models: dict, splits, typed: str) -> None:
+@st.cache_data(show_spinner=False, max_entries=64)
+def written(run_key: str, _models: dict, _splits, typed: str, sampling_t: float, seed: int) -> dict[str, str]:
+    """What each model writes, sampled once per run, prompt, temperature and seed (the same inputs write the same
+    text): moving T or the strip's text then costs no sampling."""
+    tokenizer = tokenizer_of(_splits)
+    return {role: generate_text(model, tokenizer, typed, _splits.input_shape[0], sampling_t, seed)
+            for role, model in _models.items()}
+
+
+def writing_ui(run_key: str, models: dict, splits, typed: str) -> None:
     st.subheader(tr("language.write_title"))
     left, right = st.columns(2)
     sampling_t = left.slider(tr("language.sampling_t"), 0.0, 2.0, 1.0, 0.1, key="language_sampling_t",
                              help=tr("language.sampling_t_help"))
     seed = int(right.number_input(tr("language.seed"), 0, 2**31 - 1, 0, step=1, key="language_seed",
                                   help=tr("language.seed_help")))
-    tokenizer = tokenizer_of(splits)
-    written = {role: generate_text(model, tokenizer, typed, splits.input_shape[0], sampling_t, seed)
-               for role, model in models.items()}
-    for column, (role, text) in zip(st.columns(len(written)), written.items()):
+    texts = written(run_key, models, splits, typed, sampling_t, seed)
+    for column, (role, text) in zip(st.columns(len(texts)), texts.items()):
         column.markdown(f"**{tr(f'common.{role}')}**")
         column.code(typed + text, language=None, wrap_lines=True)
         if splits.grammar is not None:
@@ -115,7 +122,7 @@ if busy and is_language_run(latest):
     live_run(latest)
 demo_ui(busy)
 try:
-    models, splits, default_t = source()
+    run_key, models, splits, default_t = source()
 except ValueError as err:
     st.error(tr("common.error", message=error_text(err)))
     st.stop()
@@ -127,4 +134,4 @@ if ids is not None:
     next_token_ui(models, splits, typed, ids, t, labels)
 strip_ui(models, splits, t, labels)
 if ids is not None:
-    writing_ui(models, splits, typed)
+    writing_ui(run_key, models, splits, typed)

@@ -130,3 +130,4 @@ def test_with_no_language_model_run_a_worker_trains_the_default_teacher_and_the_
     assert at.info[0].value == translate("language.no_run")
     assert [b["name"] for b in chart(at, "language_bars")["data"]] == ["teacher", "truth (the grammar)"]
     assert translate("language.strip_none") in [i.value for i in at.info] and len(at.code) == 1
+    assert list(at.dataframe[0].value.columns) == ["likeliest next token", "KL(truth ‖ model) (nats)"]
