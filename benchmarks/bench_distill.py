@@ -64,7 +64,7 @@ def synthetic_28(seed: int, n_train: int = 60_000, n_test: int = 10_000, noise: 
 def tutorial_loop(teacher: torch.nn.Module, splits: Splits, config: RunConfig, device: torch.device) -> dict:
     """The classic per-batch KD loop, timed from the DataLoader's creation to the last epoch's evaluation."""
     student = build_model(config.student, InputSpec.of(splits), config.seed, config.student_kw).to(device)
-    T, alpha = config.temperature, config.alpha
+    T, alpha = config.temperature, config.terms["soft"]
     torch.manual_seed(config.seed)
     _sync(device)
     started = time.perf_counter()
@@ -154,7 +154,7 @@ def make_config(args: argparse.Namespace) -> RunConfig:
     teacher_epochs = args.teacher_epochs or (3 if args.synthetic else 20)
     return RunConfig(dataset=SYNTHETIC if args.synthetic else "digits", dataset_kw=dataset_kw, teacher="cnn-large",
                      student="mlp-small", epochs=args.epochs, teacher_epochs=teacher_epochs, temperature=4.0,
-                     alpha=0.9, batch_size=64, device=args.device, baseline=False).validate()
+                     terms={"soft": 0.9}, batch_size=64, device=args.device, baseline=False).validate()
 
 
 def main(argv=None) -> dict:
@@ -165,7 +165,7 @@ def main(argv=None) -> dict:
           f"{' (' + torch.cuda.get_device_name(device) + ')' if device.type == 'cuda' else ''}"
           f" | {torch.get_num_threads()} threads | KDLAB_HOME {os.environ['KDLAB_HOME']}")
     print(f"workload: {config.dataset}, teacher {config.teacher} -> student {config.student}, {config.epochs} epochs, "
-          f"T={config.temperature}, alpha={config.alpha}, batch {config.batch_size}, lr {config.lr}")
+          f"T={config.temperature}, alpha={config.terms['soft']}, batch {config.batch_size}, lr {config.lr}")
 
     started = time.perf_counter()
     warmup = run_distillation(replace(config, epochs=1))  # trains and caches the teacher; also warms kernels up

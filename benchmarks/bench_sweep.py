@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-GRID = {"temperature": [2.0, 4.0, 8.0], "alpha": [0.5, 0.7, 0.9]}
+GRID = {"temperature": [2.0, 4.0, 8.0], "terms.soft": [0.5, 0.7, 0.9]}
 SEEDS = [0, 1, 2]
 
 

@@ -37,7 +37,7 @@ from kdlab.stats import paired_verdict  # noqa: E402
 
 # The candidates: the old default first, then settings a class would recognise (fewer labels, a CNN student).
 # Every field is written out, so a candidate does not move when RunConfig's defaults do ("defaults" excepted).
-OLD = dict(dataset="digits", teacher="cnn-large", student="mlp-small", temperature=4.0, alpha=0.9, epochs=20,
+OLD = dict(dataset="digits", teacher="cnn-large", student="mlp-small", temperature=4.0, terms={"soft": 0.9}, epochs=20,
            teacher_epochs=20, batch_size=64, lr=1e-2, teacher_lr=2e-3, train_fraction=1.0)
 FEW = {**OLD, "train_fraction": 0.1, "epochs": 100, "batch_size": 32}  # 144 labelled digits, about 14 a class
 CANDIDATES: dict[str, dict] = {
@@ -115,8 +115,8 @@ def measure(name: str, seeds: list[int], cli: bool, progress) -> dict:
 
 def setting(config: dict) -> str:
     fraction = f"{100 * config['train_fraction']:g} % labels" if config["train_fraction"] < 1 else "all labels"
-    return (f"{config['teacher']} -> {config['student']}, T {config['temperature']:g}, alpha {config['alpha']:g}, "
-            f"{config['epochs']} epochs, batch {config['batch_size']}, {fraction}")
+    return (f"{config['teacher']} -> {config['student']}, T {config['temperature']:g}, "
+            f"alpha {config['terms']['soft']:g}, {config['epochs']} epochs, batch {config['batch_size']}, {fraction}")
 
 
 def table(reports: list[dict]) -> str:

@@ -65,7 +65,7 @@ def test_the_value_is_the_fooling_loss_and_each_player_gets_only_its_own_gradien
 def test_the_discriminator_maximises_its_accuracy_with_its_own_sgd_step():
     """A confident teacher against a student that answers uniformly: D's own step alone takes it from a guess to
     telling them apart every time, and the curve reports it."""
-    config = RunConfig(alpha=0.5, terms={"adv": 1.0})
+    config = RunConfig(terms={"soft": 0.5, "adv": 1.0})
     s = ModelOutput(torch.zeros(32, 10))
     t = ModelOutput(8 * torch.nn.functional.one_hot(torch.arange(32) % 10, 10).float())
     torch.manual_seed(0)
@@ -86,7 +86,7 @@ def test_the_discriminator_maximises_its_accuracy_with_its_own_sgd_step():
 def test_adversarial_distillation_runs_on_digits_from_the_cli_with_the_discriminator_curve(capsys):
     assert main(["distill", *TINY, "--term", "adv=1", "--no-record", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert summary["config"]["terms"] == {"adv": 1.0}
+    assert summary["config"]["terms"] == {"soft": 0.9, "adv": 1.0}  # next to KD's soft targets, at their default
     assert summary["student_acc"] > 0.5
 
 

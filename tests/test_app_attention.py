@@ -51,19 +51,19 @@ def assert_one_colour_scale(at: AppTest) -> None:
 
 @pytest.mark.slow  # trains real runs through the app (over 10 s)
 def test_a_vit_run_shows_the_maps_of_both_models_and_the_beta_term_for_the_input():
-    config = tiny_config(teacher="vit-tiny", student="vit-tiny", beta=1.0, **TINY)
+    config = tiny_config(teacher="vit-tiny", student="vit-tiny", terms={"attention": 1.0}, **TINY)
     run_id = finished_run(config)
     at = open_page(run_id)
     assert_clean(at)
     assert [s.value for s in at.subheader] == ["teacher · vit-tiny", "distilled student · vit-tiny",
-                                               translate("attention.beta_title")]
+                                               translate("attention.term_title", letter="β")]
     assert len(charts(at)) == 4  # per model: the CLS row over the digit, and the full [query, key] map
     result = load_run(RunStore(), run_id)
     x = result.splits.x_test[:1]
     outputs = {role: predict(result.models[role].cpu(), x, {"attentions"}) for role in ("teacher", "student")}
     expected = attention_term("tokens", outputs["student"], outputs["teacher"])
     shown = at.metric[0]
-    assert shown.label == translate("attention.beta_value") and expected > 0
+    assert shown.label == translate("attention.term_value") and expected > 0
     assert float(shown.value) == pytest.approx(expected, rel=5e-3)
     assert r"\beta \cdot \mathcal{L}_{att} = 1 \times" in at.latex[0].value
     assert_one_colour_scale(at)
@@ -81,7 +81,8 @@ def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_show
     assert_clean(at)
     assert [i.value for i in at.info] == [translate("attention.none_in_run"),  # and runs of pairs that have maps
                                          translate("attention.no_maps", model="mlp-small"),
-                                         translate("attention.beta_none", teacher="cnn-small", student="mlp-small")]
+                                         translate("attention.term_none", letter="β", teacher="cnn-small",
+                                                   student="mlp-small")]
     assert len(charts(at)) == 1  # the CNN teacher's activation map over the digit
     at.selectbox(key=f"attention_teacher_stage_{run_id}").set_value(0).run()
     assert_clean(at)
@@ -90,7 +91,8 @@ def test_an_mlp_student_is_said_to_have_no_maps_while_the_cnn_teacher_still_show
 
 
 def test_a_typed_sentence_is_encoded_with_the_runs_vocabulary_and_its_words_get_attention():
-    config = tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny", beta=1.0, **TINY)
+    config = tiny_config(dataset="reviews", teacher="transformer-tiny", student="transformer-tiny",
+                         terms={"attention": 1.0}, **TINY)
     run_id = finished_run(config)
     at = open_page(run_id)
     assert_clean(at)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
+from kdlab.runs.loading import load_run
 from kdlab.runs.store import RunStore
 
 from .conftest import app_jobs, assert_clean, finished_runs
@@ -28,12 +30,18 @@ TINY = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, str]:
-    ids = finished_runs([RunConfig(**TINY, temperature=2.0, alpha=0.5),
-                         RunConfig(**TINY, temperature=4.0, alpha=0.9),
-                         RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, alpha=0.9),
+    ids = finished_runs([RunConfig(**TINY, temperature=2.0, terms={"soft": 0.5}),
+                         RunConfig(**TINY, temperature=4.0, terms={"soft": 0.9}),
+                         RunConfig(**{**TINY, "student": "cnn-small"}, temperature=4.0, terms={"soft": 0.9}),
                          RunConfig(**{**TINY, "dataset": "moons", "teacher": "mlp-large"}, baseline=False)],
                         WORKSPACE)  # the moons run has no baseline: its baseline and gain are missing
-    return dict(zip(("t2", "t4", "cnn", "moons"), ids))
+    runs = dict(zip(("t2", "t4", "cnn", "moons"), ids))
+    store = RunStore()  # the T = 2 run as an earlier kdlab recorded it: α as alpha, no soft weight in terms
+    stored = {k: v for k, v in store.get(runs["t2"]).config.items() if k != "terms"}
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE runs SET config = ? WHERE id = ?",
+                   (json.dumps({**stored, "alpha": 0.5, "beta": 0.0, "gamma": 0.0, "terms": {}}), runs["t2"]))
+    return runs
 
 
 def history(workspace: str = WORKSPACE, **state) -> AppTest:
@@ -60,8 +68,8 @@ def test_the_table_lists_the_workspace_runs_with_only_the_differing_config_colum
     frame = table(at)
     assert set(runs.values()) <= set(frame["id"])
     order = at.dataframe(key="history_table").proto.column_order
-    assert {"dataset", "teacher", "student", "temperature", "alpha"} <= set(order)
-    assert "epochs" not in order and "beta" not in order  # the same in every run: hidden by default
+    assert {"dataset", "teacher", "student", "temperature", "terms.soft"} <= set(order)
+    assert "epochs" not in order and "terms.attention" not in order  # the same in every run: hidden by default
     assert frame["student_acc"].notna().all()
     assert any("differ" in c.value for c in at.caption)
 
@@ -69,7 +77,8 @@ def test_the_table_lists_the_workspace_runs_with_only_the_differing_config_colum
 def test_the_tables_write_numbers_as_a_person_would_and_a_missing_one_as_a_dash(runs):
     at = history()
     frame = table(at)
-    assert set(frame["alpha"]) >= {"0.5", "0.9"} and set(frame["temperature"]) >= {"2", "4"}  # not 0.500000
+    assert set(frame["terms.soft"]) >= {"0.5", "0.9"} and set(frame["temperature"]) >= {"2", "4"}  # not 0.500000
+    assert frame[frame["id"] == runs["t2"]].iloc[0]["terms.soft"] == "0.5"  # the run recorded as alpha = 0.5
     assert all(re.fullmatch(r"\d{1,3}\.\d", value) for value in frame["student_acc"])  # one decimal
     moons = frame[frame["id"] == runs["moons"]].iloc[0]
     assert moons["baseline_acc"] == "–" and re.fullmatch(r"\d+ ms|\d+\.\d s", moons["distill_seconds"])
@@ -108,6 +117,15 @@ def test_the_t_alpha_map_appears_for_runs_that_differ_only_in_t_and_alpha(runs):
     assert texts.count("") == 2 and not [t for t in texts if t.lower() in ("nan", "none")], texts
     at.multiselect(key="history_filter_student").set_value(["cnn-small"]).run()
     assert not at.get("plotly_chart") and any("T × α" in c.value for c in at.caption)  # the hint instead
+
+
+def test_a_run_recorded_with_alpha_opens_for_compare_with_its_weights_and_shares_the_t_alpha_map(runs):
+    assert load_run(RunStore(), runs["t2"]).config.terms == {"soft": 0.5}  # what Compare and re-open load
+    at = history()
+    (heatmap,) = [c for c in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+                  if c["data"][0]["type"] == "heatmap"]
+    assert heatmap["data"][0]["y"] == ["0.5", "0.9"]  # the old run's α = 0.5 row
+    assert heatmap["layout"]["yaxis"]["title"]["text"] == "α — soft targets"
 
 
 def test_a_moons_run_shows_its_decision_boundaries(runs):
@@ -174,8 +192,9 @@ def test_re_run_submits_the_same_config_again(runs):
     at.button(key="history_rerun").click().run()
     assert_clean(at)
     new_id = at.session_state["kdlab_runs"][-1]
-    store = RunStore()
-    assert store.get(new_id).config == store.get(runs["t2"]).config and store.get(new_id).workspace == WORKSPACE
+    store = RunStore()  # t2 was recorded with alpha: the same weights, in today's fields
+    assert RunConfig.from_dict(store.get(new_id).config) == RunConfig.from_dict(store.get(runs["t2"]).config)
+    assert store.get(new_id).config["terms"] == {"soft": 0.5} and store.get(new_id).workspace == WORKSPACE
     deadline = time.monotonic() + 60
     while store.get(new_id).status in ("queued", "running"):  # it trains for real; let it end before the process does
         assert time.monotonic() < deadline

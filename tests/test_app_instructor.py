@@ -91,7 +91,7 @@ def test_four_browsers_fill_a_two_by_two_class_sweep_and_everyone_sees_the_map(i
     sweeps = ClassSweeps(app_jobs().store)
     sweep = sweeps.current(ws)
     try:
-        assert sweep.active and sweep.axes == {"temperature": [2, 4], "alpha": [0.5, 0.9]}
+        assert sweep.active and sweep.axes == {"temperature": [2, 4], "terms.soft": [0.5, 0.9]}
         cells = []
         for number in range(4):
             browser = f"{number + 1:032x}"
@@ -102,8 +102,8 @@ def test_four_browsers_fill_a_two_by_two_class_sweep_and_everyone_sees_the_map(i
             assert_clean(at)
             [run_id] = app_jobs().store.owned(browser)
             config = app_jobs().store.get(run_id).config
-            cells.append(((config["temperature"], config["alpha"]), config["seed"]))
-        assert sorted(cells) == sorted(((v["temperature"], v["alpha"]), 0) for v in sweep.cells())  # a cell each
+            cells.append(((config["temperature"], config["terms"]["soft"]), config["seed"]))
+        assert sorted(cells) == sorted(((v["temperature"], v["terms.soft"]), 0) for v in sweep.cells())  # a cell each
         wait_until(lambda: sweeps.report(sweep)["finished"] == 4, 300, "the four class runs finishing")
         report = sweeps.report(sweep)
         assert len(report["cells"]) == 4 and all(cell["n"] == 1 for cell in report["cells"])

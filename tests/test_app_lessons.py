@@ -28,7 +28,8 @@ APP = "../app.py"
 PAGE = "app_pages/lessons.py"
 CHEAPEST = "capacity_gap"  # 2-D spirals with MLPs: a few seconds, teacher included
 TINY_UNSEEN_3 = dict(dataset="digits", teacher="cnn-small", student="mlp-small", teacher_epochs=2, epochs=3,
-                     batch_size=128, log_every=5, exclude_classes=(3,), temperature=8.0, alpha=1.0)
+                     batch_size=128, log_every=5, exclude_classes=(3,), temperature=8.0,
+                     terms={"soft": 1.0})
 
 
 def open_page(lang: str = "en", **session) -> AppTest:

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
 from kdlab.losses import terms
-from kdlab.losses.base import WEIGHT_FIELDS
 from kdlab.runs.sweep_store import SweepRecords
 from kdlab.sweeps.spec import NOT_AXES, OBJECTIVES
 from kdlab.viz.sweep_figures import DEFAULT_LABELS
@@ -64,7 +63,7 @@ def test_a_seed_too_large_for_the_generators_is_one_error_box_and_launches_nothi
 
 
 def test_every_setting_objective_and_figure_word_has_words_in_both_languages():
-    fields = [f for f in RunConfig().to_dict() if f not in NOT_AXES and f not in WEIGHT_FIELDS]
+    fields = [f for f in RunConfig().to_dict() if f not in NOT_AXES]  # terms: each weight by the registry
     keys = [f"sweep.setting.{f}" for f in fields] + [f"sweep.objective.{o}" for o in OBJECTIVES] + \
         [f"sweep.fig.{k}" for k in DEFAULT_LABELS]
     assert [k for k in keys if k not in TEXT] == []
@@ -78,6 +77,7 @@ def test_the_form_offers_every_registered_loss_weight_by_its_registry_label():
             assert any(spec.label["zh"] in option for option in options), spec.name
     assert translate("sweep.setting.temperature", "zh") in options and "temperature" not in options
     assert not {"alpha", "beta", "gamma", "lr", "train_fraction", "epochs"} & set(options)
+    assert "α —— 软目标" in options and not [o for o in options if "terms." in o]  # the registry's words, no key
 
 
 def wait_until_ended(sweep_id: str, deadline_s: float = 240) -> None:
@@ -118,9 +118,9 @@ def test_a_two_by_two_grid_fills_its_heatmap_and_exports(grid):
     hover = json.loads(trace)["data"][0]["hovertext"]
     for cell in record.report["cells"]:
         gain = cell["stats"]["gain"]
-        text = hover[[0, 0.7].index(cell["values"]["alpha"])][[1, 4].index(cell["values"]["temperature"])]
+        text = hover[[0, 0.7].index(cell["values"]["terms.soft"])][[1, 4].index(cell["values"]["temperature"])]
         assert translate("sweep.fig.seeds_many", n=2) in text  # the hover: mean ± std, interval or why none, n
-        if cell["values"]["alpha"] == 0:  # the forced tie
+        if cell["values"]["terms.soft"] == 0:  # the forced tie
             assert gain["mean"] == 0 and gain["std"] == 0 and cell["verdict"] == "no_difference"
         if gain["std"] == 0:
             assert translate("sweep.fig.tie") in text and translate("sweep.fig.no_difference") in text
@@ -135,7 +135,7 @@ def test_a_two_by_two_grid_fills_its_heatmap_and_exports(grid):
     assert not [b for b in at.button if b.key in ("sweep_stop", "sweep_resume")]  # it has ended
 
 
-RAW = re.compile(r"\b(None|NaN|nan|inf|student_acc|train_fraction|alpha|95% CI)\b")
+RAW = re.compile(r"\b(None|NaN|nan|inf|student_acc|train_fraction|alpha|terms\.[a-z]+|95% CI)\b")
 
 
 def visible_text(at: AppTest) -> str:
@@ -182,13 +182,14 @@ def test_a_cell_opens_its_runs_on_compare(grid):
 
 def test_the_best_settings_fill_the_distill_form(grid):
     sweep_id, browser = grid
-    at = open_page(sweep=sweep_id, kdlab_browser=browser, distill_config=tiny_config(temperature=9.0, alpha=0.2))
+    at = open_page(sweep=sweep_id, kdlab_browser=browser, distill_config=tiny_config(temperature=9.0,
+                                                                                           terms={"soft": 0.2}))
     best = SweepRecords(app_jobs().store).get(sweep_id).report["best"]["values"]
     at.button(key="sweep_use_best").click().run()
     assert_clean(at)
     assert at.title[0].value == translate("distill.title")
     assert at.slider(key="distill_temperature").value == best["temperature"]
-    assert at.slider(key="distill_alpha").value == best["alpha"]
+    assert at.slider(key="distill_term_soft").value == best["terms.soft"]
     assert at.number_input(key="distill_epochs").value == 2  # the sweep's base run, not the form's earlier one
     assert at.session_state["distill_config"].temperature == best["temperature"]
 

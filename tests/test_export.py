@@ -119,7 +119,7 @@ def refused_imports(store: RunStore, run_id: str, marker) -> dict[str, tuple]:
     return {
         "malformed JSON": ('{"dataset": "digits",', weights, "not valid JSON"),
         "unknown config key": ({**config, "temprature": 2.0}, weights, "temprature"),
-        "alpha out of range": ({**config, "alpha": 3}, weights, "alpha"),
+        "soft weight out of range": ({**config, "terms": {**config["terms"], "soft": 3}}, weights, "terms.soft"),
         "random bytes": (config, os.urandom(4096), "not a kdlab weights file"),
         "no student entry": (config, torch_bytes({"teacher": student}), "student"),
         "state dict of another shape": (config, torch_bytes({"student": {**student, first: torch.zeros(3, 3)}}),
@@ -134,7 +134,7 @@ def refused_imports(store: RunStore, run_id: str, marker) -> dict[str, tuple]:
     }
 
 
-CASES = ["malformed JSON", "unknown config key", "alpha out of range", "random bytes", "no student entry",
+CASES = ["malformed JSON", "unknown config key", "soft weight out of range", "random bytes", "no student entry",
          "state dict of another shape", "state dict of another model", "plain pickle that runs code",
          "pickle inside the weights", "torch.save of code", "torch.save of code alone", "hostile workspace"]
 

@@ -57,7 +57,7 @@ def test_the_dark_knowledge_preset_is_hintons_setup_an_mlp_teacher_digit_3_unsee
     entry = lesson("dark_knowledge")
     config = entry.config
     assert (config.dataset, config.teacher, config.student) == ("digits", "mlp-large", "mlp-small")
-    assert (config.exclude_classes, config.temperature, config.alpha, config.epochs) == ((3,), 8.0, 1.0, 30)
+    assert (config.exclude_classes, config.temperature, config.terms, config.epochs) == ((3,), 8.0, {"soft": 1.0}, 30)
     assert entry.unseen_class == 3 and entry.contrast.teacher == "cnn-large"
     assert entry.claim.min_unseen_recall >= 0.6  # recognised with no bias shift, as in Hinton et al. §3
 

@@ -34,7 +34,7 @@ def test_the_loss_mixes_the_labels_and_keeps_the_teachers_answer_on_the_mixed_in
     labels = torch.tensor([0, 1, 2, 1])
     mixup = Mixup(1.0, seed=5)
     mixup(torch.zeros(4, 2))  # draws λ and π
-    config = RunConfig(alpha=0.25, temperature=2.0)
+    config = RunConfig(terms={"soft": 0.25}, temperature=2.0)
     loss = DistillationLoss(config, ModelOutput(student), ModelOutput(teacher))
     parts = mixup.mixed_loss(lambda y: loss(ModelOutput(student), ModelOutput(teacher), y), labels)
 

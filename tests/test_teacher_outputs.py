@@ -21,8 +21,8 @@ from kdlab.teacher_outputs import MIB, teacher_outputs
 # A synthetic long-sequence set: reviews of a few words padded to 128 tokens, so that every layer's attention maps
 # of a 4-layer, 4-head teacher take about 1 MiB per review (129 x 129 x 16 floats).
 LONG = RunConfig(dataset="reviews", dataset_kw={"n": 400, "seq_len": 128}, teacher="transformer-small",
-                 student="transformer-tiny", alpha=0.5, beta=10.0, teacher_epochs=1, epochs=1, batch_size=32,
-                 baseline=False, train_fraction=1.0).validate()
+                 student="transformer-tiny", terms={"soft": 0.5, "attention": 10.0}, teacher_epochs=1, epochs=1,
+                 batch_size=32, baseline=False, train_fraction=1.0).validate()
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,8 @@ def test_a_student_deeper_than_its_teacher_keeps_each_teacher_layer_once():
     teacher = build_model("transformer", spec, 0, {"dim": 32, "depth": 2, "heads": 2}).eval().requires_grad_(False)
     student = build_model("transformer", spec, 1, {"dim": 32, "depth": 4, "heads": 4}).eval()
     x, y = splits.x_train, splits.y_train
-    config = RunConfig(dataset="reviews", teacher="transformer", student="transformer", beta=1.0).validate()
+    config = RunConfig(dataset="reviews", teacher="transformer", student="transformer",
+                       terms={"attention": 1.0}).validate()
     with torch.no_grad():
         loss = DistillationLoss(config, student(x[:2]), teacher(x[:2]))
         reduced = loss.reduce(teacher(x[:8]).keep(loss.needs))

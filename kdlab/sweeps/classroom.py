@@ -108,8 +108,8 @@ class ClassSweep:
 
 
 def _sweep(row) -> ClassSweep:
-    return ClassSweep(row["id"], row["workspace"], row["created"], json.loads(row["base"]), json.loads(row["axes"]),
-                      bool(row["active"]))
+    spec = SweepSpec(json.loads(row["base"]), axes=json.loads(row["axes"]))  # a stored sweep's alpha is terms.soft
+    return ClassSweep(row["id"], row["workspace"], row["created"], spec.base, spec.axes, bool(row["active"]))
 
 
 class ClassSweeps:
