@@ -28,7 +28,7 @@ MAX_WHOLE = 2**53 - 1  # the largest whole number a browser's JavaScript (a Stre
 UPPER = {  # a sane ceiling per setting; the rest stop at MAX_WHOLE
     "max_concurrent_runs": 256, "max_queued_runs": 100_000, "max_runs_per_browser": 10_000, "max_epochs": 100_000,
     "max_run_seconds": 10**7, "max_classes": 100_000, "max_upload_mb": 100_000, "max_upload_files": 10**7,
-    "ray_cpus_per_run": 256,
+    "ray_cpus_per_run": 256, "worker_idle_seconds": 10**7,
 }
 
 
@@ -141,6 +141,7 @@ class ServerSettings:
     max_model_params: int = 20_000_000  # per model, teacher and student, counted before anything is allocated
     max_model_knob: int = 4096  # any whole-number model knob (layers, width): a layer is built even on "meta"
     max_run_seconds: int = 1800  # wall time of one run, teacher included; past it the run ends failed
+    worker_idle_seconds: int = 600  # a worker process idle this long ends (its memory back); the next job starts one
     teacher_cache_mb: int = DEFAULT_BUDGET_BYTES // MIB  # per run: teacher outputs held for the student phase
     devices: tuple[str, ...] = DEVICES  # which devices the UI offers (those present on the machine)
     max_upload_mb: int = 20  # an uploaded dataset file (CSV or zip), as sent

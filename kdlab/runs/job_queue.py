@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..checks import process_alive
-from .store import ACTIVE, RunStore
+from ..errors import UserError
+from .store import ACTIVE, RunStore, StoreUnavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -47,13 +51,8 @@ class QueueCaps:
     max_per_browser: int
 
 
-class QueueFull(Exception):
-    """A run refused for now: ``setting`` (``max_queued_runs`` or ``max_runs_per_browser``) is reached at
-    ``count``."""
-
-    def __init__(self, setting: str, count: int):
-        super().__init__(setting, count)
-        self.setting, self.count = setting, count
+class QueueBusy(UserError):
+    """A run refused only for now (the queue, or this browser's share of it, is full): it may be asked again."""
 
 
 class SharedQueue:
@@ -65,18 +64,30 @@ class SharedQueue:
         with store.transaction() as db:
             db.executescript(SCHEMA)
 
+    @classmethod
+    def of(cls, store: RunStore | StoreUnavailable) -> "SharedQueue":
+        """A new runner's queue: in the run store, or, when that cannot be used (runs are refused then, teachers
+        still train), in a store of this process's own."""
+        if isinstance(store, StoreUnavailable):
+            store = RunStore(Path(tempfile.mkdtemp(prefix="kdlab-queue-")) / "queue.sqlite")
+        return cls(store, uuid.uuid4().hex[:8])
+
     def submit_run(self, config: dict, workspace: str, source: str, owner: str | None, caps: QueueCaps) -> str:
-        """Record a run as queued and queue its job, or raise ``QueueFull``: the counts, the run's row and its place
+        """Record a run as queued and queue its job, or raise ``QueueBusy``: the counts, the run's row and its place
         in the queue in one transaction. Queued jobs of every kind count (warm-up teachers excepted)."""
         with self.store.transaction() as db:
             self._drop_dead(db)
             queued = db.execute("SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND low = 0").fetchone()[0]
             if queued >= caps.max_queued:
-                raise QueueFull("max_queued_runs", queued)
-            if owner is not None:
-                mine = db.execute("SELECT COUNT(*) FROM jobs WHERE owner = ? AND kind = 'run'", (owner,)).fetchone()[0]
-                if mine >= caps.max_per_browser:
-                    raise QueueFull("max_runs_per_browser", caps.max_per_browser)
+                raise QueueBusy("queue.full", "the queue is full ({count} runs waiting, the most this server takes: "
+                                "{name} in kdlab.toml or {env}); try again when some have finished", count=queued,
+                                name="max_queued_runs", env="KDLAB_MAX_QUEUED_RUNS")
+            mine = db.execute("SELECT COUNT(*) FROM jobs WHERE owner = ? AND kind = 'run'", (owner,)).fetchone()[0]
+            if owner is not None and mine >= caps.max_per_browser:
+                raise QueueBusy("queue.browser", "this browser already has {count} runs queued or running, the most "
+                                "this server allows ({name} in kdlab.toml or {env}); wait for one to finish or stop it",
+                                count=caps.max_per_browser, name="max_runs_per_browser",
+                                env="KDLAB_MAX_RUNS_PER_BROWSER")
             run_id = self.store.create(config, workspace, source=source, owner=owner, db=db)
             self._insert(db, run_id, "run", owner, low=False)
         return run_id

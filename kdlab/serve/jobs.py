@@ -1,11 +1,14 @@
-"""Background jobs: a queue in front of a fixed number of training processes, recording into the run store.
+"""Background jobs: a queue in front of the training slots that every server on one store shares.
 
 The app never trains in its own process: it submits a config, gets a run id, and polls the store. A page that
 needs a teacher before any run (the Temperature page's default, re-opening or importing a run whose teacher is not
-cached) asks for it with ``teacher`` and shows the job's progress; it then reads the teacher from the cache. Each
-job gets a small thread that waits for a free worker process (``kdlab.serve.workers``; at most
-``max_concurrent_runs``, spawned on first need), hands it the job and waits for it to end. The worker writes a
-run's events and results to the store, so any page — in any browser, after any refresh — redraws from the store.
+cached) asks for it with ``teacher`` and shows the job's progress; it then reads the teacher from the cache. Every
+job is a row of the run store's queue (``kdlab.runs.job_queue``), so the caps hold for every server process on one
+``KDLAB_HOME`` together: at most ``max_concurrent_runs`` jobs of all of them train at once, teachers included, and a
+run is refused past ``max_queued_runs`` or ``max_runs_per_browser`` whichever server it reaches. Each job gets a
+small thread that waits for its turn (``kdlab.serve.turns``) and a free worker process (``kdlab.serve.workers``,
+spawned on first need, ended when idle), hands it the job and waits for it to end. The worker writes a run's events
+and results to the store, so any page — in any browser, after any refresh, on any server — redraws from the store.
 Compressing a finished run and exporting its models go the same way (``kdlab.serve.model_jobs``).
 """
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import replace
 
 from ..config import RunConfig
 from ..errors import Phrase, UserError
+from ..runs.job_queue import QueueCaps, SharedQueue
 from ..runs.store import ACTIVE, RunStore, StoreUnavailable
 from ..teachers import teacher_path
 from ..policy.admission import Admitted, admit
@@ -35,16 +39,13 @@ def training_cores() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-class QueueBusy(UserError):
-    """A run refused only for now (the queue, or this browser's share of it, is full): it may be asked again."""
-
-
 class JobRunner(ModelJobs):
     """Thread-safe; one per server process (the app holds it with ``st.cache_resource``)."""
 
     def __init__(self, store: RunStore | StoreUnavailable, settings: ServerSettings = ServerSettings()):
         """``store``: the run store, or why it cannot be opened — then runs are refused (``store`` raises that
-        error, ``store_problem`` says it) but teachers still train, so pages that keep no run still work."""
+        error, ``store_problem`` says it) but teachers still train, queued in a store of this process's own, so
+        pages that keep no run still work."""
         self._store, self.settings = store, settings
         self.cores = training_cores()
         # LIFO, so a warm process is reused before a new one is spawned; None: a slot with no process yet
@@ -52,7 +53,6 @@ class JobRunner(ModelJobs):
         for _ in range(settings.max_concurrent_runs):
             self.idle.put(None)
         self.lock = threading.Lock()  # the queue's lists; held only for quick changes, never across a store call
-        self.submit_lock = threading.Lock()  # one submission at a time: its caps are checked, then it is queued
         self.waiting: list[str] = []  # queued job ids (runs and teachers), oldest first
         self.cancelled: set[str] = set()  # queued runs stopped before they got a worker
         self.running: dict[str, Worker] = {}
@@ -60,7 +60,6 @@ class JobRunner(ModelJobs):
         self.compressions: dict[str, CompressJob] = {}  # by run id: its latest compression
         self.exports: dict[tuple[str, str, str], ExportJob] = {}  # by (run id, model name, format)
         self.side_jobs: dict[str, JobStatus] = {}  # every job that is not a run, by job id
-        self.turns = Turns(self.idle)  # who takes a free worker next: warm-up jobs last
         self.ray = RayJobs(settings)  # with ray_address set, runs, teachers and compressions are Ray tasks
         self.closed = False
         if isinstance(store, RunStore):
@@ -68,6 +67,9 @@ class JobRunner(ModelJobs):
                 store.mark_interrupted()
             except StoreUnavailable as err:  # opened, but not writable (read-only, full, locked for long)
                 self._store = err
+        # whose turn it is, all servers on this store together (warm-up jobs last), and idle workers ended
+        self.turns = Turns(self.idle, SharedQueue.of(self._store), settings.max_concurrent_runs,
+                           settings.worker_idle_seconds)
 
     @property
     def store(self) -> RunStore:
@@ -106,50 +108,39 @@ class JobRunner(ModelJobs):
         browser that asked (``RunStore.owned``), which alone may stop or delete the run, and whose active runs are
         capped. ``source``: what started it (``kdlab.runs.store.SOURCES``), so run lists can say and filter."""
         config = (config if isinstance(config, Admitted) else admit(config, self.settings)).config
-        # the counts, the new row and its place in the queue together, so that two clicks at once cannot both slip
-        # under a cap; a lock of its own, so that store writes here never hold up the pages' progress polls
-        with self.submit_lock:
-            with self.lock:
-                waiting = sum(1 for job_id in self.waiting if job_id not in self.side_jobs)
-            if waiting >= self.settings.max_queued_runs:
-                raise QueueBusy("queue.full", "the queue is full ({count} runs waiting, the most this server takes: "
-                                "{name} in kdlab.toml or {env}); try again when some have finished", count=waiting,
-                                name="max_queued_runs", env="KDLAB_MAX_QUEUED_RUNS")
-            if owner is not None and self.store.active_count(owner) >= self.settings.max_runs_per_browser:
-                raise QueueBusy("queue.browser", "this browser already has {count} runs queued or running, the most "
-                                "this server allows ({name} in kdlab.toml or {env}); wait for one to finish or stop it",
-                                count=self.settings.max_runs_per_browser, name="max_runs_per_browser",
-                                env="KDLAB_MAX_RUNS_PER_BROWSER")
-            run_id = self.store.create(config.to_dict(), workspace, source=source, owner=owner)
-            with self.lock:
-                self.waiting.append(run_id)
+        if self.store_problem:  # the queue's own store keeps no runs
+            raise self._store
+        caps = QueueCaps(self.settings.max_queued_runs, self.settings.max_runs_per_browser)
+        # the counts of every server, the run's row and its place in the queue in one store transaction (QueueBusy)
+        run_id = self.turns.submit_run(config.to_dict(), workspace, source, owner, caps)
+        with self.lock:
+            self.waiting.append(run_id)
         self._start(run_id, RunJob(config.to_dict(), self.settings.cache_budget_bytes))
         return run_id
 
     def teacher(self, config: RunConfig, retry: bool = False, low: bool = False) -> TeacherJob:
         """The job that makes ``config``'s teacher available in the cache: "ready" at once when it is cached, else
         queued on a worker process (or the job another page already started for the same teacher). A failed job
-        is returned as it is, so a page shows why, until ``retry``. ``low``: a warm-up job (``kdlab.serve.turns``);
+        is returned as it is, so a page shows why, until ``retry``. ``low``: a warm-up job (``kdlab.runs.job_queue``);
         asked for again without it, the job takes its turn as any other."""
         key = str(teacher_path(config))
         # where the teacher trains does not change it (the cache key has no device): the fastest this server offers
         config = replace(config, device="auto" if "auto" in self.settings.devices else "cpu")
         with self.lock:
             job = self.teachers.get(key)
-            if job is not None and job.status in ("queued", "running"):
-                if not low:
-                    self.turns.promote(job.id)
-                return job
-            if job is not None and job.status == "failed" and not retry:
-                return job
-            if teacher_path(config).exists():
-                return TeacherJob(key, "ready")
-            job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
-            self.side_jobs[job.id] = job
-            self.waiting.append(job.id)
-            if low:
-                self.turns.add_low(job.id)
-        self._start(job.id, TeacherTrainJob(config.to_dict()))
+            under_way = job is not None and job.status in ("queued", "running")
+            if not under_way:
+                if job is not None and job.status == "failed" and not retry:
+                    return job
+                if teacher_path(config).exists():
+                    return TeacherJob(key, "ready")
+                job = self.teachers[key] = TeacherJob(f"teacher-{uuid.uuid4().hex[:8]}", "queued")
+                self.side_jobs[job.id] = job
+                self.waiting.append(job.id)
+        if not under_way:
+            self._start(job.id, TeacherTrainJob(config.to_dict()), low)
+        elif not low:
+            self.turns.promote(job.id)  # a store write once, for a warm-up job: outside the lock
         return job
 
     def warm_teachers(self, configs) -> list[TeacherJob]:
@@ -157,19 +148,20 @@ class JobRunner(ModelJobs):
         need by default), so first visits find them cached while the runs students submit still go first."""
         return [self.teacher(config, low=True) for config in configs]
 
-    def _start(self, job_id: str, job: Job) -> None:
-        """Start the thread that waits for a worker for a job the caller has just put in ``waiting``."""
+    def _start(self, job_id: str, job: Job, low: bool = False) -> None:
+        """Start the thread that waits for a worker for a job the caller has just put in ``waiting`` (a run is in
+        the shared queue already; any other job joins it here, ``low`` for a warm-up job)."""
+        if not isinstance(job, RunJob):
+            self.turns.add(job_id, job.kind, low=low)
         threading.Thread(target=self._run, args=(job_id, job), name=f"kdlab-{job_id}", daemon=True).start()
 
     def queue_position(self, job_id: str) -> int | None:
-        """1 for the next job to start; None once it runs (or if unknown). A job of normal priority starts before
-        every warm-up job, wherever they are in the queue."""
+        """1 for the next job to start, every server's jobs counted; None once it runs (or if unknown). A job of
+        normal priority starts before every warm-up job, wherever they are in the queue."""
         with self.lock:
             if job_id not in self.waiting:
                 return None
-            index, low = self.waiting.index(job_id), self.turns.is_low(job_id)
-            ahead = sum(low or not self.turns.is_low(other) for other in self.waiting[:index])
-            return 1 + ahead + (low and sum(not self.turns.is_low(other) for other in self.waiting[index + 1:]))
+        return self.turns.position(job_id)
 
     def progress(self, job_id: str) -> float | None:
         """The fraction done of a running job, updated at every logged step; None when it is not running here."""
@@ -191,6 +183,7 @@ class JobRunner(ModelJobs):
                 return
             self.waiting.remove(run_id)  # the runs behind it move up now
             self.cancelled.add(run_id)
+        self.turns.cancel(run_id)
         self.store.set_status(run_id, "cancelled", "stopped before it started")
 
     def delete(self, run_id: str, owner: str | None) -> None:
@@ -209,6 +202,7 @@ class JobRunner(ModelJobs):
         with self.lock:
             self.closed = True
             busy = list(self.running.values())
+        self.turns.close()  # the threads still waiting for a turn end; this server's rows leave the queue
         for worker in busy:  # their job threads see the process (or Ray task) end, record it, and close them
             worker.terminate()
         while True:
@@ -242,7 +236,7 @@ class JobRunner(ModelJobs):
             done = self._train(job_id, job, self.ray.worker(self._store) if ray else worker)
             worker = worker if ray else done
         finally:
-            self.turns.give_back(worker)
+            self.turns.give_back(worker, job_id)  # and its training slot
 
     def _train(self, job_id: str, job: Job, worker: Worker | None) -> Worker | None:
         """Do one job on ``worker`` (started first if needed); returns what goes back to the pool."""

@@ -19,7 +19,7 @@ import time
 from ..config import RunConfig
 from ..runs.store import ACTIVE
 from ..runs.sweep_store import DriverLease, SweepRecords, still_driven
-from .jobs import QueueBusy
+from ..runs.job_queue import QueueBusy
 from ..sweeps.driver import run_sweep
 from ..sweeps.executors import Outcome, TrialJob
 from ..sweeps.spec import SweepSpec
