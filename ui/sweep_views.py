@@ -32,6 +32,8 @@ from ui.weights import setting_words
 SETTINGS = ("temperature", "lr", "train_fraction", "epochs")  # the form's settings besides the loss weights
 GRID_DEFAULTS = (("temperature", "1,2,4,8"), ("terms.soft", "0.5,0.9"))
 RANGE_DEFAULTS = (("temperature", "1:20:log"), ("terms.soft", "0:1"))
+LIVE_SECONDS = 2.0  # a trial takes seconds; every poll costs the server a figure sent again (about 10 ms)
+FIGURE_KEY = "sweep_figure_drawn"  # session_state: (report, language) and the figure drawn from them
 SWEEP_ID = re.compile(r"^sweep-\d{8}-\d{6}-[0-9a-f]{6}$")  # as SweepRecords.create writes them
 KEPT_BY_DISTILL = ("distill_config", "distill_link_read", "distill_upload", "distill_upload_seen", "distill_notes",
                    "distill_data_file")  # the Distill page's own state, not its form's widgets
@@ -254,16 +256,26 @@ def exports_ui(report: dict, figure: dict) -> None:
     st.caption(tr("sweep.png_note"))
 
 
-def show(sweep_id: str) -> None:
-    """The whole report of one sweep, read from the store (any browser, after any refresh)."""
+def report_figure(report: dict, labels: dict):
+    """The sweep's figure, built again only when its report changed: most live polls bring no new trial, and
+    building a plotly figure costs the server more than sending it."""
+    drawn = st.session_state.get(FIGURE_KEY)
+    if drawn is None or drawn[0] != (report, lang()):
+        drawn = (report, lang()), sweep_figure(report, labels)
+        st.session_state[FIGURE_KEY] = drawn
+    return drawn[1]
+
+
+def show(sweep_id: str) -> SweepRecord:
+    """The whole report of one sweep, read from the store (any browser, after any refresh); returns its record."""
     record = SweepRecords(runner().store).get(sweep_id)
     report = record.report or {"sweep_id": sweep_id, "trials_done": 0, "trials_total": 0, "cells": [],
                                "best": None, "axes": {}}
     controls(record, report)
     if not report["cells"]:
-        return
+        return record
     labels = figure_labels(report)
-    figure = sweep_figure(report, labels)
+    figure = report_figure(report, labels)
     event = st.plotly_chart(figure, key="sweep_figure", on_select="rerun", selection_mode="points")
     points = (event or {}).get("selection", {}).get("points", [])
     clicked = cell_at(report, points[0], labels) if points else None
@@ -271,12 +283,12 @@ def show(sweep_id: str) -> None:
     cells_ui(report, clicked)
     if record.status != "running" or not record.driven():
         exports_ui(report, figure)
+    return record
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=LIVE_SECONDS)
 def live(sweep_id: str) -> None:
-    """The report, redrawn every second while the sweep runs; the page draws it once more when it ends."""
-    show(sweep_id)
-    record = SweepRecords(runner().store).get(sweep_id)
+    """The report, redrawn every ``LIVE_SECONDS`` while the sweep runs; the page draws it once more when it ends."""
+    record = show(sweep_id)
     if record.status != "running" or not record.driven():
         st.rerun(scope="app")
