@@ -12,7 +12,7 @@ Every term is weighted the same way, by ``config.terms[name]``; cross-entropy al
 the soft targets' (``1 - α``, Hinton's convention). The weights the formula has always named by a letter (α for the
 soft targets, β for attention, γ for hints) declare it (``weight_letter``) and their older config name (``alias``:
 ``alpha``, ``beta``, ``gamma``), which configs, links, stored runs and the CLI still accept (``weight_aliases``,
-read by ``kdlab.config.migrate_config`` alone).
+read by ``kdlab.migrate.migrate_config`` alone).
 
 A term is built per run from ``(config, student_probe, teacher_probe, **knobs)`` — the probes are both models'
 outputs on a small batch, so a term can size a learned projection — into an ``nn.Module`` whose ``forward`` takes
@@ -107,7 +107,7 @@ class LossTerm:
     complement_of: str = ""  # weighted by 1 - that term's weight, never by its own (cross-entropy: 1 - α)
     weight_symbol: str = ""  # LaTeX of its weight in the formula (``\alpha``); default ``w_{name}``
     weight_letter: str = ""  # that symbol in plain text ("α"): the convention's named weights have one
-    alias: str = ""  # the weight's older config name ("alpha"), still read by ``kdlab.config.migrate_config``
+    alias: str = ""  # the weight's older config name ("alpha"), still read by ``kdlab.migrate.migrate_config``
     max_weight: float = math.inf  # soft targets: 1, so that cross-entropy's 1 - α stays >= 0
     default_weight: float = 1.0
     weight_choices: tuple[float, ...] = WEIGHT_CHOICES
