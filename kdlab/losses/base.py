@@ -117,16 +117,16 @@ class LossTerm:
     knobs: dict[str, Knob] = field(default_factory=dict)
     curves: dict[str, dict[str, str]] = field(default_factory=dict)  # what its module's ``curves()`` report, named
 
+    @property
+    def complement(self) -> bool:
+        return bool(self.complement_of)
+
     def weight_in(self, config) -> float:
         if self.complement:
             return 1 - config.terms.get(self.complement_of, 0.0)
         return config.terms.get(self.name, 0.0)
 
     @property
-    @property
-    def complement(self) -> bool:
-        return bool(self.complement_of)
-
     def symbol_of_weight(self) -> str:
         return self.weight_symbol or rf"w_{{\mathrm{{{self.name}}}}}"
 
@@ -150,17 +150,17 @@ class LossTerm:
     def text(self, what: str, lang: str) -> str:
         return getattr(self, what).get(lang) or getattr(self, what)["en"]
 
-
-LOSS_TERMS: Registry[LossTerm] = Registry("loss term")
-
-
-def register_term(name: str, **meta: Any) -> Callable:
     def weight_label(self, lang: str) -> str:
         """Its weight on a page: "α — soft targets", or the term's label alone when the formula has no letter for
         it. Every page words a weight so (controls, sweep axes, History columns, errors), never from a text key."""
         label = self.text("label", lang)
         return WEIGHT_LABEL[lang].format(letter=self.weight_letter, term=label) if self.weight_letter else label
 
+
+LOSS_TERMS: Registry[LossTerm] = Registry("loss term")
+
+
+def register_term(name: str, **meta: Any) -> Callable:
     """Register an ``nn.Module`` class built from ``(config, student_probe, teacher_probe, **knobs)``."""
     def decorate(build: Callable) -> Callable:
         if meta.get("knowledge") not in KNOWLEDGE:
@@ -199,15 +199,15 @@ def terms() -> list[LossTerm]:
     return [term(name) for name in LOSS_TERMS.names()]
 
 
-class FunctionTerm(nn.Module):
-    def __init__(self, function: Callable, knobs: dict[str, Any], needs: set[str]):
-        super().__init__()
-        self.function, self.knobs, self.needs = function, knobs, needs
-
 def weight_aliases() -> dict[str, str]:
     """The weights' older config names, by the term they weigh: ``{"alpha": "soft", "beta": "attention", ...}``."""
     return {spec.alias: spec.name for spec in terms() if spec.alias}
 
+
+class FunctionTerm(nn.Module):
+    def __init__(self, function: Callable, knobs: dict[str, Any], needs: set[str]):
+        super().__init__()
+        self.function, self.knobs, self.needs = function, knobs, needs
 
     def forward(self, inputs: "TermInputs") -> torch.Tensor:
         return self.function(inputs, **self.knobs)
