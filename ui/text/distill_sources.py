@@ -28,7 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "在“来自已完成实验的教师模型”中设置：由该实验的蒸馏学生来教。在那里选择“不用”即可重新在这里选择教师模型。"},
     "distill.teacher_run_header": {"en": "Teacher from a finished run: born-again networks, teacher assistants",
                                    "zh": "来自已完成实验的教师模型：再生网络、助教模型"},
-    "distill.mixup": {"en": "Mixup strength α", "zh": "Mixup 强度 α"},
+    "distill.mixup": {"en": "Mixup strength", "zh": "Mixup 强度"},  # not α: α is the soft targets' weight here
     "distill.mixup_help": {
         "en": "Mixup (Zhang et al., ICLR 2018): every batch of the students is blended with a shuffled copy of "
               "itself, λ·x + (1 − λ)·x′ with λ drawn from Beta(α, α), and the labels are blended alike. The teacher "
