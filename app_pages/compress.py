@@ -8,6 +8,7 @@ from kdlab.compress.verdict import findings
 from kdlab.viz.compress_figures import pareto_figure
 from kdlab.viz.numbers import p_value, percent, points, ratio
 from ui.common import SELECTED_KEY, browser_key, error_text, runner, select_run, tr, worded, workspace
+from ui.loss_controls import AS_TYPED
 from ui.run_picker import pick_run
 from ui.variants import variant_downloads, variant_label, variants_table
 
@@ -34,7 +35,7 @@ def knobs_ui() -> CompressRequest:
     left, right = st.columns(2)
     int8 = left.checkbox(tr("compress.int8"), help=tr("compress.int8_help"), key="compress_int8")
     prune = left.slider(tr("compress.prune"), 0.0, 0.95, 0.0, 0.05, help=tr("compress.prune_help"),
-                        key="compress_prune")
+                        key="compress_prune", format=AS_TYPED)
     structured = left.checkbox(tr("compress.structured"), help=tr("compress.structured_help"),
                                key="compress_structured")
     rank = right.slider(tr("compress.rank"), 0, 64, 0, help=tr("compress.rank_help"), key="compress_rank")

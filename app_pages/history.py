@@ -8,7 +8,7 @@ from kdlab.runs import tables as hist
 from kdlab.runs.exchange import import_run, metrics_csv, run_json
 from kdlab.runs.store import ACTIVE, SOURCES, STATUSES
 from kdlab.runs.teacher_runs import teacher_chain
-from kdlab.serve.admission import admit
+from kdlab.policy.admission import admit
 from kdlab.viz import figures, numbers
 from kdlab.measures import boundary_panels as boundary_panels_of
 from ui.common import (SELECTED_KEY, browser_key, error_text, lang, loaded, runner, select_run, submit, teacher_of,

@@ -12,6 +12,7 @@ from kdlab.viz.language import (answer_rows, likeliest_tokens, next_token_distri
 from ui.common import SELECTED_KEY, error_text, latest_run, loaded, select_run, submit, teacher_of, tr
 from ui.language_views import DEMO, is_language_run, language_records, prompt_ui, token_names
 from ui.live import is_active, live_run
+from ui.loss_controls import AS_TYPED
 from ui.run_picker import pick_run
 
 ROLES = ("teacher", "student", "baseline")
@@ -102,7 +103,7 @@ def writing_ui(run_key: str, models: dict, splits, typed: str) -> None:
     st.subheader(tr("language.write_title"))
     left, right = st.columns(2)
     sampling_t = left.slider(tr("language.sampling_t"), 0.0, 2.0, 1.0, 0.1, key="language_sampling_t",
-                             help=tr("language.sampling_t_help"))
+                             help=tr("language.sampling_t_help"), format=AS_TYPED)
     seed = int(right.number_input(tr("language.seed"), 0, 2**31 - 1, 0, step=1, key="language_seed",
                                   help=tr("language.seed_help")))
     texts = written(run_key, models, splits, typed, sampling_t, seed)
@@ -128,7 +129,7 @@ except ValueError as err:
     st.stop()
 labels = {key: tr(f"language.fig.{key}") for key in FIGURE_LABELS} | {"class": tr("language.fig.next_token")}
 t = st.slider(tr("language.t"), *T_RANGE, min(max(round(4 * default_t) / 4, T_RANGE[0]), T_RANGE[1]), 0.25,
-              key="language_t", help=tr("language.t_help"))
+              key="language_t", help=tr("language.t_help"), format=AS_TYPED)
 typed, ids = prompt_ui("language_prompt", splits, tr("language.prompt"))
 if ids is not None:
     next_token_ui(models, splits, typed, ids, t, labels)

@@ -9,6 +9,7 @@ from ui.common import error_text, lang, run_logits, select_run, selected_run, su
 from ui.lesson_classics import chain_caption, chain_run_ui, finished, paper_ui
 from ui.lesson_views import measured_ui, outcome_ui, question_ui, remember_prediction, teachers_ui
 from ui.live import live_run, loss_formula
+from ui.loss_controls import AS_TYPED
 from ui.weights import weights_text
 
 RUNS_KEY = "lessons_runs"  # session_state: {lesson key: the run id of its latest Run click}
@@ -66,7 +67,7 @@ def bias_shift_ui(run_id: str, cls: int) -> None:
     name = run.splits.class_names[cls]
     st.subheader(tr("lessons.shift_title", cls=name))
     shift = st.slider(tr("lessons.shift", cls=name), 0.0, 10.0, 0.0, 0.5, key="lessons_shift",
-                      help=tr("lessons.shift_help", cls=name))
+                      help=tr("lessons.shift_help", cls=name), format=AS_TYPED)
     for column, (role, z) in zip(st.columns(len(logits)), logits.items()):
         column.metric(tr("lessons.recall_at", model=tr(f"common.{role}"), cls=name),
                       f"{100 * unseen_class_recall(z, y, cls, [shift])[0]:.0f} %")

@@ -10,6 +10,7 @@ from kdlab.sweeps.methods import methods, plan, progress, table, written
 from kdlab.runs.comparisons import Comparisons
 from kdlab.policy.admission import admit
 from kdlab.viz import figures, numbers
+from ui import text as i18n
 from ui.common import browser_key, error_text, lang, plain, runner, submit, tr, workspace
 from ui.sweep_views import plural
 
@@ -21,8 +22,9 @@ COLUMNS = ("method", "n", "acc_mean", "acc_std", "macro_f1_mean", "gain_mean", "
 
 def chosen() -> tuple[list[str], list[int]]:
     names = list(methods())
-    labels = {m: f"{m} — {methods()[m].text('label', lang())}" for m in names}  # in this run's language: the
-    # widget's value is kept as these labels, and a label worded later (another language) would not match it
+    # worded now, in this run's language, and shown as they are (not Markdown): the widget's value is kept as these
+    # labels, and a label worded later (another language) would not match it
+    labels = {m: i18n.t("methods.option", lang(), method=m, term=methods()[m].text("label", lang())) for m in names}
     picked = st.multiselect(tr("methods.pick"), names, st.session_state.get("methods_pick", names),
                             key="methods_pick", format_func=labels.get, placeholder=tr("common.choose"))
     seeds = st.number_input(tr("methods.seeds"), 1, MAX_SEEDS, 3, key="methods_seeds", help=tr("methods.seeds_help"))

@@ -9,6 +9,7 @@ from kdlab.viz import figures
 from kdlab.viz.attention import decode_tokens
 from kdlab.measures import fused_view, kl_divergence, logit_scale, temperature_sweep, temperature_view
 from ui.common import error_text, lang, logits_of, run_logits, selected_run, teacher_of, tr
+from ui.loss_controls import AS_TYPED
 
 SWEEP = np.geomspace(0.5, 20.0, 50)
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -34,7 +35,8 @@ def controls_ui(n: int, default_t: float) -> tuple[int, float]:
     index = pick.number_input(tr("temperature.sample", last=n - 1), 0, n - 1, step=1, key="temperature_sample")
     dice.button(tr("temperature.random"), icon=":material/casino:", key="temperature_random",
                 on_click=st.session_state.update, kwargs={"temperature_sample": random.randrange(n)})
-    t = slider.slider(tr("temperature.t"), 0.5, 20.0, step=0.5, key="temperature_t", help=tr("temperature.t_help"))
+    t = slider.slider(tr("temperature.t"), 0.5, 20.0, step=0.5, key="temperature_t", help=tr("temperature.t_help"),
+                      format=AS_TYPED)
     return int(index), float(t)
 
 

@@ -299,7 +299,7 @@ def main(argv=None) -> int:
     try:
         from kdlab import RunConfig
         from kdlab.runs.store import RunStore
-        from kdlab.serve.settings import ServerSettings
+        from kdlab.policy.settings import ServerSettings
         from kdlab.train import prepare_teacher
 
         # the config the Distill page builds from its defaults with the epochs changed, capped like the server does

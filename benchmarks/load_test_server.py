@@ -4,13 +4,18 @@ rerun is recorded.
 
 Light clients are Streamlit AppTest sessions in this process, each in its own thread. This process is then a
 Streamlit server for them: the same app.py and pages, one job runner (``ui.common.runner``) with its worker
-processes, the same ``KDLAB_HOME`` and run store as the real server. Every execution of the script, a full rerun or
-a fragment rerun, is timed inside the script thread from the ScriptRunner's SCRIPT_STARTED event to its stop
-event: that is the work the server does for the rerun (page code, store reads, building and queueing the
-messages), without the websocket, the browser, or AppTest's own parsing of the messages. A light session opens
+processes, the same ``KDLAB_HOME`` and run store as the real server (the two runners share the queue's caps, as two
+servers on one home do). Every execution of the script, a full rerun or a fragment rerun, is timed inside the
+script thread from the ScriptRunner's SCRIPT_STARTED event to its stop event: that is the work the server does for
+the rerun (page code, store reads, building and queueing the messages), without the websocket, the browser, or
+AppTest's own parsing of the messages. A light session opens the home page, the Temperature page and
 ``/distill?lang=en&ws=load-NN``, sets the epochs, clicks Run, then polls as the page's fragments do in a browser
-(the status fragment every 1 s, the curves every 5 s: fragment reruns, not whole pages) until the run has ended
-and the fragment reruns the page, then opens Compare once.
+(each ``run_every`` fragment on its own timer: fragment reruns, not whole pages) until the run has ended and the
+fragment reruns the page, then opens Compare once. The server's CPU per session-minute is the script threads' CPU
+seconds over the sessions' minutes (and, as an upper bound, this process's CPU, AppTest's own work included).
+
+``--late-after`` seconds into the burst, one more Chromium browser (the class's 31st) opens the real server's home
+page; the seconds until its title shows are printed.
 
 The first ``--browsers`` sessions are Chromium pages (Debian's /usr/bin/chromium through Playwright) on a real
 ``streamlit run app.py`` with the same KDLAB_HOME, driven by ``load_test.py``'s session (open, set epochs, Run, wait
@@ -41,6 +46,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # kdlab and ui from this checkout
 
 from app_harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     ROOT,
     AppServer,
     HealthProbe,
@@ -58,7 +65,7 @@ from app_harness import (
 from load_test import ACTIVE, VERDICT, drive, fmt, prewarm, quantile
 
 APP = str(ROOT / "app.py")
-DISTILL, COMPARE = "app_pages/distill.py", "app_pages/compare.py"
+DISTILL, COMPARE, TEMPERATURE = "app_pages/distill.py", "app_pages/compare.py", "app_pages/temperature.py"
 _LOCAL = threading.local()  # .session: the LightSession calling AppTest.run in this thread; .fragment: what to rerun
 
 
@@ -71,6 +78,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--ramp", type=float, default=0.0, help="spread the session starts over this many seconds")
     p.add_argument("--rerun-timeout", type=float, default=180, help="limit for one rerun of a light session")
     p.add_argument("--cold", action="store_true", help="do not pre-train the teacher: every session waits on it")
+    p.add_argument("--late-after", type=float, default=10.0,
+                   help="seconds into the burst when one more browser opens the home page (default 10; < 0: none)")
     p.add_argument("--keep-home", action="store_true", help="keep the temporary KDLAB_HOME (prints its path)")
     p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     args = p.parse_args(argv)
@@ -206,9 +215,14 @@ class LightSession:
         try:
             if self.args.ramp:
                 time.sleep(self.args.ramp * rec["session"] / max(self.args.sessions - 1, 1))
-            rec["stage"] = "opening the Distill page"
+            rec["stage"] = "opening the home page"
             at = AppTest.from_file(APP, default_timeout=self.args.rerun_timeout)
             at.query_params.update({"lang": "en", "ws": rec["workspace"]})
+            self.rerun(at, "open home")
+            rec["stage"] = "opening the Temperature page"
+            at.switch_page(TEMPERATURE)
+            self.rerun(at, "open Temperature")
+            rec["stage"] = "opening the Distill page"
             at.switch_page(DISTILL)
             started = time.monotonic()
             self.rerun(at, "open Distill")
@@ -297,6 +311,31 @@ def browsers_thread(args, url: str, store, deadline: float, out: list[dict], fai
         out.extend(records)
 
     thread = threading.Thread(target=body, name="chromium", daemon=True)
+    thread.start()
+    return thread
+
+
+def late_browser_thread(url: str, after: float, out: dict) -> threading.Thread:
+    """``after`` seconds from now, a new Chromium (the class's 31st browser) opens the real server's home page:
+    ``out["late_title_s"]`` is the seconds until its title shows (``out["late_error"]`` if it did not)."""
+
+    def body() -> None:
+        from playwright.sync_api import sync_playwright
+
+        time.sleep(after)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                page = browser.new_page()
+                opened = time.monotonic()
+                page.goto(f"{url}/home?lang=en", timeout=300_000)
+                page.locator("h1").first.wait_for(timeout=300_000)
+                out["late_title_s"] = time.monotonic() - opened
+                browser.close()
+        except Exception as err:  # noqa: BLE001  (reported, not fatal)
+            out["late_error"] = f"{type(err).__name__}: {str(err).splitlines()[0][:300]}"
+
+    thread = threading.Thread(target=body, name="late-browser", daemon=True)
     thread.start()
     return thread
 
@@ -436,11 +475,14 @@ def summarize(args, light: list[LightSession], browser_records: list[dict], stor
         actions.setdefault(r["action"], []).append(r)
     records = [s.rec for s in light] + browser_records
     mib = lambda b: round(b / 2 ** 20)
+    session_minutes = len(light) * extra["sessions_wall_s"] / 60
     return {
         "sessions": args.sessions, "light_sessions": len(light), "browser_sessions": len(browser_records),
         "epochs": args.epochs, "teacher": "cold" if args.cold else "pre-trained",
         "server_time_per_rerun": stats([r["wall_s"] for r in executions]),
         "server_cpu_per_rerun": stats([r["cpu_s"] for r in executions]),
+        "script_cpu_s_per_session_minute": sum(r["cpu_s"] for r in executions) / max(session_minutes, 1e-9),
+        "process_cpu_s_per_session_minute": sampler.cpu_by_group()["bench"] / max(session_minutes, 1e-9),
         "full_reruns": stats([r["wall_s"] for r in executions if not r["fragment"]]),
         "fragment_reruns": stats([r["wall_s"] for r in executions if r["fragment"]]),
         "by_action": {a: {**stats([r["wall_s"] for r in rs]), "cpu_p50": quantile([r["cpu_s"] for r in rs], 0.5)}
@@ -480,6 +522,8 @@ def print_report(out: dict) -> None:
         ("first draw in this process (imports, not counted)", fmt(out["first_draw_s"], " s")),
         ("SERVER TIME PER RERUN p50 / p95 / max", span(out["server_time_per_rerun"])),
         ("  CPU per rerun p50 / p95 / max", span(out["server_cpu_per_rerun"])),
+        ("SERVER CPU s PER SESSION-MINUTE: script threads (process)",
+         f"{out['script_cpu_s_per_session_minute']:.2f} ({out['process_cpu_s_per_session_minute']:.2f})"),
         ("  full-page reruns", span(out["full_reruns"])),
         ("  fragment reruns (live polling)", span(out["fragment_reruns"])),
         *((f"  {a}", span(s) + f", CPU p50 {fmt(s['cpu_p50'], ' s')}") for a, s in out["by_action"].items()),
@@ -494,6 +538,8 @@ def print_report(out: dict) -> None:
         ("light: verdicts shown / Compare opened / polls", (f"{out['light_verdicts_shown']} / "
                                                           f"{out['light_compare_opened']} / {out['light_polls']}")),
         ("Chromium: goto -> title p50/p95/max", span(out["browser_title"])),
+        ("31ST BROWSER: home page title during the burst", (fmt(out.get("late_title_s"), " s") if out.get(
+            "late_title_s") is not None else out.get("late_error", "not run"))),
         ("Chromium: Run -> indicator", span(out["browser_ack"])),
         ("Chromium: Run -> verdict", span(out["browser_run"])),
         ("Chromium: verdicts shown", f"{out['browser_verdicts_shown']}/{out['browser_sessions']}"),
@@ -575,7 +621,7 @@ def main(argv=None) -> int:
         from ui.common import runner
 
         jobs = runner()
-        if args.browsers:
+        if args.browsers or args.late_after >= 0:
             server.start(timeout=90)
             probe = HealthProbe(server.url).start()
         clock = time.monotonic()
@@ -587,6 +633,9 @@ def main(argv=None) -> int:
             thread.start()
         if args.browsers:
             threads.append(browsers_thread(args, server.url, store, deadline, browser_records, failures))
+        late: dict = {}
+        if args.late_after >= 0:
+            threads.append(late_browser_thread(server.url, args.late_after, late))
         for thread in threads:
             while thread.is_alive() and time.monotonic() < deadline + 60:
                 thread.join(0.5)
@@ -596,7 +645,7 @@ def main(argv=None) -> int:
         sampler.sample()
         if probe:
             probe.stop()
-        log = server.log_text() if args.browsers else ""
+        log = server.log_text() if server.process is not None else ""
         out = summarize(args, light, browser_records, store, sampler, {
             "prewarm_s": prewarm_s, "first_draw_s": first_draw_s, "sessions_wall_s": sessions_wall_s,
             "wall_s": time.monotonic() - wall_start, "load_before": load_before, "load_after": load_average(),
@@ -604,7 +653,7 @@ def main(argv=None) -> int:
             "health_max_s": quantile(probe.latencies, 1.0) if probe else None,
             "health_failures": probe.failures if probe else 0,
             "server_tracebacks": log.count("Traceback"), "traceback_samples": tracebacks(log),
-            "server_log": str(log_path) if args.browsers else None, "harness_failures": failures,
+            "server_log": str(log_path) if args.browsers else None, "harness_failures": failures, **late,
         })
     finally:
         stop_workers(jobs)

@@ -12,7 +12,7 @@ from torch import nn
 from kdlab.evaluate import agreement
 from kdlab.models import ModelOutput
 from kdlab.viz.attention import cls_attention_grid, head_average
-from kdlab.viz.metrics import (
+from kdlab.measures import (
     confusion_matrix,
     decision_grid,
     inference_latency,
@@ -194,7 +194,7 @@ def test_boundary_panels_skip_point_data_that_is_not_a_plane():
     from kdlab import RunConfig
     from kdlab.data import Splits
     from kdlab.runs.loading import LoadedRun
-    from kdlab.viz.metrics import boundary_panels
+    from kdlab.measures import boundary_panels
 
     def run(features: int) -> LoadedRun:
         x, y = torch.randn(8, features), torch.arange(8) % 2

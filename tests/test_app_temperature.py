@@ -11,7 +11,7 @@ from kdlab.evaluate import predict
 from kdlab.runs.loading import load_run
 from kdlab.runs.store import RunStore
 from kdlab.teachers import load_teacher
-from kdlab.viz.metrics import kl_divergence, temperature_view
+from kdlab.measures import kl_divergence, temperature_view
 from ui.text import t as translate
 
 from .conftest import assert_clean, finished_run, open_app_page, tiny_config, wait_for_teachers
@@ -104,7 +104,7 @@ def test_with_a_finished_run_the_student_and_the_kl_to_the_teacher_appear():
 
 def test_the_logit_scale_is_shown_and_a_steeper_teacher_stays_informative_longer(page):
     from kdlab.teachers import load_teacher
-    from kdlab.viz.metrics import logit_scale
+    from kdlab.measures import logit_scale
 
     teacher, splits = load_teacher(RunConfig())
     logits = predict(teacher, splits.x_test).logits.float()

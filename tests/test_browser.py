@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PAGES = ["distill", "home", "temperature", "methods", "attention", "compare", "compress", "lessons", "history",
          "sweep"]
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+INSTRUCTOR_KEY = "class-7b-instructor"  # the server's (KDLAB_INSTRUCTOR_KEY): typed into the page, never in a URL
 
 pytestmark = [pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("KDLAB_REQUIRE_BROWSER"),
                                  reason="Debian's chromium is not installed (apt-get install -y chromium)"),
@@ -39,13 +40,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from running_app(tmp_path_factory.mktemp("browser-home"))
+    yield from running_app(tmp_path_factory.mktemp("browser-home"), instructor_key=INSTRUCTOR_KEY)
 
 
-def running_app(home):
-    """``streamlit run app.py`` on a free loopback port with ``home`` as its KDLAB_HOME: yields its URL, then stops it."""
+def running_app(home, **settings):
+    """``streamlit run app.py`` on a free loopback port with ``home`` as its KDLAB_HOME and ``settings`` as its
+    ``KDLAB_*`` variables: yields its URL, then stops it."""
     port = free_port()
-    env = {**os.environ, "KDLAB_HOME": str(home)}
+    env = {**os.environ, "KDLAB_HOME": str(home), **{f"KDLAB_{k.upper()}": str(v) for k, v in settings.items()}}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -62,7 +64,11 @@ def running_app(home):
         pytest.fail("streamlit did not start within 60 s: " + process.stdout.read().decode()[-2000:])
     yield url
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # a loaded machine: its workers still finishing what they had
+        process.kill()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -417,3 +423,55 @@ def test_every_page_s_main_action_in_each_language(page, server, lang):
     settle(page)
     assert_no_problem(page, f"methods ({lang}) as its table fills")
     shot(page, "methods", lang)
+
+
+# ---- the instructor's view and a class sweep -----------------------------------------------------------------------
+
+# the class's settings (a workspace of its own, so no other test's run becomes a cell): one teacher, tiny runs
+CLASS_LINK = "ws=class-browser&epochs=1&teacher_epochs=2&train_fraction=0.2&teacher=cnn-small"
+
+
+def test_the_instructor_types_the_key_once_and_four_browsers_fill_a_two_by_two_class_sweep(page, server):
+    """The key goes into a password field once per browser and never into the address bar; the class sweep takes
+    the settings of this session's Distill form; four other browsers (cookies of their own) press Run once each, and
+    the map the instructor watches fills its four cells."""
+    visit(page, server, "distill", "en", CLASS_LINK)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(words("nav.instructor", "en"), exact=True).click()
+    main = page.locator('[data-testid="stMain"]')
+    key = main.get_by_label(words("instructor.key", "en"), exact=True)
+    key.wait_for(timeout=60_000)
+    assert key.get_attribute("type") == "password"
+    key.fill(INSTRUCTOR_KEY)
+    main_button(page, "instructor.open", "en").click()
+    main.get_by_text(words("instructor.runs_title", "en"), exact=True).wait_for(timeout=60_000)
+    settle(page)
+    for number, values in ((1, "2,4"), (2, "0.5,0.9")):  # T x alpha
+        box = main.get_by_label(words("sweep.values", "en", number=number), exact=True)
+        box.fill(values)
+        box.press("Enter")
+        settle(page)
+    main_button(page, "instructor.sweep_start", "en").click()
+    main.get_by_text(re.compile(r"on a grid of 4 cells")).wait_for(timeout=60_000)
+    for _ in range(4):  # one browser after another (cookies of their own), each gone once its run exists
+        student = page.context.browser.new_context()
+        try:
+            tab = student.new_page()
+            tab.goto(f"{server}/distill?lang=en&ws=class-browser", timeout=120_000)  # the server trains meanwhile
+            tab.get_by_text(re.compile("of the class sweep")).wait_for(timeout=120_000)
+            main_button(tab, "distill.run", "en").click(timeout=120_000)
+            tab.wait_for_function("() => new URL(location.href).searchParams.get('run') !== null", timeout=120_000)
+        finally:
+            student.close()
+    cells = page.locator('[data-testid="stPlotlyChart"] .heatmaplayer text')  # each filled cell writes its gain
+    deadline = time.monotonic() + 300
+    while cells.count() < 4:
+        assert time.monotonic() < deadline, f"the class map did not fill: {cells.all_inner_texts()}"
+        assert_no_problem(page, "instructor while the class runs")
+        page.wait_for_timeout(1000)
+    assert "4 of 4 cell runs finished" in main.inner_text()
+    assert INSTRUCTOR_KEY not in page.url and INSTRUCTOR_KEY not in page.evaluate("document.cookie")
+    screenshot(page, "instructor-class-sweep")
+    visit(page, server, "instructor", "en", "ws=class-browser")  # a new session of the same browser: not asked again
+    main.get_by_text(words("instructor.runs_title", "en"), exact=True).wait_for(timeout=60_000)
+    assert key.count() == 0
+    assert_no_problem(page, "instructor after the class sweep")

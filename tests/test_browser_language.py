@@ -37,11 +37,11 @@ def test_a_language_model_run_on_the_language_and_attention_pages(page, server, 
     settle(page)
     assert_no_problem(page, f"distill ({lang}) after a tinylang run")
     main = page.locator('[data-testid="stMain"]')
-    assert main.get_by_text(words("live.language_help", lang)).count() == 1  # its perplexity and KL curves
+    main.get_by_text(words("live.language_help", lang)).wait_for(timeout=60_000)  # its perplexity and KL curves
     run_id = parse_qs(urlparse(page.url).query)["run"][0]
 
     visit(page, server, "language", lang, f"run={run_id}")
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=60_000)
+    main.locator('[data-testid="stCode"]').nth(2).wait_for(timeout=120_000)  # drawn last, after the two charts
     assert charts(page) == 2 and main.locator('[data-testid="stCode"]').count() == 3  # bars, strip; three texts
     before = main.inner_text()
     prompt = main.get_by_label(words("language.prompt", lang), exact=True)

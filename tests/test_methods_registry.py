@@ -13,7 +13,7 @@ from kdlab import RunConfig
 from kdlab.cli import main
 from kdlab.losses import LOSS_TERMS, TermInputs, register_function, terms
 from kdlab.losses import term as term_spec
-from kdlab.methods import methods, plan
+from kdlab.sweeps.methods import methods, plan
 from kdlab.runs.store import RunStore
 from kdlab.train import run_distillation
 from kdlab.viz.summary import loss_formula_latex
@@ -129,7 +129,7 @@ def test_compare_methods_prints_a_row_per_method_and_skips_what_the_pair_cannot_
 
 def test_compare_methods_names_an_unknown_method(capsys):
     assert main(["compare-methods", "--methods", "kd,magic"]) == 2
-    assert "unknown method(s) magic" in capsys.readouterr().err
+    assert "unknown methods magic" in capsys.readouterr().err
 
 
 def test_every_term_has_both_languages():
@@ -181,7 +181,7 @@ def test_a_term_curve_gets_its_own_figure_named_by_the_registry():
 def test_the_readme_methods_table_is_the_registry():
     from pathlib import Path
 
-    from kdlab.methods import methods_markdown
+    from kdlab.sweeps.methods import methods_markdown
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     block = readme.split("keeps it in step -->\n", 1)[1].split("\n<!-- end of methods table -->", 1)[0]

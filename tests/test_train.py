@@ -10,7 +10,7 @@ from kdlab import RunCancelled, TrainingDiverged, run_distillation
 from kdlab.data import load_dataset, transfer_indices
 from kdlab.evaluate import predict
 from kdlab.teachers import teacher_path
-from kdlab.viz.metrics import unseen_class_recall
+from kdlab.measures import unseen_class_recall
 
 from .conftest import tiny_config
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from kdlab.config import RunConfig
 from kdlab.losses import term, terms
-from kdlab.runs.classroom import CSV_COLUMNS, ClassSweep, ClassSweeps, class_rows, csv_rows
+from kdlab.sweeps.classroom import CSV_COLUMNS, ClassSweep, ClassSweeps, class_rows, csv_rows
 from kdlab.runs.store import ACTIVE, STATUSES
 from kdlab.sweeps.spec import parse_axis
 from kdlab.viz import numbers

@@ -14,9 +14,9 @@ from kdlab.config import RunConfig
 from kdlab.evaluate import predict
 from kdlab.runs.loading import LoadedRun, LoadedRuns, load_run
 from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, check_workspace
-from kdlab.serve.admission import Admitted
+from kdlab.policy.admission import Admitted
 from kdlab.serve.jobs import JobRunner
-from kdlab.serve.settings import ServerSettings
+from kdlab.policy.settings import ServerSettings
 from kdlab.teacher_warmup import at_start_up
 from kdlab.teachers import TeacherNotCached, load_teacher, teacher_path
 from ui import text as i18n

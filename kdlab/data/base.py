@@ -58,7 +58,7 @@ DatasetLoader = Callable[..., Splits]
 DATASETS: Registry[DatasetLoader] = Registry("dataset")
 
 
-SCALES = ("samples", "tokens")  # what a size knob counts; a server caps each (``kdlab.serve.admission``)
+SCALES = ("samples", "tokens")  # what a size knob counts; a server caps each (``kdlab.policy.admission``)
 LOADER_ARGUMENTS = ("seed", "data_root", "download")  # passed by ``load_dataset``, not knobs
 
 

@@ -16,6 +16,7 @@ TEXT = {
     "methods.epochs_count_one": {"en": "{count} epoch", "zh": "{count} 轮"},
     "methods.epochs_count_many": {"en": "{count} epochs", "zh": "{count} 轮"},
     "methods.pick": {"en": "Methods", "zh": "方法"},
+    "methods.option": {"en": "{method} — {term}", "zh": "{method} —— {term}"},
     "methods.seeds": {"en": "Seeds", "zh": "随机种子数"},
     "methods.seeds_help": {"en": "Each method runs once per seed (0, 1, 2, …): with one seed there is no spread to "
                                  "compare against.",

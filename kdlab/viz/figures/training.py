@@ -158,7 +158,7 @@ def accuracy_heatmap(temperatures, weights, acc_grid, *, title: str | None = Non
 
 def method_gains(rows: list[dict], *, labels: dict | None = None) -> go.Figure:
     """One bar per method: its mean gain over the cross-entropy baseline (percentage points), the error bar its
-    95 % interval over seeds (``kdlab.methods.table`` rows; skipped methods and the baseline left out). A bar
+    95 % interval over seeds (``kdlab.sweeps.methods.table`` rows; skipped methods and the baseline left out). A bar
     whose interval crosses zero is grey: that gain is within the seed-to-seed spread."""
     text = _text(labels)
     shown = [r for r in rows if "skipped" not in r and not r["baseline"] and r.get("gain_mean") is not None]
