@@ -81,7 +81,7 @@ def finished_run(page, server: str, link: str) -> str:
         page.wait_for_timeout(1000)
     before = shown_run(page)
     run.click()
-    wait_for_the_run(page, "zh", 300, before)
+    wait_for_the_run(page, "zh", 900, before)  # teachers train first; a busy machine is slow
     settle(page)
     return parse_qs(urlparse(page.url).query)["run"][0]
 

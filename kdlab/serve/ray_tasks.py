@@ -17,7 +17,6 @@ This module is imported by the server too (to name the task), so it imports noth
 """
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -157,7 +156,7 @@ def do_job(mailbox, job_id: str, kind: str, fields: dict, threads: int, max_seco
     torch.set_num_threads(threads)
     write_missing(ray, shipped)
     store = NodeStore(mailbox, job_id, records, weights)
-    link = RayLink(ray, mailbox, job_id, max_seconds if math.isfinite(max_seconds) else math.inf)
+    link = RayLink(ray, mailbox, job_id, max_seconds)
     error = None
     try:
         decode(kind, fields).do(lambda: store, link)
