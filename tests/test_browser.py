@@ -50,7 +50,7 @@ def running_app(home, **settings):
     env = {**os.environ, "KDLAB_HOME": str(home), **{f"KDLAB_{k.upper()}": str(v) for k, v in settings.items()}}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, env=env, stdout=open("/tmp/kdapp/test_server.log", "w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
