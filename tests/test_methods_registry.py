@@ -181,7 +181,7 @@ def test_a_term_curve_gets_its_own_figure_named_by_the_registry():
 def test_the_readme_methods_table_is_the_registry():
     from pathlib import Path
 
-    from kdlab.sweeps.methods import methods_markdown
+    from kdlab.cli.methods import methods_markdown
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     block = readme.split("keeps it in step -->\n", 1)[1].split("\n<!-- end of methods table -->", 1)[0]
