@@ -5,8 +5,8 @@ One fresh server (its own temporary ``KDLAB_HOME``, no warm-up teachers). First 
 (its own background cost). Then the Temperature page waits on its teacher: this benchmark holds the teacher's cache
 lock, so the worker that would train it waits and the page shows its progress bar for ``--seconds``; the server's
 CPU seconds over that window are the price of one browser waiting. The lock is then let go, the teacher trains and
-the page draws. Last, a Distill page watches a long run train for ``--seconds`` (its live fragment polls twice a
-second). Only the server process is counted (its worker processes train and are not the server's cost); a poll's
+the page draws. Last, a Distill page watches a run train for ``--seconds`` (200 epochs, every training sample,
+batch 16: a minute or more on two cores; its status polls twice a second). Only the server process is counted (its worker processes train and are not the server's cost); a poll's
 cost is the window's CPU seconds over the number of polls the page's fragment makes in it.
 
     python3 benchmarks/bench_live_views.py                 # 60 s each
@@ -67,7 +67,7 @@ def measure(args) -> dict:
 
     home = Path(tempfile.mkdtemp(prefix="kdlab-live-views-"))
     os.environ["KDLAB_HOME"] = str(home)  # the teacher's path (and its lock) in the server's home
-    server = AppServer(home, {"KDLAB_WARM_TEACHERS": "none", "KDLAB_MAX_EPOCHS": "100000"})
+    server = AppServer(home, {"KDLAB_WARM_TEACHERS": "none"})
     install_signal_handlers(server)
     dog = watchdog(6 * args.seconds + 600, server)
     result = {"load_average_before": load_average()}
@@ -81,15 +81,17 @@ def measure(args) -> dict:
                 page.goto(f"{server.url}/temperature?lang=en")
                 page.wait_for_selector(PROGRESS, timeout=300_000)
                 time.sleep(3)  # the first draw and the worker's start-up are not the wait's steady cost
-                result["teacher_wait"] = window(server, args.seconds, TEACHER_POLL_SECONDS)
+                if "teacher" in args.phases:
+                    result["teacher_wait"] = window(server, args.seconds, TEACHER_POLL_SECONDS)
             released = time.monotonic()
             page.wait_for_selector(METRIC, timeout=600_000)
             result["teacher_trained_and_drawn_s"] = round(time.monotonic() - released, 1)
-            page.goto(f"{server.url}/distill?lang=en&epochs={args.epochs}")  # a link sets the epochs
-            page.get_by_role("button", name="Run", exact=True).click(timeout=300_000)
-            page.wait_for_selector(PROGRESS, timeout=300_000)
-            time.sleep(3)
-            result["live_run"] = window(server, args.seconds, LIVE_SECONDS)
+            if "run" in args.phases:  # a link sets the run: the server's most epochs, on every training sample
+                page.goto(f"{server.url}/distill?lang=en&epochs={args.epochs}&train_fraction=1&batch_size=16")
+                page.get_by_role("button", name="Run", exact=True).click(timeout=300_000)
+                page.wait_for_selector(PROGRESS, timeout=300_000)
+                time.sleep(3)
+                result["live_run"] = window(server, args.seconds, LIVE_SECONDS)
             browser.close()
     finally:
         tear_down(server, dog, home, args.keep_home)
@@ -100,7 +102,8 @@ def measure(args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="each measured window (default 60)")
-    parser.add_argument("--epochs", type=int, default=20000, help="the watched run's epochs: longer than a window")
+    parser.add_argument("--epochs", type=int, default=200, help="the watched run's epochs (default 200, the cap)")
+    parser.add_argument("--phases", default="teacher,run", help="which windows: teacher, run (default both)")
     parser.add_argument("--keep-home", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

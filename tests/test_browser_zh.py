@@ -100,9 +100,17 @@ def test_every_page_in_chinese_after_runs_shows_no_english_sentence(page, server
     lm_run = finished_run(page, server, LM_LINK)
     look(page, "distill-language-model", found)
 
+    main = page.locator('[data-testid="stMain"]')
+    visit(page, server, "compress", "zh", f"run={run_id}")
+    main.get_by_text(words("compress.int8", "zh"), exact=True).click()
+    settle(page)
+    main_button(page, "compress.start", "zh").click()
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=300_000)
+    settle(page)
+    look(page, "compress", found)
+
     # a sweep of two runs (T = 1 and 4) left to train, looked at last (Distill's Run waits while it trains)
     visit(page, server, "sweep", "zh", TINY_LINK)
-    main = page.locator('[data-testid="stMain"]')
     for label, value in {words("sweep.values", "zh", number=1): "1,4", words("sweep.seeds", "zh"): "0"}.items():
         box = main.get_by_label(label, exact=True)
         box.fill(value)
@@ -114,14 +122,6 @@ def test_every_page_in_chinese_after_runs_shows_no_english_sentence(page, server
     main_button(page, "sweep.launch", "zh").click()
     page.wait_for_function("() => new URL(location.href).searchParams.get('sweep') !== null", timeout=60_000)
     sweep_id = parse_qs(urlparse(page.url).query)["sweep"][0]
-
-    visit(page, server, "compress", "zh", f"run={run_id}")
-    main.get_by_text(words("compress.int8", "zh"), exact=True).click()
-    settle(page)
-    main_button(page, "compress.start", "zh").click()
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=300_000)
-    settle(page)
-    look(page, "compress", found)
 
     for name in ("home", "temperature", "methods", "attention", "compare", "history"):
         visit(page, server, name, "zh", f"run={run_id}")

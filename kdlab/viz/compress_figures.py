@@ -32,7 +32,7 @@ def pareto_figure(rows: list[dict], axis: str, labels: dict[str, str]) -> go.Fig
                 mode="markers+text", name=labels[role], text=figure_labels((row["name"] for row in chosen), 80),
                 customdata=[[percent(row["accuracy"]), SHOWN[axis](row)] for row in chosen],
                 hovertemplate="%{text}<br>%{customdata[0]} · %{customdata[1]}<extra></extra>",
-                textposition="top center", textfont={"size": 10},
+                textposition="top center", textfont={"size": 10}, cliponaxis=False,  # a label at the edge whole
                 marker={"color": color, "symbol": SYMBOLS[role], "size": 11}))
     points = [(row[key] * factor, 100 * row["accuracy"]) for row in rows]
     front = pareto_front(points)
