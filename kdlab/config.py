@@ -130,7 +130,7 @@ class RunConfig:
                     "class {value} does not exist in {dataset}: classes are 0..{last}", value=c, dataset=self.dataset,
                     last=n_classes - 1)
         require(len(set(self.exclude_classes)) < n_classes, "config.no_class_left",
-                "{setting} leaves no class to train the student on", setting="exclude_classes")
+                "no class is left to train the student on ({setting} = every class)", setting="exclude_classes")
         require(is_number(self.label_noise) and 0 <= self.label_noise < 1, "config.below_one",
                 "{setting} must be in [0, 1), got {value}", setting="label_noise", value=self.label_noise)
         _at_most("mixup", self.mixup, MAX_MIXUP)

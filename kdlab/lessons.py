@@ -116,13 +116,16 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("label_noise", replace(_DIGITS, label_noise=0.6),
            Claim(verdict="better", verdict_every_seed=True, gain_every_seed=True), fast=True),
     # Two teachers (cnn-large and mlp-large) against cnn-large alone, same student, data and schedule.
+    # "Better than one teacher" held once (p = 0.047 on seeds 0-2), then on the code of issue 21's final verify
+    # neither seed set could tell them apart, so the claim is what holds on both: the second teacher does not help.
     Lesson("several_teachers", replace(_FEW_LABELS, extra_teachers=("mlp-large",)),
-           Claim(verdict="better", against="contrast"), contrast=_FEW_LABELS),
-    # Attention transfer alone (α = 0, β > 0) on 300 synthetic reviews.
+           Claim(not_verdict="better", against="contrast"), contrast=_FEW_LABELS),
+    # Attention transfer alone (α = 0, β > 0) on 300 synthetic reviews. Better pooled over each seed set by hundreds
+    # of reviews; "ahead on every seed" failed on one seed of 0-2 (a tie), so it is no longer claimed.
     Lesson("attention", replace(_DIGITS, dataset="reviews", teacher="transformer-small", student="transformer-tiny",
                                   train_fraction=0.2, epochs=30, batch_size=16,
                                   terms={"soft": 0.0, "attention": 300.0}),
-           Claim(verdict="better", gain_every_seed=True), page="app_pages/attention.py"),
+           Claim(verdict="better"), page="app_pages/attention.py"),
     # A student with 3 hidden units cannot draw a spiral, whoever teaches it. "No difference" held on seeds 0-2 but
     # not on 3-5 (worse there), so the claim is what holds on both: distillation does not help it.
     Lesson("capacity_gap", _GAP, Claim(not_verdict="better"), page="app_pages/compare.py", fast=True),

@@ -192,7 +192,8 @@ def test_an_invalid_setting_shows_a_one_line_error_and_starts_no_run():
     assert at.button(key="distill_run").disabled and not at.session_state["kdlab_runs"]
     at.text_input(key="distill_teacher_kw").set_value("")
     at.multiselect(key="distill_exclude_digits").set_value(list(range(10))).run()  # no class left to learn
-    assert [e.value for e in at.error] == ["Cannot run: exclude_classes leaves no class to train the student on"]
+    assert [e.value for e in at.error] == [r"Cannot run: no class is left to train the student on \(classes left out of the transfer set = every "
+                                              r"class\)"]  # escaped: shown as text
 
 
 def test_stop_cancels_a_running_run_and_the_page_says_so():

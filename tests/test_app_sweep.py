@@ -50,7 +50,7 @@ def test_a_bad_value_is_one_error_box_and_launches_nothing():
     at = open_page(distill_config=tiny_config())
     at.text_input(key="sweep_values_0").set_value("1,0")
     at.button(key="sweep_launch").click().run()
-    assert len(at.error) == 1 and r"temperature must be \> 0" in at.error[0].value  # escaped: shown as text
+    assert len(at.error) == 1 and r"temperature T must be \> 0" in at.error[0].value  # escaped: shown as text
     assert "sweep_id" not in at.session_state
 
 
@@ -58,7 +58,7 @@ def test_a_seed_too_large_for_the_generators_is_one_error_box_and_launches_nothi
     at = open_page(distill_config=tiny_config())
     at.text_input(key="sweep_seeds").set_value(f"0,{10**30}")
     at.button(key="sweep_launch").click().run()
-    assert len(at.error) == 1 and "a seed must be an integer" in at.error[0].value and "4294967295" in at.error[0].value
+    assert len(at.error) == 1 and "the seed must be an integer" in at.error[0].value and "4294967295" in at.error[0].value
     assert "sweep_id" not in at.session_state
 
 

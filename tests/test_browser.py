@@ -119,7 +119,7 @@ def test_every_page_opens_without_an_error(page, server):
         open_page(page, server, name)
         assert_no_problem(page, name)
         sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_by_text("Language").count() == 1, f"{name}: app.py's sidebar is missing"
+        assert sidebar.get_by_text("Language", exact=True).count() == 1, f"{name}: app.py's sidebar is missing"
         assert "kdlab_browser=" in page.evaluate("document.cookie"), f"{name}: the browser key was not set"
         screenshot(page, name)
 

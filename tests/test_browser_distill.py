@@ -7,13 +7,14 @@ import re
 
 import pytest
 
+from kdlab.losses import term
+
 from .test_browser import assert_no_problem, open_page, page, server  # noqa: F401 (fixtures)
 
 WIDTH, HEIGHT = 1400, 900
-CARD = {"en": ("Dataset", "Teacher", "Student", "Temperature T", "α — weight of the soft targets",
-               "β — attention transfer", "γ — representation (hint) matching", "Run"),
-        "zh": ("数据集", "教师模型", "学生模型", "温度 T", "α —— 蒸馏损失的权重", "β —— 注意力迁移",
-               "γ —— 表示蒸馏（特征蒸馏）", "运行")}
+CARD = {lang: (*words, *(term(name).weight_label(lang) for name in ("soft", "attention", "representation")), run)
+        for lang, words, run in (("en", ("Dataset", "Teacher", "Student", "Temperature T"), "Run"),
+                                 ("zh", ("数据集", "教师模型", "学生模型", "温度 T"), "运行"))}
 
 
 def inside_the_viewport(box: dict | None) -> bool:

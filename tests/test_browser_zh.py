@@ -1,7 +1,8 @@
 """The whole app in 简体中文, in Chromium, after real runs: a two-teacher run, a language-model run, a 2 × 2 sweep and an
 int8 compression, then every page — the language-model page, each lesson, the instructor view signed in with its
 key. No page may show a run of four or more English words outside code, formulas, paper titles, method
-abbreviations and model names (tests/test_app_scan.py reads the AppTest element tree; this reads what Chromium
+abbreviations and model names, and Streamlit's own keyboard link "Skip to main content", hidden until a key
+reaches it (tests/test_app_scan.py reads the AppTest element tree; this reads what Chromium
 drew, charts included). Screenshots of every page go to $KDLAB_SHOTS_ZH (default /tmp/shots_zh).
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ '][A-Za-z]+){3,}")  # four English word
 PAPERS = sorted({t.paper for t in terms() if t.paper} | {lesson.paper.source for lesson in LESSONS if lesson.paper},
                 key=len, reverse=True)
 TEXT_OF_PAGE = """() => {
-    const skip = 'code, pre, .katex, [data-testid="stCode"], style, script, noscript';
+    const skip = 'code, pre, .katex, [data-testid="stCode"], style, script, noscript, [data-testid="stSkipToContent"]';
     const root = document.querySelector('[data-testid="stAppViewContainer"]');
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {acceptNode: node =>
         node.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});

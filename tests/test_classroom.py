@@ -66,7 +66,7 @@ def test_an_import_beyond_the_caps_is_refused_and_writes_nothing():
     at.file_uploader(key="history_import_weights").set_value(("w.pt", weights, "application/octet-stream"))
     at.button(key="history_import").click().run()
     assert not at.exception
-    assert any("teacher_epochs is capped at" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("teacher's epochs is capped at" in e.value for e in at.error), [e.value for e in at.error]
     assert store.list("classroom-import") == []
     assert not [job for job in app_jobs().teachers.values() if job.status in ("queued", "running")]
 
@@ -107,7 +107,7 @@ def test_a_config_upload_over_its_size_is_refused_before_it_is_parsed():
     at = page("app_pages/distill.py")
     big = b'{"temperature": 8, "pad": "' + b"x" * 300_000 + b'"}'
     at.get("file_uploader")[0].set_value(("big.json", big, "application/json")).run()
-    assert any("a run's config is a few KB" in e.value for e in at.error)
+    assert any("a run's config is a few KiB" in e.value for e in at.error)
     assert at.slider(key="distill_temperature").value == 4.0
 
 
@@ -138,14 +138,14 @@ def test_a_weights_file_that_unpacks_beyond_the_declared_student_is_refused_unre
 
 @pytest.mark.parametrize("change, message", [
     (dict(student="mlp-small", student_kw={"hidden": 4_000, "depth": 3}), "student's parameter count is capped"),
-    (dict(student="mlp-small", student_kw={"hidden": 40_000, "depth": 3}), "student knob hidden is capped"),
+    (dict(student="mlp-small", student_kw={"hidden": 40_000, "depth": 3}), "student_kw.hidden is capped"),
     (dict(dataset="moons", teacher="mlp-large", student="mlp-small", dataset_kw={"n": 2_000_000}),
-     "dataset knob n is capped"),
+     "dataset_kw.n is capped"),
     (dict(batch_size=100_000), "batch_size is capped"),
-    (dict(student="mlp", student_kw={"depth": 1_000_000}), "student knob depth is capped"),  # not a million layers
+    (dict(student="mlp", student_kw={"depth": 1_000_000}), "student_kw.depth is capped"),  # not a million layers
     (dict(epochs=10_000), "epochs is capped"),
     (dict(dataset="reviews", teacher="transformer-small", student="transformer-tiny",
-          dataset_kw={"seq_len": 100_000}), "dataset knob seq_len is capped"),
+          dataset_kw={"seq_len": 100_000}), "dataset_kw.seq_len is capped"),
 ])
 def test_a_run_beyond_a_cap_is_refused_before_anything_is_built(change, message):
     with pytest.raises(ValueError, match=message):

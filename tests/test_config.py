@@ -42,7 +42,7 @@ BAD_VALUES = [
     (dict(train_fraction=0.0), r"train_fraction must be in \(0, 1\]"),
     (dict(train_limit=0), "train_limit must be an integer >= 1"),
     (dict(exclude_classes=(10,)), "class 10 does not exist in digits: classes are 0..9"),
-    (dict(exclude_classes=tuple(range(10))), "leaves no class"),
+    (dict(exclude_classes=tuple(range(10))), "no class is left to train"),
 ]
 
 

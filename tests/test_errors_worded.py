@@ -36,6 +36,7 @@ from kdlab.models import InputSpec, build_model
 from kdlab.policy.admission import admit
 from kdlab.policy.settings import ServerSettings
 from kdlab.runs.exchange import import_run
+from kdlab.runs.job_queue import SharedQueue
 from kdlab.runs.loading import load_run, rebuild_student
 from kdlab.runs.store import RunStore, check_workspace
 from kdlab.runs.sweep_store import DriverLease, SweepRecords
@@ -114,14 +115,14 @@ def queue(**settings) -> tuple[JobRunner, RunStore]:
 
 
 def queue_full():
-    runner, _ = queue(max_queued_runs=1)
-    runner.waiting.append("a-run-waiting")  # the queue as the server holds it while a run waits
+    runner, store = queue(max_queued_runs=1)
+    SharedQueue(store, "another-server").add("a-teacher-waiting", "teacher")  # another server's job holds the queue
     runner.submit(tiny_config(), "default", "me")
 
 
 def browser_full():
     runner, store = queue(max_runs_per_browser=1)
-    run_row(store)
+    SharedQueue(store, "another-server").add(run_row(store), "run", owner="me")  # this browser's run on another server
     runner.submit(tiny_config(), "default", "me")
 
 
@@ -228,7 +229,7 @@ def not_my_upload():
 
 
 def many_pixels(monkeypatch):
-    monkeypatch.setattr("kdlab.data.uploads.MAX_TOTAL_PIXELS", 100)
+    monkeypatch.setattr("kdlab.data.upload_zip.MAX_TOTAL_PIXELS", 100)
     import_upload("a.zip", zipped({"a/1.png": png(), **{f"b/{i}.png": png() for i in range(8)}}))
 
 
@@ -281,6 +282,7 @@ TRIGGERS = {
     "config.not_negative": lambda: tiny_config(terms={"relational": -1.0}).validate(),
     "config.one_of": lambda: tiny_config(device="tpu").validate(),
     "config.pair": lambda: tiny_config(student="mlp-small", terms={"attention": 1.0}).validate(),
+    "config.tokenizer": lambda: tiny_config(tokenizer="bpe").validate(),  # BPE on digits: not a text corpus
     "config.pretrained_student": lambda: tiny_config(dataset="tinylang", teacher="gpt-small",
                                                      student="hf").validate(),
     "config.range": lambda: tiny_config(mixup=50).validate(),

@@ -21,7 +21,7 @@ def test_every_key_has_every_language_with_the_same_placeholders(key):
 def test_every_english_sentence_is_translated_into_chinese():
     han = re.compile(r"[\u4e00-\u9fff]")
     untranslated = [key for key, entry in TEXT.items()
-                    if re.search(r"[A-Za-z]{4,}", entry["en"]) and not han.search(entry["zh"])]
+                    if re.search(r"[A-Za-z]{4,}", re.sub(r"\{\w*\}", "", entry["en"])) and not han.search(entry["zh"])]
     assert untranslated == []
 
 

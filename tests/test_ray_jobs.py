@@ -30,6 +30,9 @@ pytestmark = pytest.mark.shared_home  # the local twin of a Ray run trains on th
 
 HEAD_START_S = 240  # a head's processes start in seconds, or minutes on two cores busy with other tests
 HEAD_TRIES = 3
+# Ray 2.60 turns on token authentication for a new cluster; a test cluster on this machine goes without it (the
+# server and its worker processes would otherwise need the token in RAY_AUTH_TOKEN or ~/.ray/auth_token)
+NO_TOKEN = {"RAY_AUTH_MODE": "disabled"}
 CONFIG = tiny_config(teacher="mlp-large", seed=23)  # a teacher no other test trains: the node trains it
 
 
@@ -48,7 +51,7 @@ def start_head(node_home, temp: str) -> tuple[subprocess.Popen, str]:
         with open(log, "w") as out:
             head = subprocess.Popen(["ray", "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
                                      "--num-gpus=0", "--include-dashboard=false", "--disable-usage-stats",
-                                     f"--temp-dir={temp}"], env={**os.environ, "KDLAB_HOME": str(node_home)},
+                                     f"--temp-dir={temp}"], env={**os.environ, "KDLAB_HOME": str(node_home), **NO_TOKEN},
                                     stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + HEAD_START_S
         while head.poll() is None and "Ray runtime started" not in open(log).read():
@@ -66,6 +69,8 @@ def ray_head(tmp_path_factory):
     pytest.importorskip("ray")
     node_home = tmp_path_factory.mktemp("ray-node-home")
     temp = tempfile.mkdtemp(prefix="kdray-")  # short: Ray's socket paths must fit in 107 characters
+    before = {name: os.environ.get(name) for name in NO_TOKEN}
+    os.environ.update(NO_TOKEN)  # the server and the worker processes it starts join without a token too
     try:
         head, address = start_head(node_home, temp)
         try:
@@ -75,6 +80,8 @@ def ray_head(tmp_path_factory):
             head.wait(60)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+        for name, value in before.items():
+            os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
 
 
 @pytest.fixture(scope="module")

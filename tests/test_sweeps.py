@@ -146,7 +146,7 @@ def test_grid_cells_are_every_combination_in_order():
     ({"axes": {"terms.soft": [0.5]}, "seeds": [1, 1]}, "a seed is listed twice"),
     ({"axes": {"terms.nonsense": [1.0]}}, "unknown loss term 'nonsense'"),
     ({"kind": "search", "ranges": {"temperature": SearchRange(0, 4, log=True)}, "trials": 3}, "log range"),
-    ({"kind": "search", "ranges": {"terms.soft": SearchRange(0, 1)}, "trials": 0}, "--trials must be >= 1"),
+    ({"kind": "search", "ranges": {"terms.soft": SearchRange(0, 1)}, "trials": 0}, "trials must be an integer >= 1, got 0"),
     ({"axes": {"terms.soft": [0.5]}, "objective": "loss"}, "unknown objective 'loss'"),
 ])
 def test_a_bad_spec_is_one_clear_value_error(spec, message):
@@ -238,12 +238,12 @@ def test_sweep_cli_prints_the_report_as_json(capsys):
     (["sweep", "--resume", "sweep-nope"], "kdlab: error: no sweep with id 'sweep-nope'"),
     (["tune", *TINY, "--search", "terms.soft=0:1", "--prune", "--ray", "local"],
      "kdlab: error: --prune cannot apply to Ray tasks"),
-    (["sweep", "--grid", "terms.soft=0.5", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["sweep", "--grid", "terms.soft=0.5", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
     (["sweep", "--grid", "terms.soft=0.5", "--seed", str(2**32)], "kdlab: error: seed must be an integer >= 0 and <= "),
-    (["tune", "--search", "terms.soft=0:1", "--seeds", f"{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
-    (["tune", "--search", "terms.soft=0:1", "--sampler-seed", str(2**32)], "kdlab: error: the sampler's seed"),
+    (["tune", "--search", "terms.soft=0:1", "--seeds", f"{10**30}"], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
+    (["tune", "--search", "terms.soft=0:1", "--sampler-seed", str(2**32)], "kdlab: error: sampler_seed must be an integer >= 0"),
     (["distill", "--seed", str(10**30)], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
-    (["compare-methods", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='a seed')}"),
+    (["compare-methods", "--seeds", f"0,{10**30}"], f"kdlab: error: {TOO_BIG.format(name='seed')}"),
 ])
 def test_bad_sweep_input_is_one_error_line_and_exit_2(capsys, argv, message):
     sweeps_before = len(SweepRecords(RunStore()).list())

@@ -64,23 +64,6 @@ CREATE TABLE IF NOT EXISTS weights (
     run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
     data BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS sweeps (
-    id TEXT PRIMARY KEY,
-    workspace TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    spec TEXT NOT NULL,
-    report TEXT,
-    error TEXT
-);
-CREATE TABLE IF NOT EXISTS sweep_trials (
-    sweep_id TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
-    trial_key TEXT NOT NULL,
-    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    PRIMARY KEY (sweep_id, run_id)
-);
 CREATE TABLE IF NOT EXISTS variants (
     run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, role TEXT NOT NULL,
     created REAL NOT NULL, metrics TEXT NOT NULL, data BLOB, PRIMARY KEY (run_id, name)

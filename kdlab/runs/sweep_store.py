@@ -25,6 +25,25 @@ from .store import DEFAULT_WORKSPACE, RunStore, check_workspace
 SWEEP_STATUSES = ("running", "finished", "failed", "cancelled", "interrupted")
 HEARTBEAT_SECONDS = 1.0  # a driver writes its heartbeat (and reads a stop request) this often
 STALE_SECONDS = 15.0  # a driver silent for longer is gone (killed, or its machine is)
+SWEEP_TABLES = """
+CREATE TABLE IF NOT EXISTS sweeps (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    spec TEXT NOT NULL,
+    report TEXT,
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS sweep_trials (
+    sweep_id TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+    trial_key TEXT NOT NULL,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    PRIMARY KEY (sweep_id, run_id)
+);
+"""
 COLUMNS = {"owner": "TEXT", "driver": "TEXT", "heartbeat": "REAL", "stop_requested": "INTEGER NOT NULL DEFAULT 0"}
 # A trial key of a sweep is finished at most once, whoever writes the run (a worker, a Ray driver, an orphan of a
 # killed driver): the store refuses, in the same transaction, to finish a trial's run that is no longer queued or
@@ -74,6 +93,7 @@ class SweepRecords:
     def __init__(self, store: RunStore):
         self.store = store
         with store._connect() as db:
+            db.executescript(SWEEP_TABLES)
             have = {row["name"] for row in db.execute("PRAGMA table_info(sweeps)")}
             for name, kind in COLUMNS.items():
                 if name not in have:

@@ -44,7 +44,7 @@ def plan(base: RunConfig, names: list[str], seeds: list[int]) -> Plan:
     if not seeds:
         raise UserError("methods.no_seed", "seeds must be one or more integers >= 0, e.g. 0,1,2")
     for seed in seeds:  # each one here: a bad seed would otherwise fail only once its runs had started
-        check_seed(seed, "seeds")
+        check_seed(seed, "seed")
     runs = [(BASELINE, seed, replace(method_config(base, None), seed=seed)) for seed in seeds]
     skipped = {}
     for name in names:

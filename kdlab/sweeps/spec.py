@@ -108,7 +108,7 @@ class SweepSpec:
                 objectives=", ".join(OBJECTIVES))
         require(isinstance(self.seeds, list) and len(self.seeds) >= 1, "sweep.no_seed", "give at least one seed")
         for seed in self.seeds:  # each one here: a bad seed past the first would only fail once its trial started
-            check_seed(seed, "seeds")
+            check_seed(seed, "seed")
         check_seed(self.sampler_seed, "sampler_seed")
         require(len(set(self.seeds)) == len(self.seeds), "sweep.seed_twice", "a seed is listed twice: {seeds}",
                 seeds=", ".join(map(str, self.seeds)))

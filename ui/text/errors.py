@@ -54,7 +54,7 @@ ERRORS: dict[str, str] = {
     "config.modality": "{role} {name!r} 不能读取 {dataset} 的输入（{modality}）；它能读取的是{takes}",
     "config.names": "{setting}必须是模型名称的列表",
     "config.no_class": "{dataset} 中没有类别 {value}：类别编号为 0 到 {last}",
-    "config.no_class_left": "{setting}排除了所有类别，学生模型没有可学的类别",
+    "config.no_class_left": "学生模型没有可学的类别（{setting}包含了所有类别）",
     "config.no_knob": "损失项“{term}”没有设置 {knob!r}；它的设置有：{knobs}",
     "config.not_list": "{setting}必须是一个列表",
     "config.not_name": "{setting}必须是一个名称，收到的是 {value}",
@@ -254,9 +254,8 @@ ERRORS: dict[str, str] = {
 TEXT: dict[str, dict[str, str]] = {
     # settings that are not a field of a run's config (those are named by ``sweep.setting.*``)
     "errors.setting.seed": {"en": "the seed", "zh": "随机种子"},
-    "errors.setting.seeds": {"en": "the seeds", "zh": "随机种子"},
     "errors.setting.sampler_seed": {"en": "the search's seed", "zh": "搜索的随机种子"},
-    "errors.setting.trials": {"en": "the trials", "zh": "试验次数"},
+    "errors.setting.trials": {"en": "the number of trials", "zh": "试验次数"},
     "errors.setting.int8": {"en": "int8 quantization", "zh": "int8 量化"},
     "errors.setting.structured": {"en": "structured pruning", "zh": "结构化剪枝"},
     "errors.setting.prune": {"en": "the sparsity", "zh": "剪枝比例"},

@@ -110,12 +110,15 @@ TEXT: dict[str, dict[str, str]] = {
               "cnn-large。比较对象是用同样数据、同样初始权重训练的单教师蒸馏学生。"},
     "lessons.several_teachers.text": {
         "en": "The few-labels setting again, but the distilled student learns from the mean of two teachers' "
-              "softened answers (cnn-large and mlp-large) instead of cnn-large alone. Two teachers that err "
-              "differently average to a better target. The comparison that matters is with the one-teacher "
-              "student trained on the same data from the same initial weights, measured below.",
+              "softened answers (cnn-large and mlp-large) instead of cnn-large alone. Averaging teachers that err "
+              "differently can give a better target, yet here it does not measurably help: cnn-large is right on "
+              "nearly every test digit, so mlp-large's answers have little to add, and the two-teacher student is no "
+              "better than the one-teacher student trained on the same data from the same initial weights (measured "
+              "below). Another teacher pays off when it knows what the first one gets wrong.",
         "zh": "仍是“标签很少”的设置，但蒸馏学生学习的是两个教师（cnn-large 和 mlp-large）软化后的答案的平均，而不是只学"
-              "cnn-large。犯错方式不同的两个教师，平均后能给出更好的目标。关键的比较对象是用同样数据、同样初始权重训练"
-              "的单教师蒸馏学生，结果见下方实测。"},
+              "cnn-large。把犯错方式不同的教师平均起来，有时能得到更好的目标；但在这里并没有可测出的帮助：cnn-large 几乎"
+              "答对了每一个测试样本，mlp-large 的答案没有多少可补充的，两个教师教出的学生并不比用同样数据、同样初始权重"
+              "训练的单教师蒸馏学生更好（见下方实测）。只有当第二个教师懂得第一个教师答错的地方时，它才有用。"},
     "lessons.attention.title": {"en": "6 · Attention transfer on text", "zh": "6 · 文本上的注意力迁移"},
     "lessons.attention.setup": {
         "en": "Two text transformers on a few hundred synthetic movie reviews. Here α = 0: the student gets no soft "
