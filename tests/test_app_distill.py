@@ -18,7 +18,6 @@ from kdlab.runs.store import RunStore
 from kdlab.viz.summary import loss_formula_latex, summary_table
 from ui.common import plain
 from ui.loss_controls import addons
-from ui.text import t as translate
 
 from .conftest import assert_clean
 

@@ -25,8 +25,6 @@ BARE_VALUE_ERRORS = {
     "kdlab/compress/quantize.py": "a compression's failure inside a worker (as above)",
     "kdlab/compress/record.py": "a compression's failure inside a worker (as above)",
     "kdlab/data/grammar.py": "a grammar registered by the code, checked when it is built",
-    "kdlab/data/tinylang.py": "encode_prompt, an older prompt reader no page uses (a prompt is read by "
-                              "kdlab.data.tokenizers.prompt_ids)",
     "kdlab/data/tokenizers.py": "hf_tokenizer: a Hugging Face tokenizer that cannot be read, like kdlab/models/hf.py",
     "kdlab/data/vision.py": "a CIFAR-10 batch on the server's disk that is not one: for the person who put it there",
     "kdlab/models/hf.py": "a Hugging Face teacher that cannot be loaded: new, not yet worded (its author's module)",

@@ -13,7 +13,7 @@ import torch
 
 from ..errors import UserError
 from .base import register_dataset, too_short
-from .corpus import LANGUAGE_MODEL_DEFAULTS, char_vocab, encode_chars, sentence_splits
+from .corpus import LANGUAGE_MODEL_DEFAULTS, char_vocab, sentence_splits
 from .grammar import BOS, END, Grammar
 
 ENGLISH = Grammar({
@@ -80,12 +80,3 @@ def _register(name: str, summary: str, seq_len_default: int) -> None:
 
 _register("tinylang", "sentences of a tiny English grammar, the true next-character distribution known", 40)
 _register("tinylang-zh", "sentences of a tiny Chinese grammar, the true next-character distribution known", 16)
-
-
-def encode_prompt(text: str, vocab: list[str]) -> list[int]:
-    """A prompt as ids, ``BOS`` first, for ``kdlab.language.generate``; a character outside the vocabulary is a
-    ``ValueError`` naming it."""
-    unknown = sorted(set(text) - set(vocab[1:]))
-    if unknown:
-        raise ValueError(f"the prompt has characters this corpus never uses: {''.join(unknown[:10])!r}")
-    return encode_chars(BOS + text, vocab)

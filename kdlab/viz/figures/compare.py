@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..user_text import figure_labels
-from .base import MAX_CELL_TEXT, MAX_LEGEND_CLASSES, PALETTE, _color, _grey, _image_axes, _name, _style, _text
+from .base import MAX_CELL_TEXT, MAX_LEGEND_CLASSES, _color, _grey, _image_axes, _name, _style, _text
 
 
 def per_class_bars(class_names, per_class: dict, *, title: str | None = None, labels: dict | None = None) -> go.Figure:

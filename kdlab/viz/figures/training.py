@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from ...losses import term, terms
 from ..numbers import percent_number
 from ..user_text import figure_labels, figure_text
-from .base import MAX_LINE_POINTS, MAX_MARKERS, PHASE_DASH, _color, _name, _style, _text, _title
+from .base import MAX_LINE_POINTS, MAX_MARKERS, PHASE_DASH, _color, _name, _style, _text
 
 
 def _whole_epochs(fig: go.Figure, epochs) -> None:
