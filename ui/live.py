@@ -209,14 +209,20 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: 
 def _table(rows: list[dict], index: str, names: dict[str, str]):
     """A summary table as a page shows it: columns translated, numbers written by ``kdlab.viz.numbers`` (one
     decimal for %, separators for counts, KiB/MiB, seconds) and a dash where a number is missing, never "None".
-    The frame under the formatting keeps the numbers (sortable, and what tests read)."""
+    The frame under the formatting keeps the numbers (sortable, and what tests read), except in a column with a
+    missing number: Streamlit draws a missing cell as a grey "None" whatever the Styler says, so such a column is
+    the written text (the ensemble's row has no parameter count of its own)."""
     frame = pd.DataFrame(rows).set_index(index).rename(index=names)
     frame.index.name = None  # the index column is the rows' names: no raw key ("role", "teacher") as its head
     shown = {"accuracy_pct": lambda v: numbers.percent_number(v / 100), "params": numbers.count,
              "size_kb": lambda v: numbers.nbytes(1024 * v), "seconds": numbers.seconds}
     shown.update(macro_f1_pct=shown["accuracy_pct"], agreement_pct=shown["accuracy_pct"])
-    formats = {tr(COLUMN_KEYS[c]): shown[c] for c in frame.columns}
-    return frame.rename(columns=lambda c: tr(COLUMN_KEYS[c])).style.format(formats, na_rep=numbers.MISSING)
+    formats = {c: shown[c] for c in frame.columns}
+    for column in frame.columns[frame.isna().any()]:
+        write = formats.pop(column)
+        frame[column] = [numbers.MISSING if pd.isna(v) else write(v) for v in frame[column]]
+    frame = frame.rename(columns=lambda c: tr(COLUMN_KEYS[c]))
+    return frame.style.format({tr(COLUMN_KEYS[c]): f for c, f in formats.items()})
 
 
 def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> None:
