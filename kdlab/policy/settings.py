@@ -203,7 +203,7 @@ class ServerSettings:
                  for name in values}
         unknown = sorted(set(values) - {f.name for f in fields(cls)})
         if unknown:
-            raise UserError("settings.unknown", "unknown server settings: {names}{where}",
+            raise UserError("settings.unknown", "not a setting this server knows: {names}{where}",
                             names=", ".join(map(str, unknown))[:200], where=where[unknown[0]])
         words = {"devices": _devices, "warm_teachers": _warm, "instructor_key": _key, "cli_caps": _flag,
                  "ray_address": _ray_address, "ray_gpus_per_run": _gpus}  # the settings not numbers
