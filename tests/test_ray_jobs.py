@@ -51,7 +51,8 @@ def start_head(node_home, temp: str) -> tuple[subprocess.Popen, str]:
         with open(log, "w") as out:
             head = subprocess.Popen(["ray", "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
                                      "--num-gpus=0", "--include-dashboard=false", "--disable-usage-stats",
-                                     f"--temp-dir={temp}"], env={**os.environ, "KDLAB_HOME": str(node_home), **NO_TOKEN},
+                                     f"--temp-dir={temp}"],
+                                    env={**os.environ, "KDLAB_HOME": str(node_home), **NO_TOKEN},
                                     stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + HEAD_START_S
         while head.poll() is None and "Ray runtime started" not in open(log).read():

@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from pathlib import PurePosixPath
+
 import torch
 
 from ..errors import UserError

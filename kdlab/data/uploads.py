@@ -7,9 +7,9 @@ at least ``MIN_CLASSES`` classes with ``MIN_PER_CLASS`` samples each, at most ``
 ``limits.max_classes`` classes; the tensors kept within ``limits.max_unpacked_bytes`` and all kept uploads within
 ``limits.max_total_bytes`` (``upload_store`` keeps who uploaded what, so a workspace lists its own); zip
 entries may not leave their folder (no ``..``, no absolute paths, no links), and their count, each one's size and
-their unpacked total are capped before a byte is unpacked (a "zip bomb" is refused from its directory). Images are
-resized to ``upload_zip.IMAGE_SIZE`` squared and kept as bytes (a quarter of float32's disk). The 80/20 split is stratified
-and fixed, as for digits.
+their unpacked total are capped before a byte is unpacked (a "zip bomb" is refused from its directory;
+``upload_zip``). Images are resized to ``IMAGE_SIZE`` squared and kept as bytes (a quarter of float32's disk). The
+80/20 split is stratified and fixed, as for digits.
 """
 from __future__ import annotations
 
@@ -147,8 +147,9 @@ def _class_tensors(kind: str, source: CappedReader, limits: UploadLimits) -> tup
 
 
 def import_data_file(path: str | Path, limits: UploadLimits = UploadLimits()) -> str:
-    """``--data-file PATH``: the same checks as an upload in the app (a ``.txt`` is a corpus for a language model). Only a regular file is read (``/dev/zero``
-    reports a size of 0 and never ends; a FIFO blocks), opened without blocking and read at most to its cap."""
+    """``--data-file PATH``: the same checks as an upload in the app (a ``.txt`` is a corpus for a language model).
+    Only a regular file is read (``/dev/zero`` reports a size of 0 and never ends; a FIFO blocks), opened without
+    blocking and read at most to its cap."""
     path = Path(path).expanduser()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO would wait here for a writer
