@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from kdlab.config import RunConfig
@@ -20,6 +19,7 @@ from kdlab.viz.data_views import largest_gaps
 from kdlab.viz.summary import loss_formula_latex, summary_table, teachers_table, verdict
 from ui import text as i18n
 from ui.common import browser_key, lang, runner, tr
+from ui.summary_tables import ROLE_KEYS, summary_frame
 
 # The status twice a second: default digits runs last a few seconds, and with the curves redrawn every 5 s a class saw
 # a progress bar and then the result (issue 18). The curves every 2 s: sending a chart again costs the server about
@@ -31,9 +31,6 @@ FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, th
 FIGURE_LABELS = ("epoch", "step", "loss", "test_accuracy", "agreement", "accuracy_pct", "class", "teacher", "baseline",
                  "student", "total", "loss_title", "accuracy_title", "agreement_title", "per_class_title",
                  "term_curves_title", "value", "perplexity", "perplexity_title", "kl_per_token", "kl_title")
-ROLE_KEYS = {"teacher": "common.teacher", "baseline": "common.baseline", "student": "common.student"}
-COLUMN_KEYS = {"accuracy_pct": "live.col_accuracy", "macro_f1_pct": "live.col_macro_f1", "params": "live.col_params",
-               "size_kb": "live.col_size", "seconds": "live.col_time", "agreement_pct": "live.col_agreement"}
 
 
 def loss_formula(config: RunConfig) -> str:
@@ -206,30 +203,11 @@ def _curves(run_id: str, events: list[dict], teacher_acc: float | None, config: 
         st.caption(tr("live.language_help"))
 
 
-def _table(rows: list[dict], index: str, names: dict[str, str]):
-    """A summary table as a page shows it: columns translated, numbers written by ``kdlab.viz.numbers`` (one
-    decimal for %, separators for counts, KiB/MiB, seconds) and a dash where a number is missing, never "None".
-    The frame under the formatting keeps the numbers (sortable, and what tests read), except in a column with a
-    missing number: Streamlit draws a missing cell as a grey "None" whatever the Styler says, so such a column is
-    the written text (the ensemble's row has no parameter count of its own)."""
-    frame = pd.DataFrame(rows).set_index(index).rename(index=names)
-    frame.index.name = None  # the index column is the rows' names: no raw key ("role", "teacher") as its head
-    shown = {"accuracy_pct": lambda v: numbers.percent_number(v / 100), "params": numbers.count,
-             "size_kb": lambda v: numbers.nbytes(1024 * v), "seconds": numbers.seconds}
-    shown.update(macro_f1_pct=shown["accuracy_pct"], agreement_pct=shown["accuracy_pct"])
-    formats = {c: shown[c] for c in frame.columns}
-    for column in frame.columns[frame.isna().any()]:
-        write = formats.pop(column)
-        frame[column] = [numbers.MISSING if pd.isna(v) else write(v) for v in frame[column]]
-    frame = frame.rename(columns=lambda c: tr(COLUMN_KEYS[c]))
-    return frame.style.format({tr(COLUMN_KEYS[c]): f for c, f in formats.items()})
-
-
 def _finished(run_id: str, summary: dict, events: list[dict], config: dict) -> None:
     _verdict(summary)
-    st.dataframe(_table(summary_table(summary), "role", {role: tr(key) for role, key in ROLE_KEYS.items()}))
+    st.dataframe(summary_frame(summary_table(summary), "role", {role: tr(key) for role, key in ROLE_KEYS.items()}))
     if teachers := teachers_table(summary):
-        st.dataframe(_table(teachers, "teacher", {"ensemble": tr("live.ensemble")}))
+        st.dataframe(summary_frame(teachers, "teacher", {"ensemble": tr("live.ensemble")}))
         st.caption(tr("live.teachers_help"))
     notes = [tr("live.teacher_cached")] if summary.get("teacher_cached") else []
     held = summary.get("teacher_outputs") or {}
