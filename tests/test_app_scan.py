@@ -34,6 +34,15 @@ def test_the_streamlit_config_hides_the_developer_chrome_and_the_error_details()
     assert streamlit_config.get_option("client.showErrorDetails") == "none"  # Streamlit 1.67 read and accepted it
 
 
+def test_the_streamlit_config_spares_the_server_work_a_classroom_does_not_need():
+    """No garbage collection after every script run, and no walk over every imported module's path to watch the
+    sources (half of the server's CPU during an upload storm, benchmarks/bench_upload_storm.py)."""
+    import streamlit.config as streamlit_config
+
+    assert streamlit_config.get_option("runner.postScriptGC") is False
+    assert streamlit_config.get_option("server.fileWatcherType") == "none"
+
+
 def test_labels_in_narrow_columns_are_short_enough_to_read_whole():
     """The Temperature page's Random button sits in a seventh of the page and History's delete confirmation in a
     third: longer labels were cut ("Random sa…", "Yes, delete run … for g…")."""
