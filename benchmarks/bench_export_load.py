@@ -8,6 +8,10 @@ as a new student would) open the home page again and again, and the seconds unti
 are recorded, as before the export and after it. Printed: those times, the export's seconds, the server's peak
 RSS (its workers included) and its own CPU seconds.
 
+The server starts with ``warm_teachers = "none"``: what is measured is the export's load, not that of the teachers a
+fresh server trains at start-up (with those training too, a home page took 2.3-4.4 s before, during and after the
+export alike, since the browsers here share the server's two cores). ``--warm-teachers lessons`` measures that.
+
     python benchmarks/bench_export_load.py [--hidden 2048 --depth 5] [--json]
 """
 from __future__ import annotations
@@ -67,12 +71,12 @@ def home_seconds(browser, url: str) -> float:
         context.close()
 
 
-def measure(hidden: int, depth: int, before: int) -> dict:
+def measure(hidden: int, depth: int, before: int, warm_teachers: str) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="kdlab-export-load-") as home:
         run_id, params = make_run(Path(home), hidden, depth)
-        server = AppServer(Path(home))
+        server = AppServer(Path(home), {"KDLAB_WARM_TEACHERS": warm_teachers})
         server.start()
         monitor = Monitor(server.pid).start()
         try:
@@ -100,7 +104,7 @@ def measure(hidden: int, depth: int, before: int) -> dict:
             monitor.stop()
             server_cpu = cpu_seconds(server.pid) - cpu_before
             server.stop()
-    return {"student_params": params, "export_seconds": round(export_s, 1), "checked": seen,
+    return {"warm_teachers": warm_teachers, "student_params": params, "export_seconds": round(export_s, 1), "checked": seen,
             "home_before_s": [round(s, 2) for s in idle], "home_during_s": [round(s, 2) for s in during],
             "home_after_s": [round(s, 2) for s in after], "server_cpu_during_s": round(server_cpu, 1),
             "server_rss_before_mb": round(rss_before / 2**20),
@@ -113,9 +117,10 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=2048)
     parser.add_argument("--depth", type=int, default=5)
     parser.add_argument("--before", type=int, default=3, help="home-page loads before and after the export")
+    parser.add_argument("--warm-teachers", default="none", help="the server's warm_teachers setting")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    out = measure(args.hidden, args.depth, args.before)
+    out = measure(args.hidden, args.depth, args.before, args.warm_teachers)
     print(json.dumps(out) if args.json else "\n".join(f"{k}: {v}" for k, v in out.items()))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from kdlab.runs.store import ACTIVE, RunStore
 from kdlab.serve.jobs import JobRunner
+from kdlab.serve.workers import WORKER_NICENESS
 from kdlab.policy.settings import ServerSettings
 
 from .conftest import tiny_config
@@ -41,6 +42,8 @@ def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
     wait_for(lambda: (jobs.progress(first) or 0) > 0, "progress from the worker")
     worker = jobs.running[first]
     assert worker.process.pid != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS), \
+        "a worker trains at a lower CPU priority than the server"
     assert 0 < jobs.progress(first) < 1
     jobs.stop(first, OWNER)
     assert ended(jobs, first) == "cancelled"

@@ -118,9 +118,16 @@ def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
 
 @torch.no_grad()
 def onnx_agreement(onnx_bytes: bytes, model: nn.Module, inputs: torch.Tensor) -> float:
-    """The fraction of ``inputs`` on which onnxruntime's predicted class (CPU) equals PyTorch's."""
+    """The fraction of ``inputs`` on which onnxruntime's predicted class (CPU) equals PyTorch's.
+
+    onnxruntime runs on the threads torch was given (a worker's share of the cores), and its idle threads sleep:
+    by default it takes every core and its threads spin between operators, cycles the server needs for its pages."""
     ort = _module("onnxruntime", "onnxruntime==1.31.1")
-    session = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = torch.get_num_threads()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    session = ort.InferenceSession(onnx_bytes, options, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
     same = 0
     model.eval()

@@ -8,6 +8,11 @@ The server shares the cores out (all but one, kept for itself): a run alone gets
 starts each gets half (torch threads change between two steps), so concurrent runs never oversubscribe the cores.
 A worker writes events and results to the run store itself, exactly as the CLI does.
 
+Why a worker runs at a lower CPU priority (``WORKER_NICENESS``): training, a teacher warmed up at start-up and an
+ONNX export are batch work, while the server's work (a page drawn for a student who just arrived, an upload checked)
+is short and someone waits for it. At equal priority a new browser's home page took about 3 s during an export on 2
+cores; a worker still gets every cycle the server leaves, so a run alone is as fast as before.
+
 Why ``python -m kdlab.serve.workers`` and not ``multiprocessing``: spawn re-imports the parent's ``__main__`` in the
 child, and while a Streamlit page runs, ``__main__`` *is* that page script — the child would run the page. The
 server and a worker talk over a socket pair with ``multiprocessing.connection`` messages:
@@ -41,6 +46,7 @@ from ..fit import RunInterrupted, RunTimedOut
 from .job_kinds import Job, decode, encode, failure_text, time_limit_text
 
 PROGRESS_SECONDS = 0.2  # a worker reports progress at most this often (within an epoch too)
+WORKER_NICENESS = 10  # about a tenth of the server's CPU weight when both want a core (Linux CFS)
 
 
 class Worker:
@@ -180,6 +186,7 @@ def serve(fd: int, store_path: str) -> None:
     until the server leaves."""
     from ..runs.store import RunStore
 
+    os.nice(WORKER_NICENESS)
     stores: list[RunStore] = []  # opened for the first job that needs it: a teacher needs none
 
     def store() -> RunStore:
