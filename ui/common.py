@@ -15,6 +15,7 @@ from kdlab.evaluate import predict
 from kdlab.runs.loading import LoadedRun, LoadedRuns, load_run
 from kdlab.runs.store import DEFAULT_WORKSPACE, RunStore, StoreUnavailable, check_workspace
 from kdlab.policy.admission import Admitted
+from kdlab.serve.heap import return_large_blocks
 from kdlab.serve.jobs import JobRunner
 from kdlab.policy.settings import ServerSettings
 from kdlab.teacher_warmup import at_start_up
@@ -121,6 +122,7 @@ def _runner() -> JobRunner:
     except StoreUnavailable as err:
         store = err
     jobs = JobRunner(store, ServerSettings.load())
+    return_large_blocks()  # re-opened runs' weights leave the process when they leave its caches
     jobs.warm_up()
     jobs.warm_teachers(at_start_up(jobs.settings.warm_teachers))  # at low priority: students' runs go first
     return jobs

@@ -9,6 +9,7 @@ number: one run of a large student on CIFAR holds hundreds of MB, one on moons a
 """
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -80,13 +81,27 @@ def run_bytes(run: LoadedRun) -> int:
     return sum(size_bytes(model) for model in run.models.values()) + sum(t.numel() * t.element_size() for t in data)
 
 
-class LoadedRuns:
-    """Loaded runs kept within ``budget_bytes``, least recently used first out (``run_bytes`` each).
+# A load's peak beyond the runs kept, in runs of its size: SQLite's copy of the stored weights and Python's, the
+# decoded tensors, the models built (measured: benchmarks/bench_compare_cache.py, 130 MB runs).
+LOAD_HEADROOM = 4
 
-    ``get(run_id, load)`` returns the kept run or calls ``load()`` and keeps it, then evicts the least recently
-    used runs until the rest fit the budget; the run just asked for always stays, even alone over the budget (the
-    page needs it). Thread-safe: Streamlit sessions are threads. Loading happens outside the lock, so one slow load
-    never holds up the other sessions; two sessions loading one run at once keep the first to finish."""
+
+class LoadedRuns:
+    """Loaded runs kept within ``budget_bytes`` together with the room the next load needs, least recently used
+    first out (``run_bytes`` each).
+
+    A load briefly holds copies of the stored weights next to the models it builds: ``LOAD_HEADROOM`` times the
+    run's own size on top of what is kept. So ``get(run_id, load)`` returns the kept run
+    or calls ``load()`` and keeps it, then evicts the least recently used runs until the rest, plus that headroom
+    for a run of this size, fit the budget: the budget bounds the server's memory for re-opened runs, loads
+    included. The run just asked for always stays, even alone over the budget (the page needs it).
+
+    An evicted run is freed at once: a Streamlit page's namespace is a reference cycle (its functions' globals), so
+    the runs that past reruns showed are otherwise held until Python's cyclic collector happens to run (measured:
+    each run opened on Compare stayed until then, 400 MB past the budget in four runs).
+
+    Thread-safe: Streamlit sessions are threads. Loading happens outside the lock, so one slow load never holds up
+    the other sessions; two sessions loading one run at once keep the first to finish."""
 
     def __init__(self, budget_bytes: int, size: Callable[[LoadedRun], int] = run_bytes):
         self.budget_bytes, self.size = budget_bytes, size
@@ -111,7 +126,10 @@ class LoadedRuns:
                 return self.entries[run_id][0]
             self.entries[run_id] = (run, nbytes)
             total = sum(n for _, n in self.entries.values())
-            while total > self.budget_bytes and len(self.entries) > 1:
-                _, (_, evicted) = self.entries.popitem(last=False)
-                total -= evicted
+            evicted = 0
+            while total + LOAD_HEADROOM * nbytes > self.budget_bytes and len(self.entries) > 1:
+                total -= self.entries.popitem(last=False)[1][1]
+                evicted += 1
+        if evicted:  # a page's namespace is a reference cycle (its functions' globals): free what it showed now
+            gc.collect()
         return run
