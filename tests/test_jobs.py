@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +45,10 @@ def test_runs_train_in_a_reused_worker_process_that_reports_progress(jobs):
     assert worker.process.pid != os.getpid()
     assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS), \
         "a worker trains at a lower CPU priority than the server"
+    assert os.getsid(worker.process.pid) != os.getsid(0), "in a CPU group (session) of its own"
+    autogroup = Path(f"/proc/{worker.process.pid}/autogroup")
+    if autogroup.exists():  # Linux with autogroup scheduling: the group's niceness is the one that counts
+        assert autogroup.read_text().split()[-1] == str(WORKER_NICENESS)
     assert 0 < jobs.progress(first) < 1
     jobs.stop(first, OWNER)
     assert ended(jobs, first) == "cancelled"

@@ -181,12 +181,28 @@ class ServerLink:
                 self.orphaned = True
 
 
+def yield_the_cores() -> None:
+    """Give way on the CPU to the server and to every other process of this machine: niceness ``WORKER_NICENESS``,
+    in a CPU group of its own on Linux. With the kernel's autogroup scheduling a niceness counts only within its
+    session, so a worker in the server's session still took the server's session's whole share from browsers and
+    other programs on the same cores while it exported a large model; in its own session, with that session's
+    niceness raised too (``/proc/self/autogroup``), it gets what they leave. The worker still ends with the server:
+    its socket closes."""
+    os.nice(WORKER_NICENESS)
+    if hasattr(os, "setsid"):
+        os.setsid()
+        try:
+            Path("/proc/self/autogroup").write_text(str(WORKER_NICENESS))
+        except OSError:  # no autogroup scheduling here: the niceness above is what counts
+            pass
+
+
 def serve(fd: int, store_path: str) -> None:
     """A worker's main loop: do each job it is sent (``kdlab.serve.job_kinds``), in this process's main thread,
     until the server leaves."""
     from ..runs.store import RunStore
 
-    os.nice(WORKER_NICENESS)
+    yield_the_cores()
     stores: list[RunStore] = []  # opened for the first job that needs it: a teacher needs none
 
     def store() -> RunStore:
