@@ -52,6 +52,7 @@ from app_harness import (  # noqa: E402
 
 TITLE = "Distill a student"  # i18n distill.title (en)
 EPOCHS_LABEL = "Epochs (each student)"  # i18n distill.epochs (en)
+TRAINING_HEADER = "Training: epochs, learning rate, seed, model sizes, device"  # i18n distill.training_header (en)
 VERDICT = re.compile("parameters than the teacher")  # live.size_smaller / live.size_larger (en)
 INDICATOR = re.compile(r"Queued|Loading the data|Training the|Distilling|% done|parameters than the teacher")
 ACTIVE = ("queued", "running")
@@ -128,6 +129,7 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
         rec["title_s"] = time.monotonic() - started
         rec["stage"] = "setting epochs"
         if args.epochs != 20:  # 20 is the page's default
+            await page.get_by_text(TRAINING_HEADER).click(timeout=left())  # the field is behind this expander
             epochs = page.get_by_label(EPOCHS_LABEL, exact=True)
             await epochs.fill(str(args.epochs), timeout=left())
             await epochs.press("Enter", timeout=left())
@@ -155,6 +157,7 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
             now = await store_runs(store, workspace)  # Run is rightly enabled again once the run has ended
             rec["run_enabled_after_reload"] = enabled and bool(now) and now[0].status in ACTIVE
             if args.epochs != 20:  # the epochs we typed survive only if Streamlit resumed the same session
+                await page.get_by_text(TRAINING_HEADER).click(timeout=left())
                 value = await page.get_by_label(EPOCHS_LABEL, exact=True).input_value(timeout=left())
                 rec["session_resumed"] = value == str(args.epochs)
             rec["stage"] = "waiting for the reloaded page to show the run again"
@@ -164,7 +167,7 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
                 await page.get_by_text(f"Run {runs[0].id}").first.wait_for(timeout=min(left(), 180_000))
                 rec["run_shown_after_reload_s"] = time.monotonic() - reloaded
                 rec["stage"] = "waiting for the verdict after the reload"
-                await page.get_by_text(VERDICT).first.wait_for(timeout=left())
+                await page.get_by_text(VERDICT).filter(visible=True).first.wait_for(timeout=left())
                 rec["verdict_shown"] = True
             except Exception:  # noqa: BLE001  (playwright TimeoutError: the view is lost; the store still tells)
                 rec["verdict_shown"] = False
@@ -176,11 +179,11 @@ async def session(rec: dict, browser, url: str, store, args, deadline: float) ->
                 await asyncio.sleep(1.0)
             rec["run_s"] = time.monotonic() - clicked
         else:
-            await page.get_by_text(INDICATOR).or_(page.locator('[data-testid="stProgress"]')).first.wait_for(
+            await page.get_by_text(INDICATOR).filter(visible=True).or_(page.locator('[data-testid="stProgress"]')).first.wait_for(
                 timeout=left())
             rec["ack_s"] = time.monotonic() - clicked
             rec["stage"] = "waiting for the verdict"
-            await page.get_by_text(VERDICT).first.wait_for(timeout=left())
+            await page.get_by_text(VERDICT).filter(visible=True).first.wait_for(timeout=left())
             rec["run_s"] = time.monotonic() - clicked
             rec["verdict_shown"] = True
         rec["stage"] = "checking for errors"

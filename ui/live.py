@@ -25,6 +25,9 @@ from ui.summary_tables import ROLE_KEYS, summary_frame
 # a progress bar and then the result (issue 18). The curves every 2 s: sending a chart again costs the server about
 # 10 ms of CPU whether it changed or not (plotly validates it and writes its JSON), and a poll sends three or four.
 LIVE_SECONDS = 0.5
+# A queued run's only news is its place in the queue: at a class's start thirty runs wait at once, and polling each
+# twice a second took the server's cores from the two that train (load_test_server.py: p95 per rerun 1.72 s).
+QUEUED_SECONDS = 2.0
 CURVES_SECONDS = 2.0
 EVENTS_KEY = "live_events_{}"  # session_state: {"seq": last seq read, "events": [...]} per run
 FIGURES_KEY = "live_figures_{}"  # session_state: (what they were drawn from, the learning-curve figures) per run
@@ -103,20 +106,21 @@ def live_run(run_id: str, seen_active: bool = False) -> None:
         st.rerun()
     st.subheader(tr("live.title", run_id=run_id))
     if record.status in ACTIVE:
-        _poll(run_id)
+        every = QUEUED_SECONDS if record.status == "queued" else LIVE_SECONDS
+        st.fragment(_poll, run_every=every)(run_id, record.status)
         _live_curves(run_id, record.config)
     else:
         _render(run_id, record)
 
 
-@st.fragment(run_every=LIVE_SECONDS)
-def _poll(run_id: str) -> None:
-    """While the run is active: its status, progress and Stop; once it ends, the whole page reruns once."""
+def _poll(run_id: str, drawn_status: str) -> None:
+    """While the run is active: its status, progress and Stop, every ``LIVE_SECONDS`` while it trains and every
+    ``QUEUED_SECONDS`` while it waits; once it starts or ends, the whole page reruns once (the pace changes)."""
     try:
         record = runner().store.get(run_id)
     except ValueError:  # deleted meanwhile
         st.rerun()
-    if record.status not in ACTIVE:
+    if record.status != drawn_status:
         st.rerun()
     _active(run_id, record, run_events(run_id))
 
