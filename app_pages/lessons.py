@@ -35,6 +35,8 @@ def preset_caption(config) -> str:
         text += tr("lessons.preset_teachers", teachers=", ".join(config.teachers))
     if config.label_noise:
         text += tr("lessons.preset_noise", pct=f"{100 * config.label_noise:g}")
+    if config.data_mode != "corpus":
+        text += tr(f"lessons.preset_reads_{config.data_mode}", share=f"{100 * config.on_policy_share:g}")
     return text
 
 

@@ -106,15 +106,36 @@ def distinct_n(sequences: list[list[int]], n: int = 2) -> float:
     return len(set(grams)) / len(grams) if grams else 0.0
 
 
+def start_id(splits: Splits) -> int:
+    """The id every sequence of the corpus starts with (and a grammar's sentence ends with)."""
+    end = tokenizer_of(splits).end_id
+    return end if end is not None else (splits.vocab.index(EOS) if EOS in splits.vocab else 1)
+
+
 def samples(model: nn.Module, splits: Splits, seed: int, temperature: float = 1.0,
             count: int = SAMPLES) -> list[list[int]]:
     """``count`` samples from the start of a sequence, each cut after its first end of sentence (ids, ``BOS``
     left out)."""
-    end = tokenizer_of(splits).end_id
-    bos = end if end is not None else (splits.vocab.index(EOS) if EOS in splits.vocab else 1)
+    bos = start_id(splits)
     prompt = torch.full((count, 1), bos, dtype=torch.long)
     out = generate(model, prompt, splits.input_shape[0], temperature, seed, stop_id=bos)[:, 1:].tolist()
     return [row[:row.index(bos) + 1] if bos in row else [i for i in row if i] for row in out]
+
+
+@torch.no_grad()
+def text_entropy(model: nn.Module, written: list[list[int]], start: int) -> float:
+    """Bits per token of the text a model wrote (``samples``), read back by the same model at T = 1: the mean of
+    ``-log2 p(token | what came before)``. For text sampled at T = 1 it estimates the entropy of what the model
+    samples from; lower means it keeps to fewer continuations (a mode-seeking student's text is lower than a
+    mode-covering one's). Text sampled at a lower T keeps to the likeliest tokens and reads lower still."""
+    device = next(model.parameters()).device
+    ids = torch.zeros(len(written), max(map(len, written)) + 1, dtype=torch.long)
+    ids[:, 0] = start
+    for row, sequence in enumerate(written):
+        ids[row, 1:len(sequence) + 1] = torch.tensor(sequence, dtype=torch.long)
+    labels = ids[:, 1:].masked_fill(ids[:, 1:] == 0, IGNORE_INDEX)  # id 0 pads the shorter texts
+    logits = predict(model, ids[:, :-1].to(device)).logits
+    return sequence_nll(logits, labels.to(device)).sum().item() / (labels != IGNORE_INDEX).sum().item() / math.log(2)
 
 
 def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torch.Tensor, y_test: torch.Tensor,
@@ -132,7 +153,8 @@ def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torc
     for name, model in models.items():
         rows = token_rows(logits[name], y_test)
         written = samples(model, splits, seed)
-        measures = {"perplexity": perplexity(logits[name], y_test), "distinct_2": distinct_n(written, 2)}
+        measures = {"perplexity": perplexity(logits[name], y_test), "distinct_2": distinct_n(written, 2),
+                    "entropy": text_entropy(model, written, start_id(splits))}
         if name != "teacher":
             measures["agreement"] = (rows.argmax(-1) == teacher_log_p.argmax(-1)).float().mean().item()
             measures["kl_to_teacher"] = mean_kl(teacher_log_p, rows)

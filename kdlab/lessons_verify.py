@@ -21,6 +21,8 @@ import torch
 from .evaluate import paired_counts, predict
 from .config import RunConfig
 from .lessons import LESSONS, Claim, Lesson, lesson
+from .lessons_language import language_checks, run_language
+from .losses.tokens import is_language_model
 from .stats import interval_verdict, paired_verdict, seed_summary
 from .teachers import store_teacher, teacher_lock, teacher_path
 from .tensor_files import atomic_file
@@ -31,10 +33,14 @@ MEASURED_PATH = Path(__file__).with_name("lessons_measured.json")
 SCALE_TEMPERATURES = [round(0.5 * 1.06 ** k, 3) for k in range(90)]  # 0.5 .. about 95, for ``logit_scale``
 
 
-def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None
-         ) -> tuple[dict, torch.Tensor, torch.Tensor]:
-    """One preset on one seed: its numbers, the distilled student's test logits and the test labels. ``chain``: a
-    lesson whose teacher assistant is distilled first, its student then teaching ``config`` (``_assisted``)."""
+def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None, claim: Claim = Claim()
+         ) -> tuple[dict, torch.Tensor]:
+    """One preset on one seed: its numbers, and the distilled student's score on each test item (1 for a test image
+    it gets right, 0 for a wrong one; a validation sequence's log-likelihood for a language model), which the paired
+    tests compare item by item. ``chain``: a lesson whose teacher assistant is distilled first, its student then
+    teaching ``config`` (``_assisted``). ``claim``: what the lesson will check, for what only some lessons measure."""
+    if is_language_model(config.student):
+        return run_language(config, seed, at_temperatures=claim.warmer_more_diverse or claim.same_softmax is not None)
     assistant_acc = None
     if chain is not None:
         config, assistant_acc = _assisted(chain, seed)
@@ -64,7 +70,7 @@ def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None
         x_seen = splits.x_train[splits.y_train != unseen]
         numbers["unseen_soft_target"] = unseen_evidence(predict(result.models["teacher"], x_seen).logits.float().cpu(),
                                                         unseen, config.temperature)
-    return numbers, student, y
+    return numbers, (student.argmax(1) == y).float()
 
 
 def _assisted(entry: Lesson, seed: int) -> tuple[RunConfig, float]:
@@ -95,30 +101,40 @@ def measure(entry: Lesson, seeds: list[int], progress=None) -> dict:
     """Every seed's numbers of the lesson (and of its contrast preset), pooled, and its claim checked."""
     runs = []
     for seed in seeds:
-        numbers, student, labels = _run(entry.config, seed, entry.unseen_class,
-                                        entry if entry.assistant is not None else None)
+        numbers, scores = _run(entry.config, seed, entry.unseen_class, entry if entry.assistant is not None else None,
+                               entry.claim)
         if entry.contrast is not None:
-            other, other_student, _ = _run(entry.contrast, seed, entry.unseen_class)
-            pair = paired_counts(student, other_student, labels)
-            numbers["contrast"] = {**other, "vs_student_gain_points": 100 * float(
-                ((student.argmax(1) == labels).float().mean() - (other_student.argmax(1) == labels).float().mean())),
-                "only_lesson": pair["only_student"], "only_contrast": pair["only_baseline"]}
+            other, other_scores = _run(entry.contrast, seed, entry.unseen_class)
+            numbers["contrast"] = {**other, **_versus(numbers, other, scores, other_scores)}
         runs.append(numbers)
         if progress:
-            progress(f"{entry.key} seed {seed}: student {numbers['student_acc']:.2%} "
-                     f"baseline {numbers['baseline_acc']:.2%}")
+            progress(f"{entry.key} seed {seed}: " + ", ".join(
+                f"{model} {numbers[f'{model}_{measure}']:{form}}" for model in ("student", "baseline")
+                for measure, form in (("acc", ".2%"), ("perplexity", ".3f")) if f"{model}_{measure}" in numbers))
     report = {"key": entry.key, "seeds": list(seeds), "claim": asdict(entry.claim), "runs": runs,
               "config": entry.config.to_dict(), "contrast_config": entry.contrast and entry.contrast.to_dict(),
               "pooled": pooled(runs, entry.claim.against), "gain": _gain_summary(runs, entry.claim.against),
-              "teacher_pooled": teacher_pooled(runs),
+              "teacher_pooled": teacher_pooled(runs) if "only_teacher" in runs[0] else None,
               "assistant_config": entry.assistant and entry.assistant.to_dict()}
     report["checks"] = check(entry.claim, runs, report["pooled"])
     report["holds"] = all(c["holds"] for c in report["checks"])
     return report
 
 
+def _versus(numbers: dict, other: dict, scores: torch.Tensor, other_scores: torch.Tensor) -> dict:
+    """The lesson's distilled student against the contrast preset's on the same test items: how many items each
+    scores higher on, and its gain (accuracy points, or the perplexity it takes off)."""
+    versus = {"only_lesson": int((scores > other_scores).sum()), "only_contrast": int((other_scores > scores).sum())}
+    if "student_perplexity" in numbers:
+        return {**versus, "vs_student_gain_perplexity": other["student_perplexity"] - numbers["student_perplexity"]}
+    return {**versus, "vs_student_gain_points": 100 * float(scores.mean() - other_scores.mean())}
+
+
 def _gain(run: dict, against: str) -> float:
-    return run["contrast"]["vs_student_gain_points"] if against == "contrast" else run["gain_points"]
+    """The distilled student's gain over what it is compared with: accuracy points or, for a language model, the
+    perplexity it takes off (positive: the student is ahead either way)."""
+    unit = "perplexity" if "student_perplexity" in run else "points"
+    return run["contrast"][f"vs_student_gain_{unit}"] if against == "contrast" else run[f"gain_{unit}"]
 
 
 def _discordant(run: dict, against: str) -> tuple[int, int]:
@@ -185,7 +201,7 @@ def check(claim: Claim, runs: list[dict], pooled_test: dict) -> list[dict]:
     if claim.teacher_ahead:
         verdict = teacher_pooled(runs)["verdict"]
         checks.append({"check": "teacher_ahead", "expected": "worse", "measured": verdict, "holds": verdict == "worse"})
-    return checks
+    return checks + language_checks(claim, runs)
 
 
 HOLDOUT_PARTS = ("seeds", "runs", "pooled", "gain", "teacher_pooled", "checks", "holds")

@@ -1,11 +1,14 @@
 """Your own data on the Distill page (AppTest): a CSV becomes a dataset selected in the form and admitted for a
-run; a bad file gets one message and nothing is written."""
+run; a bad file gets one message and nothing is written; a Chinese text trains a language model through a worker."""
 from __future__ import annotations
+
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdlab import RunConfig
+from kdlab.runs.store import ACTIVE, RunStore
 
 from .conftest import assert_clean
 from .test_uploads import csv_bytes, image_zip, written
@@ -58,3 +61,31 @@ def test_an_upload_is_offered_in_its_workspace_only_and_its_browser_deletes_it()
     assert_clean(mine)
     assert f"{dataset}.pt" not in written() and dataset not in mine.selectbox(key="distill_dataset").options
     assert mine.selectbox(key="distill_dataset").value == RunConfig().dataset  # the form falls back to the default
+
+
+@pytest.mark.slow  # a worker trains a GPT teacher and two students on the upload (about 20 s)
+def test_an_uploaded_chinese_text_trains_a_language_model_end_to_end():
+    at = open_distill("upload-zh")
+    text = "小猫喜欢小鸟。老师看见苹果了。今天妈妈想要红花。\n" * 40
+    at.file_uploader(key="distill_data_file").set_value(("语料.txt", text.encode("utf-8"), "text/plain")).run()
+    assert_clean(at)
+    dataset = at.selectbox(key="distill_dataset").value
+    assert dataset.startswith("upload-") and f"{dataset}.pt" in written()
+    assert (at.selectbox(key="distill_teacher").value, at.selectbox(key="distill_student").value) == (
+        "gpt-small", "gpt-tiny")  # the corpus's own pair
+    at.number_input(key="distill_epochs").set_value(2).run()
+    at.number_input(key="distill_teacher_epochs").set_value(1).run()
+    at.button(key="distill_run").click().run()
+    assert_clean(at)
+    run_id = at.session_state["kdlab_runs"][-1]
+    store, deadline = RunStore(), time.monotonic() + 300
+    while store.get(run_id).status in ACTIVE:
+        assert time.monotonic() < deadline, "the upload's run did not end in time"
+        time.sleep(0.5)
+    record = store.get(run_id)
+    assert record.status == "finished" and record.config["dataset"] == dataset
+    summary = record.summary
+    assert 1 < summary["student_perplexity"] < len(set(text)) + 1  # better than guessing among its characters
+    assert set("".join(summary["language"]["student"]["samples"])) <= set(text)  # it writes the upload's characters
+    at.run()
+    assert_clean(at)

@@ -58,10 +58,18 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
+def student_cell(run: dict) -> tuple[str, str]:
+    """The measured table's column for the distilled student's result, and that seed's cell: its accuracy, or a
+    language model's perplexity."""
+    if "student_perplexity" in run:
+        return "lessons.col_student_ppl", f"{run['student_perplexity']:.3f}"
+    return "lessons.col_student", f"{100 * run['student_acc']:.1f}"
+
+
 def measured_numbers(entry: dict) -> list[str]:
-    """Strings the measured answer shows and the question must not: the pooled counts and each seed's accuracy."""
-    pooled = entry["pooled"]
-    return [f"{pooled['only_student']} test images", *(f"{100 * run['student_acc']:.1f}" for run in entry["runs"])]
+    """Strings the measured answer shows and the question must not: the pooled counts and each seed's result."""
+    items = "validation sentences" if "student_perplexity" in entry["runs"][0] else "test images"
+    return [f"{entry['pooled']['only_student']} {items}", *(student_cell(run)[1] for run in entry["runs"])]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -92,7 +100,8 @@ def test_every_lesson_asks_first_and_shows_its_claim_and_measurements_only_after
         assert any(m.value.startswith(claim) for m in at.markdown)
         table = at.dataframe[0].value
         runs = measured["runs"] + measured.get("holdout", {}).get("runs", [])
-        assert table[translate("lessons.col_student", lang)].tolist() == [f"{100 * r['student_acc']:.1f}" for r in runs]
+        column = translate(student_cell(runs[0])[0], lang)
+        assert table[column].tolist() == [student_cell(r)[1] for r in runs]
         stamp = [s.value for s in at.success][-1]
         assert translate("lessons.claim_holds", lang) in stamp
         separator = translate("common.list_separator", lang)  # "0, 1, 2" / "0、1、2"
@@ -196,3 +205,17 @@ def test_each_click_of_the_quick_demo_draws_again_from_the_measured_seeds():
     from ui.lesson_views import draw_demo_seed
 
     assert {draw_demo_seed() for _ in range(300)} == {r["seed"] for r in demo_runs()}
+
+
+def test_the_language_models_temperature_lesson_shows_the_teachers_one_softmax_at_each_t():
+    at = open_page()
+    at.radio(key="lessons_choice").set_value("lm_temperature").run()
+    at.button(key="lessons_show_lm_temperature").click().run()
+    assert_clean(at)
+    measured = load_measured()["lm_temperature"]
+    runs = measured["runs"] + measured["holdout"]["runs"]
+    table = at.dataframe[1].value  # after the per-seed table
+    tv = [f"{value:.4f}" for run in runs for value in run["teacher_at_t"]["sampling_tv"]]
+    assert table[translate("lessons.col_sampling_tv", "en")].tolist() == tv
+    assert table["T"].tolist() == ["0.5", "1", "2"] * len(runs)
+    assert translate("lessons.temperatures_title", "en") in [h.value for h in at.subheader]

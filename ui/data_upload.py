@@ -1,5 +1,5 @@
-"""The Distill page's "your own data" box: a CSV or a zip of class folders becomes a dataset of this workspace,
-listed there and deletable by the browser that uploaded it."""
+"""The Distill page's "your own data" box: a CSV, a zip of class folders or a UTF-8 text (a corpus for a language
+model) becomes a dataset of this workspace, listed there and deletable by the browser that uploaded it."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from kdlab import DATASETS, RunConfig
-from kdlab.data.uploads import PREFIX, Upload, check_size, delete_upload, import_upload, uploads_in
+from kdlab.data.uploads import MODALITY_OF, PREFIX, Upload, check_size, delete_upload, import_upload, uploads_in
 from kdlab.viz.numbers import nbytes
 from ui.common import browser_key, error_text, runner, tr, workspace
 
@@ -55,7 +55,8 @@ def data_upload_ui() -> None:
     one is selected in the form (the page is drawn again)."""
     limits = runner().settings.upload_limits
     with st.expander(tr("distill.data_header")):
-        file = st.file_uploader(tr("distill.data_upload"), type=["csv", "zip"], key="distill_data_file",
+        file = st.file_uploader(tr("distill.data_upload"), type=[kind.lstrip(".") for kind in MODALITY_OF],
+                                key="distill_data_file",
                                 help=tr("distill.data_help", mb=f"{limits.max_bytes / 2**20:g}"))
         _kept_ui(uploads_in(workspace(), browser_key()))
     seen_id, seen = st.session_state.get(SEEN_KEY, (None, None))

@@ -15,6 +15,8 @@ from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.measures import logit_scale
 from ui.common import listed, runner, teacher_of, tr, worded
+from ui.lesson_language import (is_language, language_claim_parts, language_pooled_caption, language_row,
+                                temperatures_ui)
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
@@ -56,13 +58,15 @@ def claim_text(claim: dict) -> str:
         parts.append(tr("lessons.claim_flatter_teacher"))
     if claim.get("teacher_ahead"):
         parts.append(tr("lessons.claim_teacher_ahead"))
-    return " ".join(parts)
+    return " ".join(parts + language_claim_parts(claim))
 
 
 def _row(run: dict, seed_set: str | None) -> dict:
     """One seed's measured numbers as a table row, written by ``kdlab.viz.numbers``."""
     pct = numbers.percent_number
     row = {tr("lessons.col_set"): tr(f"lessons.set_{seed_set}")} if seed_set else {}
+    if is_language(run):
+        return {**row, tr("lessons.col_seed"): run["seed"], **language_row(run)}
     row.update({tr("lessons.col_seed"): run["seed"], tr("lessons.col_teacher"): pct(run["teacher_acc"]),
                 tr("lessons.col_student"): pct(run["student_acc"]), tr("lessons.col_baseline"): pct(run["baseline_acc"]),
                 tr("lessons.col_gain"): numbers.signed_points(run["gain_points"] / 100),
@@ -106,7 +110,7 @@ def measured_ui(lesson) -> None:
     rows = [_row(run, name if holdout else None) for name, part in parts for run in part["runs"]]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"lessons_measured_{lesson.key}")
     for _, part in parts:
-        st.caption(_pooled_caption(part))
+        st.caption(language_pooled_caption(part) if is_language(part["runs"][0]) else _pooled_caption(part))
         if entry["claim"].get("teacher_ahead") and "teacher_pooled" in part:
             test = part["teacher_pooled"]
             st.caption(tr("lessons.pooled_teacher", seeds=listed(part["seeds"]), a=numbers.count(test["only_student"]),
@@ -118,6 +122,8 @@ def measured_ui(lesson) -> None:
                 seeds=seeds, holdout=listed(holdout["seeds"])) if holdout else
              tr("lessons.measured_stamp", status=status, date=entry["date"], device=entry["device"], seeds=seeds))
     (st.success if entry["holds"] else st.error)(stamp)
+    if entry["claim"].get("same_softmax") is not None:
+        temperatures_ui(entry)
 
 
 def _claim_dict(lesson) -> dict:
@@ -153,7 +159,8 @@ def outcome_ui(run_id: str) -> None:
     outcome, p = paired_verdict(paired["only_student"], paired["only_baseline"])
     guess = st.session_state.get(PREDICTED_KEY, {}).get(run_id)
     said = tr(f"lessons.predict_{guess}") if guess else tr("lessons.no_prediction")
-    text = tr("lessons.outcome", guess=said, outcome=tr(f"lessons.predict_{outcome}"),
+    outcome_key = "lessons.outcome_sentences" if paired.get("unit") == "sequence" else "lessons.outcome"
+    text = tr(outcome_key, guess=said, outcome=tr(f"lessons.predict_{outcome}"),
               a=numbers.count(paired["only_student"]), b=numbers.count(paired["only_baseline"]), p=numbers.p_value(p))
     show = st.success if guess == outcome else st.info
     show(text + (" " + tr("lessons.outcome_single") if outcome == "no_difference" else ""))

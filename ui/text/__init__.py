@@ -7,11 +7,12 @@ languages have every key and the same placeholders, and that no key is defined t
 from __future__ import annotations
 
 from . import (attention, common, compare, compress, data_upload, distill, distill_sources, errors, history, home,
-               instructor, language, lessons, lessons_classics, live, methods, run_picker, sweep, temperature)
+               instructor, language, lessons, lessons_classics, lessons_language, live, methods, run_picker, sweep,
+               temperature)
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 PAGES = (common, home, temperature, distill, distill_sources, data_upload, attention, compare, lessons, lessons_classics,
-         history, live, sweep, compress, methods, run_picker, instructor, errors, language)
+         lessons_language, history, live, sweep, compress, methods, run_picker, instructor, errors, language)
 
 TEXT: dict[str, dict[str, str]] = {key: entry for page in PAGES for key, entry in page.TEXT.items()}
 
