@@ -29,3 +29,10 @@ def test_t_formats_values_and_falls_back_to_english():
     assert t("common.error", "en", message="boom") == "Something went wrong: boom"
     assert "boom" in t("common.error", "zh", message="boom")
     assert t("nav.home", "fr") == "Home"
+
+
+def test_no_chinese_bold_span_ends_after_punctuation_where_markdown_cannot_close_it():
+    # CommonMark closes ** only when it is right-flanking: "**本课的结论：**文字" shows its asterisks, since the
+    # closing ** follows punctuation and precedes a letter; "**本课的结论**：文字" is bold.
+    unclosable = re.compile(r"[，。：；！？）」、“”（]\*\*[^\s*]")
+    assert [key for key, entry in TEXT.items() if unclosable.search(entry["zh"])] == []

@@ -56,6 +56,17 @@ def language_pooled_caption(part: dict) -> str:
               verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval)
 
 
+def diversity_caption(part: dict) -> str:
+    """One seed set's diversity, seed by seed: the text entropy and distinct-2 of this lesson's student against the
+    comparison student's (the numbers the ``less_diverse`` claim compares)."""
+    def pairs(measure: str, digits: int) -> str:
+        return listed(f"{numbers.decimals(run[measure], digits)} : {numbers.decimals(run['contrast'][measure], digits)}"
+                      for run in part["runs"])
+
+    return tr("lessons.diversity", seeds=listed(part["seeds"]), entropy=pairs("text_entropy", 3),
+              distinct=pairs("distinct_2", 4))
+
+
 def language_claim_parts(claim: dict) -> list[str]:
     """The language-model parts of a claim in words (absent from claims measured before they existed)."""
     parts = []

@@ -15,8 +15,8 @@ from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.measures import logit_scale
 from ui.common import listed, runner, teacher_of, tr, worded
-from ui.lesson_language import (is_language, language_claim_parts, language_pooled_caption, language_row,
-                                temperatures_ui)
+from ui.lesson_language import (diversity_caption, is_language, language_claim_parts, language_pooled_caption,
+                                language_row, temperatures_ui)
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
@@ -111,6 +111,8 @@ def measured_ui(lesson) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"lessons_measured_{lesson.key}")
     for _, part in parts:
         st.caption(language_pooled_caption(part) if is_language(part["runs"][0]) else _pooled_caption(part))
+        if entry["claim"].get("less_diverse"):
+            st.caption(diversity_caption(part))
         if entry["claim"].get("teacher_ahead") and "teacher_pooled" in part:
             test = part["teacher_pooled"]
             st.caption(tr("lessons.pooled_teacher", seeds=listed(part["seeds"]), a=numbers.count(test["only_student"]),

@@ -1,8 +1,8 @@
 """Texts of the Distill page's "your own data" box (``ui.data_upload``)."""
 
 TEXT: dict[str, dict[str, str]] = {
-    "distill.data_header": {"en": "Your own data (CSV or a zip of image folders)",
-                            "zh": "使用你自己的数据（CSV 或图像文件夹的 zip 压缩包）"},
+    "distill.data_header": {"en": "Your own data (CSV, a zip of image folders, or a text)",
+                            "zh": "使用你自己的数据（CSV、图像文件夹的 zip 压缩包或文本）"},
     "distill.data_upload": {"en": "Upload a dataset", "zh": "上传数据集"},
     "distill.data_help": {
         "en": "A CSV file: a header row, numeric feature columns and a label column (named label, class, target or "

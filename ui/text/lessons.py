@@ -152,7 +152,7 @@ TEXT: dict[str, dict[str, str]] = {
               "页面查看决策边界：3 个单元只能用几条近似直线切分平面，任何教师都无法让这个学生画出螺旋。"
               "蒸馏传递的是知识而不是容量：当学生根本无法表示教师的函数时，软目标也无能为力；把它拉向一个它画不出的函数，"
               "甚至可能降低它的准确率。"},
-    "lessons.claim": {"en": "**What this lesson claims:** {claim}", "zh": "**本课的结论：**{claim}"},
+    "lessons.claim": {"en": "**What this lesson claims:** {claim}", "zh": "**本课的结论**：{claim}"},
     "lessons.against_baseline": {"en": "the baseline", "zh": "基线学生"},
     "lessons.against_contrast": {"en": "the student of the comparison preset", "zh": "对照预设的蒸馏学生"},
     "lessons.claim_verdict_better": {

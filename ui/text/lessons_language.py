@@ -125,6 +125,11 @@ TEXT: dict[str, dict[str, str]] = {
               "these seeds: {interval}.",
         "zh": "合并随机种子 {seeds}，与{other}比较：{a} 个验证句子蒸馏学生给出的似然更高，{b} 个对方更高（McNemar，{p}）："
               "{verdict}。这些随机种子上困惑度降低量的 95 % 置信区间：{interval}。"},
+    "lessons.diversity": {
+        "en": "Seeds {seeds}, this lesson's student : the comparison student, seed by seed. Text entropy (bits per "
+              "token): {entropy}. distinct-2: {distinct}.",
+        "zh": "随机种子 {seeds}，逐个种子列出本课学生 : 对照预设的蒸馏学生。文本的熵（比特/词元）：{entropy}。"
+              "不同二元组占比（distinct-2）：{distinct}。"},
     "lessons.claim_less_diverse": {
         "en": "On every seed its text has a lower entropy per token and a lower distinct-2 than the comparison "
               "student's.",
