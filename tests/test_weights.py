@@ -62,8 +62,9 @@ def test_a_term_left_out_keeps_its_default_and_a_zero_weight_is_dropped_unless_i
 
 def test_the_formula_keeps_one_minus_alpha_for_cross_entropy_and_shows_the_lettered_weights_at_zero():
     latex = loss_formula_latex(RunConfig(terms={"soft": 0.0, "dkd": 2.0}))
-    assert latex.startswith(r"\mathcal{L} = 1\,\mathrm{CE}(y, s) + 0\cdot 4^{2}") and r"0\,\mathcal{L}_{att}" in latex
-    assert r"2\,\mathcal{L}_{DKD}" in latex and r"\mathcal{L}_{MSE}" not in latex
+    assert latex.startswith(r"\begin{aligned}\mathcal{L} = {}& 1\,\mathrm{CE}(y, s) + 0\cdot 4^{2}")
+    assert r"0\,\mathcal{L}_{att}" in latex and r"\mathcal{L}_{MSE}" not in latex
+    assert r"\\ &+ 2\,\mathcal{L}_{DKD}\end{aligned}" in latex  # a further term on a line of its own
 
 
 def test_an_old_config_dict_loads_with_the_same_weights():

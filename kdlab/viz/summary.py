@@ -93,12 +93,17 @@ def loss_formula_latex(config) -> str:
 
     The (1-α) coefficient is computed, T² is written as ``T^2`` with T filled in (the factor that keeps the soft
     term's gradients as large as the hard term's as T grows), and the convention's weights stay visible at ``0``,
-    so a learner sees which terms are switched off; a further term appears once its weight is above zero.
+    so a learner sees which terms are switched off; a further term appears once its weight is above zero, on a line
+    of its own (one line of them all ran past a page's width and was cut off).
     """
     t = f"{float(config.temperature):g}"
-    parts = [_product(_coefficient(spec.weight_in(config)), spec.symbol.replace("{T}", t)) for spec in terms()
-             if spec.weight_letter or spec.weight_in(config) > 0]
-    return r"\mathcal{L} = " + " + ".join(parts)
+    written = [(spec, _product(_coefficient(spec.weight_in(config)), spec.symbol.replace("{T}", t)))
+               for spec in terms() if spec.weight_letter or spec.weight_in(config) > 0]
+    convention = " + ".join(part for spec, part in written if spec.weight_letter)
+    further = [part for spec, part in written if not spec.weight_letter]
+    if not further:
+        return r"\mathcal{L} = " + convention
+    return r"\begin{aligned}\mathcal{L} = {}& " + r" \\ &+ ".join([convention, *further]) + r"\end{aligned}"
 
 
 def _product(weight: str, symbol: str) -> str:
