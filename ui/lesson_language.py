@@ -45,17 +45,6 @@ def language_row(run: dict) -> dict:
     return row
 
 
-def language_pooled_caption(part: dict) -> str:
-    """One seed set's pooled paired test over validation sentences and the interval of the perplexity gain."""
-    pooled, gain = part["pooled"], part["gain"]
-    interval = (numbers.MISSING if gain["low"] is None else
-                f"{numbers.decimals(gain['low'], 3)} … {numbers.decimals(gain['high'], 3)}")
-    return tr("lessons.pooled_sentences", seeds=listed(part["seeds"]),
-              other=tr(f"lessons.against_{pooled['against']}"), a=numbers.count(pooled["only_student"]),
-              b=numbers.count(pooled["only_other"]), p=numbers.p_value(pooled["p_value"]),
-              verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval)
-
-
 def diversity_caption(part: dict) -> str:
     """One seed set's diversity, seed by seed: the text entropy and distinct-2 of this lesson's student against the
     comparison student's (the numbers the ``less_diverse`` claim compares)."""

@@ -15,8 +15,7 @@ from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.measures import logit_scale
 from ui.common import listed, runner, teacher_of, tr, worded
-from ui.lesson_language import (diversity_caption, is_language, language_claim_parts, language_pooled_caption,
-                                language_row, temperatures_ui)
+from ui.lesson_language import diversity_caption, is_language, language_claim_parts, language_row, temperatures_ui
 
 PREDICTIONS = ("better", "no_difference", "worse")
 PREDICTED_KEY = "lessons_predicted"  # session_state: {run id: what the learner predicted before pressing Run}
@@ -87,11 +86,13 @@ def _row(run: dict, seed_set: str | None) -> dict:
 
 
 def _pooled_caption(part: dict) -> str:
-    """One seed set's pooled paired test and the interval of its gain, in words."""
+    """One seed set's pooled paired test and the interval of its gain, in words: test images and accuracy points,
+    or for a language model validation sentences and the perplexity the student takes off."""
     pooled, gain = part["pooled"], part["gain"]
-    interval = (numbers.MISSING if gain["low"] is None else
-                f"{numbers.signed_points(gain['low'] / 100)} … {numbers.signed_points(gain['high'] / 100)}")
-    return tr("lessons.pooled", seeds=listed(part["seeds"]),
+    language = is_language(part["runs"][0])
+    write = (lambda v: numbers.decimals(v, 3)) if language else (lambda v: numbers.signed_points(v / 100))
+    interval = numbers.MISSING if gain["low"] is None else f"{write(gain['low'])} … {write(gain['high'])}"
+    return tr("lessons.pooled_sentences" if language else "lessons.pooled", seeds=listed(part["seeds"]),
               other=tr(f"lessons.against_{pooled['against']}"), a=numbers.count(pooled["only_student"]),
               b=numbers.count(pooled["only_other"]), p=numbers.p_value(pooled["p_value"]),
               verdict=tr(f"lessons.verdict_{pooled['verdict']}"), interval=interval)
@@ -110,7 +111,7 @@ def measured_ui(lesson) -> None:
     rows = [_row(run, name if holdout else None) for name, part in parts for run in part["runs"]]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"lessons_measured_{lesson.key}")
     for _, part in parts:
-        st.caption(language_pooled_caption(part) if is_language(part["runs"][0]) else _pooled_caption(part))
+        st.caption(_pooled_caption(part))
         if entry["claim"].get("less_diverse"):
             st.caption(diversity_caption(part))
         if entry["claim"].get("teacher_ahead") and "teacher_pooled" in part:
