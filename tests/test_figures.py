@@ -271,3 +271,21 @@ def test_two_models_maps_share_one_colour_scale_from_zero():
     assert [(f.data[1].zmin, f.data[1].zmax) for f in (teacher, student)] == [(0, 0.12)] * 2
     assert teacher.data[0].zmax is None  # the grey input keeps its own scale
     assert [(f.data[0].marker.cmin, f.data[0].marker.cmax) for f in tokens] == [(0, 0.8)] * 2
+
+
+def test_the_figures_template_is_plotly_white_for_every_trace_type_kdlab_draws():
+    import re
+    from pathlib import Path
+
+    import plotly.io as pio
+
+    from kdlab.viz.figures.base import DRAWN_TRACES, TEMPLATE
+
+    white, ours = pio.templates["plotly_white"], pio.templates[TEMPLATE]
+    assert ours.layout == white.layout
+    sources = "".join(path.read_text() for path in Path(figures.__file__).parent.glob("*.py"))
+    drawn = {name.lower() for name in re.findall(r"go\.([A-Z]\w+)\(", sources)} - {"figure"}
+    assert drawn and drawn <= set(DRAWN_TRACES), f"a new trace type needs its defaults: {drawn - set(DRAWN_TRACES)}"
+    for kind in drawn:
+        assert getattr(ours.data, kind) == getattr(white.data, kind), kind
+    assert figures.probability_bars(["a", "b"], {"x": [0.4, 0.6]}).layout.template == ours
