@@ -14,7 +14,7 @@ from kdlab.lessons_verify import MEASURED_PATH, SCALE_TEMPERATURES, load_measure
 from kdlab.stats import paired_verdict
 from kdlab.viz import figures, numbers
 from kdlab.measures import logit_scale
-from ui.common import listed, runner, teacher_of, tr, worded
+from ui.common import lang, listed, runner, teacher_of, tr, worded
 from ui.lesson_language import diversity_caption, is_language, language_claim_parts, language_row, temperatures_ui
 
 PREDICTIONS = ("better", "no_difference", "worse")
@@ -57,7 +57,7 @@ def claim_text(claim: dict) -> str:
         parts.append(tr("lessons.claim_flatter_teacher"))
     if claim.get("teacher_ahead"):
         parts.append(tr("lessons.claim_teacher_ahead"))
-    return " ".join(parts + language_claim_parts(claim))
+    return ("" if lang() == "zh" else " ").join(parts + language_claim_parts(claim))  # no space after 。
 
 
 def _row(run: dict, seed_set: str | None) -> dict:
