@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from .evaluate import paired_counts, predict
+from .evaluate import paired_counts, predict, top1
 from .config import RunConfig
 from .lessons import LESSONS, Claim, Lesson, lesson
 from .lessons_language import language_checks, run_language
@@ -70,7 +70,7 @@ def _run(config, seed: int, unseen: int | None, chain: Lesson | None = None, cla
         x_seen = splits.x_train[splits.y_train != unseen]
         numbers["unseen_soft_target"] = unseen_evidence(predict(result.models["teacher"], x_seen).logits.float().cpu(),
                                                         unseen, config.temperature)
-    return numbers, (student.argmax(1) == y).float()
+    return numbers, (top1(student) == y).float()
 
 
 def _assisted(entry: Lesson, seed: int) -> tuple[RunConfig, float]:
