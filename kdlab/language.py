@@ -122,6 +122,12 @@ def samples(model: nn.Module, splits: Splits, seed: int, temperature: float = 1.
     return [row[:row.index(bos) + 1] if bos in row else [i for i in row if i] for row in out]
 
 
+def grammatical_share(splits: Splits, written: list[list[int]]) -> float:
+    """The share of texts (ids, as ``samples`` writes them) that are sentences of the corpus's grammar."""
+    tokenizer = tokenizer_of(splits)
+    return sum(splits.grammar.grammatical(tokenizer.decode(text)) for text in written) / len(written)
+
+
 @torch.no_grad()
 def text_entropy(model: nn.Module, written: list[list[int]], start: int) -> float:
     """Bits per token of the text a model wrote (``samples``), read back by the same model at T = 1: the mean of
@@ -161,8 +167,7 @@ def language_measures(models: dict[str, nn.Module], splits: Splits, x_test: torc
         if truth is not None:
             measures["kl_to_truth"] = mean_kl(truth, rows)
         if splits.grammar is not None:
-            measures["grammatical"] = sum(splits.grammar.grammatical(tokenizer.decode(s))
-                                          for s in written) / len(written)
+            measures["grammatical"] = grammatical_share(splits, written)
         measures["samples"] = [tokenizer.decode(s) for s in written[:5]]
         out[name] = measures
     if "baseline" in models:

@@ -13,9 +13,8 @@ from dataclasses import replace
 
 import torch
 
-from .data.tokenizers import tokenizer_of
 from .evaluate import predict
-from .language import distinct_n, samples, sample_next, sequence_nll, start_id, text_entropy, token_rows
+from .language import distinct_n, grammatical_share, samples, sample_next, sequence_nll, start_id, text_entropy, token_rows
 from .losses.soft import softened
 from .train import run_distillation
 
@@ -51,8 +50,7 @@ def diversity(model, splits, seed: int, temperature: float = 1.0, count: int = D
     written = samples(model, splits, seed, temperature, count=count)
     out = {"text_entropy": text_entropy(model, written, start_id(splits)), "distinct_2": distinct_n(written, 2)}
     if splits.grammar is not None:
-        tokenizer = tokenizer_of(splits)
-        out["grammatical"] = sum(splits.grammar.grammatical(tokenizer.decode(s)) for s in written) / len(written)
+        out["grammatical"] = grammatical_share(splits, written)
     return out
 
 
