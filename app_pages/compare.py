@@ -6,14 +6,13 @@ import streamlit as st
 
 from kdlab.viz import figures
 from kdlab.viz.data_views import is_plane, most_confused, principal_plane
-from kdlab.measures import comparison_rows, confusion_matrix, decision_grid, inference_latency, reliability
+from kdlab.measures import LATENCY_BATCH, batch_latencies, comparison_rows, confusion_matrix, decision_grid, reliability
 from kdlab.viz.numbers import comparison_text
 from ui.common import SELECTED_KEY, error_text, loaded, run_logits, runner, select_run, tr
 from ui.run_picker import browser_runs, models_line, pick_run
 from ui.variants import variants_table
 
 ROLES = ("teacher", "baseline", "student")
-LATENCY_BATCH = 256  # test inputs per timed forward pass
 FIGURE_LABELS = ("class", "accuracy_pct", "teacher", "baseline", "student", "per_class_title", "predicted", "true",
                  "count", "perfect_calibration", "ece", "confidence", "accuracy", "reliability_title", "feature_1",
                  "feature_2", "decision_title", "projection_title", "component_1", "component_2")
@@ -21,9 +20,10 @@ COLUMNS = ("accuracy_pct", "macro_f1_pct", "agreement_pct", "ece", "params", "si
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def latencies(run_id: str, _models: dict, _batch) -> dict:
-    """Median CPU milliseconds per batch, measured once per run (timing again on every rerun would be slow)."""
-    return {role: inference_latency(_models[role], _batch) for role in ROLES if role in _models}
+def latencies(run_id: str, _models: dict, _x_test) -> dict:
+    """For a run that did not measure its latencies when it trained (an imported run, or one from before): measured
+    here once per run (timing again on every rerun would be slow)."""
+    return batch_latencies({role: _models[role] for role in ROLES if role in _models}, _x_test)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -59,7 +59,7 @@ labels = {key: tr(f"compare.fig.{key}") for key in FIGURE_LABELS}
 with st.spinner(tr("compare.measuring")):
     all_logits = run_logits(run)
     logits = {role: all_logits[role] for role in ROLES if role in all_logits}
-    latency = latencies(run.run_id, run.models, splits.x_test[:LATENCY_BATCH])
+    latency = run.summary.get("latency_ms") or latencies(run.run_id, run.models, splits.x_test)
 batch = min(LATENCY_BATCH, len(splits.x_test))
 
 st.subheader(tr("compare.table_title"))

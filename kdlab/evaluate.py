@@ -156,6 +156,7 @@ class RunResult:
     teachers: list[dict] | None = None  # per teacher: name, acc, macro_f1, params, cached, agreement with the student
     ensemble_acc: float | None = None  # accuracy of the teachers' mean answer (the first teacher's alone for one)
     language: dict | None = None  # language models: ``kdlab.language.language_measures`` per model
+    latency_ms: dict | None = None  # per model: ``kdlab.measures.batch_latencies``, measured after training
     models: dict[str, nn.Module] = field(repr=False, default_factory=dict)
     splits: Splits | None = field(repr=False, default=None)
 
@@ -173,7 +174,7 @@ class RunResult:
                    teacher_seconds=self.teacher.seconds, teacher_cached=self.teacher_cached,
                    setup_seconds=self.setup_seconds, teacher_cache_seconds=self.teacher_cache_seconds,
                    teacher_outputs=self.teacher_outputs, paired=self.paired, agreement=self.agreement,
-                   teachers=self.teachers, ensemble_acc=self.ensemble_acc,
+                   teachers=self.teachers, ensemble_acc=self.ensemble_acc, latency_ms=self.latency_ms,
                    device=self.device,
                    class_names=self.splits.class_names, config=self.config.to_dict())
         if self.language:

@@ -20,6 +20,9 @@ from .losses import softened
 from .losses.base import fused_log_probs
 from .models import parameter_count, size_bytes
 
+LATENCY_BATCH = 256  # test inputs per timed forward pass (the Compare table's latency column)
+RUN_LATENCY_BUDGET_S = 0.1  # per model at the end of a run: a median of tens of passes for the models kdlab trains
+
 
 def _tensor(values) -> torch.Tensor:
     return torch.as_tensor(values).detach().cpu()
@@ -226,6 +229,14 @@ def inference_latency(model: nn.Module, example_input, repeats: int = 30, warmup
     finally:
         cpu_model.train(was_training)
     return statistics.median(timings) * 1000.0
+
+
+def batch_latencies(models: dict, x_test, budget_seconds: float = RUN_LATENCY_BUDGET_S) -> dict[str, float]:
+    """Each model's ``inference_latency`` over the first ``LATENCY_BATCH`` test inputs. The trainer measures them
+    once, right after training, and the run keeps them: a page only reads them, so thirty students opening Compare
+    at once do not time thirty runs' models on the server's cores (and wait on each other while they do)."""
+    return {role: inference_latency(model, x_test[:LATENCY_BATCH], budget_seconds=budget_seconds)
+            for role, model in models.items()}
 
 
 def comparison_rows(logits: dict, labels, models: dict, latency_ms: dict) -> list[dict]:

@@ -32,6 +32,7 @@ from .evaluate import (PhaseResult, RunResult, accuracy, agreement, answers, aut
                        predict, resolve_device)
 from .fit import Listeners, LossFn, StopFlag, cross_entropy, fit
 from .language import language_measures
+from .measures import batch_latencies
 from .losses import DistillationLoss
 from .mixup import Mixup
 from .models import InputSpec, ModelOutput, build_model
@@ -231,4 +232,4 @@ def run_distillation(config: RunConfig, listeners=(), stop: StopFlag | None = No
     ensemble = accuracy(torch.stack([F.softmax(t, 1) for t in all_test]).mean(0), y_answers).item()
     return RunResult(config, str(device), teacher_result, student_result, baseline_result, teacher_cached,
                      agreement(student_logits, teacher_test).item(), setup_seconds, cache_seconds, outputs.facts(),
-                     paired, teachers, ensemble, language, models, splits)
+                     paired, teachers, ensemble, language, batch_latencies(models, x_test), models, splits)

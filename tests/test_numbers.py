@@ -54,6 +54,12 @@ def test_seconds_and_counts():
     assert numbers.ratio(3.04) == "3.0×"
 
 
+def test_a_latency_below_a_millisecond_keeps_two_significant_digits_and_is_never_zero():
+    values = (12.345, 1.04, 0.44, 0.0308, 0.0)
+    assert [numbers.milliseconds(v) for v in values] == ["12.3", "1.0", "0.44", "0.031", "0.0"]
+    assert numbers.milliseconds(float("nan")) == numbers.MISSING
+
+
 def test_a_measured_value_has_three_significant_digits_whatever_its_size():
     values = (0.0035551, 12.3456, 0.000123, 2.5e-07, 0.0)
     assert [numbers.measured(v) for v in values] == ["0.00356", "12.3", "1.23e-04", "2.50e-07", "0"]

@@ -46,6 +46,8 @@ def test_a_digits_run_is_far_above_chance_and_reports_every_number(first_run):
     assert summary["teacher_params"] > summary["student_params"] > 0
     assert summary["distill_seconds"] > 0 and summary["samples_per_second"] > 0
     assert summary["device"] == "cpu"
+    assert set(summary["latency_ms"]) == {"teacher", "student", "baseline"}  # measured once, kept with the run
+    assert all(0 < ms < 1000 for ms in summary["latency_ms"].values())
 
 
 def test_events_carry_losses_accuracy_agreement_and_monotone_progress(first_run):

@@ -113,13 +113,24 @@ def decimals(value, digits: int = 1) -> str:
     return MISSING if number is None else f"{number:.{digits}f}"
 
 
+def milliseconds(value) -> str:
+    """A latency in milliseconds, without the unit: one decimal from 1 ms up ("12.3"), two significant digits below
+    ("0.44", "0.031"): a small model's batch takes a few hundredths of a millisecond, which one decimal shows as 0."""
+    number = _finite(value)
+    if number is None:
+        return MISSING
+    if number >= 1 or number <= 0:
+        return f"{number:.1f}"
+    return f"{number:.{1 - math.floor(math.log10(number))}f}"
+
+
 def comparison_text(row: dict) -> dict:
     """A row of ``metrics.comparison_rows`` as the Compare table shows it: accuracies, macro-F1 and agreement to
-    one decimal, ECE to three, parameters with separators, the size in KiB/MiB, latency in ms to one decimal."""
+    one decimal, ECE to three, parameters with separators, the size in KiB/MiB, latency in ms (``milliseconds``)."""
     shown = {key: percent_number(row[key] / 100 if row[key] is not None else None)
              for key in ("accuracy_pct", "macro_f1_pct", "agreement_pct")}
     return {"role": row["role"], **shown, "ece": decimals(row["ece"], 3), "params": count(row["params"]),
-            "size_kb": nbytes(row["size_kb"] * 1024), "latency_ms": decimals(row["latency_ms"], 1)}
+            "size_kb": nbytes(row["size_kb"] * 1024), "latency_ms": milliseconds(row["latency_ms"])}
 
 
 def measured(value, digits: int = 3) -> str:

@@ -41,10 +41,10 @@ TEXT: dict[str, dict[str, str]] = {
                                        "the saved file.",
                                  "zh": "权重与缓冲区占用的内存（1 KiB = 1024 字节），约等于保存文件的大小。"},
     "compare.col_help.latency_ms": {
-        "en": "median time of one forward pass over a batch of {batch} test inputs on this server's CPU, measured "
-              "once per run; it varies with how busy the server is.",
-        "zh": "在本服务器 CPU 上对一批 {batch} 个测试输入做一次前向计算的时间中位数，每个实验只测一次；服务器越忙，"
-              "数值越大。"},
+        "en": "median time of one forward pass over a batch of {batch} test inputs on a CPU, measured once, right "
+              "after training, by the process that trained the run; it varies with how busy that machine was.",
+        "zh": "对一批 {batch} 个测试输入做一次前向计算的时间中位数（CPU），由训练该实验的进程在训练结束后立即测一次；"
+              "那台机器越忙，数值越大。"},
     "compare.per_class_title": {"en": "Accuracy per class", "zh": "各类别的准确率"},
     "compare.per_class_help": {"en": "A class where the distilled student beats the baseline is one where the "
                                      "teacher's soft targets taught something the labels alone did not.",
