@@ -15,6 +15,7 @@ SWEEP = np.geomspace(0.5, 20.0, 50)
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SCALE_SWEEP = np.geomspace(0.5, 100.0, 80)  # wide enough to reach the T where a steep teacher's targets go flat
 FIGURE_LABELS = ("class", "probability", "temperature", "sweep_title", "information", "information_title")
+MOVED_BY_T = ("bars_t", "sweep", "information")  # the charts a session changes in place when T moves
 
 
 def source():
@@ -40,23 +41,33 @@ def controls_ui(n: int, default_t: float) -> tuple[int, float]:
     return int(index), float(t)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def shared_figures(key: tuple, _splits, index: int, _logits: dict, _views: dict, _t: float) -> dict:
+    """One sample's charts, built once per server for every session that shows them (thirty students opening the
+    page at once build them once, not thirty times: most of the page's CPU). Never changed: a session changes its
+    own copies of the charts T moves. ``key``: (run, sample, language)."""
+    labels = {name: tr(f"temperature.fig.{name}") for name in FIGURE_LABELS}
+    names = [str(c) for c in _splits.class_names]
+    sweep = temperature_sweep(_logits["teacher"][index], SWEEP)
+    built = {"key": key, "sweep": figures.temperature_sweep_lines(SWEEP, sweep, names, _t, labels=labels),
+             "bars_1": figures.probability_bars(names, series(_views, "1"), title=tr("temperature.at_one"),
+                                                labels=labels),
+             "bars_t": figures.probability_bars(names, series(_views, "t"), labels=labels)}
+    if _splits.modality == "image":
+        built["image"] = figures.image_thumbnail(_splits.x_test[index].numpy())
+    built["scales"] = {role: logit_scale(z, SCALE_SWEEP) for role, z in _logits.items()}
+    curves = {tr(f"common.{role}"): scale["information"] for role, scale in built["scales"].items()}
+    built["information"] = figures.information_curves(SCALE_SWEEP, curves, _t, labels=labels)
+    return built
+
+
 def sample_figures(key: tuple, splits, index: int, logits: dict, views: dict, t: float) -> dict:
-    """This session's charts for one sample, built once: moving T then only updates two of them in place, which
-    keeps a slider move far below the cost of building plotly figures again."""
+    """This session's charts for one sample: the shared ones, with copies of those T moves; moving T then only
+    updates those copies in place, which keeps a slider move far below the cost of building plotly figures again."""
     held = st.session_state.get("temperature_figures")
     if held is None or held["key"] != key:
-        labels = {name: tr(f"temperature.fig.{name}") for name in FIGURE_LABELS}
-        names = [str(c) for c in splits.class_names]
-        sweep = temperature_sweep(logits["teacher"][index], SWEEP)
-        held = {"key": key, "sweep": figures.temperature_sweep_lines(SWEEP, sweep, names, t, labels=labels),
-                "bars_1": figures.probability_bars(names, series(views, "1"), title=tr("temperature.at_one"),
-                                                   labels=labels),
-                "bars_t": figures.probability_bars(names, series(views, "t"), labels=labels)}
-        if splits.modality == "image":
-            held["image"] = figures.image_thumbnail(splits.x_test[index].numpy())
-        held["scales"] = {role: logit_scale(z, SCALE_SWEEP) for role, z in logits.items()}
-        curves = {tr(f"common.{role}"): scale["information"] for role, scale in held["scales"].items()}
-        held["information"] = figures.information_curves(SCALE_SWEEP, curves, t, labels=labels)
+        shared = shared_figures(key, splits, index, logits, views, t)
+        held = {**shared, **{name: figures.editable_copy(shared[name]) for name in MOVED_BY_T}}
         st.session_state["temperature_figures"] = held
     figures.set_probabilities(held["bars_t"], series(views, "t"), title=tr("temperature.at_t", t=f"{t:g}"))
     figures.move_temperature_marker(held["sweep"], t)

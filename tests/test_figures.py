@@ -1,6 +1,8 @@
 """Figure builders: the right traces, titled axes, translated labels passed through, empty histories drawn."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -59,6 +61,21 @@ def test_temperature_sweep_lines_are_one_per_class_on_a_log_axis_with_a_marker()
     assert_titled(fig)
     assert len(fig.data) == 3 and fig.layout.xaxis.type == "log"
     assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].x0 == 4.0
+
+
+def test_an_editable_copy_draws_the_same_and_changing_it_leaves_the_shared_original_alone():
+    temperatures = np.geomspace(0.5, 20, 10)
+    sweep = figures.temperature_sweep_lines(temperatures, temperature_sweep([2.0, 1.0, 0.0], temperatures), CLASSES,
+                                            4.0)
+    bars = figures.probability_bars(CLASSES, {"teacher": [0.7, 0.2, 0.1]})
+    drawn = lambda fig: json.loads(fig.to_json())  # noqa: E731  (what the browser gets, key order aside)
+    originals = {"sweep": drawn(sweep), "bars": drawn(bars)}
+    sweep_copy, bars_copy = figures.editable_copy(sweep), figures.editable_copy(bars)
+    assert drawn(sweep_copy) == originals["sweep"] and drawn(bars_copy) == originals["bars"]
+    figures.move_temperature_marker(sweep_copy, 8.0)
+    figures.set_probabilities(bars_copy, {"teacher": np.array([0.4, 0.35, 0.25])}, title="T = 8")
+    assert sweep_copy.layout.shapes[0].x0 == 8.0 and list(bars_copy.data[0].y) == [0.4, 0.35, 0.25]
+    assert {"sweep": drawn(sweep), "bars": drawn(bars)} == originals
 
 
 def test_loss_curves_colour_components_per_phase_and_skip_a_redundant_total():

@@ -11,7 +11,7 @@ it as typed and never as markup (a class named ``<a href=…>`` is not a link), 
 from __future__ import annotations
 
 from .attention import attention_heatmap, image_and_map, same_colour_scale, token_attention
-from .base import DEFAULT_LABELS, MAX_LINE_POINTS, MAX_MARKERS
+from .base import DEFAULT_LABELS, MAX_LINE_POINTS, MAX_MARKERS, editable_copy
 from .compare import (confusion_heatmap, decision_boundaries, image_thumbnail, per_class_bars, projected_predictions,
                       reliability_diagram)
 from .language import kl_strip, language_curves
@@ -22,7 +22,7 @@ from .training import (accuracy_curves, accuracy_heatmap, agreement_curves, lear
 
 __all__ = [
     "DEFAULT_LABELS", "MAX_LINE_POINTS", "MAX_MARKERS", "accuracy_curves", "accuracy_heatmap", "agreement_curves",
-    "attention_heatmap", "bias_shift_lines", "confusion_heatmap", "decision_boundaries", "image_and_map",
+    "attention_heatmap", "bias_shift_lines", "confusion_heatmap", "decision_boundaries", "editable_copy", "image_and_map",
     "image_thumbnail", "information_curves", "kl_strip", "language_curves", "learning_curves", "loss_curves",
     "method_gains", "move_temperature_marker", "per_class_bars", "probability_bars", "projected_predictions",
     "reliability_diagram", "run_overlay", "same_colour_scale", "set_probabilities", "temperature_sweep_lines",
