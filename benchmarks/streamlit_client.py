@@ -145,6 +145,8 @@ class StreamlitTab:
                     self.elements, self.timers, full = {}, {}, full + 1
             elif kind == "delta" and incoming.delta.WhichOneof("type") == "new_element":
                 self.elements[tuple(incoming.metadata.delta_path)] = incoming.delta.new_element
+            elif kind == "page_info_changed":  # the page set st.query_params: the browser's URL follows
+                self.query_string = incoming.page_info_changed.query_string
             elif kind == "auto_rerun":
                 self.timers[incoming.auto_rerun.fragment_id] = incoming.auto_rerun.interval
             elif kind == "stop_auto_rerun":
