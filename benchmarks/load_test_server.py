@@ -7,7 +7,8 @@ whole page or a fragment, in its script thread (from the ScriptRunner's SCRIPT_S
 the page's code, store reads, building and queueing the messages. Its workers train the runs, its start-up
 warm-up trains the pages' teachers (``warm_teachers = pages``; the clock starts once they are cached and a first
 visitor has opened the pages; the Distill page's default teacher is trained before, ``load_test.prewarm``;
-``--cold`` skips both).
+``--cold`` skips both). With ``--ray``, a local Ray (``ray start --head``, 2 CPUs) trains the runs and the teachers
+instead of the server's worker processes (``KDLAB_RAY_ADDRESS``), as a department's cluster would.
 
 Most sessions are light clients (``streamlit_client.StreamlitTab``): Streamlit's websocket protocol, spoken from
 ``--client-processes`` processes of their own, so that no client shares the server's interpreter lock. A light
@@ -28,16 +29,20 @@ they would not.
 
     python3 benchmarks/load_test_server.py                          # 30 sessions at once, 3 of them in Chromium
     python3 benchmarks/load_test_server.py --ramp 60                # the same class, arriving within a minute
+    python3 benchmarks/load_test_server.py --ray                    # runs and teachers as tasks on a local Ray
     python3 benchmarks/load_test_server.py --sessions 10 --browsers 0 --json
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -56,6 +61,7 @@ from app_harness import (
     _children_map,
     cpu_seconds,
     descendants,
+    free_port,
     kill_browsers,
     load_average,
     process_name,
@@ -68,6 +74,8 @@ from load_test import ACTIVE, VERDICT, drive, fmt, prewarm, quantile
 from streamlit_client import StreamlitTab
 
 WARM_TEACHERS = "pages"  # the server's start-up warm-up: the quick demo's and the Temperature page's teachers
+# Ray 2.60 turns on token authentication for a new cluster; this one, on loopback for one benchmark, goes without
+NO_RAY_TOKEN = {"RAY_AUTH_MODE": "disabled"}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -80,6 +88,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rerun-timeout", type=float, default=180, help="limit for one request of a light session")
     p.add_argument("--client-processes", type=int, default=3, help="processes the light sessions share (default 3)")
     p.add_argument("--cold", action="store_true", help="do not pre-train the teacher: every session waits on it")
+    p.add_argument("--ray", action="store_true",
+                   help="a local Ray (ray start --head, 2 CPUs) runs the server's runs and teachers (KDLAB_RAY_ADDRESS)")
     p.add_argument("--late-after", type=float, default=10.0,
                    help="seconds into the burst when one more browser opens the home page (default 10; < 0: none)")
     p.add_argument("--keep-home", action="store_true", help="keep the temporary KDLAB_HOME (prints its path)")
@@ -240,13 +250,16 @@ def is_worker(pid: int) -> bool:
 
 
 class Sampler:
-    """Every ``interval`` s: RSS of the real server, of its worker processes, of the light clients' processes and
-    of the browsers; the CPU seconds of each group from the first sample on; every 5 s the store's counts."""
+    """Every ``interval`` s: RSS of the real server, of its worker processes, of a local Ray's processes, of the
+    light clients' processes and of the browsers; the CPU seconds of each group from the first sample on; every 5 s
+    the store's counts."""
 
-    GROUPS = ("server", "server_workers", "clients", "browsers")
+    GROUPS = ("server", "server_workers", "ray", "clients", "browsers")
 
-    def __init__(self, store, reruns_so_far, server: AppServer, interval: float = 0.5):
+    def __init__(self, store, reruns_so_far, server: AppServer, ray_head: subprocess.Popen | None,
+                 interval: float = 0.5):
         self.store, self.reruns_so_far, self.server, self.interval = store, reruns_so_far, server, interval
+        self.ray_pid = ray_head.pid if ray_head is not None else None
         self.peak = dict.fromkeys((*self.GROUPS, "worker_max", "all_kdlab"), 0)
         self.workers: dict[str, set[int]] = {"server_workers": set()}
         self.cpu: dict[int, tuple[str, float, float]] = {}  # pid -> (group, CPU s at its first sample, CPU s now)
@@ -265,13 +278,16 @@ class Sampler:
         me, kids = os.getpid(), _children_map()  # one scan of /proc: a process started meanwhile is in both trees
         server_pid = self.server.process.pid if self.server.process is not None else None
         server_tree = set(descendants(server_pid, kids)) if server_pid else set()
+        ray_tree = set(descendants(self.ray_pid, kids)) if self.ray_pid else set()
         found = {name: [] for name in self.GROUPS}
         if server_pid:
             found["server"].append(server_pid)
         for pid in descendants(me, kids):
             if pid == me or pid == server_pid:
                 continue
-            if pid in server_tree:
+            if pid in ray_tree:
+                found["ray"].append(pid)
+            elif pid in server_tree:
                 if is_worker(pid):
                     found["server_workers"].append(pid)
             elif "chrom" in process_name(pid):
@@ -358,6 +374,7 @@ def summarize(args, light: list[dict], browser_records: list[dict], executions: 
     return {
         "sessions": args.sessions, "light_sessions": len(light), "browser_sessions": len(browser_records),
         "client_processes": args.client_processes, "epochs": args.epochs, "ramp_s": args.ramp,
+        "executor": "a local Ray" if args.ray else "the server's worker processes",
         "teacher": "cold" if args.cold else "pre-trained",
         "server_time_per_rerun": stats([r["wall_s"] for r in executions]),
         "server_cpu_per_rerun": stats([r["cpu_s"] for r in executions]),
@@ -402,6 +419,7 @@ def print_report(out: dict) -> None:
         ("sessions: light (protocol clients) + Chromium",
          f"{out['light_sessions']} + {out['browser_sessions']} ({out['client_processes']} client processes)"),
         ("session starts spread over", fmt(out["ramp_s"], " s")),
+        ("runs and teachers trained by", out["executor"]),
         ("student epochs per run (page defaults otherwise)", out["epochs"]),
         ("teacher", f"{out['teacher']} (prewarm {fmt(out['prewarm_s'], ' s')}; server warm-up "
                     f"{fmt(out['warm_up_s'], ' s')})"),
@@ -437,7 +455,9 @@ def print_report(out: dict) -> None:
         ("PEAK RSS one worker (max)", f"{rss['worker_max']} MiB"),
         ("PEAK RSS server and workers together", f"{rss['all_kdlab']} MiB"),
         ("peak RSS light clients / Chromium", f"{rss['clients']} MiB / {rss['browsers']} MiB"),
-        ("CPU s: server / its workers / light clients / Chromium", " / ".join(f"{cpu[k]:.0f}" for k in Sampler.GROUPS)),
+        ("peak RSS local Ray (all its processes)", f"{rss['ray']} MiB"),
+        ("CPU s: server / its workers / Ray / light clients / Chromium",
+         " / ".join(f"{cpu[k]:.0f}" for k in Sampler.GROUPS)),
         ("total wall time (sessions; whole benchmark)", (f"{fmt(out['sessions_wall_s'], ' s')}; "
                                                         f"{fmt(out['wall_s'], ' s')}")),
         ("load average before / max 1-min / after", (f"{out['load_before']} / {out['load_max_1min']:.2f} / "
@@ -470,6 +490,35 @@ def handle_signals() -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def start_ray_head(home: Path, temp: str, timeout: float = 240) -> tuple[subprocess.Popen, str]:
+    """``ray start --head --block`` on a free port with 2 CPUs; its tasks use ``home`` as their KDLAB_HOME (one
+    machine: the node's teacher cache is the server's). Ending this one process ends the cluster."""
+    port, log = free_port(), Path(temp) / "head.log"
+    with open(log, "w") as out:
+        head = subprocess.Popen(["ray", "start", "--head", "--block", f"--port={port}", "--num-cpus=2", "--num-gpus=0",
+                                 "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}"],
+                                env={**os.environ, "KDLAB_HOME": str(home), **NO_RAY_TOKEN}, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while "Ray runtime started" not in log.read_text(errors="replace"):
+        if head.poll() is not None or time.monotonic() > deadline:
+            head.kill()
+            raise RuntimeError(f"ray start --head failed: {log.read_text(errors='replace')[-1500:]}")
+        time.sleep(0.5)
+    return head, f"127.0.0.1:{port}"
+
+
+def stop_ray_head(head: subprocess.Popen | None, temp: str) -> None:
+    if head is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 def wait_for_warm_up(setting: str, server: AppServer, timeout: float) -> float:
@@ -506,10 +555,14 @@ def main(argv=None) -> int:
     server = TimedServer(home, rerun_log, extra_env={"KDLAB_WARM_TEACHERS": WARM_TEACHERS}, log_path=log_path)
     handle_signals()
     dog = watchdog(args.timeout + 1200, server)  # past prewarm, warm-up, drain, tear-down: whatever hangs is killed
-    sampler = probe = clients = None
+    sampler = probe = clients = ray_head = None
+    ray_temp = tempfile.mkdtemp(prefix="kdray-") if args.ray else ""  # short: Ray's socket paths fit 107 characters
     browser_records: list[dict] = []
     failures: list[str] = []
     try:
+        if args.ray:
+            ray_head, address = start_ray_head(home, ray_temp)
+            server.env.update({"KDLAB_RAY_ADDRESS": address, **NO_RAY_TOKEN})
         prewarm_s = None if args.cold else prewarm(home, timeout=300)
         from kdlab.runs.store import RunStore
 
@@ -519,7 +572,7 @@ def main(argv=None) -> int:
         probe = HealthProbe(server.url).start()
         clock = time.time()
         deadline, monotonic_deadline = clock + args.timeout, time.monotonic() + args.timeout
-        sampler = Sampler(store, lambda: sum(1 for _ in rerun_log.open(encoding="utf-8")), server).start()
+        sampler = Sampler(store, lambda: sum(1 for _ in rerun_log.open(encoding="utf-8")), server, ray_head).start()
         indexes = list(range(args.browsers, args.sessions))
         clients = ProcessPoolExecutor(args.client_processes, mp_context=multiprocessing.get_context("spawn"))
         shares = [clients.submit(light_sessions, indexes[n::args.client_processes], server.url, args, clock,
@@ -560,6 +613,7 @@ def main(argv=None) -> int:
             clients.shutdown(wait=False, cancel_futures=True)
         kill_browsers([p for p in descendants(os.getpid()) if "chrom" in process_name(p)])
         tear_down(server, dog, home, args.keep_home, sampler, probe)
+        stop_ray_head(ray_head, ray_temp)
     print_report(out)
     if args.json:
         print(json.dumps(out, default=str))
