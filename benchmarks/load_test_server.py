@@ -89,7 +89,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--client-processes", type=int, default=3, help="processes the light sessions share (default 3)")
     p.add_argument("--cold", action="store_true", help="do not pre-train the teacher: every session waits on it")
     p.add_argument("--ray", action="store_true",
-                   help="a local Ray (ray start --head, 2 CPUs) runs the server's runs and teachers (KDLAB_RAY_ADDRESS)")
+                   help="runs and teachers as tasks on a local Ray (ray start --head, 2 CPUs; KDLAB_RAY_ADDRESS)")
     p.add_argument("--late-after", type=float, default=10.0,
                    help="seconds into the burst when one more browser opens the home page (default 10; < 0: none)")
     p.add_argument("--keep-home", action="store_true", help="keep the temporary KDLAB_HOME (prints its path)")
@@ -112,8 +112,9 @@ class TimedServer(AppServer):
         self.rerun_log = rerun_log
 
     def command(self) -> list[str]:
-        return [sys.executable, str(ROOT / "benchmarks" / "timed_server.py"), str(self.rerun_log),
-                *super().command()[4:]]
+        python_m_streamlit_run, rest = super().command()[:4], super().command()[4:]  # rest: app.py, options
+        assert python_m_streamlit_run[1:] == ["-m", "streamlit", "run"], python_m_streamlit_run
+        return [sys.executable, str(ROOT / "benchmarks" / "timed_server.py"), str(self.rerun_log), *rest]
 
 
 async def light_session(index: int, url: str, args, start_at: float, deadline: float) -> dict:
@@ -156,7 +157,8 @@ async def light_session(index: int, url: str, args, start_at: float, deadline: f
             rec["compare_s"] = (await request("open Compare", tab.open("compare"))).round_trip_s
             rec["stage"] = "done"
     except Exception as err:  # noqa: BLE001  (one failed session must not hide the others' numbers)
-        rec["error"] = f"{type(err).__name__} while {rec['stage']}: {str(err).splitlines()[0][:300] if str(err) else ''}"
+        first_line = str(err).splitlines()[0][:300] if str(err) else ""
+        rec["error"] = f"{type(err).__name__} while {rec['stage']}: {first_line}"
     return rec
 
 
@@ -605,7 +607,8 @@ def main(argv=None) -> int:
             "wall_s": time.monotonic() - wall_start, "load_before": load_before, "load_after": load_average(),
             "health_p50_s": quantile(probe.latencies, 0.5), "health_max_s": quantile(probe.latencies, 1.0),
             "health_failures": probe.failures, "server_tracebacks": log.count("Traceback"),
-            "traceback_samples": tracebacks(log), "server_log": str(log_path), "rerun_log": str(rerun_log),  # and its .sessions.json: the requests
+            "traceback_samples": tracebacks(log), "server_log": str(log_path),
+            "rerun_log": str(rerun_log),  # beside it, .sessions.json: every light session's requests
             "harness_failures": failures, **late,
         })
     finally:

@@ -22,9 +22,9 @@ from .training import (accuracy_curves, accuracy_heatmap, agreement_curves, lear
 
 __all__ = [
     "DEFAULT_LABELS", "MAX_LINE_POINTS", "MAX_MARKERS", "accuracy_curves", "accuracy_heatmap", "agreement_curves",
-    "attention_heatmap", "bias_shift_lines", "confusion_heatmap", "decision_boundaries", "editable_copy", "image_and_map",
-    "image_thumbnail", "information_curves", "kl_strip", "language_curves", "learning_curves", "loss_curves",
-    "method_gains", "move_temperature_marker", "per_class_bars", "probability_bars", "projected_predictions",
-    "reliability_diagram", "run_overlay", "same_colour_scale", "set_probabilities", "temperature_sweep_lines",
-    "term_curves", "token_attention",
+    "attention_heatmap", "bias_shift_lines", "confusion_heatmap", "decision_boundaries", "editable_copy",
+    "image_and_map", "image_thumbnail", "information_curves", "kl_strip", "language_curves", "learning_curves",
+    "loss_curves", "method_gains", "move_temperature_marker", "per_class_bars", "probability_bars",
+    "projected_predictions", "reliability_diagram", "run_overlay", "same_colour_scale", "set_probabilities",
+    "temperature_sweep_lines", "term_curves", "token_attention",
 ]
