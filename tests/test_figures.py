@@ -306,3 +306,6 @@ def test_the_figures_template_is_plotly_white_for_every_trace_type_kdlab_draws()
     for kind in drawn:
         assert getattr(ours.data, kind) == getattr(white.data, kind), kind
     assert figures.probability_bars(["a", "b"], {"x": [0.4, 0.6]}).layout.template == ours
+    drawn_by_name = go.Figure(layout=dict(template=TEMPLATE))  # what _style gives a figure, without the deep copy
+    assert json.loads(figures.base._style(go.Figure(), "t", None, None).to_json())["layout"]["template"] == \
+        json.loads(drawn_by_name.to_json())["layout"]["template"]

@@ -48,6 +48,7 @@ DRAWN_TRACES = ("bar", "heatmap", "image", "scatter")
 _WHITE = pio.templates["plotly_white"]
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=_WHITE.layout, data={kind: getattr(_WHITE.data, kind) for kind in DRAWN_TRACES if kind in _WHITE.data})
+_TEMPLATE_DATA = pio.templates[TEMPLATE].to_plotly_json()  # plain data, checked once here
 
 
 def _text(labels: dict | None) -> dict:
@@ -66,7 +67,8 @@ def _name(text: dict, key) -> str:
 def _style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = HEIGHT) -> go.Figure:
     """The shared look: white template, readable fonts, title top left, legend under the plot, and a fixed
     ``uirevision`` so zoom survives the live redraws of a run in progress. Titles are escaped here, once."""
-    fig.update_layout(template=TEMPLATE, height=height, font=dict(size=14),
+    _apply_template(fig)
+    fig.update_layout(height=height, font=dict(size=14),
                       title=dict(text=_title(title), x=0.02),
                       margin=dict(l=70, r=30, t=60, b=60), uirevision="kdlab",
                       legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
@@ -83,6 +85,19 @@ def editable_copy(fig: go.Figure) -> go.Figure:
     The original was validated when it was built, so the copy is not validated again (plotly's ``_validate``), nor
     are the changes made to it, which set only what the builders set."""
     return go.Figure(fig.to_dict(), _validate=False)
+
+
+def _apply_template(fig: go.Figure) -> None:
+    """Give ``fig`` kdlab's template. Assigned by name, plotly validates and deep-copies the whole template into
+    every figure: 5-10 ms a figure, most of a page's CPU for a new browser. It was validated once when it was
+    registered, so it goes in as plain data with the layout's validation off, as plotly itself sets its default
+    template (``BaseFigure._initialize_layout_template``): about 1 ms, and the same figure."""
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = _TEMPLATE_DATA
+    finally:
+        layout._validate = fig._validate
 
 
 def _color(i: int) -> str:
