@@ -110,9 +110,10 @@ def ended(jobs: JobRunner, run_id: str) -> str:
 
 
 def untimed(value):
-    """A summary or an event without its times, which differ from one run to the next."""
+    """A summary or an event without its times (durations, speeds, latencies), which differ from one run to the
+    next."""
     if isinstance(value, dict):
-        return {k: untimed(v) for k, v in value.items() if "second" not in k}
+        return {k: untimed(v) for k, v in value.items() if "second" not in k and "latency" not in k}
     return [untimed(v) for v in value] if isinstance(value, list) else value
 
 
