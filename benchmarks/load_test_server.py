@@ -112,9 +112,9 @@ class TimedServer(AppServer):
         self.rerun_log = rerun_log
 
     def command(self) -> list[str]:
-        python_m_streamlit_run, rest = super().command()[:4], super().command()[4:]  # rest: app.py, options
-        assert python_m_streamlit_run[1:] == ["-m", "streamlit", "run"], python_m_streamlit_run
-        return [sys.executable, str(ROOT / "benchmarks" / "timed_server.py"), str(self.rerun_log), *rest]
+        command = super().command()
+        assert command[1:4] == ["-m", "streamlit", "run"], command  # then app.py and the server's options
+        return [sys.executable, str(ROOT / "benchmarks" / "timed_server.py"), str(self.rerun_log), *command[4:]]
 
 
 async def light_session(index: int, url: str, args, start_at: float, deadline: float) -> dict:
